@@ -1,0 +1,69 @@
+// File: allocation/hash.h
+//
+// The hash functions behind every bucket allot computes: XXH3 (64-bit, with and
+// without seed) for the `xxh3` bucketing mode, and MurmurHash3 x86_32 for the
+// `flagship` mode, where Flagship hashes one byte per UTF-16 code unit (its low
+// 8 bits) rather than the UTF-8 bytes.
+//
+//   uint64_t s = allot::Xxh3Hash("group-1");
+//   uint32_t split = allot::Xxh3HashWithSeed("visitor-7", s) % 10000;
+//   uint32_t fs = allot::FlagshipHash("vgidvisitor_1") % 100;
+//
+// All functions are pure and thread-safe. The formulas are frozen: golden
+// vectors in tests/allocation pin them, since a change moves live visitors.
+#ifndef ALLOT_ALLOCATION_HASH_H_
+#define ALLOT_ALLOCATION_HASH_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace allot {
+
+// XXH3_64bits of `data`.
+uint64_t Xxh3Hash(std::string_view data);
+
+// XXH3_64bits_withSeed of `data`.
+uint64_t Xxh3HashWithSeed(std::string_view data, uint64_t seed);
+
+// Plain MurmurHash3 x86_32 over the bytes of `data`.
+uint32_t MurmurHash3X86_32(std::string_view data, uint32_t seed);
+
+// Streaming MurmurHash3 x86_32 (seed 0) over the low byte of each UTF-16 code
+// unit of UTF-8 text, as Flagship's JS SDK hashes JavaScript strings. Invalid
+// UTF-8 decodes to U+FFFD per bad byte. Pure-ASCII input takes a fast path.
+// A prefix can be hashed once and the state copied per visitor:
+//
+//   FlagshipHasher prefix;  prefix.Update(group_id);      // at compile time
+//   FlagshipHasher h = prefix;  h.Update(visitor_id);     // per decision
+//   uint32_t bucket = h.Finish() % 100;
+//
+// Trivially copyable; a value type with no heap state.
+class FlagshipHasher {
+ public:
+  FlagshipHasher() = default;
+
+  // Appends the UTF-16 low bytes of `utf8`.
+  void Update(std::string_view utf8);
+
+  // The hash of everything appended so far. Does not change the state.
+  uint32_t Finish() const;
+
+  // Number of UTF-16 code units appended so far.
+  uint32_t length() const { return length_; }
+
+ private:
+  void AddByte(uint8_t b);
+  void AddBlock(uint32_t k);
+
+  uint32_t h1_ = 0;
+  uint32_t tail_ = 0;    // pending bytes, little-endian
+  uint32_t length_ = 0;  // bytes (= UTF-16 code units) seen
+};
+
+// MurmurHash3 x86_32, seed 0, of the UTF-16 low bytes of `utf8`.
+uint32_t FlagshipHash(std::string_view utf8);
+
+}  // namespace allot
+
+#endif  // ALLOT_ALLOCATION_HASH_H_

@@ -1,0 +1,63 @@
+// File: allocation/split.h
+//
+// Cumulative traffic splits and percent arithmetic.
+//
+// A SplitTable holds, for the variations of one group in file order, integer
+// thresholds in bucket units; a bucket picks the first variation whose
+// threshold it is below, or none past the sum. Zero allocations are skipped.
+//
+//   auto table = SplitTable::Create(BucketingMode::kXxh3, {26.67, 26.67, 26.66});
+//   int v = table->Pick(bucket);   // 0, 1, 2, or -1 (not allocated)
+//
+// xxh3 mode: allocations are exact basis points, bucket < cumulative bp.
+// flagship mode: reproduces the JS SDK's `bucket < runningSum` walk in double
+// arithmetic (the running sum is accumulated in file order as doubles, and
+// threshold = ceil(sum), which is exact for an integer bucket).
+//
+// Immutable and thread-safe after creation.
+#ifndef ALLOT_ALLOCATION_SPLIT_H_
+#define ALLOT_ALLOCATION_SPLIT_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "allocation/bucketing.h"
+
+namespace allot {
+
+// Converts a percent with at most two decimals in [0, 100] to basis points.
+// InvalidArgument (message without a path: the caller prefixes it) otherwise.
+[[nodiscard]] absl::StatusOr<int32_t> PercentToBasisPoints(double percent);
+
+class SplitTable {
+ public:
+  SplitTable() = default;
+
+  // `percents[i]` is variation i's allocation; each must be a valid percent
+  // (PercentToBasisPoints) and their sum at most 100 (InvalidArgument).
+  [[nodiscard]] static absl::StatusOr<SplitTable> Create(
+      BucketingMode mode, absl::Span<const double> percents);
+
+  // Index of the variation for `bucket` (in [0, BucketScale(mode))), or -1
+  // when the bucket is past the allocated sum.
+  int Pick(uint32_t bucket) const {
+    for (size_t i = 0; i < thresholds_.size(); ++i) {
+      if (bucket < thresholds_[i]) return indices_[i];
+    }
+    return -1;
+  }
+
+  // Sum of the allocations in basis points.
+  int32_t total_basis_points() const { return total_bp_; }
+
+ private:
+  std::vector<uint32_t> thresholds_;  // ascending, only non-zero allocations
+  std::vector<int32_t> indices_;      // variation index per threshold
+  int32_t total_bp_ = 0;
+};
+
+}  // namespace allot
+
+#endif  // ALLOT_ALLOCATION_SPLIT_H_

@@ -1,0 +1,84 @@
+// File: targeting/attributes.h
+//
+// The attributes of one visitor, keyed by name: an owning, reusable bag.
+// Clear() keeps every buffer's capacity, so refilling it for the next visitor
+// allocates nothing once it has seen a visitor as large.
+//
+//   Attributes a;
+//   a.Set("country", "FR");
+//   a.Set("age", 31.0);
+//   a.Set("beta", true);
+//
+// Setting a name twice keeps the last value. Not thread-safe: one per thread.
+#ifndef ALLOT_TARGETING_ATTRIBUTES_H_
+#define ALLOT_TARGETING_ATTRIBUTES_H_
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include "targeting/attribute_value.h"
+
+namespace allot {
+
+class Attributes {
+ public:
+  Attributes() = default;
+
+  // Removes every attribute; keeps capacity.
+  void Clear() { size_ = 0; }
+
+  void SetString(std::string_view name, std::string_view value);
+  void SetNumber(std::string_view name, double value);
+  void SetBool(std::string_view name, bool value);
+
+  // Convenience overloads; `bool` stays a bool and integers become numbers.
+  void Set(std::string_view name, std::string_view value) {
+    SetString(name, value);
+  }
+  void Set(std::string_view name, const char* value) {
+    SetString(name, value);
+  }
+  void Set(std::string_view name, const std::string& value) {
+    SetString(name, value);
+  }
+  template <typename T,
+            typename = std::enable_if_t<std::is_arithmetic_v<T>>>
+  void Set(std::string_view name, T value) {
+    if constexpr (std::is_same_v<T, bool>) {
+      SetBool(name, value);
+    } else {
+      SetNumber(name, static_cast<double>(value));
+    }
+  }
+
+  // Removes `name` if present.
+  void Erase(std::string_view name);
+
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  std::string_view name(size_t i) const { return entries_[i].name; }
+  AttributeValue value(size_t i) const;
+
+  // Linear lookup; nullptr-like result via `found`. Slow path only.
+  bool Find(std::string_view name, AttributeValue* out) const;
+
+ private:
+  struct Entry {
+    std::string name;
+    std::string str;  // storage for string values
+    ValueType type = ValueType::kBool;
+    bool boolean = false;
+    double number = 0;
+  };
+  Entry& Slot(std::string_view name);
+
+  std::vector<Entry> entries_;  // entries_[0, size_) are live
+  size_t size_ = 0;
+};
+
+}  // namespace allot
+
+#endif  // ALLOT_TARGETING_ATTRIBUTES_H_

@@ -1,0 +1,117 @@
+// File: targeting/compiled_targeting_set.h
+//
+// All the targeting trees of one config, validated and compiled together, so
+// that attribute names are interned to slots once, identical predicates
+// (same key, operator, value, options) are shared and evaluated at most once
+// per visitor, and a decision never parses, allocates or compiles.
+//
+//   std::vector<TargetingTreeSpec> trees = ...;           // tree i = group i
+//   auto set = CompiledTargetingSet::Create(trees);      // StatusOr
+//   TargetingScratch scratch;                            // one per thread
+//   (*set)->Bind("visitor-7", attributes, &scratch);     // once per visitor
+//   bool hit = (*set)->Matches(0, &scratch);             // per tree
+//
+// Semantics: DESIGN §7 and flagship-compat.md §Targeting (Flagship's twelve
+// operators with JavaScript coercions, plus allot's regex, semver, set and
+// date extensions, and `ignore_case`).
+//
+// CompiledTargetingSet is immutable and thread-safe. TargetingScratch is not:
+// use one per thread (it holds that thread's own copies of compiled regexes,
+// so threads never contend on a shared RE2).
+#ifndef ALLOT_TARGETING_COMPILED_TARGETING_SET_H_
+#define ALLOT_TARGETING_COMPILED_TARGETING_SET_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "targeting/attributes.h"
+#include "targeting/targeting_spec.h"
+
+namespace allot {
+
+struct TargetingOptions {
+  // Memory budget of each compiled regex (RE2::Options::max_mem).
+  // Default: 1 MiB.
+  int64_t regex_max_mem = 1 << 20;
+};
+
+// Why one targeting matched or not; produced by the slow Explain path.
+struct TargetingExplanation {
+  size_t group = 0;     // index of the AND group within the tree
+  std::string path;     // JSON path of the targeting
+  std::string key;
+  std::string op;
+  std::string expected;  // the targeting value rendered as JSON
+  std::string actual;    // the visitor's value rendered as JSON, or "missing"
+  bool matched = false;
+};
+
+class CompiledTargetingSet;
+
+// Per-thread evaluation state for one visitor at a time. Reusable: after the
+// first few visitors it allocates nothing. Movable, not copyable.
+class TargetingScratch {
+ public:
+  TargetingScratch();
+  ~TargetingScratch();
+  TargetingScratch(TargetingScratch&&) noexcept;
+  TargetingScratch& operator=(TargetingScratch&&) noexcept;
+  TargetingScratch(const TargetingScratch&) = delete;
+  TargetingScratch& operator=(const TargetingScratch&) = delete;
+
+ private:
+  friend class CompiledTargetingSet;
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+class CompiledTargetingSet {
+ public:
+  // Validates and compiles `trees`; tree i is later addressed as index i.
+  // Every bad key, operator, value type, regex, semver or date is an
+  // InvalidArgument whose message starts with the JSON path at fault (the
+  // spec's path plus ".operator", ".value[1]", ...).
+  [[nodiscard]] static absl::StatusOr<std::shared_ptr<const CompiledTargetingSet>>
+  Create(const std::vector<TargetingTreeSpec>& trees,
+         const TargetingOptions& options = TargetingOptions());
+
+  ~CompiledTargetingSet();
+  CompiledTargetingSet(const CompiledTargetingSet&) = delete;
+  CompiledTargetingSet& operator=(const CompiledTargetingSet&) = delete;
+
+  size_t size() const;  // number of trees
+
+  // Names of the attributes some targeting reads (interned slots, in order).
+  const std::vector<std::string>& attribute_names() const;
+
+  // Prepares `scratch` to evaluate this set's trees for one visitor. Cheap:
+  // resolves each attribute name to its slot (names no targeting reads are
+  // ignored) and resets the per-visitor memo. No allocation after warm-up.
+  // `visitor_id` and `attributes` must outlive the Matches calls that follow.
+  void Bind(std::string_view visitor_id, const Attributes& attributes,
+            TargetingScratch* scratch) const;
+
+  // Whether tree `tree` matches the visitor last bound to `scratch`.
+  // REQUIRES: Bind(..., scratch) on this set since the attributes last changed.
+  bool Matches(size_t tree, TargetingScratch* scratch) const;
+
+  // Slow path: every targeting of the tree with its outcome, in order (all
+  // groups, no short-circuit).
+  std::vector<TargetingExplanation> Explain(size_t tree,
+                                            std::string_view visitor_id,
+                                            const Attributes& attributes) const;
+
+ private:
+  struct Impl;
+  explicit CompiledTargetingSet(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace allot
+
+#endif  // ALLOT_TARGETING_COMPILED_TARGETING_SET_H_
