@@ -49,16 +49,27 @@ class FlagshipHasher {
   // The hash of everything appended so far. Does not change the state.
   uint32_t Finish() const;
 
-  // Number of UTF-16 code units appended so far.
+  // Number of UTF-16 code units appended so far. Bytes of a UTF-8 sequence
+  // still waiting for its continuation bytes are not counted yet.
   uint32_t length() const { return length_; }
 
  private:
   void AddByte(uint8_t b);
   void AddBlock(uint32_t k);
+  // UTF-8 decoding, one byte at a time, so that a multi-byte character split
+  // across two Update calls hashes as if it had come in one piece.
+  void DecodeByte(uint8_t b);
+  void AddCodePoint(uint32_t cp);
+  // Ends an incomplete UTF-8 sequence: one U+FFFD per byte it held.
+  void FlushPendingUtf8();
 
   uint32_t h1_ = 0;
-  uint32_t tail_ = 0;    // pending bytes, little-endian
-  uint32_t length_ = 0;  // bytes (= UTF-16 code units) seen
+  uint32_t tail_ = 0;         // pending bytes, little-endian
+  uint32_t length_ = 0;       // bytes (= UTF-16 code units) seen
+  uint32_t utf8_cp_ = 0;      // code point bits of the pending sequence
+  uint8_t utf8_pending_ = 0;  // bytes of an incomplete sequence seen so far
+  uint8_t utf8_need_ = 0;     // continuation bytes still expected
+  uint8_t utf8_lead_ = 0;     // lead byte of the pending sequence
 };
 
 // MurmurHash3 x86_32, seed 0, of the UTF-16 low bytes of `utf8`.

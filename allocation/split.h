@@ -43,10 +43,13 @@ class SplitTable {
   // Index of the variation for `bucket` (in [0, BucketScale(mode))), or -1
   // when the bucket is past the allocated sum.
   int Pick(uint32_t bucket) const {
-    for (size_t i = 0; i < thresholds_.size(); ++i) {
-      if (bucket < thresholds_[i]) return indices_[i];
-    }
-    return -1;
+    // Branch-free: the number of thresholds at or below `bucket` is the
+    // position of the first one above it (thresholds are ascending), and
+    // indices_ ends with -1 for "past the sum". Random buckets would make a
+    // compare-and-return loop mispredict on most calls.
+    size_t k = 0;
+    for (uint32_t t : thresholds_) k += bucket >= t;
+    return indices_[k];
   }
 
   // Sum of the allocations in basis points.
@@ -54,7 +57,8 @@ class SplitTable {
 
  private:
   std::vector<uint32_t> thresholds_;  // ascending, only non-zero allocations
-  std::vector<int32_t> indices_;      // variation index per threshold
+  // Variation index per threshold, then -1 (one more entry than thresholds_).
+  std::vector<int32_t> indices_ = {-1};
   int32_t total_bp_ = 0;
 };
 

@@ -1,0 +1,61 @@
+#include "allocation/bucketing.h"
+
+#include "allocation/internal/xxh3.h"
+
+namespace allot {
+
+GroupBucketer GroupBucketer::Create(BucketingMode mode,
+                                    std::string_view group_id) {
+  GroupBucketer b;
+  b.mode_ = mode;
+  if (mode == BucketingMode::kXxh3) {
+    b.split_seed_ = internal::InlineXxh3(group_id);
+    b.traffic_seed_ = b.split_seed_ ^ kTrafficSeedMask;
+  } else {
+    // Flagship hashes the concatenation; hashing the prefix once here leaves
+    // only the visitor id for each decision.
+    b.split_prefix_.Update(group_id);
+    b.traffic_prefix_.Update("traffic:");
+    b.traffic_prefix_.Update(group_id);
+  }
+  return b;
+}
+
+uint32_t GroupBucketer::SplitBucket(std::string_view visitor_id) const {
+  if (mode_ == BucketingMode::kXxh3) {
+    return static_cast<uint32_t>(
+        internal::InlineXxh3WithSeed(visitor_id, split_seed_) % 10000);
+  }
+  FlagshipHasher h = split_prefix_;
+  h.Update(visitor_id);
+  return h.Finish() % 100;
+}
+
+uint32_t GroupBucketer::TrafficBucket(std::string_view visitor_id) const {
+  if (mode_ == BucketingMode::kXxh3) {
+    return static_cast<uint32_t>(
+        internal::InlineXxh3WithSeed(visitor_id, traffic_seed_) % 10000);
+  }
+  FlagshipHasher h = traffic_prefix_;
+  h.Update(visitor_id);
+  return h.Finish() % 100;
+}
+
+CampaignBucketer CampaignBucketer::Create(BucketingMode mode,
+                                          std::string_view campaign_id) {
+  CampaignBucketer b;
+  b.mode_ = mode;
+  // Flagship's range bucket hashes the visitor id alone: no per-campaign state.
+  if (mode == BucketingMode::kXxh3) b.seed_ = internal::InlineXxh3(campaign_id);
+  return b;
+}
+
+uint32_t CampaignBucketer::RangeBucket(std::string_view visitor_id) const {
+  if (mode_ == BucketingMode::kXxh3) {
+    return static_cast<uint32_t>(
+        internal::InlineXxh3WithSeed(visitor_id, seed_) % 10000);
+  }
+  return FlagshipHash(visitor_id) % 100;
+}
+
+}  // namespace allot

@@ -1,0 +1,31 @@
+// File: allocation/internal/xxh3.h
+//
+// The one place that compiles xxHash inline. XXH_INLINE_ALL makes XXH3 a set
+// of static inline functions, which is what xxHash recommends for short keys:
+// visitor ids are a few dozen bytes, so call overhead would dominate.
+// Internal: include only from allocation/*.cc (and benchmarks that measure
+// the same code path).
+#ifndef ALLOT_ALLOCATION_INTERNAL_XXH3_H_
+#define ALLOT_ALLOCATION_INTERNAL_XXH3_H_
+
+#ifndef XXH_INLINE_ALL
+#define XXH_INLINE_ALL
+#endif
+#include <xxhash.h>
+
+#include <cstdint>
+#include <string_view>
+
+namespace allot::internal {
+
+inline uint64_t InlineXxh3(std::string_view data) {
+  return XXH3_64bits(data.data(), data.size());
+}
+
+inline uint64_t InlineXxh3WithSeed(std::string_view data, uint64_t seed) {
+  return XXH3_64bits_withSeed(data.data(), data.size(), seed);
+}
+
+}  // namespace allot::internal
+
+#endif  // ALLOT_ALLOCATION_INTERNAL_XXH3_H_
