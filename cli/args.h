@@ -1,0 +1,36 @@
+// Minimal command-line parsing for the allot program: `--name value`,
+// `--name=value` and boolean `--name` switches.
+#ifndef ALLOT_CLI_ARGS_H_
+#define ALLOT_CLI_ARGS_H_
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace allot::cli {
+
+struct Args {
+  std::map<std::string, std::string> options;
+  std::vector<std::string> positional;
+
+  bool Has(const std::string& name) const { return options.count(name) > 0; }
+  std::string Get(const std::string& name, const std::string& def = "") const {
+    auto it = options.find(name);
+    return it == options.end() ? def : it->second;
+  }
+};
+
+// Parses argv[first..]. `switches` are the options that take no value.
+// Returns false and fills `error` for an unknown option or a missing value.
+bool ParseArgs(int argc, char** argv, int first,
+               const std::set<std::string>& with_value,
+               const std::set<std::string>& switches, Args* out,
+               std::string* error);
+
+// Reads a whole file ("-" is standard input). False with `error` on failure.
+bool ReadFile(const std::string& path, std::string* out, std::string* error);
+
+}  // namespace allot::cli
+
+#endif  // ALLOT_CLI_ARGS_H_

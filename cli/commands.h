@@ -1,0 +1,12 @@
+// The subcommands of the allot program; each returns the exit status.
+#ifndef ALLOT_CLI_COMMANDS_H_
+#define ALLOT_CLI_COMMANDS_H_
+
+namespace allot::cli {
+
+int DecideCommand(int argc, char** argv);
+int ValidateCommand(int argc, char** argv);
+
+}  // namespace allot::cli
+
+#endif  // ALLOT_CLI_COMMANDS_H_

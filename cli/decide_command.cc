@@ -1,0 +1,168 @@
+// allot decide: JSON Lines of visitors in, JSON Lines of decisions out,
+// streaming (memory stays flat however long the input).
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "core/compiled_config.h"
+#include "core/json_text.h"
+
+namespace allot::cli {
+namespace {
+
+void AppendIdOrNull(std::string* out, std::string_view id) {
+  if (id.empty()) {
+    out->append("null");
+  } else {
+    AppendJsonString(out, id);
+  }
+}
+
+void AppendDecisions(const VisitorContext& ctx, const DecisionList& list,
+                     std::string* out) {
+  out->append("{\"id\":");
+  AppendJsonString(out, ctx.visitor_id());
+  out->append(",\"decisions\":[");
+  for (size_t i = 0; i < list.size(); ++i) {
+    if (i > 0) out->push_back(',');
+    out->append("{\"campaign_id\":");
+    AppendJsonString(out, list.campaign_id(i));
+    out->append(",\"variation_group_id\":");
+    AppendIdOrNull(out, list.group_id(i));
+    out->append(",\"variation_id\":");
+    AppendIdOrNull(out, list.variation_id(i));
+    out->append(",\"reason\":\"");
+    out->append(DecisionReasonName(list[i].reason));
+    out->append("\"}");
+  }
+  out->push_back(']');
+}
+
+void AppendFlags(const std::vector<ResolvedFlag>& flags, std::string* out) {
+  out->append(",\"flags\":{");
+  for (size_t i = 0; i < flags.size(); ++i) {
+    if (i > 0) out->push_back(',');
+    AppendJsonString(out, flags[i].key);
+    out->push_back(':');
+    out->append(flags[i].json_value);
+  }
+  out->push_back('}');
+}
+
+}  // namespace
+
+int DecideCommand(int argc, char** argv) {
+  Args args;
+  std::string error;
+  if (!ParseArgs(argc, argv, 2, {"config", "at", "bucketing", "input", "output"},
+                 {"flags"}, &args, &error) ||
+      !args.positional.empty() || !args.Has("config")) {
+    std::cerr << "allot decide: "
+              << (error.empty() ? "usage: allot decide --config FILE [--at RFC3339] "
+                                  "[--bucketing auto|xxh3|flagship] [--flags] "
+                                  "[--input FILE|-] [--output FILE|-]"
+                                : error)
+              << "\n";
+    return 2;
+  }
+  LoadOptions options;
+  if (args.Has("bucketing")) {
+    absl::StatusOr<BucketingChoice> choice =
+        ParseBucketingChoice(args.Get("bucketing"));
+    if (!choice.ok()) {
+      std::cerr << "allot decide: --bucketing: " << choice.status().message() << "\n";
+      return 2;
+    }
+    options.bucketing = *choice;
+  }
+  absl::Time now = absl::Now();
+  if (args.Has("at")) {
+    std::string parse_error;
+    if (!absl::ParseTime(absl::RFC3339_full, args.Get("at"), &now, &parse_error)) {
+      std::cerr << "allot decide: --at: not an RFC 3339 time (e.g. "
+                   "2026-06-01T12:00:00Z): "
+                << parse_error << "\n";
+      return 2;
+    }
+  }
+  std::string text;
+  const std::string config_path = args.Get("config");
+  if (!ReadFile(config_path, &text, &error)) {
+    std::cerr << "allot decide: " << error << "\n";
+    return 2;
+  }
+  absl::StatusOr<std::shared_ptr<const CompiledConfig>> loaded =
+      LoadConfig(text, options);
+  if (!loaded.ok()) {
+    std::cerr << config_path << ": " << loaded.status().message() << "\n";
+    return 2;
+  }
+  const CompiledConfig& config = **loaded;
+
+  std::ifstream input_file;
+  std::istream* in = &std::cin;
+  const std::string input = args.Get("input", "-");
+  if (input != "-") {
+    input_file.open(input, std::ios::binary);
+    if (!input_file) {
+      std::cerr << "allot decide: cannot open " << input << "\n";
+      return 2;
+    }
+    in = &input_file;
+  }
+  FILE* out = stdout;
+  const std::string output = args.Get("output", "-");
+  if (output != "-") {
+    out = std::fopen(output.c_str(), "wb");
+    if (out == nullptr) {
+      std::cerr << "allot decide: cannot write " << output << "\n";
+      return 2;
+    }
+  }
+  const bool with_flags = args.Has("flags");
+
+  VisitorParser parser;
+  VisitorContext ctx;
+  DecisionList decisions;
+  std::vector<ResolvedFlag> flags;
+  std::string line, buffer;
+  size_t line_number = 0, bad = 0;
+  while (std::getline(*in, line)) {
+    ++line_number;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    absl::Status s = parser.Parse(line, &ctx);
+    if (s.ok()) s = config.DecideAll(ctx, now, &decisions);
+    if (!s.ok()) {
+      ++bad;
+      std::cerr << input << ":" << line_number << ": skipped: " << s.message() << "\n";
+      continue;
+    }
+    buffer.clear();
+    AppendDecisions(ctx, decisions, &buffer);
+    if (with_flags) {
+      config.ResolveFlags(decisions, &flags);
+      AppendFlags(flags, &buffer);
+    }
+    buffer.append("}\n");
+    std::fwrite(buffer.data(), 1, buffer.size(), out);
+  }
+  const bool write_failed = std::fflush(out) != 0 || std::ferror(out);
+  if (out != stdout) std::fclose(out);
+  if (write_failed) {
+    std::cerr << "allot decide: error writing " << output << "\n";
+    return 2;
+  }
+  if (bad > 0) {
+    std::cerr << "allot decide: " << bad << " of " << line_number
+              << " lines were bad and skipped\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace allot::cli

@@ -1,0 +1,31 @@
+// allot: decide, validate and inspect campaign configs from the command line.
+#include <cstring>
+#include <iostream>
+
+#include "cli/commands.h"
+
+namespace {
+
+constexpr char kUsage[] =
+    "usage: allot <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  decide --config FILE [--at RFC3339] [--bucketing auto|xxh3|flagship]\n"
+    "         [--flags] [--input FILE|-] [--output FILE|-]\n"
+    "      Reads visitors as JSON Lines {\"id\": ..., \"context\": {...}} and\n"
+    "      writes one JSON line of decisions per visitor.\n"
+    "  validate FILE [--bucketing MODE]\n"
+    "      Checks a config; prints a summary, or the JSON path at fault.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
+    std::cout << kUsage;
+    return argc < 2 ? 2 : 0;
+  }
+  if (!std::strcmp(argv[1], "decide")) return allot::cli::DecideCommand(argc, argv);
+  if (!std::strcmp(argv[1], "validate")) return allot::cli::ValidateCommand(argc, argv);
+  std::cerr << "allot: unknown command \"" << argv[1] << "\"\n\n" << kUsage;
+  return 2;
+}

@@ -1,0 +1,51 @@
+#include <iostream>
+
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "core/compiled_config.h"
+
+namespace allot::cli {
+
+int ValidateCommand(int argc, char** argv) {
+  Args args;
+  std::string error;
+  if (!ParseArgs(argc, argv, 2, {"bucketing"}, {}, &args, &error) ||
+      args.positional.size() != 1) {
+    std::cerr << "allot validate: "
+              << (error.empty() ? "expected exactly one FILE" : error) << "\n";
+    return 2;
+  }
+  LoadOptions options;
+  if (args.Has("bucketing")) {
+    absl::StatusOr<BucketingChoice> choice =
+        ParseBucketingChoice(args.Get("bucketing"));
+    if (!choice.ok()) {
+      std::cerr << "allot validate: --bucketing: " << choice.status().message() << "\n";
+      return 2;
+    }
+    options.bucketing = *choice;
+  }
+  std::string text;
+  if (!ReadFile(args.positional[0], &text, &error)) {
+    std::cerr << "allot validate: " << error << "\n";
+    return 1;
+  }
+  absl::StatusOr<std::shared_ptr<const CompiledConfig>> config =
+      LoadConfig(text, options);
+  if (!config.ok()) {
+    std::cerr << args.positional[0] << ": " << config.status().message() << "\n";
+    return 1;
+  }
+  const CompiledConfig& c = **config;
+  std::cout << args.positional[0] << ": ok: "
+            << (c.format() == ConfigFormat::kBucketingFile ? "bucketing file"
+                                                           : "campaign documents")
+            << ", " << c.campaigns().size() << " campaigns, " << c.groups().size()
+            << " variation groups, " << c.variations().size() << " variations, bucketing "
+            << (c.bucketing() == BucketingMode::kFlagship ? "flagship" : "xxh3")
+            << (c.single_assignment() ? ", single assignment" : "")
+            << (c.panic() ? ", PANIC" : "") << "\n";
+  return 0;
+}
+
+}  // namespace allot::cli

@@ -1,0 +1,253 @@
+// CompiledConfig::Create: validation of the model and compilation into the
+// flat arrays that decisions walk.
+#include <algorithm>
+#include <cmath>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "allocation/date_time.h"
+#include "core/compiled_config.h"
+#include "core/config_parser.h"
+
+namespace allot {
+namespace {
+
+absl::Status PathError(std::string_view path, std::string_view message) {
+  return absl::InvalidArgumentError(
+      absl::StrCat(absl::string_view(path.data(), path.size()), ": ",
+                   absl::string_view(message.data(), message.size())));
+}
+
+std::string Field(std::string_view path, std::string_view field) {
+  std::string out(path);
+  if (!out.empty()) out += '.';
+  out.append(field.data(), field.size());
+  return out;
+}
+
+// Status values that keep a campaign live; anything else pauses it.
+bool IsActiveStatus(std::string_view status) {
+  std::string s = absl::AsciiStrToLower(absl::string_view(status.data(), status.size()));
+  return s.empty() || s == "active" || s == "running" || s == "live" ||
+         s == "in_progress";
+}
+
+bool IsRollbackOperator(std::string_view op) {
+  return op == "LOWER_THAN" || op == "LOWER_THAN_OR_EQUALS" ||
+         op == "GREATER_THAN" || op == "GREATER_THAN_OR_EQUALS" ||
+         op == "EQUALS" || op == "NOT_EQUALS";
+}
+
+absl::StatusOr<BucketingMode> ResolveMode(const ConfigSpec& spec,
+                                          const LoadOptions& options) {
+  BucketingChoice choice = options.bucketing;
+  if (choice == BucketingChoice::kAuto && !spec.settings.bucketing.empty()) {
+    absl::StatusOr<BucketingChoice> parsed =
+        ParseBucketingChoice(spec.settings.bucketing);
+    if (!parsed.ok()) {
+      return PathError(spec.settings.bucketing_path, parsed.status().message());
+    }
+    choice = *parsed;
+  }
+  switch (choice) {
+    case BucketingChoice::kXxh3:
+      return BucketingMode::kXxh3;
+    case BucketingChoice::kFlagship:
+      return BucketingMode::kFlagship;
+    case BucketingChoice::kAuto:
+      break;
+  }
+  return spec.format == ConfigFormat::kBucketingFile ? BucketingMode::kFlagship
+                                                     : BucketingMode::kXxh3;
+}
+
+absl::Status CompileScheduler(const SchedulerSpec& spec,
+                              CompiledConfig::Campaign* out) {
+  absl::StatusOr<absl::TimeZone> tz = LoadTimeZoneOrError(spec.timezone);
+  if (!tz.ok()) return PathError(Field(spec.path, "timezone"), tz.status().message());
+  if (!spec.start_date.empty()) {
+    absl::StatusOr<absl::Time> t = ParseDateTime(spec.start_date, *tz);
+    if (!t.ok()) {
+      return PathError(Field(spec.path, "start_date"), t.status().message());
+    }
+    out->start = *t;
+  }
+  if (!spec.stop_date.empty()) {
+    absl::StatusOr<absl::Time> t = ParseDateTime(spec.stop_date, *tz);
+    if (!t.ok()) {
+      return PathError(Field(spec.path, "stop_date"), t.status().message());
+    }
+    out->stop = *t;
+  }
+  if (out->stop <= out->start) {
+    return PathError(Field(spec.path, "stop_date"),
+                     "must be later than start_date");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<BucketingChoice> ParseBucketingChoice(std::string_view text) {
+  if (text == "auto") return BucketingChoice::kAuto;
+  if (text == "xxh3") return BucketingChoice::kXxh3;
+  if (text == "flagship") return BucketingChoice::kFlagship;
+  return absl::InvalidArgumentError(absl::StrCat(
+      "unknown bucketing mode \"", absl::string_view(text.data(), text.size()),
+      "\"; expected auto, xxh3 or flagship"));
+}
+
+absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
+    const ConfigSpec& spec, const LoadOptions& options) {
+  std::shared_ptr<CompiledConfig> cfg(new CompiledConfig());
+  absl::StatusOr<BucketingMode> mode = ResolveMode(spec, options);
+  if (!mode.ok()) return mode.status();
+  cfg->mode_ = *mode;
+  cfg->format_ = spec.format;
+  cfg->panic_ = spec.settings.panic;
+  cfg->single_assignment_ = spec.settings.single_assignment;
+
+  absl::flat_hash_map<std::string, std::string> campaign_seen, group_seen;
+  std::vector<TargetingTreeSpec> trees;
+  cfg->campaigns_.reserve(spec.campaigns.size());
+  for (const CampaignSpec& cs : spec.campaigns) {
+    const std::string id_path = Field(cs.path, "id");
+    if (cs.id.empty()) return PathError(id_path, "must be a non-empty string");
+    auto [it, inserted] = campaign_seen.emplace(cs.id, cs.path);
+    if (!inserted) {
+      return PathError(
+          id_path,
+          absl::StrCat("duplicate campaign id \"", cs.id, "\" (also at ",
+                       it->second.empty() ? "(document)" : it->second,
+                       "); campaign ids must be unique (Flagship's SDK would "
+                       "evaluate both entries, allot refuses the file)"));
+    }
+    Campaign& c = cfg->campaigns_.emplace_back();
+    c.id = cs.id;
+    c.name = cs.name;
+    c.slug = cs.slug;
+    c.type = cs.type;
+    c.status = cs.status;
+    c.is_ab = cs.type == "ab";
+    c.active = IsActiveStatus(cs.status);
+    c.bucketer = CampaignBucketer::Create(cfg->mode_, cs.id);
+    if (cs.scheduler) {
+      if (absl::Status s = CompileScheduler(*cs.scheduler, &c); !s.ok()) return s;
+    }
+    for (const BucketRangeSpec& r : cs.bucket_ranges) {
+      if (!(r.low >= 0 && r.low < r.high && r.high <= 100)) {
+        return PathError(r.path, absl::StrCat("bad range [", r.low, ", ", r.high,
+                                              "]; expected 0 <= low < high <= 100"));
+      }
+      c.ranges.emplace_back(r.low, r.high);
+    }
+    c.first_group = static_cast<int32_t>(cfg->groups_.size());
+    for (const VariationGroupSpec& gs : cs.variation_groups) {
+      const std::string gid_path = Field(gs.path, "id");
+      if (gs.id.empty()) return PathError(gid_path, "must be a non-empty string");
+      auto [git, ginserted] = group_seen.emplace(gs.id, gs.path);
+      if (!ginserted) {
+        return PathError(gid_path,
+                         absl::StrCat("duplicate variation group id \"", gs.id,
+                                      "\" (also at ", git->second,
+                                      "); group ids must be unique in a config"));
+      }
+      Group& g = cfg->groups_.emplace_back();
+      g.id = gs.id;
+      g.name = gs.name;
+      g.bucketer = GroupBucketer::Create(cfg->mode_, gs.id);
+      g.first_variation = static_cast<int32_t>(cfg->variations_.size());
+      g.num_variations = static_cast<int32_t>(gs.variations.size());
+      std::vector<double> percents;
+      int64_t sum_bp = 0;
+      absl::flat_hash_map<std::string, size_t> variation_seen;
+      for (const VariationSpec& vs : gs.variations) {
+        const std::string vid_path = Field(vs.path, "id");
+        if (vs.id.empty()) return PathError(vid_path, "must be a non-empty string");
+        if (!variation_seen.emplace(vs.id, 0).second) {
+          return PathError(vid_path, absl::StrCat("duplicate variation id \"",
+                                                  vs.id, "\" in this group"));
+        }
+        absl::StatusOr<int32_t> bp = PercentToBasisPoints(vs.allocation);
+        if (!bp.ok()) {
+          return PathError(Field(vs.path, "allocation"), bp.status().message());
+        }
+        sum_bp += *bp;
+        percents.push_back(vs.allocation);
+        if (vs.reference && g.reference_variation < 0) {
+          g.reference_variation = static_cast<int32_t>(cfg->variations_.size());
+        }
+        Variation& v = cfg->variations_.emplace_back();
+        v.id = vs.id;
+        v.name = vs.name;
+        v.reference = vs.reference;
+        v.basis_points = *bp;
+        v.modifications_type = vs.modifications_type;
+        v.flags = vs.flags;
+      }
+      if (sum_bp > 10000) {
+        return PathError(Field(gs.path, "variations"),
+                         absl::StrCat("allocations sum to ", sum_bp / 100.0,
+                                      " %; the sum must be at most 100"));
+      }
+      absl::StatusOr<SplitTable> split = SplitTable::Create(cfg->mode_, percents);
+      if (!split.ok()) {
+        return PathError(Field(gs.path, "variations"), split.status().message());
+      }
+      g.split = *std::move(split);
+      if (gs.targeting) {
+        g.targeting = static_cast<int32_t>(trees.size());
+        trees.push_back(*gs.targeting);
+      }
+      if (gs.allocation_config) {
+        absl::StatusOr<TrafficSchedule> schedule =
+            TrafficSchedule::Create(*gs.allocation_config);
+        if (!schedule.ok()) return schedule.status();
+        g.schedule = *std::move(schedule);
+      }
+      if (gs.rollback_condition) {
+        const RollbackConditionSpec& rb = *gs.rollback_condition;
+        if (!IsRollbackOperator(rb.op)) {
+          return PathError(
+              Field(rb.path, "operator"),
+              absl::StrCat("unknown rollback operator \"", rb.op,
+                           "\"; expected LOWER_THAN, LOWER_THAN_OR_EQUALS, "
+                           "GREATER_THAN, GREATER_THAN_OR_EQUALS, EQUALS or "
+                           "NOT_EQUALS"));
+        }
+        if (rb.min_visitors < 0) {
+          return PathError(Field(rb.path, "min_visitors"), "must be >= 0");
+        }
+        g.rollback = rb;
+      }
+    }
+    c.num_groups = static_cast<int32_t>(cfg->groups_.size()) - c.first_group;
+  }
+
+  absl::StatusOr<std::shared_ptr<const CompiledTargetingSet>> targeting =
+      CompiledTargetingSet::Create(trees, options.targeting);
+  if (!targeting.ok()) return targeting.status();
+  cfg->targeting_ = *std::move(targeting);
+
+  for (size_t i = 0; i < cfg->campaigns_.size(); ++i) {
+    cfg->campaign_index_.emplace_back(cfg->campaigns_[i].id, static_cast<int32_t>(i));
+  }
+  for (size_t i = 0; i < cfg->groups_.size(); ++i) {
+    cfg->group_index_.emplace_back(cfg->groups_[i].id, static_cast<int32_t>(i));
+  }
+  std::sort(cfg->campaign_index_.begin(), cfg->campaign_index_.end());
+  std::sort(cfg->group_index_.begin(), cfg->group_index_.end());
+  return std::shared_ptr<const CompiledConfig>(std::move(cfg));
+}
+
+absl::StatusOr<std::shared_ptr<const CompiledConfig>> LoadConfig(
+    std::string_view json, const LoadOptions& options) {
+  ParseOptions parse;
+  parse.format = options.format;
+  absl::StatusOr<ConfigSpec> spec = ParseConfigJson(json, parse);
+  if (!spec.ok()) return spec.status();
+  return CompiledConfig::Create(*spec, options);
+}
+
+}  // namespace allot

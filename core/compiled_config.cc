@@ -1,0 +1,173 @@
+// The decision path (DESIGN §3). Everything here runs per visitor: no
+// allocation after warm-up, no locks, no parsing, no time-zone work.
+#include "core/compiled_config.h"
+
+#include <algorithm>
+
+namespace allot {
+namespace {
+
+int32_t FindIndex(const std::vector<std::pair<std::string, int32_t>>& index,
+                  std::string_view id) {
+  auto it = std::lower_bound(
+      index.begin(), index.end(), id,
+      [](const std::pair<std::string, int32_t>& e, std::string_view key) {
+        return std::string_view(e.first) < key;
+      });
+  if (it == index.end() || std::string_view(it->first) != id) return -1;
+  return it->second;
+}
+
+absl::Status EmptyVisitorId() {
+  return absl::InvalidArgumentError("visitor id must be a non-empty string");
+}
+
+}  // namespace
+
+int32_t CompiledConfig::FindCampaign(std::string_view id) const {
+  return FindIndex(campaign_index_, id);
+}
+
+int32_t CompiledConfig::FindGroup(std::string_view id) const {
+  return FindIndex(group_index_, id);
+}
+
+Decision CompiledConfig::DecideCampaign(int32_t c, std::string_view visitor_id,
+                                        TargetingScratch* scratch,
+                                        absl::Time now,
+                                        const RuntimeState* runtime,
+                                        bool* ab_taken) const {
+  Decision d;
+  d.campaign = c;
+  const Campaign& campaign = campaigns_[c];
+  if (panic_) {
+    d.reason = DecisionReason::kPanic;
+    return d;
+  }
+  if (!campaign.active || (runtime != nullptr && runtime->campaign_off(c))) {
+    d.reason = DecisionReason::kCampaignInactive;
+    return d;
+  }
+  if (now < campaign.start || now >= campaign.stop) {
+    d.reason = DecisionReason::kOutsideSchedule;
+    return d;
+  }
+  if (!campaign.ranges.empty()) {
+    const double z = campaign.bucketer.RangeBucket(visitor_id) * 100.0 /
+                     campaign.bucketer.scale();
+    bool inside = false;
+    for (const auto& [low, high] : campaign.ranges) {
+      inside |= low <= z && z < high;
+    }
+    if (!inside) {
+      d.reason = DecisionReason::kOutsideBucketRange;
+      return d;
+    }
+  }
+  if (campaign.is_ab && single_assignment_ && *ab_taken) {
+    d.reason = DecisionReason::kSingleAssignment;
+    return d;
+  }
+  // The first group whose targeting matches decides; no fall-through.
+  const int32_t end = campaign.first_group + campaign.num_groups;
+  int32_t g = campaign.first_group;
+  for (; g < end; ++g) {
+    const int32_t tree = groups_[g].targeting;
+    if (tree >= 0 && targeting_->Matches(tree, scratch)) break;
+  }
+  if (g == end) {
+    d.reason = DecisionReason::kNotTargeted;
+    return d;
+  }
+  const Group& group = groups_[g];
+  d.group = g;
+  if (runtime != nullptr && runtime->group_rolled_back(g)) {
+    d.reason = DecisionReason::kRolledBack;
+    d.variation = group.reference_variation;
+    return d;
+  }
+  if (group.schedule) {
+    const uint32_t to_bp = 10000 / group.bucketer.scale();
+    const int64_t share = group.schedule->ShareAt(now);
+    if (static_cast<int64_t>(group.bucketer.TrafficBucket(visitor_id)) * to_bp >=
+        share) {
+      d.reason = DecisionReason::kNotInTraffic;
+      return d;
+    }
+  }
+  const int v = group.split.Pick(group.bucketer.SplitBucket(visitor_id));
+  if (v < 0) {
+    d.reason = DecisionReason::kNotAllocated;
+    return d;
+  }
+  d.variation = group.first_variation + v;
+  d.reason = DecisionReason::kAllocated;
+  if (campaign.is_ab) *ab_taken = true;
+  return d;
+}
+
+absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
+                                       absl::Time now, DecisionList* out,
+                                       const RuntimeState* runtime) const {
+  if (visitor.id_.empty()) return EmptyVisitorId();
+  out->Reset(this);
+  const size_t n = campaigns_.size();
+  out->items_.resize(n);
+  targeting_->Bind(visitor.id_, visitor.attributes_, &visitor.scratch_);
+  bool ab_taken = false;
+  Decision* items = out->items_.data();
+  for (size_t c = 0; c < n; ++c) {
+    items[c] = DecideCampaign(static_cast<int32_t>(c), visitor.id_,
+                              &visitor.scratch_, now, runtime, &ab_taken);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CompiledConfig::Decide(std::string_view campaign_id,
+                                    const VisitorContext& visitor,
+                                    absl::Time now, Decision* out,
+                                    const RuntimeState* runtime) const {
+  if (visitor.id_.empty()) return EmptyVisitorId();
+  const int32_t target = FindCampaign(campaign_id);
+  if (target < 0) {
+    *out = Decision();
+    return absl::OkStatus();
+  }
+  targeting_->Bind(visitor.id_, visitor.attributes_, &visitor.scratch_);
+  bool ab_taken = false;
+  // Single assignment makes an `ab` campaign depend on the earlier ones.
+  if (single_assignment_ && campaigns_[target].is_ab) {
+    for (int32_t c = 0; c < target && !ab_taken; ++c) {
+      if (!campaigns_[c].is_ab) continue;
+      DecideCampaign(c, visitor.id_, &visitor.scratch_, now, runtime,
+                     &ab_taken);
+    }
+  }
+  *out = DecideCampaign(target, visitor.id_, &visitor.scratch_, now, runtime,
+                        &ab_taken);
+  return absl::OkStatus();
+}
+
+void CompiledConfig::ResolveFlags(const DecisionList& decisions,
+                                  std::vector<ResolvedFlag>* out) const {
+  out->clear();
+  for (const Decision& d : decisions) {
+    if (d.variation < 0) continue;
+    const Variation& v = variations_[d.variation];
+    for (const FlagSpec& flag : v.flags) {
+      ResolvedFlag resolved{flag.key, flag.json_value, d.campaign, d.group,
+                            d.variation, v.reference};
+      auto it = std::find_if(out->begin(), out->end(),
+                             [&](const ResolvedFlag& f) {
+                               return f.key == resolved.key;
+                             });
+      if (it == out->end()) {
+        out->push_back(resolved);
+      } else {
+        *it = resolved;
+      }
+    }
+  }
+}
+
+}  // namespace allot

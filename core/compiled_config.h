@@ -1,0 +1,196 @@
+// File: core/compiled_config.h
+//
+// A validated, compiled configuration: the immutable snapshot every decision
+// runs against (DESIGN §3, §8).
+//
+//   LoadOptions options;
+//   absl::StatusOr<std::shared_ptr<const CompiledConfig>> config =
+//       LoadConfig(json_text, options);
+//   if (!config.ok()) return config.status();   // "campaigns[2].id: ..."
+//   VisitorContext ctx("visitor-42");
+//   ctx.Set("country", "FR");
+//   DecisionList decisions;
+//   (*config)->DecideAll(ctx, absl::Now(), &decisions);
+//
+// CompiledConfig is immutable and thread-safe: share one across threads, each
+// with its own VisitorContext and DecisionList. Deciding allocates nothing
+// after warm-up, takes no lock and writes no shared memory.
+#ifndef ALLOT_CORE_COMPILED_CONFIG_H_
+#define ALLOT_CORE_COMPILED_CONFIG_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "allocation/bucketing.h"
+#include "allocation/split.h"
+#include "allocation/traffic_schedule.h"
+#include "core/config_spec.h"
+#include "core/decision.h"
+#include "core/runtime_state.h"
+#include "core/visitor_context.h"
+#include "targeting/compiled_targeting_set.h"
+
+namespace allot {
+
+enum class BucketingChoice : unsigned char {
+  kAuto,      // settings.bucketing, else flagship for bucketing files, else xxh3
+  kXxh3,
+  kFlagship,  // re-randomizes nobody coming from Flagship
+};
+
+// Parses "auto", "xxh3" or "flagship".
+[[nodiscard]] absl::StatusOr<BucketingChoice> ParseBucketingChoice(
+    std::string_view text);
+
+struct LoadOptions {
+  // Hashing mode. An explicit choice overrides the file's settings.
+  // Default: kAuto.
+  BucketingChoice bucketing = BucketingChoice::kAuto;
+  // Force the input format instead of detecting it.
+  // Default: detect.
+  std::optional<ConfigFormat> format;
+  // Default: see TargetingOptions.
+  TargetingOptions targeting;
+};
+
+// One flag of a visitor after merging campaigns (later campaigns win).
+struct ResolvedFlag {
+  std::string_view key;
+  std::string_view json_value;  // minified JSON
+  int32_t campaign = -1;
+  int32_t group = -1;
+  int32_t variation = -1;
+  bool reference = false;  // the variation is its group's reference
+};
+
+// Slow-path account of one campaign's decision.
+struct CampaignExplanation {
+  std::string campaign_id;
+  DecisionReason reason = DecisionReason::kUnknownCampaign;
+  struct Group {
+    std::string group_id;
+    bool matched = false;
+    bool has_targeting = false;
+    std::vector<TargetingExplanation> targetings;
+  };
+  std::vector<Group> groups;  // the groups tried, in order
+  std::string detail;         // buckets and thresholds, human-readable
+};
+
+class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
+ public:
+  struct Variation {
+    std::string id;
+    std::string name;
+    bool reference = false;
+    int32_t basis_points = 0;
+    std::string modifications_type;
+    std::vector<FlagSpec> flags;
+  };
+  struct Group {
+    std::string id;
+    std::string name;
+    int32_t targeting = -1;  // tree index in targeting(), -1: never matches
+    int32_t first_variation = 0;
+    int32_t num_variations = 0;
+    int32_t reference_variation = -1;  // absolute index, or -1
+    GroupBucketer bucketer;
+    SplitTable split;
+    std::optional<TrafficSchedule> schedule;
+    std::optional<RollbackConditionSpec> rollback;
+  };
+  struct Campaign {
+    std::string id;
+    std::string name;
+    std::string slug;
+    std::string type;
+    std::string status;
+    bool is_ab = false;
+    bool active = true;
+    absl::Time start = absl::InfinitePast();  // scheduler window
+    absl::Time stop = absl::InfiniteFuture();
+    std::vector<std::pair<double, double>> ranges;  // percent [low, high)
+    CampaignBucketer bucketer;
+    int32_t first_group = 0;
+    int32_t num_groups = 0;
+  };
+
+  // Validates and compiles `spec`. Every failure is an InvalidArgument whose
+  // message starts with the JSON path at fault.
+  [[nodiscard]] static absl::StatusOr<std::shared_ptr<const CompiledConfig>>
+  Create(const ConfigSpec& spec, const LoadOptions& options = LoadOptions());
+
+  CompiledConfig(const CompiledConfig&) = delete;
+  CompiledConfig& operator=(const CompiledConfig&) = delete;
+
+  // Decides every campaign, in config order, into `out` (cleared first).
+  // InvalidArgument only for an empty visitor id. `runtime`, when given, must
+  // be sized for this config (toggles and rollbacks of an Engine).
+  absl::Status DecideAll(const VisitorContext& visitor, absl::Time now,
+                         DecisionList* out,
+                         const RuntimeState* runtime = nullptr) const;
+
+  // Decides one campaign (evaluating earlier `ab` campaigns too when single
+  // assignment is on). An unknown id gives reason kUnknownCampaign.
+  absl::Status Decide(std::string_view campaign_id,
+                      const VisitorContext& visitor, absl::Time now,
+                      Decision* out,
+                      const RuntimeState* runtime = nullptr) const;
+
+  // The merged flags of decisions made against this config: allocated and
+  // rolled-back-with-reference campaigns in order, later ones overwriting
+  // earlier keys; first-seen key order. `out` is cleared first.
+  void ResolveFlags(const DecisionList& decisions,
+                    std::vector<ResolvedFlag>* out) const;
+
+  // Slow path: why each campaign decided as it did.
+  std::vector<CampaignExplanation> Explain(
+      const VisitorContext& visitor, absl::Time now,
+      const RuntimeState* runtime = nullptr) const;
+
+  BucketingMode bucketing() const { return mode_; }
+  ConfigFormat format() const { return format_; }
+  bool panic() const { return panic_; }
+  bool single_assignment() const { return single_assignment_; }
+
+  const std::vector<Campaign>& campaigns() const { return campaigns_; }
+  const std::vector<Group>& groups() const { return groups_; }
+  const std::vector<Variation>& variations() const { return variations_; }
+  // Index of a campaign / group by id, or -1.
+  int32_t FindCampaign(std::string_view id) const;
+  int32_t FindGroup(std::string_view id) const;
+
+ private:
+  CompiledConfig() = default;
+
+  // Decides campaign `c`; `ab_taken` tracks single assignment.
+  Decision DecideCampaign(int32_t c, std::string_view visitor_id,
+                          TargetingScratch* scratch, absl::Time now,
+                          const RuntimeState* runtime, bool* ab_taken) const;
+
+  BucketingMode mode_ = BucketingMode::kXxh3;
+  ConfigFormat format_ = ConfigFormat::kCampaignDocuments;
+  bool panic_ = false;
+  bool single_assignment_ = false;
+  std::vector<Campaign> campaigns_;
+  std::vector<Group> groups_;
+  std::vector<Variation> variations_;
+  std::shared_ptr<const CompiledTargetingSet> targeting_;
+  std::vector<std::pair<std::string, int32_t>> campaign_index_;  // sorted
+  std::vector<std::pair<std::string, int32_t>> group_index_;     // sorted
+};
+
+// Parses, validates and compiles config JSON (either format, DESIGN §2).
+[[nodiscard]] absl::StatusOr<std::shared_ptr<const CompiledConfig>> LoadConfig(
+    std::string_view json, const LoadOptions& options = LoadOptions());
+
+}  // namespace allot
+
+#endif  // ALLOT_CORE_COMPILED_CONFIG_H_

@@ -1,0 +1,195 @@
+#include "core/config_parser.h"
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "core/internal/json_reader.h"
+#include "core/internal/spec_readers.h"
+#include "simdjson.h"
+
+namespace allot {
+namespace {
+
+using internal::ObjectReader;
+namespace ondemand = simdjson::ondemand;
+
+// simdjson's DOM parser reports what is wrong but not where. Walk the text
+// again with the on-demand parser, which stops at the first bad token and can
+// say where it is.
+simdjson::error_code WalkValue(ondemand::value v, int depth) {
+  if (depth > 1024) return simdjson::DEPTH_ERROR;
+  ondemand::json_type type;
+  if (auto e = v.type().get(type)) return e;
+  switch (type) {
+    case ondemand::json_type::object: {
+      ondemand::object obj;
+      if (auto e = v.get_object().get(obj)) return e;
+      for (auto field : obj) {
+        ondemand::value child;
+        if (auto e = field.value().get(child)) return e;
+        if (auto e = WalkValue(child, depth + 1)) return e;
+      }
+      return simdjson::SUCCESS;
+    }
+    case ondemand::json_type::array: {
+      ondemand::array arr;
+      if (auto e = v.get_array().get(arr)) return e;
+      for (auto item : arr) {
+        ondemand::value child;
+        if (auto e = item.get(child)) return e;
+        if (auto e = WalkValue(child, depth + 1)) return e;
+      }
+      return simdjson::SUCCESS;
+    }
+    case ondemand::json_type::number: {
+      double d;
+      return v.get_double().get(d);
+    }
+    case ondemand::json_type::string: {
+      std::string_view s;
+      return v.get_string().get(s);
+    }
+    case ondemand::json_type::boolean: {
+      bool b;
+      return v.get_bool().get(b);
+    }
+    case ondemand::json_type::null:
+      return v.is_null() ? simdjson::SUCCESS : simdjson::INCORRECT_TYPE;
+  }
+  return simdjson::SUCCESS;
+}
+
+absl::Status SyntaxError(const simdjson::padded_string& text,
+                         simdjson::error_code dom_error) {
+  ondemand::parser parser;
+  ondemand::document doc;
+  long offset = -1;
+  if (parser.iterate(text).get(doc) == simdjson::SUCCESS) {
+    ondemand::value root;
+    simdjson::error_code e = doc.get_value().get(root);
+    if (!e) e = WalkValue(root, 0);
+    const char* where = nullptr;
+    if (e && doc.current_location().get(where) == simdjson::SUCCESS) {
+      offset = where - text.data();
+    }
+  }
+  std::string msg = absl::StrCat("(document): malformed JSON: ",
+                                 simdjson::error_message(dom_error));
+  if (offset >= 0) absl::StrAppend(&msg, " near byte offset ", offset);
+  return absl::InvalidArgumentError(msg);
+}
+
+absl::Status ReadCampaignList(const ObjectReader& in, std::string_view key,
+                              const internal::FormatKeys& keys,
+                              ConfigSpec* out) {
+  internal::array items;
+  bool present = false;
+  absl::Status s = in.Array(key, &items, &present, /*required=*/true);
+  if (!s.ok()) return s;
+  const std::string base = in.PathOf(key);
+  size_t i = 0;
+  out->campaigns.reserve(items.size());
+  for (internal::element item : items) {
+    std::optional<ObjectReader> r;
+    if (s = ObjectReader::Make(item, internal::IndexPath(base, i++), &r);
+        !s.ok()) {
+      return s;
+    }
+    if (s = internal::ReadCampaign(*r, keys, &out->campaigns.emplace_back());
+        !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ReadDocuments(const ObjectReader& root, ConfigSpec* out) {
+  out->format = ConfigFormat::kCampaignDocuments;
+  if (root.Has("items")) {
+    return ReadCampaignList(root, "items", internal::kDocumentKeys, out);
+  }
+  if (!root.Has("campaigns")) {
+    return internal::ReadCampaign(root, internal::kDocumentKeys,
+                                  &out->campaigns.emplace_back());
+  }
+  std::optional<ObjectReader> settings;
+  absl::Status s = root.Object("settings", &settings);
+  if (s.ok() && settings) {
+    s = settings->String("bucketing", &out->settings.bucketing);
+    out->settings.bucketing_path = settings->PathOf("bucketing");
+    if (s.ok()) {
+      s = settings->Bool("single_assignment", &out->settings.single_assignment);
+    }
+    if (s.ok()) s = settings->Bool("panic", &out->settings.panic);
+  }
+  if (!s.ok()) return s;
+  return ReadCampaignList(root, "campaigns", internal::kDocumentKeys, out);
+}
+
+absl::Status ReadBucketingFile(const ObjectReader& root, ConfigSpec* out) {
+  out->format = ConfigFormat::kBucketingFile;
+  absl::Status s = root.Bool("panic", &out->settings.panic);
+  if (!s.ok()) return s;
+  std::optional<ObjectReader> account;
+  if (s = root.Object("accountSettings", &account); !s.ok()) return s;
+  if (account) {
+    s = account->Bool("enabled1V1T", &out->settings.single_assignment);
+    if (!s.ok()) return s;
+  }
+  if (out->settings.panic && !root.Has("campaigns")) return absl::OkStatus();
+  return ReadCampaignList(root, "campaigns", internal::kBucketingKeys, out);
+}
+
+bool LooksLikeBucketingFile(const ObjectReader& root) {
+  if (root.Has("accountSettings") || root.Has("panic")) return true;
+  std::optional<internal::element> campaigns = root.Get("campaigns");
+  internal::array list;
+  if (!campaigns || campaigns->get_array().get(list) != simdjson::SUCCESS) {
+    return false;
+  }
+  for (internal::element c : list) {
+    internal::object obj;
+    if (c.get_object().get(obj) != simdjson::SUCCESS) return false;
+    internal::element unused;
+    return obj.at_key("variationGroups").get(unused) == simdjson::SUCCESS;
+  }
+  return false;
+}
+
+}  // namespace
+
+absl::StatusOr<ConfigSpec> ParseConfigJson(std::string_view json,
+                                           const ParseOptions& options) {
+  simdjson::padded_string text(json);
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (simdjson::error_code e = parser.parse(text).get(doc)) {
+    return SyntaxError(text, e);
+  }
+  std::optional<ObjectReader> root;
+  if (absl::Status s = ObjectReader::Make(doc, "", &root); !s.ok()) return s;
+
+  ConfigSpec spec;
+  ConfigFormat format;
+  if (options.format) {
+    format = *options.format;
+  } else if (LooksLikeBucketingFile(*root)) {
+    format = ConfigFormat::kBucketingFile;
+  } else if (root->Has("items") || root->Has("campaigns") ||
+             root->Has("variation_groups")) {
+    format = ConfigFormat::kCampaignDocuments;
+  } else {
+    return absl::InvalidArgumentError(
+        "(document): not a recognized config; expected a campaign (with "
+        "\"variation_groups\"), a page of campaigns (\"items\"), a campaigns "
+        "file (\"campaigns\" and \"settings\") or a Flagship bucketing file "
+        "(\"campaigns\" with \"variationGroups\")");
+  }
+  absl::Status s = format == ConfigFormat::kBucketingFile
+                       ? ReadBucketingFile(*root, &spec)
+                       : ReadDocuments(*root, &spec);
+  if (!s.ok()) return s;
+  return spec;
+}
+
+}  // namespace allot

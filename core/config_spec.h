@@ -1,0 +1,114 @@
+// File: core/config_spec.h
+//
+// The configuration model: plain, copyable structs describing what a config
+// file said, before validation and compilation. Both input formats (campaign
+// documents and Flagship bucketing files, DESIGN §2) load into this one model;
+// CompiledConfig::Create (compiled_config.h) validates and compiles it.
+//
+// Every struct carries `path`, the JSON path of the object it came from
+// (e.g. "campaigns[3].variation_groups[0]"), so that validation errors can
+// name the value at fault.
+#ifndef ALLOT_CORE_CONFIG_SPEC_H_
+#define ALLOT_CORE_CONFIG_SPEC_H_
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "allocation/traffic_schedule.h"
+#include "targeting/targeting_spec.h"
+
+namespace allot {
+
+// Which shape a config came in.
+enum class ConfigFormat : unsigned char {
+  kCampaignDocuments,  // management-API shape, snake_case
+  kBucketingFile,      // Flagship bucketing file, camelCase
+};
+
+// One flag of a variation: `modifications.value[key]`, kept as minified JSON.
+struct FlagSpec {
+  std::string key;
+  std::string json_value;
+};
+
+struct VariationSpec {
+  std::string id;
+  std::string name;
+  bool reference = false;
+  // Percent (0..100, at most two decimals). Absent counts as 0.
+  double allocation = 0;
+  std::string modifications_type;
+  std::vector<FlagSpec> flags;  // in file order
+  std::string path;
+};
+
+// `rollback_condition` of an allocation_config (DESIGN §6).
+struct RollbackConditionSpec {
+  std::string goal_type;
+  std::string goal_id;
+  std::string goal_label;
+  std::string op;  // "LOWER_THAN", "GREATER_THAN_OR_EQUALS", ...
+  double value = 0;
+  int64_t min_visitors = 0;
+  std::string path;
+};
+
+struct VariationGroupSpec {
+  std::string id;
+  std::string name;
+  // Absent targeting never matches (flagship-compat.md).
+  std::optional<TargetingTreeSpec> targeting;
+  std::vector<VariationSpec> variations;
+  std::optional<TrafficScheduleSpec> allocation_config;
+  std::optional<RollbackConditionSpec> rollback_condition;
+  std::string path;
+};
+
+// Campaign live window [start_date, stop_date); empty dates are open ends.
+struct SchedulerSpec {
+  std::string start_date;
+  std::string stop_date;
+  std::string timezone;
+  std::string path;
+};
+
+// A campaign bucket range [low, high) in percent.
+struct BucketRangeSpec {
+  double low = 0;
+  double high = 0;
+  std::string path;
+};
+
+struct CampaignSpec {
+  std::string id;
+  std::string name;
+  std::string slug;
+  std::string type;    // "ab", "toggle", "deployment", "perso", ... as text
+  std::string status;  // "" (absent), "active", "running", "paused", ...
+  std::optional<SchedulerSpec> scheduler;
+  std::vector<BucketRangeSpec> bucket_ranges;
+  std::string primary_goal_json;                 // minified JSON, or ""
+  std::vector<std::string> secondary_goals_json; // minified JSON each
+  std::vector<VariationGroupSpec> variation_groups;
+  std::string path;
+};
+
+struct SettingsSpec {
+  // "auto", "xxh3" or "flagship" as written; empty when absent.
+  std::string bucketing;
+  std::string bucketing_path;
+  bool single_assignment = false;  // 1V1T
+  bool panic = false;
+};
+
+struct ConfigSpec {
+  ConfigFormat format = ConfigFormat::kCampaignDocuments;
+  SettingsSpec settings;
+  std::vector<CampaignSpec> campaigns;
+};
+
+}  // namespace allot
+
+#endif  // ALLOT_CORE_CONFIG_SPEC_H_

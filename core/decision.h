@@ -1,0 +1,86 @@
+// File: core/decision.h
+//
+// The outcome of deciding one campaign for one visitor, and the caller-owned
+// list a DecideAll call fills.
+//
+//   DecisionList list;                       // reuse it across calls
+//   config->DecideAll(ctx, absl::Now(), &list);
+//   for (size_t i = 0; i < list.size(); ++i)
+//     if (list[i].reason == DecisionReason::kAllocated)
+//       Use(list.campaign_id(i), list.variation_id(i));
+//
+// A Decision holds indices into its config; the DecisionList keeps that
+// config alive, so the ids it returns stay valid until its next refill.
+// Not thread-safe: one DecisionList per thread.
+#ifndef ALLOT_CORE_DECISION_H_
+#define ALLOT_CORE_DECISION_H_
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+namespace allot {
+
+class CompiledConfig;
+
+// Why a campaign gave the visitor what it gave (DESIGN §3).
+enum class DecisionReason : uint8_t {
+  kAllocated,
+  kPanic,
+  kCampaignInactive,
+  kOutsideSchedule,
+  kOutsideBucketRange,
+  kSingleAssignment,
+  kNotTargeted,
+  kRolledBack,
+  kNotInTraffic,
+  kNotAllocated,
+  kUnknownCampaign,
+};
+inline constexpr int kNumDecisionReasons = 11;
+
+// "allocated", "not_targeted", ... as the CLI and Python print them.
+std::string_view DecisionReasonName(DecisionReason reason);
+
+struct Decision {
+  int32_t campaign = -1;   // index in the config, -1 for unknown_campaign
+  int32_t group = -1;      // index of the variation group, or -1
+  int32_t variation = -1;  // index of the variation, or -1
+  DecisionReason reason = DecisionReason::kUnknownCampaign;
+
+  // Whether the visitor sees a variation (allocated, or rolled back to the
+  // group's reference variation).
+  bool has_variation() const { return variation >= 0; }
+};
+
+class DecisionList {
+ public:
+  DecisionList() = default;
+
+  size_t size() const { return items_.size(); }
+  bool empty() const { return items_.empty(); }
+  const Decision& operator[](size_t i) const { return items_[i]; }
+  std::vector<Decision>::const_iterator begin() const { return items_.begin(); }
+  std::vector<Decision>::const_iterator end() const { return items_.end(); }
+
+  // The config the decisions index into (null before the first call).
+  const CompiledConfig* config() const { return config_.get(); }
+
+  // Ids of decision i; empty when the decision has none.
+  std::string_view campaign_id(size_t i) const;
+  std::string_view group_id(size_t i) const;
+  std::string_view variation_id(size_t i) const;
+
+ private:
+  friend class CompiledConfig;
+  // Clears the list (keeping capacity) and binds it to `config`.
+  void Reset(const CompiledConfig* config);
+
+  std::vector<Decision> items_;
+  std::shared_ptr<const CompiledConfig> config_;
+};
+
+}  // namespace allot
+
+#endif  // ALLOT_CORE_DECISION_H_

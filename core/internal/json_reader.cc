@@ -1,0 +1,167 @@
+#include "core/internal/json_reader.h"
+
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+
+namespace allot::internal {
+
+using simdjson::dom::element_type;
+
+const char* JsonTypeName(const element& e) {
+  switch (e.type()) {
+    case element_type::ARRAY:
+      return "an array";
+    case element_type::OBJECT:
+      return "an object";
+    case element_type::INT64:
+    case element_type::UINT64:
+    case element_type::DOUBLE:
+      return "a number";
+    case element_type::STRING:
+      return "a string";
+    case element_type::BOOL:
+      return "a boolean";
+    case element_type::NULL_VALUE:
+      return "null";
+  }
+  return "an unknown value";
+}
+
+std::string JoinPath(std::string_view base, std::string_view key) {
+  std::string out(base);
+  if (!out.empty()) out += '.';
+  out.append(key.data(), key.size());
+  return out;
+}
+
+std::string IndexPath(std::string_view base, size_t i) {
+  return absl::StrCat(absl::string_view(base.data(), base.size()), "[", i, "]");
+}
+
+absl::Status TypeError(std::string_view path, std::string_view expected,
+                       const element& got) {
+  return absl::InvalidArgumentError(
+      absl::StrCat(absl::string_view(path.data(), path.size()), ": expected ",
+                   absl::string_view(expected.data(), expected.size()),
+                   ", got ", JsonTypeName(got)));
+}
+
+static absl::Status Missing(std::string_view path, std::string_view expected) {
+  return absl::InvalidArgumentError(
+      absl::StrCat(absl::string_view(path.data(), path.size()),
+                   ": required field is missing; expected ",
+                   absl::string_view(expected.data(), expected.size())));
+}
+
+absl::Status ObjectReader::Make(const element& value, std::string path,
+                                std::optional<ObjectReader>* out) {
+  object obj;
+  if (value.get_object().get(obj) != simdjson::SUCCESS) {
+    return TypeError(path.empty() ? "(document)" : path, "an object", value);
+  }
+  out->emplace(obj, std::move(path));
+  return absl::OkStatus();
+}
+
+std::optional<element> ObjectReader::Get(std::string_view key) const {
+  element e;
+  if (obj_.at_key(key).get(e) != simdjson::SUCCESS) return std::nullopt;
+  if (e.is_null()) return std::nullopt;
+  return e;
+}
+
+std::optional<element> ObjectReader::GetRaw(std::string_view key) const {
+  element e;
+  if (obj_.at_key(key).get(e) != simdjson::SUCCESS) return std::nullopt;
+  return e;
+}
+
+absl::Status ObjectReader::String(std::string_view key, std::string* out,
+                                  bool required) const {
+  std::optional<element> e = Get(key);
+  if (!e) return required ? Missing(PathOf(key), "a string") : absl::OkStatus();
+  std::string_view s;
+  if (e->get_string().get(s) != simdjson::SUCCESS) {
+    return TypeError(PathOf(key), "a string", *e);
+  }
+  out->assign(s.data(), s.size());
+  return absl::OkStatus();
+}
+
+bool AsDouble(const element& e, double* out) {
+  switch (e.type()) {
+    case element_type::INT64:
+      *out = static_cast<double>(int64_t(e));
+      return true;
+    case element_type::UINT64:
+      *out = static_cast<double>(uint64_t(e));
+      return true;
+    case element_type::DOUBLE:
+      *out = double(e);
+      return true;
+    default:
+      return false;
+  }
+}
+
+absl::Status ObjectReader::Number(std::string_view key, double* out,
+                                  bool required) const {
+  std::optional<element> e = Get(key);
+  if (!e) return required ? Missing(PathOf(key), "a number") : absl::OkStatus();
+  if (!AsDouble(*e, out)) return TypeError(PathOf(key), "a number", *e);
+  return absl::OkStatus();
+}
+
+absl::Status ObjectReader::Integer(std::string_view key, int64_t* out,
+                                   bool required) const {
+  std::optional<element> e = Get(key);
+  if (!e) {
+    return required ? Missing(PathOf(key), "an integer") : absl::OkStatus();
+  }
+  double d;
+  if (!AsDouble(*e, &d)) return TypeError(PathOf(key), "an integer", *e);
+  if (d != std::floor(d) || std::fabs(d) > 9e15) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(PathOf(key), ": expected an integer, got ", d));
+  }
+  *out = static_cast<int64_t>(d);
+  return absl::OkStatus();
+}
+
+absl::Status ObjectReader::Bool(std::string_view key, bool* out) const {
+  std::optional<element> e = Get(key);
+  if (!e) return absl::OkStatus();
+  if (e->get_bool().get(*out) != simdjson::SUCCESS) {
+    return TypeError(PathOf(key), "a boolean", *e);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ObjectReader::Array(std::string_view key, array* out,
+                                 bool* present, bool required) const {
+  std::optional<element> e = Get(key);
+  *present = false;
+  if (!e) {
+    return required ? Missing(PathOf(key), "an array") : absl::OkStatus();
+  }
+  if (e->get_array().get(*out) != simdjson::SUCCESS) {
+    return TypeError(PathOf(key), "an array", *e);
+  }
+  *present = true;
+  return absl::OkStatus();
+}
+
+absl::Status ObjectReader::Object(std::string_view key,
+                                  std::optional<ObjectReader>* out,
+                                  bool required) const {
+  std::optional<element> e = Get(key);
+  if (!e) {
+    return required ? Missing(PathOf(key), "an object") : absl::OkStatus();
+  }
+  return Make(*e, PathOf(key), out);
+}
+
+std::string Minify(const element& e) { return simdjson::minify(e); }
+
+}  // namespace allot::internal

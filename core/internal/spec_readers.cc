@@ -1,0 +1,258 @@
+#include "core/internal/spec_readers.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace allot::internal {
+namespace {
+
+// Reads each object of the array field `key`, calling `read(reader, index)`.
+template <typename F>
+absl::Status ForEachObject(const ObjectReader& in, std::string_view key,
+                           bool required, F&& read) {
+  array items;
+  bool present = false;
+  if (absl::Status s = in.Array(key, &items, &present, required); !s.ok()) {
+    return s;
+  }
+  if (!present) return absl::OkStatus();
+  const std::string base = in.PathOf(key);
+  size_t i = 0;
+  for (element item : items) {
+    std::optional<ObjectReader> r;
+    if (absl::Status s = ObjectReader::Make(item, IndexPath(base, i), &r);
+        !s.ok()) {
+      return s;
+    }
+    if (absl::Status s = read(*r, i); !s.ok()) return s;
+    ++i;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ReadVariation(const ObjectReader& in, VariationSpec* out) {
+  out->path = in.path();
+  absl::Status s = in.String("id", &out->id, /*required=*/true);
+  if (s.ok()) s = in.String("name", &out->name);
+  if (s.ok()) s = in.Bool("reference", &out->reference);
+  if (s.ok()) s = in.Number("allocation", &out->allocation);
+  if (!s.ok()) return s;
+  std::optional<ObjectReader> mods;
+  if (s = in.Object("modifications", &mods); !s.ok()) return s;
+  if (!mods) return absl::OkStatus();
+  if (s = mods->String("type", &out->modifications_type); !s.ok()) return s;
+  std::optional<element> value = mods->Get("value");
+  if (!value) return absl::OkStatus();
+  object flags;
+  if (value->get_object().get(flags) != simdjson::SUCCESS) {
+    return TypeError(mods->PathOf("value"), "an object of flag keys", *value);
+  }
+  for (auto field : flags) {
+    out->flags.push_back(
+        FlagSpec{std::string(field.key), Minify(field.value)});
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ReadStep(const ObjectReader& in, ScheduleStepSpec* out) {
+  absl::Status s = in.Number("allocation_step", &out->allocation_step, true);
+  if (s.ok()) s = in.Integer("step", &out->step, true);
+  if (s.ok()) s = in.String("step_type", &out->step_type, true);
+  return s;
+}
+
+absl::Status ReadRollback(const ObjectReader& in, RollbackConditionSpec* out) {
+  out->path = in.path();
+  std::optional<ObjectReader> goal;
+  absl::Status s = in.Object("goal", &goal, /*required=*/true);
+  if (s.ok()) s = goal->String("type", &out->goal_type);
+  if (s.ok()) s = goal->String("id", &out->goal_id);
+  if (s.ok()) s = goal->String("label", &out->goal_label);
+  if (s.ok() && out->goal_id.empty() && out->goal_label.empty()) {
+    s = absl::InvalidArgumentError(absl::StrCat(
+        goal->path(), ": a goal needs an \"id\" or a \"label\" to key its "
+                      "metrics by"));
+  }
+  if (s.ok()) s = in.String("operator", &out->op, true);
+  if (s.ok()) s = in.Number("value", &out->value, true);
+  if (s.ok()) s = in.Integer("min_visitors", &out->min_visitors);
+  return s;
+}
+
+absl::Status ReadAllocationConfig(const ObjectReader& in,
+                                  VariationGroupSpec* group) {
+  TrafficScheduleSpec& out = group->allocation_config.emplace();
+  out.path = in.path();
+  absl::Status s = in.String("start_date", &out.start_date, true);
+  if (s.ok()) s = in.String("timezone", &out.timezone);
+  if (s.ok()) s = in.Number("start_allocation", &out.start_allocation);
+  if (!s.ok()) return s;
+  std::optional<ObjectReader> periodic;
+  if (s = in.Object("periodic_steps", &periodic); !s.ok()) return s;
+  if (periodic) {
+    if (s = ReadStep(*periodic, &out.periodic_steps.emplace()); !s.ok()) {
+      return s;
+    }
+  }
+  s = ForEachObject(in, "custom_steps", false,
+                    [&](const ObjectReader& r, size_t) {
+                      return ReadStep(r, &out.custom_steps.emplace_back());
+                    });
+  if (!s.ok()) return s;
+  std::optional<ObjectReader> rollback;
+  if (s = in.Object("rollback_condition", &rollback); !s.ok()) return s;
+  if (rollback) {
+    return ReadRollback(*rollback, &group->rollback_condition.emplace());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ReadGroup(const ObjectReader& in, const FormatKeys& keys,
+                       VariationGroupSpec* out) {
+  out->path = in.path();
+  absl::Status s = in.String("id", &out->id, /*required=*/true);
+  if (s.ok()) s = in.String("name", &out->name);
+  if (!s.ok()) return s;
+  std::optional<ObjectReader> targeting;
+  if (s = in.Object("targeting", &targeting); !s.ok()) return s;
+  if (targeting) {
+    if (s = ReadTargetingTree(*targeting, keys, &out->targeting.emplace());
+        !s.ok()) {
+      return s;
+    }
+  }
+  s = ForEachObject(in, "variations", /*required=*/true,
+                    [&](const ObjectReader& r, size_t) {
+                      return ReadVariation(r, &out->variations.emplace_back());
+                    });
+  if (!s.ok()) return s;
+  std::optional<ObjectReader> alloc;
+  if (s = in.Object("allocation_config", &alloc); !s.ok()) return s;
+  if (alloc) return ReadAllocationConfig(*alloc, out);
+  return absl::OkStatus();
+}
+
+absl::Status ReadBucketRanges(const ObjectReader& in, std::string_view key,
+                              CampaignSpec* out) {
+  return ForEachObject(in, key, false, [&](const ObjectReader& r, size_t) {
+    BucketRangeSpec& range = out->bucket_ranges.emplace_back();
+    range.path = r.PathOf("r");
+    array bounds;
+    bool present = false;
+    absl::Status s = r.Array("r", &bounds, &present, /*required=*/true);
+    if (!s.ok()) return s;
+    double v[2];
+    size_t n = 0;
+    for (element b : bounds) {
+      if (n >= 2 || !AsDouble(b, &v[n])) break;
+      ++n;
+    }
+    if (n != 2 || bounds.size() != 2) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          range.path, ": expected [low, high], two numbers in percent"));
+    }
+    range.low = v[0];
+    range.high = v[1];
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace
+
+absl::Status ReadTargetingValue(const element& e, const std::string& path,
+                                TargetingValueSpec* out) {
+  double d;
+  switch (e.type()) {
+    case simdjson::dom::element_type::STRING:
+      *out = TargetingValueSpec::String(std::string(std::string_view(e)));
+      return absl::OkStatus();
+    case simdjson::dom::element_type::BOOL:
+      *out = TargetingValueSpec::Bool(bool(e));
+      return absl::OkStatus();
+    case simdjson::dom::element_type::NULL_VALUE:
+      *out = TargetingValueSpec::Null();
+      return absl::OkStatus();
+    case simdjson::dom::element_type::ARRAY: {
+      std::vector<TargetingValueSpec> items;
+      size_t i = 0;
+      for (element item : array(e)) {
+        absl::Status s =
+            ReadTargetingValue(item, IndexPath(path, i++), &items.emplace_back());
+        if (!s.ok()) return s;
+      }
+      *out = TargetingValueSpec::List(std::move(items));
+      return absl::OkStatus();
+    }
+    case simdjson::dom::element_type::OBJECT:
+      return TypeError(path, "a string, number, boolean or list of them", e);
+    default:
+      AsDouble(e, &d);
+      *out = TargetingValueSpec::Number(d);
+      return absl::OkStatus();
+  }
+}
+
+absl::Status ReadTargetingTree(const ObjectReader& in, const FormatKeys& keys,
+                               TargetingTreeSpec* out) {
+  out->path = in.path();
+  return ForEachObject(
+      in, keys.targeting_groups, false, [&](const ObjectReader& g, size_t) {
+        TargetingGroupSpec& group = out->groups.emplace_back();
+        group.path = g.path();
+        return ForEachObject(
+            g, "targetings", false, [&](const ObjectReader& t, size_t) {
+              TargetingSpec& spec = group.targetings.emplace_back();
+              spec.path = t.path();
+              absl::Status s = t.String("key", &spec.key, /*required=*/true);
+              if (s.ok()) s = t.String("operator", &spec.op, true);
+              if (s.ok()) s = t.Bool("ignore_case", &spec.ignore_case);
+              if (!s.ok()) return s;
+              // An explicit null is kept so that targeting validation names it.
+              if (std::optional<element> value = t.GetRaw("value")) {
+                return ReadTargetingValue(*value, t.PathOf("value"),
+                                          &spec.value.emplace());
+              }
+              return absl::OkStatus();
+            });
+      });
+}
+
+absl::Status ReadCampaign(const ObjectReader& in, const FormatKeys& keys,
+                          CampaignSpec* out) {
+  out->path = in.path();
+  absl::Status s = in.String("id", &out->id, /*required=*/true);
+  if (s.ok()) s = in.String("name", &out->name);
+  if (s.ok()) s = in.String("slug", &out->slug);
+  if (s.ok()) s = in.String("type", &out->type);
+  if (s.ok()) s = in.String("status", &out->status);
+  if (!s.ok()) return s;
+  std::optional<ObjectReader> scheduler;
+  if (s = in.Object("scheduler", &scheduler); !s.ok()) return s;
+  if (scheduler) {
+    SchedulerSpec& sch = out->scheduler.emplace();
+    sch.path = scheduler->path();
+    s = scheduler->String("start_date", &sch.start_date);
+    if (s.ok()) s = scheduler->String("stop_date", &sch.stop_date);
+    if (s.ok()) s = scheduler->String("timezone", &sch.timezone);
+    if (!s.ok()) return s;
+  }
+  if (std::optional<element> goal = in.Get("primary_goal")) {
+    out->primary_goal_json = Minify(*goal);
+  }
+  array goals;
+  bool present = false;
+  if (s = in.Array("secondary_goals", &goals, &present); !s.ok()) return s;
+  if (present) {
+    for (element g : goals) out->secondary_goals_json.push_back(Minify(g));
+  }
+  if (s = ReadBucketRanges(in, "bucketRanges", out); !s.ok()) return s;
+  if (s = ReadBucketRanges(in, "bucket_ranges", out); !s.ok()) return s;
+  return ForEachObject(in, keys.variation_groups, /*required=*/true,
+                       [&](const ObjectReader& r, size_t) {
+                         return ReadGroup(
+                             r, keys, &out->variation_groups.emplace_back());
+                       });
+}
+
+}  // namespace allot::internal

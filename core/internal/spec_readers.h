@@ -1,0 +1,33 @@
+// Readers from simdjson DOM objects to the spec structs, shared by both
+// config formats; `FormatKeys` names the fields that differ between them.
+#ifndef ALLOT_CORE_INTERNAL_SPEC_READERS_H_
+#define ALLOT_CORE_INTERNAL_SPEC_READERS_H_
+
+#include "absl/status/status.h"
+#include "core/config_spec.h"
+#include "core/internal/json_reader.h"
+
+namespace allot::internal {
+
+struct FormatKeys {
+  const char* variation_groups;
+  const char* targeting_groups;
+};
+
+inline constexpr FormatKeys kDocumentKeys = {"variation_groups",
+                                             "targeting_groups"};
+inline constexpr FormatKeys kBucketingKeys = {"variationGroups",
+                                              "targetingGroups"};
+
+absl::Status ReadCampaign(const ObjectReader& in, const FormatKeys& keys,
+                          CampaignSpec* out);
+
+absl::Status ReadTargetingTree(const ObjectReader& in, const FormatKeys& keys,
+                               TargetingTreeSpec* out);
+
+absl::Status ReadTargetingValue(const element& e, const std::string& path,
+                                TargetingValueSpec* out);
+
+}  // namespace allot::internal
+
+#endif  // ALLOT_CORE_INTERNAL_SPEC_READERS_H_

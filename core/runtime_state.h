@@ -1,0 +1,54 @@
+// File: core/runtime_state.h
+//
+// Run-time switches that a decision reads alongside an immutable config: a
+// campaign toggled off, a variation group rolled back. One RuntimeState is
+// sized for one CompiledConfig (indexed by campaign and group index); the
+// Engine keeps the id-keyed truth and rebuilds a RuntimeState per snapshot.
+//
+// Thread-safe: every field is an atomic byte. Decisions read them with one
+// relaxed load each; writers are rare (toggles, rollbacks).
+#ifndef ALLOT_CORE_RUNTIME_STATE_H_
+#define ALLOT_CORE_RUNTIME_STATE_H_
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+namespace allot {
+
+class RuntimeState {
+ public:
+  RuntimeState(size_t num_campaigns, size_t num_groups)
+      : campaign_off_(new std::atomic<uint8_t>[num_campaigns]()),
+        group_rolled_back_(new std::atomic<uint8_t>[num_groups]()),
+        num_campaigns_(num_campaigns),
+        num_groups_(num_groups) {}
+
+  size_t num_campaigns() const { return num_campaigns_; }
+  size_t num_groups() const { return num_groups_; }
+
+  bool campaign_off(size_t i) const {
+    return campaign_off_[i].load(std::memory_order_relaxed) != 0;
+  }
+  void set_campaign_off(size_t i, bool off) {
+    campaign_off_[i].store(off ? 1 : 0, std::memory_order_relaxed);
+  }
+  bool group_rolled_back(size_t i) const {
+    return group_rolled_back_[i].load(std::memory_order_relaxed) != 0;
+  }
+  void set_group_rolled_back(size_t i, bool rolled_back) {
+    group_rolled_back_[i].store(rolled_back ? 1 : 0,
+                                std::memory_order_relaxed);
+  }
+
+ private:
+  std::unique_ptr<std::atomic<uint8_t>[]> campaign_off_;
+  std::unique_ptr<std::atomic<uint8_t>[]> group_rolled_back_;
+  size_t num_campaigns_;
+  size_t num_groups_;
+};
+
+}  // namespace allot
+
+#endif  // ALLOT_CORE_RUNTIME_STATE_H_
