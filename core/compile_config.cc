@@ -13,10 +13,9 @@
 namespace allot {
 namespace {
 
-absl::Status PathError(std::string_view path, std::string_view message) {
-  return absl::InvalidArgumentError(
-      absl::StrCat(absl::string_view(path.data(), path.size()), ": ",
-                   absl::string_view(message.data(), message.size())));
+absl::Status PathError(std::string_view path, absl::string_view message) {
+  return absl::InvalidArgumentError(absl::StrCat(
+      absl::string_view(path.data(), path.size()), ": ", message));
 }
 
 std::string Field(std::string_view path, std::string_view field) {

@@ -46,6 +46,7 @@ class ObjectReader {
 
   // The raw field, or nullopt when absent or null.
   std::optional<element> Get(std::string_view key) const;
+  bool Has(std::string_view key) const { return Get(key).has_value(); }
   // The raw field, null included; nullopt only when absent.
   std::optional<element> GetRaw(std::string_view key) const;
 

@@ -1,0 +1,178 @@
+// W1, W2 and the hash floor (bench-workloads.md) in one program, so that the
+// ratio of W1 to the floor comes from a single run. The visitor context is
+// rebuilt inside the timed loop, once per decision (W1) or per visitor (W2).
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "absl/time/clock.h"
+#include "allocation/hash.h"
+#include "bench/workloads.h"
+#include "core/compiled_config.h"
+#include "core/engine.h"
+
+namespace allot::bench {
+namespace {
+
+const absl::Time kNow = absl::FromUnixSeconds(1780000000);
+
+std::shared_ptr<const CompiledConfig> MustLoad(const std::string& json) {
+  auto config = LoadConfig(json);
+  if (!config.ok()) {
+    std::fprintf(stderr, "config: %s\n", std::string(config.status().message()).c_str());
+    std::abort();
+  }
+  return *config;
+}
+
+const std::vector<std::string>& W1Ids() {
+  static const auto* ids = new std::vector<std::string>(VisitorIds(1000000));
+  return *ids;
+}
+
+const std::vector<W2Visitor>& W2Population() {
+  static const auto* visitors = new std::vector<W2Visitor>(W2Visitors());
+  return *visitors;
+}
+
+void BM_Floor_Xxh3Bucket(benchmark::State& state) {
+  const auto& ids = W1Ids();
+  size_t i = state.thread_index() * 7919;
+  for (auto _ : state) {
+    uint64_t bucket = Xxh3Hash(ids[i]) % 10000;
+    benchmark::DoNotOptimize(bucket);
+    if (++i == ids.size()) i = 0;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_Floor_Xxh3Bucket)->Threads(1)->Threads(2);
+
+// Checks W1 before timing: everyone is targeted, the split is near 50/50.
+bool CheckW1(const CompiledConfig& config) {
+  VisitorContext ctx;
+  DecisionList list;
+  int a = 0;
+  const int n = 100000;
+  for (int i = 0; i < n; ++i) {
+    ctx.Reset(W1Ids()[i]);
+    ctx.Set("country", "FR");
+    if (!config.DecideAll(ctx, kNow, &list).ok() ||
+        list[0].reason != DecisionReason::kAllocated) {
+      return false;
+    }
+    a += list.variation_id(0) == "w1-a";
+  }
+  return a > n * 0.49 && a < n * 0.51;
+}
+
+void BM_W1_DecideAll(benchmark::State& state) {
+  static const auto config = MustLoad(W1Config());
+  if (state.thread_index() == 0 && !CheckW1(*config)) {
+    state.SkipWithError("W1 reference check failed");
+    return;
+  }
+  const auto& ids = W1Ids();
+  VisitorContext ctx;
+  DecisionList list;
+  size_t i = state.thread_index() * 7919;
+  for (auto _ : state) {
+    ctx.Reset(ids[i]);
+    ctx.Set("country", "FR");
+    ctx.Set("plan", "pro");
+    ctx.Set("age", static_cast<double>(i % 90));
+    config->DecideAll(ctx, kNow, &list).IgnoreError();
+    benchmark::DoNotOptimize(list[0]);
+    if (++i == ids.size()) i = 0;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_W1_DecideAll)->Threads(1)->Threads(2);
+
+void BM_W1_EngineDecideAll(benchmark::State& state) {
+  static const auto engine = Engine::FromConfig(MustLoad(W1Config()));
+  const auto& ids = W1Ids();
+  VisitorContext ctx;
+  DecisionList list;
+  size_t i = state.thread_index() * 7919;
+  for (auto _ : state) {
+    ctx.Reset(ids[i]);
+    ctx.Set("country", "FR");
+    ctx.Set("plan", "pro");
+    ctx.Set("age", static_cast<double>(i % 90));
+    engine->DecideAll(ctx, kNow, &list).IgnoreError();
+    benchmark::DoNotOptimize(list[0]);
+    if (++i == ids.size()) i = 0;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_W1_EngineDecideAll)->Threads(1)->Threads(2);
+
+void FillW2(const W2Visitor& v, VisitorContext* ctx) {
+  ctx->Reset(v.id);
+  ctx->Set("plan", v.plan);
+  ctx->Set("country", v.country);
+  ctx->Set("age", v.age);
+  ctx->Set("email", v.email);
+  ctx->Set("version", v.version);
+}
+
+// Checks W2 before timing: about 38 % of pairs targeted, 30 % allocated.
+bool CheckW2(const CompiledConfig& config) {
+  VisitorContext ctx;
+  DecisionList list;
+  long targeted = 0, allocated = 0, pairs = 0;
+  for (const W2Visitor& v : W2Population()) {
+    FillW2(v, &ctx);
+    if (!config.DecideAll(ctx, kNow, &list).ok()) return false;
+    for (const Decision& d : list) {
+      targeted += d.reason != DecisionReason::kNotTargeted;
+      allocated += d.reason == DecisionReason::kAllocated;
+      ++pairs;
+    }
+  }
+  const double t = double(targeted) / pairs, a = double(allocated) / pairs;
+  std::fprintf(stderr, "W2 check: %.1f %% targeted, %.1f %% allocated\n", 100 * t, 100 * a);
+  return t > 0.33 && t < 0.43 && a > 0.26 && a < 0.34;
+}
+
+void BM_W2_DecideAll(benchmark::State& state) {
+  static const auto config = MustLoad(W2Config());
+  if (state.thread_index() == 0 && !CheckW2(*config)) {
+    state.SkipWithError("W2 reference check failed");
+    return;
+  }
+  const auto& visitors = W2Population();
+  VisitorContext ctx;
+  DecisionList list;
+  size_t i = state.thread_index() * 7919 % visitors.size();
+  for (auto _ : state) {
+    FillW2(visitors[i], &ctx);
+    config->DecideAll(ctx, kNow, &list).IgnoreError();
+    benchmark::DoNotOptimize(list[49]);
+    if (++i == visitors.size()) i = 0;
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.counters["ns_per_campaign"] = benchmark::Counter(
+      state.iterations() * 50.0, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_W2_DecideAll)->Threads(1)->Threads(2);
+
+// W2's floor: 50 hash + bucket per visitor, no targeting.
+void BM_Floor_W2FiftyBuckets(benchmark::State& state) {
+  const auto& visitors = W2Population();
+  size_t i = 0;
+  for (auto _ : state) {
+    uint64_t sum = 0;
+    for (uint64_t c = 0; c < 50; ++c) sum += Xxh3HashWithSeed(visitors[i].id, c) % 10000;
+    benchmark::DoNotOptimize(sum);
+    if (++i == visitors.size()) i = 0;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_Floor_W2FiftyBuckets);
+
+}  // namespace
+}  // namespace allot::bench
+
+BENCHMARK_MAIN();

@@ -1,0 +1,123 @@
+// The benchmark workloads W1 and W2 of bench-workloads.md, built exactly as
+// specified, shared by the decision and load benchmarks.
+#ifndef ALLOT_BENCH_WORKLOADS_H_
+#define ALLOT_BENCH_WORKLOADS_H_
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace allot::bench {
+
+inline const char* const kCountries[25] = {
+    "FR", "DE", "US", "GB", "ES", "IT", "NL", "BE", "CH", "AT", "SE", "NO", "DK",
+    "FI", "PL", "PT", "IE", "CZ", "GR", "HU", "RO", "CA", "AU", "JP", "BR"};
+
+// W1: one campaign, one group targeted by country EQUALS "FR", 50/50.
+inline std::string W1Config() {
+  return R"({"settings":{"bucketing":"xxh3"},"campaigns":[{"id":"w1","type":"ab",
+    "variation_groups":[{"id":"w1-group","targeting":{"targeting_groups":[{"targetings":[
+    {"key":"country","operator":"EQUALS","value":"FR"}]}]},
+    "variations":[{"id":"w1-a","allocation":50},{"id":"w1-b","allocation":50}]}]}]})";
+}
+
+inline std::vector<std::string> VisitorIds(int n) {
+  std::vector<std::string> ids;
+  ids.reserve(n);
+  for (int i = 0; i < n; ++i) ids.push_back(absl::StrCat("visitor-", i));
+  return ids;
+}
+
+// One W2 campaign (index i) as campaign-document JSON, with `suffix`
+// appended to ids so that larger generated configs stay unique.
+inline std::string W2Campaign(int i, const std::string& suffix = "") {
+  static const int kCombos[10][3] = {{0, 1, 2}, {0, 1, 3}, {0, 1, 4}, {0, 2, 3},
+                                     {0, 2, 4}, {0, 3, 4}, {1, 2, 3}, {1, 2, 4},
+                                     {1, 3, 4}, {2, 3, 4}};
+  static const char* const kVersions[5] = {"1.0.0", "1.5.0", "2.0.0", "1.10.0", "2.3.1"};
+  std::vector<std::string> targetings;
+  for (int kind : kCombos[i % 10]) {
+    switch (kind) {
+      case 0:
+        targetings.push_back(absl::StrCat(R"({"key":"plan","operator":"EQUALS","value":")",
+                                          i % 4 == 3 ? "enterprise" : "pro", "\"}"));
+        break;
+      case 1: {
+        std::vector<std::string> codes;
+        for (int k = 0; k < 20; ++k) {
+          codes.push_back(absl::StrCat("\"", kCountries[(i % 25 + k) % 25], "\""));
+        }
+        targetings.push_back(absl::StrCat(R"({"key":"country","operator":"IN","value":[)",
+                                          absl::StrJoin(codes, ","), "]}"));
+        break;
+      }
+      case 2:
+        targetings.push_back(absl::StrCat(
+            R"({"key":"age","operator":"GREATER_THAN_OR_EQUALS","value":)", (7 * i) % 40, "}"));
+        break;
+      case 3:
+        targetings.push_back(
+            R"({"key":"email","operator":"MATCHES_REGEX","value":"^[a-z0-9.+-]+@acme\\.com$"})");
+        break;
+      case 4:
+        targetings.push_back(absl::StrCat(
+            R"({"key":"version","operator":"SEMVER_GREATER_THAN_OR_EQUALS","value":")",
+            kVersions[i % 5], "\"}"));
+        break;
+    }
+  }
+  const std::string id = absl::StrCat("exp-", i, suffix);
+  return absl::StrCat(R"({"id":")", id, R"(","type":"ab","variation_groups":[{"id":")", id,
+                      R"(-group","targeting":{"targeting_groups":[{"targetings":[)",
+                      absl::StrJoin(targetings, ","), R"(]}]},"variations":[{"id":")", id,
+                      R"(-control","allocation":26.67},{"id":")", id,
+                      R"(-v1","allocation":26.67},{"id":")", id,
+                      R"(-v2","allocation":26.66}]}]})");
+}
+
+// `n` W2-style campaigns (n = 50 is W2 itself).
+inline std::string W2Config(int n = 50) {
+  std::vector<std::string> campaigns;
+  for (int i = 0; i < n; ++i) {
+    campaigns.push_back(W2Campaign(i % 50, i < 50 ? "" : absl::StrCat("-", i / 50)));
+  }
+  return absl::StrCat(R"({"settings":{"bucketing":"xxh3"},"campaigns":[)",
+                      absl::StrJoin(campaigns, ","), "]}");
+}
+
+struct W2Visitor {
+  std::string id;
+  const char* plan;
+  const char* country;
+  double age;
+  std::string email;
+  std::string version;
+};
+
+inline std::vector<W2Visitor> W2Visitors(int n = 100000) {
+  std::mt19937_64 rng(20261123);
+  std::uniform_int_distribution<int> pct(0, 99), country(0, 24), major(1, 3), minor(0, 19),
+      patch(0, 9);
+  std::vector<W2Visitor> out;
+  out.reserve(n);
+  for (int i = 0; i < n; ++i) {
+    W2Visitor v;
+    v.id = absl::StrCat("visitor-", i);
+    const int p = pct(rng);
+    v.plan = p < 70 ? "pro" : p < 90 ? "free" : "enterprise";
+    v.country = kCountries[country(rng)];
+    v.age = i % 90;
+    v.email = absl::StrCat(v.id, "@", pct(rng) < 75 ? "acme.com" : "example.org");
+    v.version = absl::StrCat(major(rng), ".", minor(rng), ".", patch(rng));
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+}  // namespace allot::bench
+
+#endif  // ALLOT_BENCH_WORKLOADS_H_
