@@ -6,10 +6,12 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "allocation/bucketing.h"
 #include "allocation/hash.h"
 #include "allocation/internal/xxh3.h"
 #include "allocation/split.h"
+#include "allocation/traffic_schedule.h"
 #include "benchmark/benchmark.h"
 
 namespace allot {
@@ -119,6 +121,39 @@ void BM_Allocation_SplitPick(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_Allocation_SplitPick);
+
+// A 1 %-a-day ramp in Paris (101 breakpoints). Arg 0: instants spread over
+// the ramp (binary search); arg 1: after the ramp (the fast path every
+// decision takes once a rollout is complete).
+void BM_Allocation_ScheduleShareAt(benchmark::State& state) {
+  TrafficScheduleSpec spec;
+  spec.start_date = "2026-03-01T09:00:00";
+  spec.timezone = "Europe/Paris";
+  spec.periodic_steps = ScheduleStepSpec{1, 1, "day"};
+  absl::StatusOr<TrafficSchedule> schedule = TrafficSchedule::Create(spec);
+  if (!schedule.ok() || schedule->breakpoints().size() != 101) {
+    state.SkipWithError("schedule broken");
+    return;
+  }
+  const absl::Time start = schedule->breakpoints().front().at;
+  const absl::Time base =
+      state.range(0) == 0 ? start : schedule->breakpoints().back().at;
+  std::vector<absl::Time> times(1 << 12);
+  uint32_t x = 12345;
+  for (auto& t : times) {
+    x = x * 1664525u + 1013904223u;
+    t = base + absl::Minutes((x >> 8) % (100 * 24 * 60));
+  }
+  size_t i = 0;
+  for (auto _ : state) {
+    int32_t share = schedule->ShareAt(times[i]);
+    benchmark::DoNotOptimize(share);
+    i = (i + 1) & (times.size() - 1);
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetLabel(state.range(0) == 0 ? "during ramp" : "after ramp");
+}
+BENCHMARK(BM_Allocation_ScheduleShareAt)->Arg(0)->Arg(1);
 
 }  // namespace
 }  // namespace allot

@@ -1,0 +1,165 @@
+#include "allocation/date_time.h"
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace allot {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+absl::Time Utc(int y, int mo, int d, int h, int mi, int s = 0) {
+  return absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, s),
+                         absl::UTCTimeZone());
+}
+
+absl::TimeZone Paris() {
+  absl::StatusOr<absl::TimeZone> tz = LoadTimeZoneOrError("Europe/Paris");
+  EXPECT_TRUE(tz.ok()) << tz.status();
+  return tz.ok() ? *tz : absl::UTCTimeZone();
+}
+
+TEST(ParseDateTime, Rfc3339WithOffsetIsAnInstant) {
+  const absl::TimeZone utc = absl::UTCTimeZone();
+  EXPECT_EQ(*ParseDateTime("2026-03-27T09:00:00Z", utc),
+            Utc(2026, 3, 27, 9, 0));
+  EXPECT_EQ(*ParseDateTime("2026-03-27t09:00:00z", utc),
+            Utc(2026, 3, 27, 9, 0));
+  EXPECT_EQ(*ParseDateTime("2026-03-27T09:00:00+01:00", utc),
+            Utc(2026, 3, 27, 8, 0));
+  EXPECT_EQ(*ParseDateTime("2026-03-27T09:00:00-05:30", utc),
+            Utc(2026, 3, 27, 14, 30));
+  // The zone does not matter once an offset is given.
+  EXPECT_EQ(*ParseDateTime("2026-03-27T09:00:00Z", Paris()),
+            Utc(2026, 3, 27, 9, 0));
+}
+
+TEST(ParseDateTime, FractionalSeconds) {
+  const absl::TimeZone utc = absl::UTCTimeZone();
+  EXPECT_EQ(*ParseDateTime("2026-03-27T09:00:00.250Z", utc),
+            Utc(2026, 3, 27, 9, 0) + absl::Milliseconds(250));
+  EXPECT_EQ(*ParseDateTime("2026-03-27T09:00:00.123456789123Z", utc),
+            Utc(2026, 3, 27, 9, 0) + absl::Nanoseconds(123456789));
+  EXPECT_EQ(*ParseDateTime("2026-03-27 09:00:00.5", Paris()),
+            Utc(2026, 3, 27, 8, 0) + absl::Milliseconds(500));
+}
+
+TEST(ParseDateTime, CivilTimeIsReadInTheZone) {
+  const absl::TimeZone paris = Paris();
+  EXPECT_EQ(*ParseDateTime("2026-03-27T09:00:00", paris),
+            Utc(2026, 3, 27, 8, 0));
+  EXPECT_EQ(*ParseDateTime("2026-03-27T09:00", paris), Utc(2026, 3, 27, 8, 0));
+  EXPECT_EQ(*ParseDateTime("2026-03-27 09:00:00", paris),
+            Utc(2026, 3, 27, 8, 0));
+  EXPECT_EQ(*ParseDateTime("2026-07-01T09:00:00", paris),
+            Utc(2026, 7, 1, 7, 0));
+  EXPECT_EQ(*ParseDateTime("2026-07-01T09:00:00", absl::UTCTimeZone()),
+            Utc(2026, 7, 1, 9, 0));
+}
+
+TEST(ParseDateTime, DstGapAndOverlapResolveAsFromCivil) {
+  const absl::TimeZone paris = Paris();
+  // 02:30 does not exist on 29 March 2026 in Paris: FromCivil maps a skipped
+  // time to the transition itself, 01:00Z (03:00 CEST), which keeps civil
+  // order.
+  EXPECT_EQ(*ParseDateTime("2026-03-29T02:30:00", paris),
+            Utc(2026, 3, 29, 1, 0));
+  // 02:30 happens twice on 25 October 2026: the first one (+02:00).
+  EXPECT_EQ(*ParseDateTime("2026-10-25T02:30:00", paris),
+            Utc(2026, 10, 25, 0, 30));
+}
+
+TEST(ParseDateTime, LeapSecondReadsAsNextMinute) {
+  EXPECT_EQ(*ParseDateTime("2016-12-31T23:59:60Z", absl::UTCTimeZone()),
+            Utc(2017, 1, 1, 0, 0));
+}
+
+TEST(ParseDateTime, RejectsMalformedText) {
+  const char* bad[] = {
+      "",
+      "2026-03-27",
+      "next tuesday",
+      "2026-3-27T09:00:00Z",
+      "2026-13-01T00:00:00Z",
+      "2026-02-29T00:00:00Z",  // 2026 is not a leap year
+      "2026-04-31T00:00:00",
+      "2026-03-27T24:00:00Z",
+      "2026-03-27T09:60:00Z",
+      "2026-03-27T09:00:00+0100",
+      "2026-03-27T09:00:00+24:00",
+      "2026-03-27T09:00:00Zjunk",
+      "2026-03-27T09:00:00.",
+      "2026-03-27T09",
+      " 2026-03-27T09:00:00Z",
+  };
+  for (const char* text : bad) {
+    absl::StatusOr<absl::Time> t = ParseDateTime(text, absl::UTCTimeZone());
+    ASSERT_FALSE(t.ok()) << text;
+    EXPECT_EQ(t.status().code(), absl::StatusCode::kInvalidArgument);
+    const std::string message(t.status().message());
+    EXPECT_THAT(message,
+                StartsWith(std::string("invalid date-time \"") + text + "\""));
+    EXPECT_THAT(message, HasSubstr("expected RFC 3339"));
+  }
+  EXPECT_EQ(ParseDateTime("2026-13-01T00:00:00Z", absl::UTCTimeZone())
+                .status()
+                .message(),
+            "invalid date-time \"2026-13-01T00:00:00Z\": month 13 out of "
+            "range; expected RFC 3339 such as \"2026-03-27T09:00:00Z\" or "
+            "\"2026-03-27T09:00:00+01:00\", or a civil time such as "
+            "\"2026-03-27T09:00:00\" read in the time zone");
+}
+
+TEST(LoadTimeZoneOrError, LoadsIanaZonesAndEmptyIsUtc) {
+  absl::StatusOr<absl::TimeZone> utc = LoadTimeZoneOrError("");
+  ASSERT_TRUE(utc.ok());
+  EXPECT_EQ(utc->name(), "UTC");
+  absl::StatusOr<absl::TimeZone> paris = LoadTimeZoneOrError("Europe/Paris");
+  ASSERT_TRUE(paris.ok()) << paris.status();
+  EXPECT_EQ(paris->name(), "Europe/Paris");
+  EXPECT_TRUE(LoadTimeZoneOrError("America/New_York").ok());
+}
+
+TEST(LoadTimeZoneOrError, RejectsUnknownZones) {
+  for (const char* name :
+       {"Mars/Olympus", "Europe/Pariss", "/etc/passwd", "../zoneinfo/UTC"}) {
+    absl::StatusOr<absl::TimeZone> tz = LoadTimeZoneOrError(name);
+    ASSERT_FALSE(tz.ok()) << name;
+    EXPECT_EQ(tz.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(std::string(tz.status().message()),
+                StartsWith(std::string("unknown time zone \"") + name + "\""));
+  }
+}
+
+TEST(ParseStepDuration, AcceptsAbslUnitsPlusMinAndDays) {
+  EXPECT_EQ(*ParseStepDuration("30m"), absl::Minutes(30));
+  EXPECT_EQ(*ParseStepDuration("15min"), absl::Minutes(15));
+  EXPECT_EQ(*ParseStepDuration("1h"), absl::Hours(1));
+  EXPECT_EQ(*ParseStepDuration("1h30m"), absl::Minutes(90));
+  EXPECT_EQ(*ParseStepDuration("1.5h"), absl::Minutes(90));
+  EXPECT_EQ(*ParseStepDuration("90s"), absl::Seconds(90));
+  EXPECT_EQ(*ParseStepDuration("1d"), absl::Hours(24));
+  EXPECT_EQ(*ParseStepDuration("2d12h"), absl::Hours(60));
+  EXPECT_EQ(*ParseStepDuration("0.5d"), absl::Hours(12));
+}
+
+TEST(ParseStepDuration, RejectsNonPositiveAndMalformed) {
+  for (const char* text :
+       {"", "0", "0m", "-1h", "1", "h", "abc", "1x", "1 h", "1h-", "inf"}) {
+    absl::StatusOr<absl::Duration> d = ParseStepDuration(text);
+    ASSERT_FALSE(d.ok()) << text;
+    EXPECT_EQ(d.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(
+        std::string(d.status().message()),
+        StartsWith(std::string("invalid step duration \"") + text + "\""));
+  }
+}
+
+}  // namespace
+}  // namespace allot
