@@ -38,14 +38,11 @@ class Attributes {
   void Set(std::string_view name, std::string_view value) {
     SetString(name, value);
   }
-  void Set(std::string_view name, const char* value) {
-    SetString(name, value);
-  }
+  void Set(std::string_view name, const char* value) { SetString(name, value); }
   void Set(std::string_view name, const std::string& value) {
     SetString(name, value);
   }
-  template <typename T,
-            typename = std::enable_if_t<std::is_arithmetic_v<T>>>
+  template <typename T, typename = std::enable_if_t<std::is_arithmetic_v<T>>>
   void Set(std::string_view name, T value) {
     if constexpr (std::is_same_v<T, bool>) {
       SetBool(name, value);

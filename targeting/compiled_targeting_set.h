@@ -42,8 +42,8 @@ struct TargetingOptions {
 
 // Why one targeting matched or not; produced by the slow Explain path.
 struct TargetingExplanation {
-  size_t group = 0;     // index of the AND group within the tree
-  std::string path;     // JSON path of the targeting
+  size_t group = 0;  // index of the AND group within the tree
+  std::string path;  // JSON path of the targeting
   std::string key;
   std::string op;
   std::string expected;  // the targeting value rendered as JSON
@@ -52,6 +52,9 @@ struct TargetingExplanation {
 };
 
 class CompiledTargetingSet;
+namespace internal {
+struct ScratchAccess;  // test and diagnostics access (internal/stats.h)
+}  // namespace internal
 
 // Per-thread evaluation state for one visitor at a time. Reusable: after the
 // first few visitors it allocates nothing. Movable, not copyable.
@@ -66,6 +69,7 @@ class TargetingScratch {
 
  private:
   friend class CompiledTargetingSet;
+  friend struct internal::ScratchAccess;
   struct State;
   std::unique_ptr<State> state_;
 };
@@ -76,7 +80,8 @@ class CompiledTargetingSet {
   // Every bad key, operator, value type, regex, semver or date is an
   // InvalidArgument whose message starts with the JSON path at fault (the
   // spec's path plus ".operator", ".value[1]", ...).
-  [[nodiscard]] static absl::StatusOr<std::shared_ptr<const CompiledTargetingSet>>
+  [[nodiscard]] static absl::StatusOr<
+      std::shared_ptr<const CompiledTargetingSet>>
   Create(const std::vector<TargetingTreeSpec>& trees,
          const TargetingOptions& options = TargetingOptions());
 
@@ -109,6 +114,10 @@ class CompiledTargetingSet {
  private:
   struct Impl;
   explicit CompiledTargetingSet(std::unique_ptr<Impl> impl);
+  // Hot-path helpers (compiled_targeting_set.cc).
+  static void Attach(const Impl& impl, TargetingScratch::State* s);
+  static bool Test(const Impl& impl, uint32_t predicate,
+                   TargetingScratch::State* s);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -1,0 +1,70 @@
+#include "targeting/attributes.h"
+
+#include <utility>
+
+namespace allot {
+
+Attributes::Entry& Attributes::Slot(std::string_view name) {
+  for (size_t i = 0; i < size_; ++i) {
+    if (entries_[i].name == name) return entries_[i];
+  }
+  // Reuse a dead entry so its buffers' capacity is kept.
+  if (size_ == entries_.size()) entries_.emplace_back();
+  Entry& e = entries_[size_++];
+  e.name.assign(name.data(), name.size());
+  return e;
+}
+
+void Attributes::SetString(std::string_view name, std::string_view value) {
+  Entry& e = Slot(name);
+  e.type = ValueType::kString;
+  e.str.assign(value.data(), value.size());
+}
+
+void Attributes::SetNumber(std::string_view name, double value) {
+  Entry& e = Slot(name);
+  e.type = ValueType::kNumber;
+  e.number = value;
+}
+
+void Attributes::SetBool(std::string_view name, bool value) {
+  Entry& e = Slot(name);
+  e.type = ValueType::kBool;
+  e.boolean = value;
+}
+
+void Attributes::Erase(std::string_view name) {
+  for (size_t i = 0; i < size_; ++i) {
+    if (entries_[i].name == name) {
+      // Swap rather than move so both entries keep their buffers.
+      std::swap(entries_[i], entries_[size_ - 1]);
+      --size_;
+      return;
+    }
+  }
+}
+
+AttributeValue Attributes::value(size_t i) const {
+  const Entry& e = entries_[i];
+  switch (e.type) {
+    case ValueType::kString:
+      return AttributeValue::String(e.str);
+    case ValueType::kNumber:
+      return AttributeValue::Number(e.number);
+    case ValueType::kBool:
+      return AttributeValue::Bool(e.boolean);
+  }
+  return AttributeValue();
+}
+
+bool Attributes::Find(std::string_view name, AttributeValue* out) const {
+  for (size_t i = 0; i < size_; ++i) {
+    if (entries_[i].name == name) {
+      *out = value(i);
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace allot

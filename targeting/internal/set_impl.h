@@ -1,0 +1,46 @@
+// File: targeting/internal/set_impl.h
+//
+// The compiled form of a CompiledTargetingSet: the shared predicate tables,
+// the slot table, and each tree as a range of AND groups, each group a
+// range of predicate indices ordered cheap-first (predicates are pure, so
+// the order cannot change a group's result). Explain keeps the targetings
+// in their written order, with their paths.
+#ifndef ALLOT_TARGETING_INTERNAL_SET_IMPL_H_
+#define ALLOT_TARGETING_INTERNAL_SET_IMPL_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "targeting/compiled_targeting_set.h"
+#include "targeting/internal/predicate.h"
+#include "targeting/internal/slot_table.h"
+
+namespace allot {
+
+struct CompiledTargetingSet::Impl {
+  struct Group {
+    uint32_t begin = 0;  // into order
+    uint32_t count = 0;
+  };
+  struct ExplainTargeting {
+    std::string path;
+    std::string key;
+    std::string op;
+    std::string expected;  // JSON, or "missing"
+    uint32_t predicate = 0;
+  };
+
+  uint64_t id = 0;  // unique per process, never reused
+  internal::PredicateTables tables;
+  std::vector<std::string> attribute_names;
+  internal::SlotTable slots;
+  std::vector<uint32_t> tree_groups;  // tree i: groups [t[i], t[i + 1])
+  std::vector<Group> groups;
+  std::vector<uint32_t> order;                         // predicate indices
+  std::vector<std::vector<ExplainTargeting>> explain;  // parallel to groups
+};
+
+}  // namespace allot
+
+#endif  // ALLOT_TARGETING_INTERNAL_SET_IMPL_H_

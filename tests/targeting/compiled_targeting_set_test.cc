@@ -1,0 +1,293 @@
+// Compile-time sharing, the per-visitor memo, zero allocation after
+// warm-up, scratch reuse across sets, threads and Explain.
+#include "targeting/compiled_targeting_set.h"
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "targeting/internal/stats.h"
+#include "targeting_test_util.h"
+
+// GCC flags free() in a replaced operator delete once the allocation side is
+// inlined too; the pairing is correct (malloc/free on both sides).
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
+// Counts operator new calls while g_count_allocations is set. The whole test
+// program shares these replacements; only the window in NoAllocation tests
+// is counted.
+namespace {
+std::atomic<bool> g_count_allocations{false};
+std::atomic<long> g_allocations{0};
+}  // namespace
+
+void* operator new(std::size_t n) {
+  if (g_count_allocations.load(std::memory_order_relaxed)) {
+    g_allocations.fetch_add(1, std::memory_order_relaxed);
+  }
+  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
+  throw std::bad_alloc();
+}
+void* operator new[](std::size_t n) { return operator new(n); }
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+
+namespace allot {
+namespace {
+
+using internal::ScratchAccess;
+using testing::B;
+using testing::L;
+using testing::N;
+using testing::S;
+using testing::T;
+using testing::Tree;
+
+// A config in the shape of a real one: many trees sharing a few predicates.
+std::vector<TargetingTreeSpec> SampleTrees() {
+  std::vector<TargetingTreeSpec> trees;
+  for (int i = 0; i < 20; ++i) {
+    trees.push_back(Tree({
+        T("ua", "MATCHES_REGEX", S("Chrome/(1[0-9]{2})")),
+        T("country", "IN", L({S("FR"), S("DE"), S("IT")})),
+        T("app", "SEMVER_GREATER_THAN_OR_EQUALS", S("2.1.0")),
+        T("age", "GREATER_THAN", N(i)),
+    }));
+    trees.push_back(Tree({
+        T("plan", "EQUALS", S(i % 2 ? "pro" : "free")),
+        T("email", "ENDS_WITH", S("@example.com"), true),
+        T("signup", "AFTER", S("2023-01-01T00:00:00Z")),
+        T("beta", "NOT_EQUALS", B(true)),
+    }));
+  }
+  trees.push_back(Tree({T("fs_all_users", "EQUALS", S(""))}));
+  trees.push_back(Tree({T("fs_users", "STARTS_WITH", S("v1"))}));
+  return trees;
+}
+
+std::vector<Attributes> SampleVisitors(int n) {
+  std::mt19937 rng(7);
+  const char* countries[] = {"FR", "DE", "US", "IT", "JP"};
+  const char* uas[] = {"Mozilla/5.0 Chrome/120.0", "Mozilla/5.0 Firefox/121",
+                       "Chrome/99", "curl/8"};
+  const char* apps[] = {"2.0.9", "2.1.0", "v3.0.0-beta", "junk"};
+  std::vector<Attributes> visitors(n);
+  for (Attributes& a : visitors) {
+    a.Set("ua", uas[rng() % 4]);
+    a.Set("country", countries[rng() % 5]);
+    a.Set("app", apps[rng() % 4]);
+    a.Set("age", static_cast<double>(rng() % 40));
+    a.Set("plan", rng() % 2 ? "pro" : "free");
+    a.Set("email", rng() % 2 ? "Ann@Example.COM" : "bob@other.org");
+    a.Set("signup",
+          rng() % 2 ? "2024-03-01T00:00:00Z" : "2022-03-01T00:00:00Z");
+    if (rng() % 3 == 0) a.Set("beta", true);
+    if (rng() % 5 == 0) a.Set("unread_attribute", 1);
+  }
+  return visitors;
+}
+
+std::vector<bool> EvaluateAll(const CompiledTargetingSet& set,
+                              const std::vector<Attributes>& visitors,
+                              TargetingScratch* scratch) {
+  std::vector<bool> out;
+  for (size_t v = 0; v < visitors.size(); ++v) {
+    set.Bind(v % 2 ? "v1-odd" : "v2-even", visitors[v], scratch);
+    for (size_t t = 0; t < set.size(); ++t) {
+      out.push_back(set.Matches(t, scratch));
+    }
+  }
+  return out;
+}
+
+TEST(CompiledTargetingSet, SharedRegexIsEvaluatedOncePerVisitor) {
+  const auto t = T("ua", "MATCHES_REGEX", S("Chrome/1[0-9]{2}"));
+  auto set = testing::MustCreate({Tree({t}), Tree({t}), Tree({t})});
+  ASSERT_NE(set, nullptr);
+  TargetingScratch scratch;
+  Attributes a;
+  a.Set("ua", "Mozilla/5.0 Chrome/120.0");
+  set->Bind("v", a, &scratch);
+  for (size_t i = 0; i < 3; ++i) EXPECT_TRUE(set->Matches(i, &scratch));
+  EXPECT_EQ(ScratchAccess::Stats(scratch).regex_matches, 1u);
+  EXPECT_EQ(ScratchAccess::Stats(scratch).memo_hits, 2u);
+  // A new visitor is evaluated afresh (the memo is reset by Bind).
+  a.Set("ua", "curl/8");
+  set->Bind("w", a, &scratch);
+  for (size_t i = 0; i < 3; ++i) EXPECT_FALSE(set->Matches(i, &scratch));
+  EXPECT_EQ(ScratchAccess::Stats(scratch).regex_matches, 2u);
+}
+
+TEST(CompiledTargetingSet, PredicatesDifferingInIgnoreCaseAreNotShared) {
+  auto set = testing::MustCreate(
+      {Tree({T("ua", "MATCHES_REGEX", S("chrome"))}),
+       Tree({T("ua", "MATCHES_REGEX", S("chrome"), true)})});
+  ASSERT_NE(set, nullptr);
+  TargetingScratch scratch;
+  Attributes a;
+  a.Set("ua", "Chrome");
+  set->Bind("v", a, &scratch);
+  EXPECT_FALSE(set->Matches(0, &scratch));
+  EXPECT_TRUE(set->Matches(1, &scratch));
+  EXPECT_EQ(ScratchAccess::Stats(scratch).regex_matches, 2u);
+}
+
+TEST(CompiledTargetingSet, CheapPredicatesRunFirstInAnAndGroup) {
+  // The regex would be evaluated if it came first; EQUALS fails before it.
+  auto set = testing::MustCreate({Tree({
+      T("ua", "MATCHES_REGEX", S("x")),
+      T("country", "EQUALS", S("FR")),
+  })});
+  ASSERT_NE(set, nullptr);
+  TargetingScratch scratch;
+  Attributes a;
+  a.Set("ua", "x");
+  a.Set("country", "DE");
+  set->Bind("v", a, &scratch);
+  EXPECT_FALSE(set->Matches(0, &scratch));
+  EXPECT_EQ(ScratchAccess::Stats(scratch).regex_matches, 0u);
+}
+
+TEST(AllocationCounter, CountsOnlyInsideTheWindow) {
+  g_allocations = 0;
+  g_count_allocations = true;
+  auto* p = new std::string(100, 'x');
+  g_count_allocations = false;
+  EXPECT_GE(g_allocations.load(), 1);
+  delete p;
+}
+
+TEST(CompiledTargetingSet, BindAndMatchesAllocateNothingAfterWarmUp) {
+  auto set = testing::MustCreate(SampleTrees());
+  ASSERT_NE(set, nullptr);
+  const std::vector<Attributes> visitors = SampleVisitors(64);
+  TargetingScratch scratch;
+  const std::vector<bool> warm = EvaluateAll(*set, visitors, &scratch);
+  std::vector<bool> again;
+  again.reserve(warm.size());
+  g_allocations = 0;
+  g_count_allocations = true;
+  for (size_t v = 0; v < visitors.size(); ++v) {
+    set->Bind(v % 2 ? "v1-odd" : "v2-even", visitors[v], &scratch);
+    for (size_t t = 0; t < set->size(); ++t) {
+      again.push_back(set->Matches(t, &scratch));
+    }
+  }
+  g_count_allocations = false;
+  EXPECT_EQ(g_allocations.load(), 0);
+  EXPECT_EQ(again, warm);
+}
+
+TEST(CompiledTargetingSet, ScratchMovesBetweenSets) {
+  auto a = testing::MustCreate({Tree({T("x", "EQUALS", N(1))})});
+  auto b = testing::MustCreate(
+      {Tree({T("y", "MATCHES_REGEX", S("^a")), T("x", "EQUALS", N(2))})});
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  Attributes attrs;
+  attrs.Set("x", 2);
+  attrs.Set("y", "abc");
+  TargetingScratch scratch;
+  for (int round = 0; round < 3; ++round) {
+    a->Bind("v", attrs, &scratch);
+    EXPECT_FALSE(a->Matches(0, &scratch));
+    b->Bind("v", attrs, &scratch);
+    EXPECT_TRUE(b->Matches(0, &scratch));
+  }
+  TargetingScratch moved = std::move(scratch);
+  b->Bind("v", attrs, &moved);
+  EXPECT_TRUE(b->Matches(0, &moved));
+  b->Bind("v", attrs, &scratch);  // a moved-from scratch is usable again
+  EXPECT_TRUE(b->Matches(0, &scratch));
+}
+
+TEST(CompiledTargetingSet, ThreadsWithOwnScratchesAgreeWithOneThread) {
+  auto set = testing::MustCreate(SampleTrees());
+  ASSERT_NE(set, nullptr);
+  const std::vector<Attributes> visitors = SampleVisitors(2000);
+  TargetingScratch single;
+  const std::vector<bool> expected = EvaluateAll(*set, visitors, &single);
+  std::vector<bool> results[2];
+  std::thread threads[2];
+  for (int i = 0; i < 2; ++i) {
+    threads[i] = std::thread([&, i] {
+      TargetingScratch scratch;
+      for (int rep = 0; rep < 3; ++rep) {
+        results[i] = EvaluateAll(*set, visitors, &scratch);
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(results[0], expected);
+  EXPECT_EQ(results[1], expected);
+  size_t hits = 0;
+  for (bool b : expected) hits += b;
+  EXPECT_GT(hits, 0u);
+  EXPECT_LT(hits, expected.size());
+}
+
+TEST(CompiledTargetingSet, ExplainListsEveryTargetingWithItsOutcome) {
+  TargetingTreeSpec tree =
+      Tree({T("country", "EQUALS", S("FR")), T("age", "GREATER_THAN", N(18))});
+  TargetingGroupSpec& g = tree.groups.emplace_back();
+  g.path = tree.path + ".targeting_groups[1]";
+  TargetingSpec t = T("ua", "MATCHES_REGEX", L({S("a\"b"), S("c")}));
+  t.path = g.path + ".targetings[0]";
+  g.targetings.push_back(t);
+  auto set = testing::MustCreate({tree});
+  ASSERT_NE(set, nullptr);
+  Attributes a;
+  a.Set("country", "FR");
+  a.Set("ua", "xcx");
+  const std::vector<TargetingExplanation> e = set->Explain(0, "v", a);
+  ASSERT_EQ(e.size(), 3u);
+  EXPECT_EQ(e[0].group, 0u);
+  EXPECT_EQ(e[0].path, tree.groups[0].targetings[0].path);
+  EXPECT_EQ(e[0].key, "country");
+  EXPECT_EQ(e[0].op, "EQUALS");
+  EXPECT_EQ(e[0].expected, "\"FR\"");
+  EXPECT_EQ(e[0].actual, "\"FR\"");
+  EXPECT_TRUE(e[0].matched);
+  EXPECT_EQ(e[1].expected, "18");
+  EXPECT_EQ(e[1].actual, "missing");
+  EXPECT_FALSE(e[1].matched);
+  EXPECT_EQ(e[2].group, 1u);
+  EXPECT_EQ(e[2].path, g.path + ".targetings[0]");
+  EXPECT_EQ(e[2].expected, "[\"a\\\"b\",\"c\"]");
+  EXPECT_TRUE(e[2].matched);
+}
+
+TEST(Attributes, SetEraseClearAndFind) {
+  Attributes a;
+  a.Set("s", "x");
+  a.Set("n", 3);
+  a.Set("b", false);
+  a.Set("s", "y");  // last value wins
+  EXPECT_EQ(a.size(), 3u);
+  AttributeValue v;
+  ASSERT_TRUE(a.Find("s", &v));
+  EXPECT_EQ(v.type, ValueType::kString);
+  EXPECT_EQ(v.string, "y");
+  ASSERT_TRUE(a.Find("n", &v));
+  EXPECT_EQ(v.type, ValueType::kNumber);
+  EXPECT_EQ(v.number, 3);
+  ASSERT_TRUE(a.Find("b", &v));
+  EXPECT_EQ(v.type, ValueType::kBool);
+  a.Erase("n");
+  EXPECT_FALSE(a.Find("n", &v));
+  EXPECT_TRUE(a.Find("b", &v));
+  EXPECT_EQ(a.size(), 2u);
+  a.Clear();
+  EXPECT_TRUE(a.empty());
+  EXPECT_FALSE(a.Find("s", &v));
+}
+
+}  // namespace
+}  // namespace allot

@@ -1,0 +1,61 @@
+#include "targeting/internal/semver.h"
+
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace allot::internal {
+namespace {
+
+SemVer P(std::string_view s) {
+  SemVer v;
+  EXPECT_TRUE(ParseSemVer(s, &v)) << s;
+  return v;
+}
+
+TEST(SemVer, PrecedenceFollowsSemVer2) {
+  // The example chain of semver.org §11.
+  const std::vector<std::string> ordered = {
+      "1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta",
+      "1.0.0-beta",  "1.0.0-beta.2",  "1.0.0-beta.11",
+      "1.0.0-rc.1",  "1.0.0",         "1.9.0",
+      "1.10.0",      "2.0.0",
+  };
+  for (size_t i = 0; i < ordered.size(); ++i) {
+    for (size_t j = 0; j < ordered.size(); ++j) {
+      const int c = CompareSemVer(P(ordered[i]), P(ordered[j]));
+      EXPECT_EQ(c < 0, i < j) << ordered[i] << " vs " << ordered[j];
+      EXPECT_EQ(c == 0, i == j) << ordered[i] << " vs " << ordered[j];
+    }
+  }
+}
+
+TEST(SemVer, IgnoresBuildMetadataAndAcceptsLeadingV) {
+  EXPECT_EQ(CompareSemVer(P("1.2.3+build.5"), P("1.2.3")), 0);
+  EXPECT_EQ(CompareSemVer(P("v1.2.3"), P("1.2.3")), 0);
+  EXPECT_EQ(CompareSemVer(P("1.2.3-rc.1+001"), P("1.2.3-rc.1")), 0);
+  EXPECT_EQ(P("v10.20.30").major, 10u);
+  EXPECT_EQ(P("1.2.3-x.7.z.92").prerelease, "x.7.z.92");
+}
+
+TEST(SemVer, RejectsMalformedVersions) {
+  for (const char* bad :
+       {"", "1", "1.2", "1.2.3.4", "01.2.3", "1.02.3", "1.2.03", "1.2.3-",
+        "1.2.3-01", "1.2.3-a..b", "1.2.3+", "1.2.3+a..b", "1.2.3-a_b",
+        "vv1.2.3", " 1.2.3", "1.2.3 ", "a.b.c", "99999999999999999999.0.0"}) {
+    SemVer v;
+    EXPECT_FALSE(ParseSemVer(bad, &v)) << bad;
+  }
+}
+
+TEST(SemVer, LargeNumericPrereleaseIdentifiersCompareNumerically) {
+  EXPECT_LT(CompareSemVer(P("1.0.0-9"), P("1.0.0-10")), 0);
+  EXPECT_LT(CompareSemVer(P("1.0.0-99999999999999999999"),
+                          P("1.0.0-100000000000000000000")),
+            0);
+  EXPECT_LT(CompareSemVer(P("1.0.0-999"), P("1.0.0-a")), 0);
+}
+
+}  // namespace
+}  // namespace allot::internal
