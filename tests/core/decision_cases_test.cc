@@ -10,6 +10,8 @@
 namespace allot {
 namespace {
 
+std::string Str(simdjson::dom::element e) { return std::string(e.get_string().value()); }
+
 std::string IdOrEmpty(simdjson::dom::element e) {
   if (e.is_null()) return "";
   return std::string(std::string_view(e));
@@ -21,14 +23,14 @@ TEST(DecisionCases, AllSuitesMatch) {
   simdjson::dom::element doc = parser.parse(text);
   size_t checked = 0;
   for (simdjson::dom::element suite : doc.get_array()) {
-    const std::string name(std::string_view(suite["name"]));
+    const std::string name = Str(suite["name"]);
     SCOPED_TRACE(name);
     LoadOptions options;
-    options.bucketing = *ParseBucketingChoice(std::string_view(suite["bucketing"]));
+    options.bucketing = *ParseBucketingChoice(Str(suite["bucketing"]));
     auto config = LoadConfig(simdjson::minify(suite["config"]), options);
     ASSERT_TRUE(config.ok()) << config.status();
     for (simdjson::dom::element c : suite["cases"].get_array()) {
-      VisitorContext ctx(std::string_view(c["visitor"]));
+      VisitorContext ctx(Str(c["visitor"]));
       for (auto field : c["context"].get_object()) {
         switch (field.value.type()) {
           case simdjson::dom::element_type::STRING:
@@ -43,13 +45,13 @@ TEST(DecisionCases, AllSuitesMatch) {
       }
       DecisionList list;
       ASSERT_TRUE(
-          (*config)->DecideAll(ctx, testing::At(std::string(std::string_view(c["at"]))), &list)
+          (*config)->DecideAll(ctx, testing::At(Str(c["at"])), &list)
               .ok());
       simdjson::dom::array expected = c["decisions"].get_array();
       ASSERT_EQ(list.size(), expected.size());
       size_t i = 0;
       for (simdjson::dom::element e : expected) {
-        SCOPED_TRACE(std::string(std::string_view(c["visitor"])) + " / " +
+        SCOPED_TRACE(Str(c["visitor"]) + " / " +
                      std::string(list.campaign_id(i)));
         EXPECT_EQ(list.campaign_id(i), IdOrEmpty(e["campaign_id"]));
         EXPECT_EQ(list.group_id(i), IdOrEmpty(e["variation_group_id"]));
