@@ -43,6 +43,17 @@ inline uint32_t Load32(const unsigned char* p) {
          uint32_t{p[3]} << 24;
 }
 
+// Appends one byte (one UTF-16 code unit's low byte) to the running state.
+inline void PushByte(uint32_t& h1, uint32_t& tail, uint32_t& length,
+                     uint8_t b) {
+  tail |= uint32_t{b} << (8 * (length & 3));
+  ++length;
+  if ((length & 3) == 0) {
+    h1 = MixBlock(h1, tail);
+    tail = 0;
+  }
+}
+
 }  // namespace
 
 uint64_t Xxh3Hash(std::string_view data) { return internal::InlineXxh3(data); }
@@ -63,16 +74,7 @@ uint32_t MurmurHash3X86_32(std::string_view data, uint32_t seed) {
   return FinalMix(h1, tail, static_cast<uint32_t>(n));
 }
 
-void FlagshipHasher::AddBlock(uint32_t k) { h1_ = MixBlock(h1_, k); }
-
-void FlagshipHasher::AddByte(uint8_t b) {
-  tail_ |= uint32_t{b} << (8 * (length_ & 3));
-  ++length_;
-  if ((length_ & 3) == 0) {
-    AddBlock(tail_);
-    tail_ = 0;
-  }
-}
+void FlagshipHasher::AddByte(uint8_t b) { PushByte(h1_, tail_, length_, b); }
 
 void FlagshipHasher::AddCodePoint(uint32_t cp) {
   if (cp < 0x10000) {
@@ -158,16 +160,28 @@ void FlagshipHasher::Update(std::string_view utf8) {
   const auto* p = reinterpret_cast<const unsigned char*>(utf8.data());
   const auto* const end = p + utf8.size();
   while (p < end) {
-    // ASCII fast path: with no partial block and no partial character, four
-    // ASCII bytes are exactly one MurmurHash3 block.
-    if (utf8_need_ == 0 && (length_ & 3) == 0) {
-      while (end - p >= 4) {
-        const uint32_t w = Load32(p);
-        if ((w & 0x80808080u) != 0) break;
-        AddBlock(w);
-        length_ += 4;
-        p += 4;
+    if (utf8_need_ == 0) {
+      // ASCII fast path: one code unit per byte, no decoding; at a block
+      // boundary four ASCII bytes are one MurmurHash3 block. The state lives
+      // in locals here: the input is a char buffer, which may alias *this,
+      // so member updates would be stored and reloaded on every byte.
+      uint32_t h1 = h1_, tail = tail_, length = length_;
+      while ((length & 3) != 0 && p < end && *p < 0x80) {
+        PushByte(h1, tail, length, *p++);
       }
+      if ((length & 3) == 0) {
+        while (end - p >= 4) {
+          const uint32_t w = Load32(p);
+          if ((w & 0x80808080u) != 0) break;
+          h1 = MixBlock(h1, w);
+          length += 4;
+          p += 4;
+        }
+      }
+      while (p < end && *p < 0x80) PushByte(h1, tail, length, *p++);
+      h1_ = h1;
+      tail_ = tail;
+      length_ = length;
       if (p == end) break;
     }
     DecodeByte(*p++);
@@ -175,6 +189,7 @@ void FlagshipHasher::Update(std::string_view utf8) {
 }
 
 uint32_t FlagshipHasher::Finish() const {
+  if (utf8_pending_ == 0) return FinalMix(h1_, tail_, length_);
   FlagshipHasher h = *this;
   h.FlushPendingUtf8();
   return FinalMix(h.h1_, h.tail_, h.length_);

@@ -55,7 +55,6 @@ class FlagshipHasher {
 
  private:
   void AddByte(uint8_t b);
-  void AddBlock(uint32_t k);
   // UTF-8 decoding, one byte at a time, so that a multi-byte character split
   // across two Update calls hashes as if it had come in one piece.
   void DecodeByte(uint8_t b);

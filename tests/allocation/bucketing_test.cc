@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "allocation/hash.h"
 #include "allocation/split.h"
+#include "allocation/traffic_schedule.h"
 #include "gtest/gtest.h"
 
 namespace allot {
@@ -197,23 +198,36 @@ TEST_P(BucketingStats, RangeAndSplitBucketsAreIndependent) {
 
 TEST_P(BucketingStats, RaisingTrafficShareOnlyAddsVisitors) {
   // A visitor is in traffic when its traffic bucket is below the share; the
-  // split bucket does not depend on the share. So as the share rises step by
-  // step, nobody leaves and nobody changes variation.
+  // split bucket does not depend on the share. So as a progressive rollout
+  // raises the share, breakpoint after breakpoint, nobody leaves and nobody
+  // changes variation.
   const BucketingMode mode = GetParam();
   const GroupBucketer b = GroupBucketer::Create(mode, "vg-rollout");
   auto table = SplitTable::Create(mode, {50, 50});
   ASSERT_TRUE(table.ok());
-  const uint32_t scale = b.scale();
+  TrafficScheduleSpec spec;
+  spec.start_date = "2026-03-27T09:00:00";
+  spec.timezone = "Europe/Paris";
+  spec.start_allocation = 2.5;
+  spec.periodic_steps = ScheduleStepSpec{7.5, 1, "day"};
+  absl::StatusOr<TrafficSchedule> schedule = TrafficSchedule::Create(spec);
+  ASSERT_TRUE(schedule.ok()) << schedule.status();
+  ASSERT_EQ(schedule->breakpoints().size(), 14u);  // 2.5 % + 13 × 7.5 %
+
   constexpr int kIds = 20000;
   std::vector<int> assigned(kIds, -1);  // -1: not in traffic yet
   int in_traffic = 0;
-  for (uint32_t step = 0; step <= 10; ++step) {
-    const uint32_t share = scale * step / 10;
+  for (const TrafficBreakpoint& point : schedule->breakpoints()) {
+    // In traffic: bucket < share, compared in basis points so that a
+    // fractional percent is exact in the 100-bucket mode too.
+    const uint32_t share_bp =
+        static_cast<uint32_t>(schedule->ShareAt(point.at));
+    const uint32_t bp_per_bucket = 10000 / b.scale();
     int now_in = 0;
     for (int n = 0; n < kIds; ++n) {
       const std::string id = VisitorId(n);
-      if (b.TrafficBucket(id) >= share) {
-        ASSERT_EQ(assigned[n], -1) << id << " left at share " << share;
+      if (b.TrafficBucket(id) * bp_per_bucket >= share_bp) {
+        ASSERT_EQ(assigned[n], -1) << id << " left at " << share_bp << " bp";
         continue;
       }
       ++now_in;
