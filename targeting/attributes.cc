@@ -44,19 +44,6 @@ void Attributes::Erase(std::string_view name) {
   }
 }
 
-AttributeValue Attributes::value(size_t i) const {
-  const Entry& e = entries_[i];
-  switch (e.type) {
-    case ValueType::kString:
-      return AttributeValue::String(e.str);
-    case ValueType::kNumber:
-      return AttributeValue::Number(e.number);
-    case ValueType::kBool:
-      return AttributeValue::Bool(e.boolean);
-  }
-  return AttributeValue();
-}
-
 bool Attributes::Find(std::string_view name, AttributeValue* out) const {
   for (size_t i = 0; i < size_; ++i) {
     if (entries_[i].name == name) {

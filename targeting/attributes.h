@@ -76,6 +76,17 @@ class Attributes {
   size_t size_ = 0;
 };
 
+// Inline: CompiledTargetingSet::Bind calls it once per attribute.
+inline AttributeValue Attributes::value(size_t i) const {
+  const Entry& e = entries_[i];
+  AttributeValue v;
+  v.type = e.type;
+  v.boolean = e.boolean;
+  v.number = e.number;
+  if (e.type == ValueType::kString) v.string = e.str;
+  return v;
+}
+
 }  // namespace allot
 
 #endif  // ALLOT_TARGETING_ATTRIBUTES_H_

@@ -13,7 +13,23 @@
 //
 // Semantics: DESIGN §7 and flagship-compat.md §Targeting (Flagship's twelve
 // operators with JavaScript coercions, plus allot's regex, semver, set and
-// date extensions, and `ignore_case`).
+// date extensions, and `ignore_case`). Choices where those documents are
+// silent:
+//   - EXISTS / NOT_EXISTS ignore their value entirely (even null), as the JS
+//     SDK does; `fs_all_users` is true whatever the operator and value, and
+//     its value is not validated; `fs_users` is always present.
+//   - MATCHES_REGEX / NOT_MATCHES_REGEX: partial match (RE2 syntax) on string
+//     attributes only. A present non-string never matches, so NOT_MATCHES
+//     holds for it; a missing attribute makes both false. A list of patterns
+//     means "any of them".
+//   - SEMVER_*: a context value that is not a string SemVer is false for
+//     every SEMVER_ operator. A list means any-of (all-of for NOT_EQUALS).
+//   - IN / NOT_IN: strict by type like EQUALS ("42" is not in [42]); NOT_IN
+//     is true on a missing attribute.
+//   - BEFORE / AFTER: strictly before / after; the context value is an
+//     RFC 3339 string with offset or epoch seconds; anything else is false.
+//   - ignore_case folds ASCII letters only (RE2's case-insensitive mode for
+//     the regex operators, which also folds non-ASCII letters).
 //
 // CompiledTargetingSet is immutable and thread-safe. TargetingScratch is not:
 // use one per thread (it holds that thread's own copies of compiled regexes,

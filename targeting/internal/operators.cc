@@ -69,11 +69,6 @@ bool IsStringOperator(Op op) {
   }
 }
 
-bool IsAllOfOperator(Op op) {
-  return op == Op::kNotEquals || op == Op::kNotContains ||
-         op == Op::kSemverNotEquals;
-}
-
 int OperatorCost(Op op) {
   switch (op) {
     case Op::kAlwaysTrue:

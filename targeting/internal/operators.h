@@ -52,7 +52,10 @@ bool IsFlagshipOperator(Op op);
 bool IsStringOperator(Op op);
 
 // Whether a list value means "holds for every element" (else "for any").
-bool IsAllOfOperator(Op op);
+inline bool IsAllOfOperator(Op op) {
+  return op == Op::kNotEquals || op == Op::kNotContains ||
+         op == Op::kSemverNotEquals;
+}
 
 // Relative evaluation cost, used to put cheap predicates first in an AND
 // group and to decide which predicates are worth memoising.

@@ -30,14 +30,20 @@ class SlotTable {
   uint32_t max_probe() const { return max_probe_; }
 
  private:
+  // A cell carries its name's place in chars_, so a hit touches one cache
+  // line of cells and one of names.
   struct Cell {
     uint64_t hash = 0;
+    uint32_t offset = 0;
+    uint32_t size = 0;
     uint32_t slot = kNotFound;
   };
   static uint64_t Hash(std::string_view s, uint64_t seed);
   uint32_t Fill(uint64_t seed);  // returns the longest probe
 
   std::vector<std::string> names_;
+  std::string chars_;  // all names, back to back
+  std::vector<uint32_t> offsets_;
   std::vector<Cell> cells_;
   uint64_t seed_ = 0;
   uint64_t mask_ = 0;

@@ -5,9 +5,7 @@
 
 namespace allot::internal {
 
-bool EqualsFolded(std::string_view a, std::string_view b, bool fold) {
-  if (a.size() != b.size()) return false;
-  if (!fold) return a == b;
+bool EqualsFoldedSlow(std::string_view a, std::string_view b) {
   for (size_t i = 0; i < a.size(); ++i) {
     if (AsciiLower(a[i]) != AsciiLower(b[i])) return false;
   }

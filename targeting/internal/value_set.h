@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -23,7 +24,42 @@ namespace allot::internal {
 inline char AsciiLower(char c) {
   return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
-bool EqualsFolded(std::string_view a, std::string_view b, bool fold);
+
+// Equality of two equally long byte ranges without a call to memcmp: names
+// and values compared on the hot path are short.
+inline bool SameBytes(const char* a, const char* b, size_t n) {
+  const auto load8 = [](const char* p) {
+    uint64_t v;
+    std::memcpy(&v, p, 8);
+    return v;
+  };
+  const auto load4 = [](const char* p) {
+    uint32_t v;
+    std::memcpy(&v, p, 4);
+    return v;
+  };
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8) {
+      if (load8(a + i) != load8(b + i)) return false;
+    }
+    return load8(a + n - 8) == load8(b + n - 8);
+  }
+  if (n >= 4) {
+    return load4(a) == load4(b) && load4(a + n - 4) == load4(b + n - 4);
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
+bool EqualsFoldedSlow(std::string_view a, std::string_view b);
+
+inline bool EqualsFolded(std::string_view a, std::string_view b, bool fold) {
+  if (a.size() != b.size()) return false;
+  return fold ? EqualsFoldedSlow(a, b)
+              : SameBytes(a.data(), b.data(), a.size());
+}
 
 class ValueSet {
  public:
