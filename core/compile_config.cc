@@ -79,6 +79,8 @@ absl::Status CompileScheduler(const SchedulerSpec& spec,
     }
     out->stop = *t;
   }
+  out->has_window = out->start != absl::InfinitePast() ||
+                     out->stop != absl::InfiniteFuture();
   if (out->stop <= out->start) {
     return PathError(Field(spec.path, "stop_date"),
                      "must be later than start_date");

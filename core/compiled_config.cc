@@ -48,7 +48,7 @@ Decision CompiledConfig::DecideCampaign(int32_t c, std::string_view visitor_id,
     d.reason = DecisionReason::kCampaignInactive;
     return d;
   }
-  if (now < campaign.start || now >= campaign.stop) {
+  if (campaign.has_window && (now < campaign.start || now >= campaign.stop)) {
     d.reason = DecisionReason::kOutsideSchedule;
     return d;
   }
@@ -110,9 +110,8 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
                                        absl::Time now, DecisionList* out,
                                        const RuntimeState* runtime) const {
   if (visitor.id_.empty()) return EmptyVisitorId();
-  out->Reset(this);
   const size_t n = campaigns_.size();
-  out->items_.resize(n);
+  out->Reset(this, n);
   targeting_->Bind(visitor.id_, visitor.attributes_, &visitor.scratch_);
   bool ab_taken = false;
   Decision* items = out->items_.data();

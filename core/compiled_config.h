@@ -114,6 +114,7 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
     std::string status;
     bool is_ab = false;
     bool active = true;
+    bool has_window = false;  // a scheduler with a start or a stop date
     absl::Time start = absl::InfinitePast();  // scheduler window
     absl::Time stop = absl::InfiniteFuture();
     std::vector<std::pair<double, double>> ranges;  // percent [low, high)

@@ -32,8 +32,10 @@ std::string_view DecisionReasonName(DecisionReason reason) {
   return "unknown";
 }
 
-void DecisionList::Reset(const CompiledConfig* config) {
-  items_.clear();
+void DecisionList::Reset(const CompiledConfig* config, size_t n) {
+  // Every entry is overwritten by the caller: resize only when the count
+  // changes, so a steady stream of decisions never touches the allocator.
+  if (items_.size() != n) items_.resize(n);
   // Copying the shared_ptr writes its refcount; do it only on a change of
   // config so that steady-state decisions touch no shared memory.
   if (config_.get() != config) config_ = config->shared_from_this();

@@ -74,8 +74,9 @@ class DecisionList {
 
  private:
   friend class CompiledConfig;
-  // Clears the list (keeping capacity) and binds it to `config`.
-  void Reset(const CompiledConfig* config);
+  // Sizes the list for `n` decisions (contents unspecified until written)
+  // and binds it to `config`.
+  void Reset(const CompiledConfig* config, size_t n);
 
   std::vector<Decision> items_;
   std::shared_ptr<const CompiledConfig> config_;
