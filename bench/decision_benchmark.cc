@@ -66,6 +66,25 @@ bool CheckW1(const CompiledConfig& config) {
   return a > n * 0.49 && a < n * 0.51;
 }
 
+// Times `decider(ctx, list)` on W1 visitors, rebuilding the context each time.
+template <typename Decider>
+void RunW1(benchmark::State& state, const Decider& decider) {
+  const auto& ids = W1Ids();
+  VisitorContext ctx;
+  DecisionList list;
+  size_t i = state.thread_index() * 7919;
+  for (auto _ : state) {
+    ctx.Reset(ids[i]);
+    ctx.Set("country", "FR");
+    ctx.Set("plan", "pro");
+    ctx.Set("age", static_cast<double>(i % 90));
+    decider(ctx, &list).IgnoreError();
+    benchmark::DoNotOptimize(list[0]);
+    if (++i == ids.size()) i = 0;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
 void BM_W1_DecideAll(benchmark::State& state) {
   static const auto config = MustLoad(W1Config());
   static const bool w1_ok = CheckW1(*config);
@@ -73,39 +92,17 @@ void BM_W1_DecideAll(benchmark::State& state) {
     state.SkipWithError("W1 reference check failed");
     return;
   }
-  const auto& ids = W1Ids();
-  VisitorContext ctx;
-  DecisionList list;
-  size_t i = state.thread_index() * 7919;
-  for (auto _ : state) {
-    ctx.Reset(ids[i]);
-    ctx.Set("country", "FR");
-    ctx.Set("plan", "pro");
-    ctx.Set("age", static_cast<double>(i % 90));
-    config->DecideAll(ctx, kNow, &list).IgnoreError();
-    benchmark::DoNotOptimize(list[0]);
-    if (++i == ids.size()) i = 0;
-  }
-  state.SetItemsProcessed(state.iterations());
+  RunW1(state, [&](const VisitorContext& ctx, DecisionList* list) {
+    return config->DecideAll(ctx, kNow, list);
+  });
 }
 BENCHMARK(BM_W1_DecideAll)->Threads(1)->Threads(2);
 
 void BM_W1_EngineDecideAll(benchmark::State& state) {
   static const auto engine = Engine::FromConfig(MustLoad(W1Config()));
-  const auto& ids = W1Ids();
-  VisitorContext ctx;
-  DecisionList list;
-  size_t i = state.thread_index() * 7919;
-  for (auto _ : state) {
-    ctx.Reset(ids[i]);
-    ctx.Set("country", "FR");
-    ctx.Set("plan", "pro");
-    ctx.Set("age", static_cast<double>(i % 90));
-    engine->DecideAll(ctx, kNow, &list).IgnoreError();
-    benchmark::DoNotOptimize(list[0]);
-    if (++i == ids.size()) i = 0;
-  }
-  state.SetItemsProcessed(state.iterations());
+  RunW1(state, [&](const VisitorContext& ctx, DecisionList* list) {
+    return engine->DecideAll(ctx, kNow, list);
+  });
 }
 BENCHMARK(BM_W1_EngineDecideAll)->Threads(1)->Threads(2);
 

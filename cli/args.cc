@@ -47,6 +47,19 @@ bool ParseArgs(int argc, char** argv, int first,
   return true;
 }
 
+bool LoadOptionsFromArgs(const Args& args, LoadOptions* options,
+                         std::string* error) {
+  if (!args.Has("bucketing")) return true;
+  absl::StatusOr<BucketingChoice> choice =
+      ParseBucketingChoice(args.Get("bucketing"));
+  if (!choice.ok()) {
+    *error = "--bucketing: " + std::string(choice.status().message());
+    return false;
+  }
+  options->bucketing = *choice;
+  return true;
+}
+
 bool ReadFile(const std::string& path, std::string* out, std::string* error) {
   std::ostringstream buf;
   if (path == "-") {

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "core/compiled_config.h"
+
 namespace allot::cli {
 
 struct Args {
@@ -27,6 +29,11 @@ bool ParseArgs(int argc, char** argv, int first,
                const std::set<std::string>& with_value,
                const std::set<std::string>& switches, Args* out,
                std::string* error);
+
+// Fills the load options the commands share (--bucketing). False with
+// `error` for a bad value.
+bool LoadOptionsFromArgs(const Args& args, LoadOptions* options,
+                         std::string* error);
 
 // Reads a whole file ("-" is standard input). False with `error` on failure.
 bool ReadFile(const std::string& path, std::string* out, std::string* error);

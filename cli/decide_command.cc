@@ -71,14 +71,9 @@ int DecideCommand(int argc, char** argv) {
     return 2;
   }
   LoadOptions options;
-  if (args.Has("bucketing")) {
-    absl::StatusOr<BucketingChoice> choice =
-        ParseBucketingChoice(args.Get("bucketing"));
-    if (!choice.ok()) {
-      std::cerr << "allot decide: --bucketing: " << choice.status().message() << "\n";
-      return 2;
-    }
-    options.bucketing = *choice;
+  if (!LoadOptionsFromArgs(args, &options, &error)) {
+    std::cerr << "allot decide: " << error << "\n";
+    return 2;
   }
   absl::Time now = absl::Now();
   if (args.Has("at")) {

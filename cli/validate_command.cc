@@ -16,14 +16,9 @@ int ValidateCommand(int argc, char** argv) {
     return 2;
   }
   LoadOptions options;
-  if (args.Has("bucketing")) {
-    absl::StatusOr<BucketingChoice> choice =
-        ParseBucketingChoice(args.Get("bucketing"));
-    if (!choice.ok()) {
-      std::cerr << "allot validate: --bucketing: " << choice.status().message() << "\n";
-      return 2;
-    }
-    options.bucketing = *choice;
+  if (!LoadOptionsFromArgs(args, &options, &error)) {
+    std::cerr << "allot validate: " << error << "\n";
+    return 2;
   }
   std::string text;
   if (!ReadFile(args.positional[0], &text, &error)) {
