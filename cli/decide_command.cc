@@ -10,6 +10,7 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "core/compiled_config.h"
+#include "core/engine.h"
 #include "core/json_text.h"
 
 namespace allot::cli {
@@ -59,13 +60,13 @@ void AppendFlags(const std::vector<ResolvedFlag>& flags, std::string* out) {
 int DecideCommand(int argc, char** argv) {
   Args args;
   std::string error;
-  if (!ParseArgs(argc, argv, 2, {"config", "at", "bucketing", "input", "output"},
+  if (!ParseArgs(argc, argv, 2, {"config", "at", "bucketing", "input", "output", "state"},
                  {"flags"}, &args, &error) ||
       !args.positional.empty() || !args.Has("config")) {
     std::cerr << "allot decide: "
               << (error.empty() ? "usage: allot decide --config FILE [--at RFC3339] "
                                   "[--bucketing auto|xxh3|flagship] [--flags] "
-                                  "[--input FILE|-] [--output FILE|-]"
+                                  "[--state FILE] [--input FILE|-] [--output FILE|-]"
                                 : error)
               << "\n";
     return 2;
@@ -98,6 +99,20 @@ int DecideCommand(int argc, char** argv) {
     return 2;
   }
   const CompiledConfig& config = **loaded;
+  // Decisions go through an Engine so that a run-time state document
+  // (toggles, rollback latches) applies to them.
+  std::unique_ptr<Engine> engine = Engine::FromConfig(*loaded, options);
+  if (args.Has("state")) {
+    const std::string state_path = args.Get("state");
+    if (!ReadFile(state_path, &text, &error)) {
+      std::cerr << "allot decide: " << error << "\n";
+      return 2;
+    }
+    if (absl::Status s = engine->ImportState(text); !s.ok()) {
+      std::cerr << state_path << ": " << s.message() << "\n";
+      return 2;
+    }
+  }
 
   std::ifstream input_file;
   std::istream* in = &std::cin;
@@ -131,7 +146,7 @@ int DecideCommand(int argc, char** argv) {
     ++line_number;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     absl::Status s = parser.Parse(line, &ctx);
-    if (s.ok()) s = config.DecideAll(ctx, now, &decisions);
+    if (s.ok()) s = engine->DecideAll(ctx, now, &decisions);
     if (!s.ok()) {
       ++bad;
       std::cerr << input << ":" << line_number << ": skipped: " << s.message() << "\n";

@@ -11,9 +11,14 @@ constexpr char kUsage[] =
     "\n"
     "commands:\n"
     "  decide --config FILE [--at RFC3339] [--bucketing auto|xxh3|flagship]\n"
-    "         [--flags] [--input FILE|-] [--output FILE|-]\n"
+    "         [--flags] [--state FILE] [--input FILE|-] [--output FILE|-]\n"
     "      Reads visitors as JSON Lines {\"id\": ..., \"context\": {...}} and\n"
-    "      writes one JSON line of decisions per visitor.\n"
+    "      writes one JSON line of decisions per visitor. --state applies a\n"
+    "      run-time state document (toggles, rollbacks) exported by an Engine.\n"
+    "  schedule --config FILE --group ID --from T --to T [--every 1h]\n"
+    "           [--tz ZONE]\n"
+    "      Prints a variation group's traffic share over time as CSV\n"
+    "      (time,traffic_percent); times in the schedule's time zone.\n"
     "  validate FILE [--bucketing MODE]\n"
     "      Checks a config; prints a summary, or the JSON path at fault.\n";
 
@@ -26,6 +31,7 @@ int main(int argc, char** argv) {
   }
   if (!std::strcmp(argv[1], "decide")) return allot::cli::DecideCommand(argc, argv);
   if (!std::strcmp(argv[1], "validate")) return allot::cli::ValidateCommand(argc, argv);
+  if (!std::strcmp(argv[1], "schedule")) return allot::cli::ScheduleCommand(argc, argv);
   std::cerr << "allot: unknown command \"" << argv[1] << "\"\n\n" << kUsage;
   return 2;
 }

@@ -9,6 +9,7 @@
 #include "allocation/date_time.h"
 #include "core/compiled_config.h"
 #include "core/config_parser.h"
+#include "core/rollback_condition.h"
 
 namespace allot {
 namespace {
@@ -30,12 +31,6 @@ bool IsActiveStatus(std::string_view status) {
   std::string s = absl::AsciiStrToLower(absl::string_view(status.data(), status.size()));
   return s.empty() || s == "active" || s == "running" || s == "live" ||
          s == "in_progress";
-}
-
-bool IsRollbackOperator(std::string_view op) {
-  return op == "LOWER_THAN" || op == "LOWER_THAN_OR_EQUALS" ||
-         op == "GREATER_THAN" || op == "GREATER_THAN_OR_EQUALS" ||
-         op == "EQUALS" || op == "NOT_EQUALS";
 }
 
 absl::StatusOr<BucketingMode> ResolveMode(const ConfigSpec& spec,
@@ -206,6 +201,7 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
             TrafficSchedule::Create(*gs.allocation_config);
         if (!schedule.ok()) return schedule.status();
         g.schedule = *std::move(schedule);
+        g.schedule_timezone = gs.allocation_config->timezone;
       }
       if (gs.rollback_condition) {
         const RollbackConditionSpec& rb = *gs.rollback_condition;

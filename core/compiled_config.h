@@ -104,6 +104,7 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
     GroupBucketer bucketer;
     SplitTable split;
     std::optional<TrafficSchedule> schedule;
+    std::string schedule_timezone;  // allocation_config.timezone ("" = UTC)
     std::optional<RollbackConditionSpec> rollback;
   };
   struct Campaign {

@@ -11,73 +11,7 @@ namespace allot {
 namespace {
 
 using internal::ObjectReader;
-namespace ondemand = simdjson::ondemand;
-
-// simdjson's DOM parser reports what is wrong but not where. Walk the text
-// again with the on-demand parser, which stops at the first bad token and can
-// say where it is.
-simdjson::error_code WalkValue(ondemand::value v, int depth) {
-  if (depth > 1024) return simdjson::DEPTH_ERROR;
-  ondemand::json_type type;
-  if (auto e = v.type().get(type)) return e;
-  switch (type) {
-    case ondemand::json_type::object: {
-      ondemand::object obj;
-      if (auto e = v.get_object().get(obj)) return e;
-      for (auto field : obj) {
-        ondemand::value child;
-        if (auto e = field.value().get(child)) return e;
-        if (auto e = WalkValue(child, depth + 1)) return e;
-      }
-      return simdjson::SUCCESS;
-    }
-    case ondemand::json_type::array: {
-      ondemand::array arr;
-      if (auto e = v.get_array().get(arr)) return e;
-      for (auto item : arr) {
-        ondemand::value child;
-        if (auto e = item.get(child)) return e;
-        if (auto e = WalkValue(child, depth + 1)) return e;
-      }
-      return simdjson::SUCCESS;
-    }
-    case ondemand::json_type::number: {
-      double d;
-      return v.get_double().get(d);
-    }
-    case ondemand::json_type::string: {
-      std::string_view s;
-      return v.get_string().get(s);
-    }
-    case ondemand::json_type::boolean: {
-      bool b;
-      return v.get_bool().get(b);
-    }
-    case ondemand::json_type::null:
-      return v.is_null() ? simdjson::SUCCESS : simdjson::INCORRECT_TYPE;
-  }
-  return simdjson::SUCCESS;
-}
-
-absl::Status SyntaxError(const simdjson::padded_string& text,
-                         simdjson::error_code dom_error) {
-  ondemand::parser parser;
-  ondemand::document doc;
-  long offset = -1;
-  if (parser.iterate(text).get(doc) == simdjson::SUCCESS) {
-    ondemand::value root;
-    simdjson::error_code e = doc.get_value().get(root);
-    if (!e) e = WalkValue(root, 0);
-    const char* where = nullptr;
-    if (e && doc.current_location().get(where) == simdjson::SUCCESS) {
-      offset = where - text.data();
-    }
-  }
-  std::string msg = absl::StrCat("(document): malformed JSON: ",
-                                 simdjson::error_message(dom_error));
-  if (offset >= 0) absl::StrAppend(&msg, " near byte offset ", offset);
-  return absl::InvalidArgumentError(msg);
-}
+using internal::MalformedJsonError;
 
 absl::Status ReadCampaignList(const ObjectReader& in, std::string_view key,
                               const internal::FormatKeys& keys,
@@ -164,7 +98,7 @@ absl::StatusOr<ConfigSpec> ParseConfigJson(std::string_view json,
   simdjson::dom::parser parser;
   simdjson::dom::element doc;
   if (simdjson::error_code e = parser.parse(text).get(doc)) {
-    return SyntaxError(text, e);
+    return MalformedJsonError(text, e);
   }
   std::optional<ObjectReader> root;
   if (absl::Status s = ObjectReader::Make(doc, "", &root); !s.ok()) return s;

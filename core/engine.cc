@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "core/rollback_condition.h"
 
 namespace allot {
 
@@ -39,9 +40,19 @@ void Engine::InstallLocked(std::shared_ptr<const CompiledConfig> config) {
   auto snap = std::make_shared<EngineSnapshot>();
   snap->runtime = std::make_unique<RuntimeState>(config->campaigns().size(),
                                                  config->groups().size());
-  for (const auto& [id, off] : campaign_off_) {
-    const int32_t c = config->FindCampaign(id);
-    if (c >= 0) snap->runtime->set_campaign_off(c, off);
+  absl::erase_if(state_.campaign_active, [&](const auto& entry) {
+    return config->FindCampaign(entry.first) < 0;
+  });
+  for (const auto& [id, active] : state_.campaign_active) {
+    snap->runtime->set_campaign_off(config->FindCampaign(id), !active);
+  }
+  absl::erase_if(state_.groups, [&](const auto& entry) {
+    return config->FindGroup(entry.first) < 0;
+  });
+  for (const auto& [id, group] : state_.groups) {
+    if (group.rollback) {
+      snap->runtime->set_group_rolled_back(config->FindGroup(id), true);
+    }
   }
   snap->config = std::move(config);
   current_ = std::move(snap);
@@ -93,8 +104,89 @@ absl::Status Engine::SetCampaignActive(std::string_view campaign_id,
                      absl::string_view(campaign_id.data(), campaign_id.size()),
                      "\""));
   }
-  campaign_off_[std::string(campaign_id)] = !active;
+  state_.campaign_active[std::string(campaign_id)] = active;
   current_->runtime->set_campaign_off(c, !active);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int32_t> Engine::GroupIndexLocked(
+    std::string_view group_id) const {
+  const int32_t g = current_->config->FindGroup(group_id);
+  if (g < 0) {
+    return absl::NotFoundError(
+        absl::StrCat("unknown variation group id \"",
+                     absl::string_view(group_id.data(), group_id.size()),
+                     "\""));
+  }
+  return g;
+}
+
+absl::StatusOr<bool> Engine::UpdateGoalMetrics(std::string_view group_id,
+                                               std::string_view goal_key,
+                                               int64_t visitors,
+                                               int64_t conversions,
+                                               absl::Time now) {
+  if (absl::Status s = internal::CheckGoalTotals(visitors, conversions);
+      !s.ok()) {
+    return s;
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  absl::StatusOr<int32_t> g = GroupIndexLocked(group_id);
+  if (!g.ok()) return g.status();
+  const CompiledConfig::Group& group = current_->config->groups()[*g];
+  if (!group.rollback) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("variation group \"", group.id,
+                     "\" has no rollback_condition"));
+  }
+  const std::string_view watched = RollbackGoalKey(*group.rollback);
+  if (goal_key != watched) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "variation group \"", group.id, "\" watches goal \"",
+        absl::string_view(watched.data(), watched.size()), "\", not \"",
+        absl::string_view(goal_key.data(), goal_key.size()), "\""));
+  }
+  // Nanosecond precision, so the state exports and imports exactly.
+  now = absl::FromUnixNanos(absl::ToUnixNanos(now));
+  internal::GroupRuntime& state = state_.groups[group.id];
+  state.metrics = internal::GoalTotals{std::string(watched), visitors,
+                                       conversions, now};
+  if (!state.rollback &&
+      RollbackConditionHolds(*group.rollback, visitors, conversions)) {
+    state.rollback = state.metrics;
+    current_->runtime->set_group_rolled_back(*g, true);
+  }
+  return state.rollback.has_value();
+}
+
+absl::Status Engine::ResetRollback(std::string_view group_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  absl::StatusOr<int32_t> g = GroupIndexLocked(group_id);
+  if (!g.ok()) return g.status();
+  state_.groups.erase(absl::string_view(group_id.data(), group_id.size()));
+  current_->runtime->set_group_rolled_back(*g, false);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> Engine::IsRolledBack(std::string_view group_id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  absl::StatusOr<int32_t> g = GroupIndexLocked(group_id);
+  if (!g.ok()) return g.status();
+  return current_->runtime->group_rolled_back(*g);
+}
+
+std::string Engine::ExportState() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return internal::EngineStateToJson(state_);
+}
+
+absl::Status Engine::ImportState(std::string_view json) {
+  absl::StatusOr<internal::EngineState> state =
+      internal::EngineStateFromJson(json);
+  if (!state.ok()) return state.status();
+  std::lock_guard<std::mutex> lock(mu_);
+  state_ = *std::move(state);
+  InstallLocked(current_->config);
   return absl::OkStatus();
 }
 

@@ -29,6 +29,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "core/compiled_config.h"
+#include "core/internal/engine_state.h"
 #include "core/runtime_state.h"
 
 namespace allot {
@@ -75,18 +76,50 @@ class Engine {
   [[nodiscard]] absl::Status SetCampaignActive(std::string_view campaign_id,
                                                bool active);
 
+  // DESIGN §6. Feeds the absolute totals of a goal for a variation group
+  // (idempotent: the same totals twice change nothing). `goal_key` is the
+  // goal id of the group's rollback_condition, or its label when it has no
+  // id. When visitors >= min_visitors and 100 * conversions / visitors
+  // <operator> value, the group latches rolled back (recording `now` and the
+  // totals). Returns whether the group is rolled back after the update.
+  // NotFound: unknown group id. FailedPrecondition: the group has no
+  // rollback_condition, or it watches another goal. InvalidArgument:
+  // negative totals or conversions > visitors.
+  [[nodiscard]] absl::StatusOr<bool> UpdateGoalMetrics(
+      std::string_view group_id, std::string_view goal_key, int64_t visitors,
+      int64_t conversions, absl::Time now = absl::Now());
+  // Clears a group's rollback latch and the totals fed for it. NotFound for
+  // an unknown group id.
+  [[nodiscard]] absl::Status ResetRollback(std::string_view group_id);
+  // Whether the group is rolled back now (NotFound for an unknown id).
+  [[nodiscard]] absl::StatusOr<bool> IsRolledBack(
+      std::string_view group_id) const;
+
+  // The whole run-time state (campaign toggles, rollback latches with the
+  // instant and totals that tripped them, the last totals fed per group) as
+  // one JSON document; ImportState(ExportState()) restores it exactly.
+  std::string ExportState() const;
+  // Replaces the run-time state by a document from ExportState. A bad
+  // document is an InvalidArgument naming the JSON path at fault and
+  // changes nothing. Entries for ids the current config does not have are
+  // dropped, as a reload drops them.
+  [[nodiscard]] absl::Status ImportState(std::string_view json);
+
  private:
   explicit Engine(const LoadOptions& options) : options_(options) {}
 
   const EngineSnapshot& Current(const VisitorContext& visitor) const;
-  // REQUIRES: mu_ held.
+  // Builds a snapshot of `config` with run-time state from state_, dropping
+  // state for ids `config` does not have. REQUIRES: mu_ held.
   void InstallLocked(std::shared_ptr<const CompiledConfig> config);
+  // The current config's index of a group, or NotFound. REQUIRES: mu_ held.
+  absl::StatusOr<int32_t> GroupIndexLocked(std::string_view group_id) const;
 
   const LoadOptions options_;
   std::atomic<uint64_t> version_{0};
   mutable std::mutex mu_;
   std::shared_ptr<const EngineSnapshot> current_;  // guarded by mu_
-  absl::flat_hash_map<std::string, bool> campaign_off_;  // guarded by mu_
+  internal::EngineState state_;  // guarded by mu_; the id-keyed truth
 };
 
 }  // namespace allot

@@ -71,6 +71,11 @@ class ObjectReader {
 // Number of any JSON numeric type as a double; false when not a number.
 bool AsDouble(const element& e, double* out);
 
+// InvalidArgument "(document): malformed JSON: <what> near byte offset N"
+// for text the DOM parser rejected with `dom_error`.
+absl::Status MalformedJsonError(const simdjson::padded_string& text,
+                                simdjson::error_code dom_error);
+
 // Minified JSON text of `e`.
 std::string Minify(const element& e);
 
