@@ -3,6 +3,8 @@
 #include <iostream>
 #include <string>
 
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
 #include "allocation/date_time.h"
@@ -69,8 +71,8 @@ int ScheduleCommand(int argc, char** argv) {
   absl::StatusOr<absl::Time> to = ParseDateTime(args.Get("to"), *tz);
   if (!to.ok()) return Fail("--to: " + std::string(to.status().message()));
   if (*to < *from) return Fail("--to is before --from");
-  absl::StatusOr<absl::Duration> every =
-      ParseStepDuration(args.Get("every", "1h"));
+  const std::string every_text = args.Get("every", "1h");
+  absl::StatusOr<absl::Duration> every = ParseStepDuration(every_text);
   if (!every.ok()) {
     return Fail("--every: " + std::string(every.status().message()));
   }
@@ -79,9 +81,30 @@ int ScheduleCommand(int argc, char** argv) {
         "--from/--to/--every give more than %d rows; use a larger --every",
         kMaxRows));
   }
+  // A whole number of days steps calendar days in the time zone, so daily
+  // samples keep their wall-clock time across DST changes; anything else is
+  // an absolute duration.
+  int64_t civil_days = 0;
+  if (!absl::EndsWith(every_text, "d") ||
+      !absl::SimpleAtoi(
+          absl::string_view(every_text).substr(0, every_text.size() - 1),
+          &civil_days)) {
+    civil_days = 0;
+  }
+  const absl::CivilSecond civil_from = absl::ToCivilSecond(*from, *tz);
 
   std::string out = "time,traffic_percent\n";
-  for (absl::Time t = *from; t <= *to; t += *every) {
+  for (int64_t k = 0;; ++k) {
+    absl::Time t = *from + k * *every;
+    if (civil_days > 0) {
+      const absl::CivilDay day = absl::CivilDay(civil_from) + k * civil_days;
+      t = absl::FromCivil(
+          absl::CivilSecond(day.year(), day.month(), day.day(),
+                            civil_from.hour(), civil_from.minute(),
+                            civil_from.second()),
+          *tz);
+    }
+    if (t > *to) break;
     // No allocation_config: the whole group's traffic, always.
     const int32_t bp = group.schedule ? group.schedule->ShareAt(t) : 10000;
     absl::StrAppendFormat(&out, "%s,%d.%02d\n",

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end checks of the allot command: usage errors, validate, decide with
-# bad visitor lines, --flags, --output. Usage: cli_test.sh ALLOT REPO_ROOT
+# bad visitor lines, --flags, --output, --state; schedule. Usage: cli_test.sh ALLOT REPO_ROOT
 set -uo pipefail
 allot="$1"
 root="$2"
@@ -57,6 +57,42 @@ check "bad --bucketing exits 2" test $? -eq 2
 "$allot" decide --config "$tmp/bad.json" < /dev/null 2> "$tmp/err"
 check "bad config exits 2" test $? -eq 2
 check "bad config error names the path" grep -q "variations\[0\].allocation:" "$tmp/err"
+
+# schedule: a daily 10 % ramp from 09:00 Paris stays at 09:00 local across the
+# DST change of 29 March 2026 (08:00Z before, 07:00Z after).
+"$allot" schedule --config "$root/examples/rollout.json" --group new-search-all \
+  --from 2026-03-26T09:00 --to 2026-04-06T09:00 --every 1d > "$tmp/sched.csv" 2> "$tmp/err"
+check "schedule exits 0" test $? -eq 0
+check "schedule has a CSV header" test "$(head -1 "$tmp/sched.csv")" = "time,traffic_percent"
+check "schedule: 0 % before the start" grep -qx '2026-03-26T09:00:00+01:00,0.00' "$tmp/sched.csv"
+check "schedule: 10 % at the start" grep -qx '2026-03-27T09:00:00+01:00,10.00' "$tmp/sched.csv"
+check "schedule: 30 % at 09:00 summer time" grep -qx '2026-03-29T09:00:00+02:00,30.00' "$tmp/sched.csv"
+check "schedule: capped at 100 %" grep -qx '2026-04-06T09:00:00+02:00,100.00' "$tmp/sched.csv"
+check "schedule: one row per day" test "$(wc -l < "$tmp/sched.csv")" -eq 13
+"$allot" schedule --config "$root/examples/rollout.json" --group new-search-all \
+  --from 2026-03-29T06:00:00Z --to 2026-03-29T08:00:00Z --every 30m --tz UTC > "$tmp/sched.csv"
+check "schedule: the step lands at 07:00Z in summer" grep -qx '2026-03-29T07:00:00+00:00,30.00' "$tmp/sched.csv"
+check "schedule: still 20 % at 06:30Z" grep -qx '2026-03-29T06:30:00+00:00,20.00' "$tmp/sched.csv"
+"$allot" schedule --config "$root/examples/rollout.json" --group nope --from 2026-03-26T09:00 --to 2026-03-27T09:00 2> "$tmp/err"
+check "schedule: unknown group exits 2" test $? -eq 2
+check "schedule: unknown group is named" grep -q 'no variation group "nope"' "$tmp/err"
+"$allot" schedule --config "$root/examples/rollout.json" --group new-search-all --from 2026-03-26T09:00 --to 2026-03-27T09:00 --every 0s 2> "$tmp/err"
+check "schedule: a zero step exits 2" test $? -eq 2
+
+# decide --state: a rolled-back group serves no variation (it has no
+# reference) with reason rolled_back; without the state the visitor is in.
+echo '{"id": "visitor-1", "context": {"country": "FR"}}' > "$tmp/fr.jsonl"
+"$allot" decide --config "$root/examples/rollout.json" --at 2026-04-10T00:00:00Z \
+  --input "$tmp/fr.jsonl" > "$tmp/out"
+check "decide without state allocates" grep -q '"reason":"allocated"' "$tmp/out"
+"$allot" decide --config "$root/examples/rollout.json" --at 2026-04-10T00:00:00Z \
+  --state "$root/examples/state.json" --input "$tmp/fr.jsonl" > "$tmp/out"
+check "decide --state applies the rollback" grep -q '"variation_group_id":"new-search-all","variation_id":null,"reason":"rolled_back"' "$tmp/out"
+echo '{"allot_state":1,"groups":[{"id":"new-search-all","rollback":{"goal":"x"}}]}' > "$tmp/badstate.json"
+"$allot" decide --config "$root/examples/rollout.json" --state "$tmp/badstate.json" \
+  --input "$tmp/fr.jsonl" > "$tmp/out" 2> "$tmp/err"
+check "decide: a bad state document exits 2" test $? -eq 2
+check "decide: a bad state names its path" grep -q 'groups\[0\].rollback.visitors:' "$tmp/err"
 
 echo "cli: $passes passed, $failures failed"
 test $failures -eq 0
