@@ -43,6 +43,11 @@ struct Operand {
 struct Predicate {
   Op op = Op::kAlwaysTrue;
   bool ignore_case = false;
+  // Flagship operators: the value is a list with no element once nested
+  // lists are flattened. The "any of" operators (EXISTS and NOT_EXISTS
+  // included) are then false and the "every of" ones (NOT_EQUALS,
+  // NOT_CONTAINS) true, whatever the attribute, present or missing.
+  bool empty_list = false;
   uint32_t slot = kNoSlot;
   // Range in operands (Flagship operators), semvers (SEMVER_*) or instants
   // (BEFORE / AFTER).

@@ -12,6 +12,15 @@ namespace {
 constexpr std::string_view kFlagshipExpected =
     "expected a string, number, bool or a (nested) list of them";
 
+// A list with no element once nested lists are flattened (`[]`, `[[], []]`).
+bool IsEmptyList(const TargetingValueSpec& v) {
+  if (v.kind != TargetingValueSpec::Kind::kList) return false;
+  for (const TargetingValueSpec& item : v.list) {
+    if (!IsEmptyList(item)) return false;
+  }
+  return true;
+}
+
 std::string Quoted(std::string_view s) {
   std::string out;
   AppendJsonString(s, &out);
@@ -72,6 +81,8 @@ absl::StatusOr<uint32_t> PredicateCompiler::Compile(const TargetingSpec& spec) {
     dedup_key.push_back(spec.ignore_case ? '1' : '0');
     if (p.op != Op::kExists && p.op != Op::kNotExists) {
       dedup_key.append(spec.value ? RenderJson(*spec.value) : "<none>");
+    } else if (spec.value && IsEmptyList(*spec.value)) {
+      dedup_key.append("[]");
     }
   }
   if (const auto it = dedup_.find(dedup_key); it != dedup_.end()) {
@@ -120,9 +131,13 @@ absl::StatusOr<uint32_t> PredicateCompiler::Compile(const TargetingSpec& spec) {
 
 absl::Status PredicateCompiler::CompileFlagship(const TargetingSpec& spec,
                                                 Predicate* p) {
-  // EXISTS / NOT_EXISTS ignore the value entirely, as the JS SDK does
-  // (it tests them before looking at the value), so even null is accepted.
-  if (p->op == Op::kExists || p->op == Op::kNotExists) return absl::OkStatus();
+  // EXISTS / NOT_EXISTS ignore a scalar value, as the JS SDK does, so even
+  // null is accepted. A list value still means "for any element", as for
+  // every operator: an empty one makes them false (flagship-compat.md).
+  if (p->op == Op::kExists || p->op == Op::kNotExists) {
+    p->empty_list = spec.value && IsEmptyList(*spec.value);
+    return absl::OkStatus();
+  }
   if (!spec.value.has_value()) {
     return InvalidAt(spec.path + ".value",
                      "missing value; " + std::string(kFlagshipExpected));
@@ -135,6 +150,7 @@ absl::Status PredicateCompiler::CompileFlagship(const TargetingSpec& spec,
     return s;
   }
   p->count = static_cast<uint32_t>(tables_->operands.size()) - p->begin;
+  p->empty_list = IsEmptyList(*spec.value);
   return absl::OkStatus();
 }
 

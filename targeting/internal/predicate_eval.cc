@@ -181,6 +181,9 @@ bool EvaluateDate(const Predicate& p, const AttributeValue& a,
 bool EvaluatePredicate(const Predicate& p, const AttributeValue* a,
                        const PredicateTables& t, const RE2* regex) {
   if (p.op == Op::kAlwaysTrue) return true;
+  // "Every element" of no element holds, "any element" does not, even on a
+  // missing attribute (NOT_CONTAINS [] is true there, EXISTS [] false).
+  if (p.empty_list) return IsAllOfOperator(p.op);
   if (a == nullptr) {
     return p.op == Op::kNotEquals || p.op == Op::kNotExists ||
            p.op == Op::kNotIn;

@@ -166,16 +166,16 @@ const Case kCases[] = {
     {"lte abc <= 5 is false", As("abc"), "LOWER_THAN_OR_EQUALS", N(5), false},
     {"lte bools", Ab(false), "LOWER_THAN_OR_EQUALS", B(false), true},
     {"lte missing", kMissing, "LOWER_THAN_OR_EQUALS", N(100), false},
-    // EXISTS / NOT_EXISTS ignore the value.
+    // EXISTS / NOT_EXISTS ignore a scalar value; a list is "any element",
+    // so an empty one is false (the SDK tests lists before operators).
     {"exists string", As("x"), "EXISTS", S(""), true},
     {"exists false bool", Ab(false), "EXISTS", B(true), true},
     {"exists number without value", An(0), "EXISTS", std::nullopt, true},
-    {"exists empty list value ignored", As("x"), "EXISTS", L({}), true},
+    {"exists empty list is false", As("x"), "EXISTS", L({}), false},
     {"exists missing", kMissing, "EXISTS", S(""), false},
     {"not exists missing", kMissing, "NOT_EXISTS", S(""), true},
     {"not exists present", As("x"), "NOT_EXISTS", std::nullopt, false},
-    {"not exists empty list value ignored", kMissing, "NOT_EXISTS", L({}),
-     true},
+    {"not exists empty list is false", kMissing, "NOT_EXISTS", L({}), false},
 };
 
 class FlagshipOperatorTable : public ::testing::TestWithParam<Case> {};
