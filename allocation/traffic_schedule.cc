@@ -1,6 +1,7 @@
 #include "allocation/traffic_schedule.h"
 
 #include <algorithm>
+#include <limits>
 #include <string_view>
 #include <utility>
 
@@ -139,6 +140,16 @@ void Push(std::vector<TrafficBreakpoint>& points, absl::Time at,
   points.push_back({at, share_bp});
 }
 
+int64_t SaturatedUnixNanos(absl::Time t) {
+  static const absl::Time kMax =
+      absl::FromUnixNanos(std::numeric_limits<int64_t>::max());
+  static const absl::Time kMin =
+      absl::FromUnixNanos(std::numeric_limits<int64_t>::min());
+  if (t >= kMax) return std::numeric_limits<int64_t>::max();
+  if (t <= kMin) return std::numeric_limits<int64_t>::min();
+  return absl::ToUnixNanos(t);
+}
+
 }  // namespace
 
 absl::StatusOr<TrafficSchedule> TrafficSchedule::Create(
@@ -222,23 +233,33 @@ absl::StatusOr<TrafficSchedule> TrafficSchedule::Create(
   schedule.first_at_ = points.front().at;
   schedule.last_at_ = points.back().at;
   schedule.last_share_bp_ = points.back().share_bp;
-  schedule.points_ =
-      std::make_shared<const std::vector<TrafficBreakpoint>>(std::move(points));
+  auto flat = std::make_shared<Points>();
+  for (const TrafficBreakpoint& p : points) {
+    flat->at_ns.push_back(SaturatedUnixNanos(p.at));
+    flat->share_bp.push_back(p.share_bp);
+  }
+  flat->points = std::move(points);
+  schedule.points_ = std::move(flat);
   return schedule;
 }
 
 const std::vector<TrafficBreakpoint>& TrafficSchedule::breakpoints() const {
   static const std::vector<TrafficBreakpoint> kEmpty;
-  return points_ ? *points_ : kEmpty;
+  return points_ ? points_->points : kEmpty;
 }
 
 int32_t TrafficSchedule::ShareBetween(absl::Time now) const {
-  const std::vector<TrafficBreakpoint>& points = *points_;
-  // The first breakpoint after `now`; the one before it applies.
-  const auto it = std::upper_bound(
-      points.begin(), points.end(), now,
-      [](absl::Time t, const TrafficBreakpoint& p) { return t < p.at; });
-  return std::prev(it)->share_bp;
+  // The last breakpoint at or before `now` (there is one: now >= first_at_),
+  // by a branch-free binary search over integers.
+  const int64_t t = SaturatedUnixNanos(now);
+  const int64_t* base = points_->at_ns.data();
+  size_t n = points_->at_ns.size();
+  while (n > 1) {
+    const size_t half = n / 2;
+    base = base[half] <= t ? base + half : base;
+    n -= half;
+  }
+  return points_->share_bp[base - points_->at_ns.data()];
 }
 
 }  // namespace allot

@@ -111,7 +111,15 @@ class TrafficSchedule {
   // Binary search, for first_at_ <= now < last_at_.
   int32_t ShareBetween(absl::Time now) const;
 
-  std::shared_ptr<const std::vector<TrafficBreakpoint>> points_;
+  // The breakpoints, plus the same as two flat arrays for the search:
+  // instants as Unix nanoseconds (saturated; breakpoints past 2262 are
+  // never reached before then) and shares.
+  struct Points {
+    std::vector<TrafficBreakpoint> points;
+    std::vector<int64_t> at_ns;
+    std::vector<int32_t> share_bp;
+  };
+  std::shared_ptr<const Points> points_;
   // Copies of the ends of *points_, so that the common cases (not started,
   // fully ramped) need no indirection.
   absl::Time first_at_ = absl::InfiniteFuture();

@@ -3,6 +3,7 @@
 // rebuilt inside the timed loop, once per decision (W1) or per visitor (W2).
 #include <benchmark/benchmark.h>
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 
@@ -48,22 +49,26 @@ void BM_Floor_Xxh3Bucket(benchmark::State& state) {
 }
 BENCHMARK(BM_Floor_Xxh3Bucket)->Threads(1)->Threads(2);
 
-// Checks W1 before timing: everyone is targeted, the split is near 50/50.
-bool CheckW1(const CompiledConfig& config) {
+// Checks W1 before timing: everyone is targeted, the split is near 50/50;
+// with the ramp, `share` of them are in the traffic.
+bool CheckW1(const CompiledConfig& config, double share = 1.0) {
   VisitorContext ctx;
   DecisionList list;
-  int a = 0;
+  int a = 0, b = 0;
   const int n = 100000;
   for (int i = 0; i < n; ++i) {
     ctx.Reset(W1Ids()[i]);
     ctx.Set("country", "FR");
-    if (!config.DecideAll(ctx, kNow, &list).ok() ||
-        list[0].reason != DecisionReason::kAllocated) {
+    if (!config.DecideAll(ctx, kNow, &list).ok()) return false;
+    if (list[0].reason != DecisionReason::kAllocated &&
+        list[0].reason != DecisionReason::kNotInTraffic) {
       return false;
     }
     a += list.variation_id(0) == "w1-a";
+    b += list.variation_id(0) == "w1-b";
   }
-  return a > n * 0.49 && a < n * 0.51;
+  const double in = double(a + b) / n;
+  return std::abs(in - share) < 0.01 && std::abs(double(a) / (a + b) - 0.5) < 0.01;
 }
 
 // Times `decider(ctx, list)` on W1 visitors, rebuilding the context each time.
@@ -98,6 +103,21 @@ void BM_W1_DecideAll(benchmark::State& state) {
 }
 BENCHMARK(BM_W1_DecideAll)->Threads(1)->Threads(2);
 
+// W1 with a progressive rollout in mid-ramp on its group (DESIGN §5): one
+// more hash (the traffic bucket) and a search over 100 breakpoints.
+void BM_W1_DecideAllWithRamp(benchmark::State& state) {
+  static const auto config = MustLoad(WithRampOnEveryGroup(W1Config()));
+  static const bool w1_ok = CheckW1(*config, kRampShareAtBenchInstant);
+  if (!w1_ok) {
+    state.SkipWithError("W1 ramp reference check failed");
+    return;
+  }
+  RunW1(state, [&](const VisitorContext& ctx, DecisionList* list) {
+    return config->DecideAll(ctx, kNow, list);
+  });
+}
+BENCHMARK(BM_W1_DecideAllWithRamp)->Threads(1)->Threads(2);
+
 void BM_W1_EngineDecideAll(benchmark::State& state) {
   static const auto engine = Engine::FromConfig(MustLoad(W1Config()));
   RunW1(state, [&](const VisitorContext& ctx, DecisionList* list) {
@@ -115,8 +135,9 @@ void FillW2(const W2Visitor& v, VisitorContext* ctx) {
   ctx->Set("version", v.version);
 }
 
-// Checks W2 before timing: about 38 % of pairs targeted, 30 % allocated.
-bool CheckW2(const CompiledConfig& config) {
+// Checks W2 before timing: about 38 % of pairs targeted, 30 % allocated
+// (times `share` with the ramp).
+bool CheckW2(const CompiledConfig& config, double share = 1.0) {
   VisitorContext ctx;
   DecisionList list;
   long targeted = 0, allocated = 0, pairs = 0;
@@ -131,7 +152,24 @@ bool CheckW2(const CompiledConfig& config) {
   }
   const double t = double(targeted) / pairs, a = double(allocated) / pairs;
   std::fprintf(stderr, "W2 check: %.1f %% targeted, %.1f %% allocated\n", 100 * t, 100 * a);
-  return t > 0.33 && t < 0.43 && a > 0.26 && a < 0.34;
+  return t > 0.33 && t < 0.43 && a > 0.26 * share && a < 0.34 * share;
+}
+
+// Times W2 visitors against `config`, rebuilding the context each time.
+void RunW2(benchmark::State& state, const CompiledConfig& config) {
+  const auto& visitors = W2Population();
+  VisitorContext ctx;
+  DecisionList list;
+  size_t i = state.thread_index() * 7919 % visitors.size();
+  for (auto _ : state) {
+    FillW2(visitors[i], &ctx);
+    config.DecideAll(ctx, kNow, &list).IgnoreError();
+    benchmark::DoNotOptimize(list[49]);
+    if (++i == visitors.size()) i = 0;
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.counters["ns_per_campaign"] = benchmark::Counter(
+      state.iterations() * 50.0, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
 void BM_W2_DecideAll(benchmark::State& state) {
@@ -141,21 +179,21 @@ void BM_W2_DecideAll(benchmark::State& state) {
     state.SkipWithError("W2 reference check failed");
     return;
   }
-  const auto& visitors = W2Population();
-  VisitorContext ctx;
-  DecisionList list;
-  size_t i = state.thread_index() * 7919 % visitors.size();
-  for (auto _ : state) {
-    FillW2(visitors[i], &ctx);
-    config->DecideAll(ctx, kNow, &list).IgnoreError();
-    benchmark::DoNotOptimize(list[49]);
-    if (++i == visitors.size()) i = 0;
-  }
-  state.SetItemsProcessed(state.iterations());
-  state.counters["ns_per_campaign"] = benchmark::Counter(
-      state.iterations() * 50.0, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  RunW2(state, *config);
 }
 BENCHMARK(BM_W2_DecideAll)->Threads(1)->Threads(2);
+
+// W2 with the mid-ramp progressive rollout on all 50 groups.
+void BM_W2_DecideAllWithRamp(benchmark::State& state) {
+  static const auto config = MustLoad(WithRampOnEveryGroup(W2Config()));
+  static const bool w2_ok = CheckW2(*config, kRampShareAtBenchInstant);
+  if (!w2_ok) {
+    state.SkipWithError("W2 ramp reference check failed");
+    return;
+  }
+  RunW2(state, *config);
+}
+BENCHMARK(BM_W2_DecideAllWithRamp)->Threads(1)->Threads(2);
 
 // W2's floor: 50 hash + bucket per visitor, no targeting.
 void BM_Floor_W2FiftyBuckets(benchmark::State& state) {

@@ -89,6 +89,26 @@ inline std::string W2Config(int n = 50) {
                       absl::StrJoin(campaigns, ","), "]}");
 }
 
+// The progressive rollout put on every group by WithRampOnEveryGroup: 1 % at
+// 2026-05-27T00:00Z, +1 % every 30 minutes, so 100 breakpoints; at the
+// benchmarks' instant (2026-05-28T20:26:40Z) the share is 89 %.
+inline constexpr char kRampAllocationConfig[] =
+    R"("allocation_config":{"start_date":"2026-05-27T00:00:00Z","start_allocation":1,)"
+    R"("periodic_steps":{"allocation_step":1,"step":30,"step_type":"minute"}},)";
+inline constexpr double kRampShareAtBenchInstant = 0.89;
+
+// `json` with kRampAllocationConfig added to every variation group (each
+// group of W1 and W2 has one targeting object).
+inline std::string WithRampOnEveryGroup(std::string json) {
+  const std::string anchor = R"("targeting":{"targeting_groups")";
+  const std::string insert = std::string(kRampAllocationConfig) + anchor;
+  for (size_t at = json.find(anchor); at != std::string::npos;
+       at = json.find(anchor, at + insert.size())) {
+    json.replace(at, anchor.size(), insert);
+  }
+  return json;
+}
+
 struct W2Visitor {
   std::string id;
   const char* plan;

@@ -202,6 +202,8 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
         if (!schedule.ok()) return schedule.status();
         g.schedule = *std::move(schedule);
         g.schedule_timezone = gs.allocation_config->timezone;
+        g.bp_per_traffic_bucket =
+            static_cast<int32_t>(10000 / g.bucketer.scale());
       }
       if (gs.rollback_condition) {
         const RollbackConditionSpec& rb = *gs.rollback_condition;

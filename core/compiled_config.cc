@@ -87,9 +87,9 @@ Decision CompiledConfig::DecideCampaign(int32_t c, std::string_view visitor_id,
     return d;
   }
   if (group.schedule) {
-    const uint32_t to_bp = 10000 / group.bucketer.scale();
     const int64_t share = group.schedule->ShareAt(now);
-    if (static_cast<int64_t>(group.bucketer.TrafficBucket(visitor_id)) * to_bp >=
+    if (static_cast<int64_t>(group.bucketer.TrafficBucket(visitor_id)) *
+            group.bp_per_traffic_bucket >=
         share) {
       d.reason = DecisionReason::kNotInTraffic;
       return d;

@@ -105,6 +105,7 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
     SplitTable split;
     std::optional<TrafficSchedule> schedule;
     std::string schedule_timezone;  // allocation_config.timezone ("" = UTC)
+    int32_t bp_per_traffic_bucket = 1;  // 10000 / bucketer.scale()
     std::optional<RollbackConditionSpec> rollback;
   };
   struct Campaign {
