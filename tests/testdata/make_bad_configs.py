@@ -170,6 +170,17 @@ case("rollback min_visitors negative", P + ".allocation_config.rollback_conditio
 case("rollback goal without id or label", P + ".allocation_config.rollback_condition.goal",
      lambda cfg: schedule(cfg, rollback_condition={
          "goal": {"type": "click"}, "operator": "LOWER_THAN", "value": 1}))
+case("periodic step of zero", P + ".allocation_config.periodic_steps.step",
+     lambda cfg: schedule(cfg, periodic_steps={"allocation_step": 10, "step": 0, "step_type": "day"}))
+case("negative periodic allocation step", P + ".allocation_config.periodic_steps.allocation_step",
+     lambda cfg: schedule(cfg, periodic_steps={"allocation_step": -5, "step": 1, "step_type": "day"}))
+case("custom allocation step with three decimals", P + ".allocation_config.custom_steps[0].allocation_step",
+     lambda cfg: schedule(cfg, periodic_steps=None, custom_steps=[
+         {"allocation_step": 10.125, "step": 1, "step_type": "hour"}]))
+case("schedule start date unparsable", P + ".allocation_config.start_date",
+     lambda cfg: schedule(cfg, start_date="next monday"))
+case("rollback value missing", P + ".allocation_config.rollback_condition.value",
+     lambda cfg: schedule(cfg, rollback_condition={"goal": {"id": "g"}, "operator": "LOWER_THAN"}))
 
 BP = "campaigns[0].variationGroups[0]"
 BC = lambda cfg: cfg["campaigns"][0]
