@@ -97,6 +97,29 @@ TEST(ZeroAllocation, EngineDecisionsAfterWarmUp) {
   g_counting = false;
   EXPECT_EQ(g_allocations.load(), 0);
   EXPECT_EQ(list.size(), 5u);
+
+  // With a rollback latched (outside the counted loop), deciding still
+  // allocates nothing, and the latch is read.
+  ASSERT_TRUE(*(*engine)->UpdateGoalMetrics("new-checkout-rollout", "goal-checkout-rate",
+                                            2000, 10, now));
+  for (int i = 0; i < 20; ++i) {
+    ctx.Reset(id);
+    ctx.Set("app_version", "2.5.0");
+    ASSERT_TRUE((*engine)->DecideAll(ctx, now, &list).ok());
+  }
+  size_t rolled_back = 0;
+  g_allocations = 0;
+  g_counting = true;
+  for (int i = 0; i < 1000; ++i) {
+    id[8 + i % 4] = static_cast<char>('0' + i % 10);
+    ctx.Reset(id);
+    ctx.Set("app_version", "2.5.0");
+    if (!(*engine)->DecideAll(ctx, now, &list).ok()) break;
+    for (const Decision& d : list) rolled_back += d.reason == DecisionReason::kRolledBack;
+  }
+  g_counting = false;
+  EXPECT_EQ(g_allocations.load(), 0);
+  EXPECT_EQ(rolled_back, 1000u);
 }
 
 }  // namespace
