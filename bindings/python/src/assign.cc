@@ -1,0 +1,172 @@
+#include "assign.h"
+
+#include <algorithm>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <pybind11/numpy.h>
+
+#include "absl/container/flat_hash_map.h"
+#include "batch_input.h"
+#include "core/decision.h"
+#include "core/visitor_context.h"
+#include "status.h"
+
+namespace allot::python {
+namespace {
+
+namespace py = pybind11;
+
+// Below this many visitors per thread, starting a thread costs more than it
+// saves.
+constexpr size_t kMinVisitorsPerThread = 4096;
+
+// Maps config indices to category codes for the campaigns in scope.
+struct CodeTables {
+  std::vector<int32_t> campaign;   // by campaign index; -1 if out of scope
+  std::vector<int32_t> group;      // by group index
+  std::vector<int32_t> variation;  // by variation index; equal ids share one
+  py::list campaign_ids, group_ids, variation_ids;
+};
+
+CodeTables MakeTables(const CompiledConfig& config, int32_t only_campaign) {
+  CodeTables t;
+  t.campaign.assign(config.campaigns().size(), -1);
+  t.group.assign(config.groups().size(), -1);
+  t.variation.assign(config.variations().size(), -1);
+  absl::flat_hash_map<std::string, int32_t> variation_codes;
+  const int32_t num_campaigns = static_cast<int32_t>(config.campaigns().size());
+  for (int32_t c = 0; c < num_campaigns; ++c) {
+    if (only_campaign >= 0 && c != only_campaign) continue;
+    const CompiledConfig::Campaign& campaign = config.campaigns()[c];
+    t.campaign[c] = static_cast<int32_t>(py::len(t.campaign_ids));
+    t.campaign_ids.append(py::str(campaign.id));
+    for (int32_t g = campaign.first_group;
+         g < campaign.first_group + campaign.num_groups; ++g) {
+      const CompiledConfig::Group& group = config.groups()[g];
+      t.group[g] = static_cast<int32_t>(py::len(t.group_ids));
+      t.group_ids.append(py::str(group.id));
+      for (int32_t v = group.first_variation;
+           v < group.first_variation + group.num_variations; ++v) {
+        const std::string& id = config.variations()[v].id;
+        auto [it, inserted] = variation_codes.try_emplace(
+            id, static_cast<int32_t>(variation_codes.size()));
+        if (inserted) t.variation_ids.append(py::str(id));
+        t.variation[v] = it->second;
+      }
+    }
+  }
+  return t;
+}
+
+struct Outputs {
+  int32_t* campaign;
+  int32_t* group;
+  int32_t* variation;
+  int8_t* reason;
+};
+
+struct Job {
+  const CompiledConfig* config;
+  const RuntimeState* runtime;
+  const StringBuffer* ids;
+  const std::vector<Column>* columns;
+  const CodeTables* tables;
+  std::string_view campaign_id;  // empty: every campaign
+  absl::Time now;
+  Outputs out;
+};
+
+inline void Write(const Job& job, size_t row, const Decision& d) {
+  const CodeTables& t = *job.tables;
+  job.out.campaign[row] = d.campaign < 0 ? -1 : t.campaign[d.campaign];
+  job.out.group[row] = d.group < 0 ? -1 : t.group[d.group];
+  job.out.variation[row] = d.variation < 0 ? -1 : t.variation[d.variation];
+  job.out.reason[row] = static_cast<int8_t>(d.reason);
+}
+
+// Decides visitors [begin, end). Returns false if a decision failed (which
+// only an empty visitor id can cause, and those were rejected up front).
+bool Run(const Job& job, size_t begin, size_t end) {
+  VisitorContext ctx;
+  DecisionList list;
+  Decision one;
+  bool ok = true;
+  for (size_t row = begin; row < end; ++row) {
+    ctx.Reset((*job.ids)[row]);
+    for (const Column& column : *job.columns) {
+      column.Apply(row, &ctx.attributes());
+    }
+    if (job.campaign_id.empty()) {
+      ok &= job.config->DecideAll(ctx, job.now, &list, job.runtime).ok();
+      const size_t k = list.size();
+      for (size_t i = 0; i < k; ++i) Write(job, row * k + i, list[i]);
+    } else {
+      ok &= job.config->Decide(job.campaign_id, ctx, job.now, &one, job.runtime)
+                .ok();
+      Write(job, row, one);
+    }
+  }
+  return ok;
+}
+
+}  // namespace
+
+py::tuple Assign(const CompiledConfig& config, const RuntimeState* runtime,
+                 const py::handle& visitor_ids, const py::handle& columns,
+                 const py::handle& campaign, absl::Time now, int threads) {
+  std::string campaign_id;
+  int32_t only_campaign = -1;
+  if (!campaign.is_none()) {
+    campaign_id = campaign.cast<std::string>();
+    only_campaign = config.FindCampaign(campaign_id);
+    if (only_campaign < 0 || campaign_id.empty()) {
+      Throw(PyExc_KeyError, "unknown campaign id \"" + campaign_id + "\"");
+    }
+  }
+  const StringBuffer ids = ReadVisitorIds(visitor_ids);
+  const std::vector<Column> cols = ReadColumns(columns, ids.size());
+  const CodeTables tables = MakeTables(config, only_campaign);
+
+  const size_t per_visitor = only_campaign >= 0 ? 1 : config.campaigns().size();
+  const auto rows = static_cast<py::ssize_t>(ids.size() * per_visitor);
+  py::array_t<int32_t> campaign_codes(rows), group_codes(rows),
+      variation_codes(rows);
+  py::array_t<int8_t> reason_codes(rows);
+  Job job{&config, runtime, &ids, &cols, &tables, campaign_id, now,
+          Outputs{campaign_codes.mutable_data(), group_codes.mutable_data(),
+                  variation_codes.mutable_data(), reason_codes.mutable_data()}};
+
+  size_t workers = threads > 0 ? static_cast<size_t>(threads)
+                               : std::max(1u, std::thread::hardware_concurrency());
+  workers = std::max<size_t>(
+      1, std::min(workers, ids.size() / kMinVisitorsPerThread));
+  bool ok = true;
+  {
+    py::gil_scoped_release release;
+    if (workers == 1) {
+      ok = Run(job, 0, ids.size());
+    } else {
+      std::vector<std::thread> pool;
+      std::vector<char> results(workers, 1);
+      pool.reserve(workers);
+      for (size_t w = 0; w < workers; ++w) {
+        const size_t begin = ids.size() * w / workers;
+        const size_t end = ids.size() * (w + 1) / workers;
+        pool.emplace_back([&job, &results, w, begin, end] {
+          results[w] = Run(job, begin, end) ? 1 : 0;
+        });
+      }
+      for (std::thread& t : pool) t.join();
+      ok = std::all_of(results.begin(), results.end(),
+                       [](char r) { return r != 0; });
+    }
+  }
+  if (!ok) Throw(PyExc_RuntimeError, "a decision failed");
+  return py::make_tuple(campaign_codes, group_codes, variation_codes,
+                        reason_codes, tables.campaign_ids, tables.group_ids,
+                        tables.variation_ids);
+}
+
+}  // namespace allot::python

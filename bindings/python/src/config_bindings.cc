@@ -1,0 +1,200 @@
+#include "config_bindings.h"
+
+#include <string>
+#include <vector>
+
+#include <pybind11/numpy.h>
+
+#include "assign.h"
+#include "core/rollback_condition.h"
+#include "status.h"
+#include "time_arg.h"
+#include "visitor_input.h"
+
+namespace allot::python {
+namespace {
+
+namespace py = pybind11;
+
+py::object IdOrNone(std::string_view id) {
+  if (id.empty()) return py::none();
+  return py::str(id.data(), id.size());
+}
+
+py::str Str(std::string_view s) { return py::str(s.data(), s.size()); }
+
+// (id, name, slug, type, status, active, groups); a group is (id, name,
+// has_allocation_config, rollback_goal or None, variations); a variation is
+// (id, name, allocation percent, reference).
+py::list CampaignTuples(const CompiledConfig& config) {
+  py::list campaigns;
+  for (const CompiledConfig::Campaign& c : config.campaigns()) {
+    py::list groups;
+    for (int32_t g = c.first_group; g < c.first_group + c.num_groups; ++g) {
+      const CompiledConfig::Group& group = config.groups()[g];
+      py::list variations;
+      for (int32_t v = group.first_variation;
+           v < group.first_variation + group.num_variations; ++v) {
+        const CompiledConfig::Variation& var = config.variations()[v];
+        variations.append(py::make_tuple(var.id, var.name,
+                                         var.basis_points / 100.0,
+                                         var.reference));
+      }
+      py::object goal = py::none();
+      if (group.rollback) goal = Str(RollbackGoalKey(*group.rollback));
+      groups.append(py::make_tuple(group.id, group.name,
+                                   group.schedule.has_value(), goal,
+                                   variations));
+    }
+    campaigns.append(py::make_tuple(c.id, c.name, c.slug, c.type, c.status,
+                                    c.active, groups));
+  }
+  return campaigns;
+}
+
+// Traffic share in basis points of group `group_id` at each of `times` (Unix
+// nanoseconds); None when the group has no allocation_config.
+py::object TrafficShares(const CompiledConfig& config,
+                         const std::string& group_id,
+                         const py::array_t<int64_t, py::array::c_style |
+                                                        py::array::forcecast>&
+                             times) {
+  const int32_t g = config.FindGroup(group_id);
+  if (g < 0) {
+    Throw(PyExc_KeyError, "unknown variation group id \"" + group_id + "\"");
+  }
+  const CompiledConfig::Group& group = config.groups()[g];
+  if (!group.schedule) return py::none();
+  py::array_t<int32_t> out(times.size());
+  int32_t* o = out.mutable_data();
+  const int64_t* t = times.data();
+  for (py::ssize_t i = 0; i < times.size(); ++i) {
+    o[i] = group.schedule->ShareAt(absl::FromUnixNanos(t[i]));
+  }
+  return out;
+}
+
+const char* BucketingName(BucketingMode mode) {
+  return mode == BucketingMode::kFlagship ? "flagship" : "xxh3";
+}
+
+}  // namespace
+
+LoadOptions LoadOptionsFor(std::string_view bucketing) {
+  absl::StatusOr<BucketingChoice> choice = ParseBucketingChoice(bucketing);
+  if (!choice.ok()) {
+    Throw(PyExc_ValueError, "bucketing: expected \"auto\", \"xxh3\" or "
+                            "\"flagship\", got \"" +
+                                std::string(bucketing) + "\"");
+  }
+  LoadOptions options;
+  options.bucketing = *choice;
+  return options;
+}
+
+py::list DecideTuples(const CompiledConfig& config, const RuntimeState* runtime,
+                      const py::handle& visitor_id, const py::handle& context,
+                      const py::handle& at, VisitorContext* ctx,
+                      DecisionList* list) {
+  const absl::Time now = TimeArg(at);
+  FillContext(visitor_id, context, ctx);
+  ThrowIfError(config.DecideAll(*ctx, now, list, runtime));
+  py::list out;
+  for (size_t i = 0; i < list->size(); ++i) {
+    out.append(py::make_tuple(Str(list->campaign_id(i)),
+                              IdOrNone(list->group_id(i)),
+                              IdOrNone(list->variation_id(i)),
+                              Str(DecisionReasonName((*list)[i].reason))));
+  }
+  return out;
+}
+
+py::list FlagTuples(const CompiledConfig& config, const RuntimeState* runtime,
+                    const py::handle& visitor_id, const py::handle& context,
+                    const py::handle& at, VisitorContext* ctx,
+                    DecisionList* list) {
+  const absl::Time now = TimeArg(at);
+  FillContext(visitor_id, context, ctx);
+  ThrowIfError(config.DecideAll(*ctx, now, list, runtime));
+  std::vector<ResolvedFlag> flags;
+  config.ResolveFlags(*list, &flags);
+  py::list out;
+  for (const ResolvedFlag& f : flags) {
+    out.append(py::make_tuple(Str(f.key), Str(f.json_value)));
+  }
+  return out;
+}
+
+void BindConfig(py::module_& m) {
+  py::class_<PyConfig, std::shared_ptr<PyConfig>>(
+      m, "Config",
+      "A compiled configuration (immutable, thread-safe). Use allot.load().")
+      .def_property_readonly(
+          "bucketing",
+          [](const PyConfig& c) { return BucketingName(c.config->bucketing()); })
+      .def_property_readonly(
+          "format",
+          [](const PyConfig& c) {
+            return c.config->format() == ConfigFormat::kBucketingFile
+                       ? "bucketing_file"
+                       : "campaign_documents";
+          })
+      .def_property_readonly("panic",
+                             [](const PyConfig& c) { return c.config->panic(); })
+      .def_property_readonly(
+          "single_assignment",
+          [](const PyConfig& c) { return c.config->single_assignment(); })
+      .def("campaigns",
+           [](const PyConfig& c) { return CampaignTuples(*c.config); })
+      .def("decide",
+           [](PyConfig& c, const py::handle& visitor_id,
+              const py::handle& context, const py::handle& at) {
+             return DecideTuples(*c.config, nullptr, visitor_id, context, at,
+                                 &c.ctx, &c.list);
+           })
+      .def("flags",
+           [](PyConfig& c, const py::handle& visitor_id,
+              const py::handle& context, const py::handle& at) {
+             return FlagTuples(*c.config, nullptr, visitor_id, context, at,
+                               &c.ctx, &c.list);
+           })
+      .def("assign",
+           [](const PyConfig& c, const py::handle& visitor_ids,
+              const py::handle& columns, const py::handle& campaign,
+              const py::handle& at, int threads) {
+             return Assign(*c.config, nullptr, visitor_ids, columns, campaign,
+                           TimeArg(at), threads);
+           })
+      .def("traffic_shares", [](const PyConfig& c, const std::string& group_id,
+                                const py::array_t<int64_t, py::array::c_style |
+                                                               py::array::forcecast>&
+                                    times) {
+        return TrafficShares(*c.config, group_id, times);
+      });
+
+  m.def(
+      "load",
+      [](const py::bytes& json, const std::string& bucketing) {
+        const LoadOptions options = LoadOptionsFor(bucketing);
+        const std::string text = json;
+        absl::StatusOr<std::shared_ptr<const CompiledConfig>> config;
+        {
+          py::gil_scoped_release release;
+          config = LoadConfig(text, options);
+        }
+        ThrowIfError(config.status(), ErrorKind::kConfig);
+        auto out = std::make_shared<PyConfig>();
+        out->config = *std::move(config);
+        out->options = options;
+        return out;
+      },
+      "Parses, validates and compiles config JSON (UTF-8 bytes).");
+
+  py::list reasons;
+  for (int r = 0; r < kNumDecisionReasons; ++r) {
+    reasons.append(Str(DecisionReasonName(static_cast<DecisionReason>(r))));
+  }
+  m.attr("REASONS") = py::tuple(reasons);
+}
+
+}  // namespace allot::python
