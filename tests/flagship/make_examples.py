@@ -405,12 +405,14 @@ def main():
             if rng.random() < 0.97:
                 visitor["context"] = visitor_context(rng)
             f.write(json.dumps(visitor, ensure_ascii=False) + "\n")
+    sources_dir = os.path.join(root, "tests", "flagship")
+    os.makedirs(sources_dir, exist_ok=True)
     subprocess.run(
         [sys.executable, os.path.join(HERE, "reference.py"),
          "--config", config_path, "--input", visitors_path,
          "--output", os.path.join(out_dir, "expected.jsonl"),
-         "--flag-sources",
-         os.path.join(HERE, "expected_flag_sources.jsonl")],
+         "--flag-sources", os.path.join(sources_dir,
+                                        "expected_flag_sources.jsonl")],
         check=True)
 
 
