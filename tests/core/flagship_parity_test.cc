@@ -217,7 +217,8 @@ TEST_F(FlagshipParity, FlagsCarryCampaignGroupVariationAndReference) {
       ASSERT_NE(it, v.decisions.end()) << v.id << " " << e.key;
       EXPECT_EQ(config->campaigns()[f.campaign].id, e.campaign)
           << v.id << " " << e.key;
-      EXPECT_EQ(config->groups()[f.group].id, it->group) << v.id << " " << e.key;
+      EXPECT_EQ(config->groups()[f.group].id, it->group)
+          << v.id << " " << e.key;
       EXPECT_EQ(config->variations()[f.variation].id, it->variation)
           << v.id << " " << e.key;
       EXPECT_EQ(f.reference, e.reference) << v.id << " " << e.key;
@@ -309,8 +310,7 @@ TEST_F(FlagshipParity, Xxh3OnABucketingFileReRandomizes) {
       const ExpectedDecision& e = v.decisions[i];
       const bool allocated = list[i].reason == DecisionReason::kAllocated;
       differs |= list.variation_id(i) != e.variation;
-      if (allocated && e.reason == "allocated" &&
-          list.group_id(i) == e.group) {
+      if (allocated && e.reason == "allocated" && list.group_id(i) == e.group) {
         ++both_allocated;
         moved += list.variation_id(i) != e.variation;
       }
@@ -324,8 +324,8 @@ TEST_F(FlagshipParity, Xxh3OnABucketingFileReRandomizes) {
 }
 
 TEST_F(FlagshipParity, PanicGivesNoCampaignToAnyone) {
-  const std::string panic =
-      absl::StrReplaceAll(*config_text_, {{"\"panic\": false", "\"panic\": true"}});
+  const std::string panic = absl::StrReplaceAll(
+      *config_text_, {{"\"panic\": false", "\"panic\": true"}});
   ASSERT_NE(panic, *config_text_);
   auto config = Load(panic);
   ASSERT_NE(config, nullptr);
