@@ -1,0 +1,39 @@
+"""allot: which variation of which A/B campaign a visitor sees.
+
+The Python face of the allot C++ library: the same compiled configurations,
+the same decisions (bit for bit), and batch assignment of millions of
+visitors into pandas::
+
+    import allot
+
+    config = allot.load("examples/campaigns.json")
+    config.decide("visitor-1", {"country": "FR", "plan": "pro"},
+                  at="2026-06-01T12:00:00Z")
+    frame = config.assign(ids, {"country": countries, "age": ages})
+    allot.split_check(frame)
+
+Times (``at``, ``start``, ``end``) are datetimes (a naive datetime is UTC),
+RFC 3339 strings, or None for now.
+"""
+from ._allot import REASONS, ConfigError
+from ._config import Campaign, Config, Decision, Variation, VariationGroup, load
+from ._engine import Engine
+from ._plot import plot_schedule
+from ._stats import chi2_sf, split_check
+
+__all__ = [
+    "REASONS",
+    "Campaign",
+    "Config",
+    "ConfigError",
+    "Decision",
+    "Engine",
+    "Variation",
+    "VariationGroup",
+    "chi2_sf",
+    "load",
+    "plot_schedule",
+    "split_check",
+]
+
+__version__ = "0.1.0"

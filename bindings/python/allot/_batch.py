@@ -1,0 +1,190 @@
+"""Input conversion and output building of ``Config.assign``.
+
+The compiled module copies the visitor ids and context columns into C++
+buffers with the GIL held, then decides without it on several threads. This
+module only reshapes Python inputs into the column descriptions it takes
+(no per-row Python work for numeric, boolean and categorical columns) and
+turns the integer codes it returns into a pandas DataFrame of Categoricals.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, List, Optional, Tuple
+
+import numpy as np
+
+from . import _allot
+
+# (kind, name, data, categories), as the compiled module reads a column.
+ColumnSpec = Tuple[str, str, Any, Any]
+
+
+def visitor_ids_arg(visitor_ids: Any) -> Any:
+    """A list, tuple, or 1-D object / str numpy array of the visitor ids."""
+    import pandas as pd
+
+    if isinstance(visitor_ids, (list, tuple)):
+        return visitor_ids
+    if isinstance(visitor_ids, (pd.Series, pd.Index)):
+        if visitor_ids.dtype == object:
+            return visitor_ids.to_numpy()
+        return visitor_ids.to_numpy(dtype=object)
+    if isinstance(visitor_ids, np.ndarray):
+        if visitor_ids.ndim != 1:
+            raise ValueError(
+                f"visitor_ids: expected a 1-D array, got {visitor_ids.ndim} dimensions"
+            )
+        if visitor_ids.dtype.kind not in "OU":
+            raise TypeError(
+                f"visitor_ids: expected str values, got a numpy array of dtype {visitor_ids.dtype}"
+            )
+        return np.ascontiguousarray(visitor_ids)
+    if isinstance(visitor_ids, (str, bytes)):
+        raise TypeError("visitor_ids: expected a list of ids, got a single str")
+    try:
+        return list(visitor_ids)
+    except TypeError:
+        raise TypeError(
+            "visitor_ids: expected a list, numpy array or pandas Series of str, "
+            f"got {type(visitor_ids).__name__}"
+        ) from None
+
+
+def _column(name: str, values: Any, rows: int) -> ColumnSpec:
+    import pandas as pd
+
+    where = f"context column {name!r}"
+    if isinstance(values, pd.Series):
+        dtype = values.dtype
+        if isinstance(dtype, pd.CategoricalDtype):
+            codes = values.cat.codes.to_numpy().astype(np.int32, copy=False)
+            categories = values.cat.categories.to_numpy(dtype=object)
+            return ("codes", name, codes, categories)
+        if pd.api.types.is_bool_dtype(dtype):
+            if dtype == bool:
+                return ("bool", name, values.to_numpy().view(np.int8), None)
+            return ("bool", name, values.to_numpy(dtype=np.int8, na_value=-1), None)
+        if pd.api.types.is_datetime64_any_dtype(dtype):
+            return ("number", name, _epoch_seconds(values), None)
+        if pd.api.types.is_numeric_dtype(dtype):
+            return ("number", name, values.to_numpy(dtype=np.float64, na_value=np.nan), None)
+        if dtype == object or pd.api.types.is_string_dtype(dtype):
+            return ("object", name, values.to_numpy(dtype=object), None)
+        raise TypeError(f"{where}: unsupported dtype {dtype}")
+    if isinstance(values, np.ndarray):
+        if values.ndim != 1:
+            raise ValueError(f"{where}: expected a 1-D array, got {values.ndim} dimensions")
+        kind = values.dtype.kind
+        if kind == "b":
+            return ("bool", name, np.ascontiguousarray(values).view(np.int8), None)
+        if kind in "iuf":
+            return ("number", name, np.ascontiguousarray(values, dtype=np.float64), None)
+        if kind == "M":
+            return ("number", name, _epoch_seconds(pd.Series(values)), None)
+        if kind in "OU":
+            return ("object", name, np.ascontiguousarray(values), None)
+        raise TypeError(f"{where}: unsupported dtype {values.dtype}")
+    if isinstance(values, (list, tuple)):
+        return ("object", name, values, None)
+    if isinstance(values, (pd.Categorical, pd.api.extensions.ExtensionArray)):
+        return _column(name, pd.Series(values), rows)
+    raise TypeError(
+        f"{where}: expected a list, numpy array or pandas Series with one value per "
+        f"visitor, got {type(values).__name__}"
+    )
+
+
+def _epoch_seconds(values: Any) -> np.ndarray:
+    """Datetimes as Unix seconds (what BEFORE / AFTER compare); NaT is missing."""
+    import pandas as pd
+
+    s = pd.Series(values)
+    if s.dt.tz is None:
+        s = s.dt.tz_localize("UTC")
+    nanos = s.dt.tz_convert("UTC").to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    out = nanos / 1e9
+    out[s.isna().to_numpy()] = np.nan
+    return out
+
+
+def context_arg(context: Any, rows: int) -> List[ColumnSpec]:
+    """The columns of a DataFrame or a dict of equal-length columns."""
+    import pandas as pd
+
+    if context is None:
+        return []
+    if isinstance(context, pd.DataFrame):
+        if len(context) != rows:
+            raise ValueError(
+                f"context has {len(context)} rows, expected {rows} (one per visitor)"
+            )
+        if not context.columns.is_unique:
+            raise ValueError("context: duplicate column names")
+        items = [(name, context[name]) for name in context.columns]
+    elif isinstance(context, Mapping):
+        items = list(context.items())
+    else:
+        raise TypeError(
+            f"context: expected a pandas DataFrame or a dict of columns, got {type(context).__name__}"
+        )
+    specs = []
+    for name, values in items:
+        if not isinstance(name, str):
+            raise TypeError(f"context: column names must be str, got {name!r}")
+        try:
+            n = len(values)
+        except TypeError:
+            raise TypeError(
+                f"context column {name!r}: expected a column with one value per visitor, "
+                f"got {type(values).__name__}"
+            ) from None
+        if n != rows:
+            raise ValueError(
+                f"context column {name!r} has {n} values, expected {rows} (one per visitor)"
+            )
+        specs.append(_column(name, values, rows))
+    return specs
+
+
+def threads_arg(threads: Optional[int]) -> int:
+    if threads is None:
+        return 0
+    if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)):
+        raise TypeError(f"threads: expected an int or None, got {type(threads).__name__}")
+    if threads < 1:
+        raise ValueError(f"threads: expected at least 1, got {threads}")
+    return int(threads)
+
+
+def assign(core: Any, visitor_ids: Any, context: Any, campaign: Optional[str],
+           at: Any, threads: Optional[int]):
+    """Runs a batch assignment on ``core`` (a compiled Config or Engine)."""
+    import pandas as pd
+
+    from ._times import at_arg
+
+    if campaign is not None and not isinstance(campaign, str):
+        raise TypeError(f"campaign: expected a str campaign id, got {type(campaign).__name__}")
+    ids = visitor_ids_arg(visitor_ids)
+    columns = context_arg(context, len(ids))
+    (campaign_codes, group_codes, variation_codes, reason_codes,
+     campaign_ids, group_ids, variation_ids) = core.assign(
+        ids, columns, campaign, at_arg(at), threads_arg(threads))
+
+    per_visitor = len(campaign_codes) // len(ids) if len(ids) else 0
+    id_column = ids if isinstance(ids, np.ndarray) else np.array(ids, dtype=object)
+    if id_column.dtype != object:
+        id_column = id_column.astype(object)
+    if per_visitor != 1:
+        id_column = np.repeat(id_column, per_visitor)
+
+    def categorical(codes, categories):
+        return pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object))
+
+    return pd.DataFrame({
+        "visitor_id": id_column,
+        "campaign_id": categorical(campaign_codes, campaign_ids),
+        "variation_group_id": categorical(group_codes, group_ids),
+        "variation_id": categorical(variation_codes, variation_ids),
+        "reason": categorical(reason_codes, _allot.REASONS),
+    }, copy=False)

@@ -1,0 +1,294 @@
+"""``allot.load`` and ``allot.Config``: a compiled configuration."""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
+
+from . import _allot, _batch
+from ._times import TimeLike, at_arg, utc_timestamp
+
+Source = Union[str, bytes, "os.PathLike[str]"]
+
+# DataFrame.attrs key under which assign() leaves the configured allocations
+# for split_check().
+ALLOCATIONS_ATTR = "allot_allocations"
+
+# More rows than anyone reads; a typo in `freq` should not fill the memory.
+_MAX_SCHEDULE_ROWS = 1_000_000
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The outcome of one campaign for one visitor.
+
+    ``reason`` is one of the names of :data:`allot.REASONS` (``"allocated"``,
+    ``"not_targeted"``, ...), as the ``allot decide`` command prints them.
+    ``variation_group_id`` and ``variation_id`` are None when the campaign
+    gave the visitor none.
+    """
+
+    campaign_id: str
+    variation_group_id: Optional[str]
+    variation_id: Optional[str]
+    reason: str
+
+
+@dataclass(frozen=True)
+class Variation:
+    """A variation: its id, name, allocation (percent) and whether it is its
+    group's reference."""
+
+    id: str
+    name: str
+    allocation: float
+    reference: bool
+
+
+@dataclass(frozen=True)
+class VariationGroup:
+    """A variation group. ``has_allocation_config``: it has a progressive
+    rollout (see :meth:`Config.traffic_schedule`); ``rollback_goal``: the goal
+    key its rollback_condition watches (for :meth:`Engine.update_goal_metrics`),
+    or None."""
+
+    id: str
+    name: str
+    has_allocation_config: bool
+    rollback_goal: Optional[str]
+    variations: Tuple[Variation, ...]
+
+
+@dataclass(frozen=True)
+class Campaign:
+    """A campaign, in config order. ``active`` is False for a paused status."""
+
+    id: str
+    name: str
+    slug: str
+    type: str
+    status: str
+    active: bool
+    groups: Tuple[VariationGroup, ...]
+
+
+def read_source(source: Source) -> bytes:
+    """The JSON bytes of a path or of JSON text."""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return bytes(source)
+    if isinstance(source, os.PathLike):
+        return Path(source).read_bytes()
+    if isinstance(source, str):
+        if source.lstrip().startswith(("{", "[")):
+            return source.encode("utf-8")
+        path = Path(source)
+        if not path.exists():
+            raise FileNotFoundError(
+                f"{source!r} is neither JSON text (it does not start with '{{' or '[') "
+                "nor an existing file"
+            )
+        return path.read_bytes()
+    raise TypeError(
+        f"expected a path or JSON text (str, bytes or os.PathLike), got {type(source).__name__}"
+    )
+
+
+def load(path_or_json_text: Source, bucketing: str = "auto") -> "Config":
+    """Parses, validates and compiles a configuration.
+
+    ``path_or_json_text``: a file path (str or os.PathLike), or the JSON text
+    itself (a str starting with ``{`` or ``[``, or bytes). Both formats are
+    detected: campaign documents and Flagship bucketing files.
+
+    ``bucketing``: ``"auto"`` (the file's ``settings.bucketing``, else
+    ``flagship`` for a bucketing file and ``xxh3`` otherwise), ``"xxh3"`` or
+    ``"flagship"``.
+
+    Raises :class:`allot.ConfigError` (a ValueError) for a bad configuration;
+    its message starts with the JSON path of the value at fault::
+
+        campaigns[0].variation_groups[0].variations: allocations sum to 110 %; ...
+    """
+    if not isinstance(bucketing, str):
+        raise TypeError(f"bucketing: expected a str, got {type(bucketing).__name__}")
+    return Config._wrap(_allot.load(read_source(path_or_json_text), bucketing))
+
+
+def _decisions(rows: List[tuple]) -> List[Decision]:
+    return [Decision(*row) for row in rows]
+
+
+def _flags(rows: List[tuple]) -> Dict[str, Any]:
+    return {key: json.loads(value) for key, value in rows}
+
+
+def _context(context: Optional[Mapping[str, Any]]) -> Optional[dict]:
+    if context is None or type(context) is dict:
+        return context
+    if isinstance(context, Mapping):
+        return dict(context)
+    raise TypeError(f"context: expected a dict, got {type(context).__name__}")
+
+
+class Config:
+    """A compiled configuration: immutable and thread-safe.
+
+    Get one from :func:`allot.load`. Every method may be called from several
+    Python threads at once; :meth:`assign` releases the GIL while it decides.
+    """
+
+    __slots__ = ("_core", "_campaigns")
+
+    def __init__(self) -> None:
+        raise TypeError("use allot.load() to create a Config")
+
+    @classmethod
+    def _wrap(cls, core: Any) -> "Config":
+        self = object.__new__(cls)
+        self._core = core
+        self._campaigns = None
+        return self
+
+    def __repr__(self) -> str:
+        return (
+            f"<allot.Config: {len(self.campaigns)} campaigns, {self.format}, "
+            f"bucketing={self.bucketing}>"
+        )
+
+    @property
+    def bucketing(self) -> str:
+        """The hashing mode in use: ``"xxh3"`` or ``"flagship"``."""
+        return self._core.bucketing
+
+    @property
+    def format(self) -> str:
+        """``"campaign_documents"`` or ``"bucketing_file"``."""
+        return self._core.format
+
+    @property
+    def panic(self) -> bool:
+        """Whether panic mode is on (every campaign decides ``panic``)."""
+        return self._core.panic
+
+    @property
+    def single_assignment(self) -> bool:
+        """Whether a visitor gets at most one ``ab`` campaign."""
+        return self._core.single_assignment
+
+    @property
+    def campaigns(self) -> Tuple[Campaign, ...]:
+        """The campaigns in config order, with their groups and variations."""
+        if self._campaigns is None:
+            self._campaigns = tuple(
+                Campaign(cid, name, slug, type_, status, active, tuple(
+                    VariationGroup(gid, gname, has_schedule, goal, tuple(
+                        Variation(*v) for v in variations))
+                    for gid, gname, has_schedule, goal, variations in groups))
+                for cid, name, slug, type_, status, active, groups in self._core.campaigns()
+            )
+        return self._campaigns
+
+    def campaign(self, campaign_id: str) -> Campaign:
+        """The campaign with this id (KeyError if there is none)."""
+        for c in self.campaigns:
+            if c.id == campaign_id:
+                return c
+        raise KeyError(f'unknown campaign id "{campaign_id}"')
+
+    def group(self, group_id: str) -> VariationGroup:
+        """The variation group with this id (KeyError if there is none)."""
+        for c in self.campaigns:
+            for g in c.groups:
+                if g.id == group_id:
+                    return g
+        raise KeyError(f'unknown variation group id "{group_id}"')
+
+    def decide(self, visitor_id: str, context: Optional[Mapping[str, Any]] = None,
+               at: Optional[TimeLike] = None) -> List[Decision]:
+        """Decides every campaign for one visitor, in config order.
+
+        ``context``: attribute name -> str, float, int or bool (None or NaN:
+        the attribute is missing). ``at``: when the decision happens, a
+        datetime (naive means UTC), an RFC 3339 string, or None for now.
+        """
+        return _decisions(self._core.decide(visitor_id, _context(context), at_arg(at)))
+
+    def flags(self, visitor_id: str, context: Optional[Mapping[str, Any]] = None,
+              at: Optional[TimeLike] = None) -> Dict[str, Any]:
+        """The visitor's merged flags: ``{key: value}`` from the
+        ``modifications.value`` of each campaign's variation, later campaigns
+        overriding earlier keys. Same arguments as :meth:`decide`."""
+        return _flags(self._core.flags(visitor_id, _context(context), at_arg(at)))
+
+    def assign(self, visitor_ids: Any, context: Any = None, *,
+               campaign: Optional[str] = None, at: Optional[TimeLike] = None,
+               threads: Optional[int] = None):
+        """Decides a batch of visitors; returns a pandas DataFrame.
+
+        ``visitor_ids``: a list, numpy array or pandas Series of non-empty
+        str. ``context``: a pandas DataFrame, or a dict of columns (lists,
+        numpy arrays or Series), one value per visitor, positionally (indexes
+        are ignored). Values may be str, float, int or bool; None, NaN,
+        pandas.NA and NaT mean missing. Categorical columns are read through
+        their codes; datetime columns become Unix seconds.
+
+        ``campaign``: decide only this campaign (one row per visitor);
+        default: every campaign (one row per visitor and campaign, visitor by
+        visitor, campaigns in config order). ``at`` as in :meth:`decide`, one
+        instant for the whole batch. ``threads``: worker threads (default: all
+        cores; small batches use fewer).
+
+        Columns: ``visitor_id``, then the Categoricals ``campaign_id``,
+        ``variation_group_id``, ``variation_id`` (NaN where there is none) and
+        ``reason``.
+
+        Raises TypeError / ValueError for bad inputs (naming the position),
+        KeyError for an unknown campaign; the Config stays usable.
+        """
+        frame = _batch.assign(self._core, visitor_ids, context, campaign, at, threads)
+        frame.attrs[ALLOCATIONS_ATTR] = self._allocations()
+        return frame
+
+    def traffic_schedule(self, group_id: str, start: TimeLike, end: TimeLike,
+                         freq: Any = "1h"):
+        """A variation group's traffic share over time, as a pandas DataFrame
+        with columns ``time`` (UTC) and ``traffic_percent`` (0 to 100).
+
+        ``start`` and ``end`` (inclusive): datetimes (naive means UTC) or date
+        strings; ``freq``: a pandas frequency (``"1h"``, ``"15min"``, ``"1D"``)
+        or a timedelta. A group without allocation_config gets all its
+        traffic, 100 %, at every time. KeyError for an unknown group.
+        """
+        import pandas as pd
+
+        self.group(group_id)  # KeyError first
+        first, last = utc_timestamp(start), utc_timestamp(end)
+        if last < first:
+            raise ValueError(f"end ({last}) is before start ({first})")
+        try:
+            step = pd.Timedelta(pd.tseries.frequencies.to_offset(freq))
+        except (TypeError, ValueError):
+            step = None  # calendar frequencies ("MS", ...): no fixed length
+        if step is not None:
+            if step <= pd.Timedelta(0):
+                raise ValueError(f"freq must be positive, got {freq!r}")
+            if (last - first) / step >= _MAX_SCHEDULE_ROWS:
+                raise ValueError(
+                    f"start/end/freq give more than {_MAX_SCHEDULE_ROWS} rows; use a larger freq"
+                )
+        times = pd.date_range(first, last, freq=freq)
+        shares = self._core.traffic_shares(group_id, times.asi8)
+        if shares is None:
+            percent = pd.Series(100.0, index=range(len(times)))
+        else:
+            percent = shares / 100.0
+        return pd.DataFrame({"time": times, "traffic_percent": percent})
+
+    def _allocations(self) -> Dict[str, Dict[str, Dict[str, float]]]:
+        """campaign id -> group id -> variation id -> allocation percent."""
+        return {
+            c.id: {g.id: {v.id: v.allocation for v in g.variations} for g in c.groups}
+            for c in self.campaigns
+        }
