@@ -55,18 +55,39 @@ void AppendFlags(const std::vector<ResolvedFlag>& flags, std::string* out) {
   out->push_back('}');
 }
 
+// Where each flag comes from: {"key": {"campaign_id", "variation_group_id",
+// "variation_id", "reference"}, ...}.
+void AppendFlagMetadata(const CompiledConfig& config,
+                        const std::vector<ResolvedFlag>& flags,
+                        std::string* out) {
+  out->append(",\"flag_metadata\":{");
+  for (size_t i = 0; i < flags.size(); ++i) {
+    const ResolvedFlag& f = flags[i];
+    if (i > 0) out->push_back(',');
+    AppendJsonString(out, f.key);
+    out->append(":{\"campaign_id\":");
+    AppendJsonString(out, config.campaigns()[f.campaign].id);
+    out->append(",\"variation_group_id\":");
+    AppendJsonString(out, config.groups()[f.group].id);
+    out->append(",\"variation_id\":");
+    AppendJsonString(out, config.variations()[f.variation].id);
+    out->append(f.reference ? ",\"reference\":true}" : ",\"reference\":false}");
+  }
+  out->push_back('}');
+}
+
 }  // namespace
 
 int DecideCommand(int argc, char** argv) {
   Args args;
   std::string error;
   if (!ParseArgs(argc, argv, 2, {"config", "at", "bucketing", "input", "output", "state"},
-                 {"flags"}, &args, &error) ||
+                 {"flags", "flag-metadata"}, &args, &error) ||
       !args.positional.empty() || !args.Has("config")) {
     std::cerr << "allot decide: "
               << (error.empty() ? "usage: allot decide --config FILE [--at RFC3339] "
                                   "[--bucketing auto|xxh3|flagship] [--flags] "
-                                  "[--state FILE] [--input FILE|-] [--output FILE|-]"
+                                  "[--flag-metadata] [--state FILE] [--input FILE|-] [--output FILE|-]"
                                 : error)
               << "\n";
     return 2;
@@ -134,7 +155,8 @@ int DecideCommand(int argc, char** argv) {
       return 2;
     }
   }
-  const bool with_flags = args.Has("flags");
+  const bool with_metadata = args.Has("flag-metadata");
+  const bool with_flags = args.Has("flags") || with_metadata;
 
   VisitorParser parser;
   VisitorContext ctx;
@@ -157,6 +179,7 @@ int DecideCommand(int argc, char** argv) {
     if (with_flags) {
       config.ResolveFlags(decisions, &flags);
       AppendFlags(flags, &buffer);
+      if (with_metadata) AppendFlagMetadata(config, flags, &buffer);
     }
     buffer.append("}\n");
     std::fwrite(buffer.data(), 1, buffer.size(), out);

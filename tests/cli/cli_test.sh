@@ -94,5 +94,12 @@ echo '{"allot_state":1,"groups":[{"id":"new-search-all","rollback":{"goal":"x"}}
 check "decide: a bad state document exits 2" test $? -eq 2
 check "decide: a bad state names its path" grep -q 'groups\[0\].rollback.visitors:' "$tmp/err"
 
+# decide --flag-metadata: each flag says which campaign, group and variation
+# it comes from, and whether that variation is its group's reference.
+head -1 "$tmp/visitors.jsonl" | "$allot" decide --config "$root/examples/campaigns.json" \
+  --at 2026-06-01T12:00:00Z --flag-metadata > "$tmp/meta.jsonl"
+check "--flag-metadata implies --flags" grep -q '"flags":{"hero_title":' "$tmp/meta.jsonl"
+check "--flag-metadata names the source of a flag" grep -q '"flag_metadata":{"hero_title":{"campaign_id":"homepage-hero","variation_group_id":"homepage-hero-everyone","variation_id":"hero-[a-z]*","reference":\(true\|false\)}' "$tmp/meta.jsonl"
+
 echo "cli: $passes passed, $failures failed"
 test $failures -eq 0
