@@ -140,15 +140,6 @@ void Push(std::vector<TrafficBreakpoint>& points, absl::Time at,
   points.push_back({at, share_bp});
 }
 
-int64_t SaturatedUnixNanos(absl::Time t) {
-  static const absl::Time kMax =
-      absl::FromUnixNanos(std::numeric_limits<int64_t>::max());
-  static const absl::Time kMin =
-      absl::FromUnixNanos(std::numeric_limits<int64_t>::min());
-  if (t >= kMax) return std::numeric_limits<int64_t>::max();
-  if (t <= kMin) return std::numeric_limits<int64_t>::min();
-  return absl::ToUnixNanos(t);
-}
 
 }  // namespace
 
@@ -230,12 +221,12 @@ absl::StatusOr<TrafficSchedule> TrafficSchedule::Create(
   }
 
   TrafficSchedule schedule;
-  schedule.first_at_ = points.front().at;
-  schedule.last_at_ = points.back().at;
+  schedule.first_ns_ = Instant(points.front().at);
+  schedule.last_ns_ = Instant(points.back().at);
   schedule.last_share_bp_ = points.back().share_bp;
   auto flat = std::make_shared<Points>();
   for (const TrafficBreakpoint& p : points) {
-    flat->at_ns.push_back(SaturatedUnixNanos(p.at));
+    flat->at_ns.push_back(Instant(p.at));
     flat->share_bp.push_back(p.share_bp);
   }
   flat->points = std::move(points);
@@ -248,10 +239,19 @@ const std::vector<TrafficBreakpoint>& TrafficSchedule::breakpoints() const {
   return points_ ? points_->points : kEmpty;
 }
 
-int32_t TrafficSchedule::ShareBetween(absl::Time now) const {
-  // The last breakpoint at or before `now` (there is one: now >= first_at_),
-  // by a branch-free binary search over integers.
-  const int64_t t = SaturatedUnixNanos(now);
+int64_t TrafficSchedule::Instant(absl::Time t) {
+  static const absl::Time kMax =
+      absl::FromUnixNanos(std::numeric_limits<int64_t>::max());
+  static const absl::Time kMin =
+      absl::FromUnixNanos(std::numeric_limits<int64_t>::min());
+  if (t >= kMax) return std::numeric_limits<int64_t>::max();
+  if (t <= kMin) return std::numeric_limits<int64_t>::min();
+  return absl::ToUnixNanos(t);
+}
+
+int32_t TrafficSchedule::ShareBetween(int64_t t) const {
+  // The last breakpoint at or before `t` (there is one: t >= first_ns_), by
+  // a branch-free binary search over integers.
   const int64_t* base = points_->at_ns.data();
   size_t n = points_->at_ns.size();
   while (n > 1) {

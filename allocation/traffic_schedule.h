@@ -41,6 +41,7 @@
 #define ALLOT_ALLOCATION_TRAFFIC_SCHEDULE_H_
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -97,19 +98,26 @@ class TrafficSchedule {
 
   // The share at `now`, in basis points: 0 before the first breakpoint, else
   // the share of the last breakpoint at or before `now`.
-  int32_t ShareAt(absl::Time now) const {
-    if (now < first_at_) return 0;
-    if (now >= last_at_) return last_share_bp_;
+  int32_t ShareAt(absl::Time now) const { return ShareAtInstant(Instant(now)); }
+
+  // The same for an instant given by Instant(now): callers deciding many
+  // groups at one `now` convert it once.
+  int32_t ShareAtInstant(int64_t now) const {
+    if (now < first_ns_) return 0;
+    if (now >= last_ns_) return last_share_bp_;
     return ShareBetween(now);
   }
+  // `t` as Unix nanoseconds, saturated to the int64 range (instants past
+  // the year 2262 all compare equal; no rollout reaches them).
+  static int64_t Instant(absl::Time t);
 
   // Strictly increasing in time and in share; the first is at start_date.
   // Empty for a default-constructed schedule.
   const std::vector<TrafficBreakpoint>& breakpoints() const;
 
  private:
-  // Binary search, for first_at_ <= now < last_at_.
-  int32_t ShareBetween(absl::Time now) const;
+  // Binary search, for first_ns_ <= now < last_ns_.
+  int32_t ShareBetween(int64_t now) const;
 
   // The breakpoints, plus the same as two flat arrays for the search:
   // instants as Unix nanoseconds (saturated; breakpoints past 2262 are
@@ -122,8 +130,8 @@ class TrafficSchedule {
   std::shared_ptr<const Points> points_;
   // Copies of the ends of *points_, so that the common cases (not started,
   // fully ramped) need no indirection.
-  absl::Time first_at_ = absl::InfiniteFuture();
-  absl::Time last_at_ = absl::InfiniteFuture();
+  int64_t first_ns_ = std::numeric_limits<int64_t>::max();
+  int64_t last_ns_ = std::numeric_limits<int64_t>::max();
   int32_t last_share_bp_ = 0;
 };
 

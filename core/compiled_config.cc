@@ -34,7 +34,7 @@ int32_t CompiledConfig::FindGroup(std::string_view id) const {
 
 Decision CompiledConfig::DecideCampaign(int32_t c, std::string_view visitor_id,
                                         TargetingScratch* scratch,
-                                        absl::Time now,
+                                        absl::Time now, int64_t now_ns,
                                         const RuntimeState* runtime,
                                         bool* ab_taken) const {
   Decision d;
@@ -87,7 +87,7 @@ Decision CompiledConfig::DecideCampaign(int32_t c, std::string_view visitor_id,
     return d;
   }
   if (group.schedule) {
-    const int64_t share = group.schedule->ShareAt(now);
+    const int64_t share = group.schedule->ShareAtInstant(now_ns);
     if (static_cast<int64_t>(group.bucketer.TrafficBucket(visitor_id)) *
             group.bp_per_traffic_bucket >=
         share) {
@@ -113,11 +113,12 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
   const size_t n = campaigns_.size();
   out->Reset(this, n);
   targeting_->Bind(visitor.id_, visitor.attributes_, &visitor.scratch_);
+  const int64_t now_ns = TrafficSchedule::Instant(now);
   bool ab_taken = false;
   Decision* items = out->items_.data();
   for (size_t c = 0; c < n; ++c) {
     items[c] = DecideCampaign(static_cast<int32_t>(c), visitor.id_,
-                              &visitor.scratch_, now, runtime, &ab_taken);
+                              &visitor.scratch_, now, now_ns, runtime, &ab_taken);
   }
   return absl::OkStatus();
 }
@@ -133,17 +134,18 @@ absl::Status CompiledConfig::Decide(std::string_view campaign_id,
     return absl::OkStatus();
   }
   targeting_->Bind(visitor.id_, visitor.attributes_, &visitor.scratch_);
+  const int64_t now_ns = TrafficSchedule::Instant(now);
   bool ab_taken = false;
   // Single assignment makes an `ab` campaign depend on the earlier ones.
   if (single_assignment_ && campaigns_[target].is_ab) {
     for (int32_t c = 0; c < target && !ab_taken; ++c) {
       if (!campaigns_[c].is_ab) continue;
-      DecideCampaign(c, visitor.id_, &visitor.scratch_, now, runtime,
+      DecideCampaign(c, visitor.id_, &visitor.scratch_, now, now_ns, runtime,
                      &ab_taken);
     }
   }
-  *out = DecideCampaign(target, visitor.id_, &visitor.scratch_, now, runtime,
-                        &ab_taken);
+  *out = DecideCampaign(target, visitor.id_, &visitor.scratch_, now, now_ns,
+                        runtime, &ab_taken);
   return absl::OkStatus();
 }
 

@@ -173,10 +173,12 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
  private:
   CompiledConfig() = default;
 
-  // Decides campaign `c`; `ab_taken` tracks single assignment.
+  // Decides campaign `c`; `now_ns` is TrafficSchedule::Instant(now);
+  // `ab_taken` tracks single assignment.
   Decision DecideCampaign(int32_t c, std::string_view visitor_id,
                           TargetingScratch* scratch, absl::Time now,
-                          const RuntimeState* runtime, bool* ab_taken) const;
+                          int64_t now_ns, const RuntimeState* runtime,
+                          bool* ab_taken) const;
 
   BucketingMode mode_ = BucketingMode::kXxh3;
   ConfigFormat format_ = ConfigFormat::kCampaignDocuments;
