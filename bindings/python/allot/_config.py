@@ -264,7 +264,7 @@ class Config:
         import pandas as pd
 
         self.group(group_id)  # KeyError first
-        first, last = utc_timestamp(start), utc_timestamp(end)
+        first, last = utc_timestamp(start, "start"), utc_timestamp(end, "end")
         if last < first:
             raise ValueError(f"end ({last}) is before start ({first})")
         try:

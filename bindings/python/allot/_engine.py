@@ -49,7 +49,9 @@ class Engine:
         self._core.reload(read_source(path_or_json_text))
 
     def set_campaign_active(self, campaign_id: str, active: bool = True) -> None:
-        """Turns a campaign off (``active=False``) or back on at run time."""
+        """Turns a campaign off (``active=False``) or back on at run time.
+        Turning it on undoes a run-time toggle; it does not override a
+        paused status in the config."""
         self._core.set_campaign_active(campaign_id, bool(active))
 
     def update_goal_metrics(self, group_id: str, goal_key: str, visitors: int,

@@ -25,12 +25,20 @@ def at_arg(at: Optional[TimeLike]) -> Union[None, int, str]:
     or an RFC 3339 string (parsed by the core)."""
     if at is None or isinstance(at, str):
         return at
-    return unix_nanos(at)
+    return unix_nanos(at, "at")
 
 
-def unix_nanos(t: TimeLike) -> int:
+def unix_nanos(t: TimeLike, what: str = "time") -> int:
     """Unix time in nanoseconds of a datetime, numpy datetime64 or RFC 3339
-    string (naive datetimes and strings without an offset are UTC)."""
+    string (naive datetimes and strings without an offset are UTC). ``what``
+    names the argument in errors."""
+    try:
+        return _unix_nanos(t)
+    except (TypeError, ValueError) as e:
+        raise type(e)(f"{what}: {e}") from None
+
+
+def _unix_nanos(t: TimeLike) -> int:
     if isinstance(t, str):
         import pandas as pd
 
@@ -38,7 +46,7 @@ def unix_nanos(t: TimeLike) -> int:
             ts = pd.Timestamp(t)
         except ValueError as e:
             raise ValueError(f"{t!r} is not an RFC 3339 date-time: {e}") from None
-        return unix_nanos(ts)
+        return _unix_nanos(ts)
     if isinstance(t, _dt.datetime):
         value = getattr(t, "value", None)  # pandas.Timestamp: nanoseconds
         if isinstance(value, (int, np.integer)) and hasattr(t, "tz_localize"):
@@ -62,8 +70,8 @@ def unix_nanos(t: TimeLike) -> int:
     )
 
 
-def utc_timestamp(t: TimeLike):
+def utc_timestamp(t: TimeLike, what: str = "time"):
     """A tz-aware (UTC) pandas.Timestamp."""
     import pandas as pd
 
-    return pd.Timestamp(unix_nanos(t), unit="ns", tz="UTC")
+    return pd.Timestamp(unix_nanos(t, what), unit="ns", tz="UTC")

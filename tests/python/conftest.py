@@ -1,0 +1,31 @@
+"""Shared fixtures of the Python tests. Run with the build's package on the
+path, as scripts/test does:
+
+    PYTHONPATH=build/bindings/python /usr/bin/python3 -m pytest -q tests/python
+"""
+import json
+import pathlib
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+TESTDATA = ROOT / "tests" / "testdata"
+EXAMPLES = ROOT / "examples"
+AT = "2026-06-01T12:00:00Z"
+
+
+@pytest.fixture(scope="session")
+def campaigns_json():
+    return EXAMPLES / "campaigns.json"
+
+
+@pytest.fixture(scope="session")
+def example_config(campaigns_json):
+    import allot
+
+    return allot.load(campaigns_json)
+
+
+@pytest.fixture(scope="session")
+def decision_suites():
+    return json.loads((TESTDATA / "decision_cases.json").read_text())

@@ -1,0 +1,207 @@
+"""Config.assign: the batch path gives, row for row, what decide gives."""
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import allot
+
+AT = "2026-06-01T12:00:00Z"
+
+
+def _targeted(key, op, value):
+    return {"targeting_groups": [{"targetings": [{"key": key, "operator": op, "value": value}]}]}
+
+
+def _campaign(cid, targeting, allocations=(50, 50), **extra):
+    c = {"id": cid, "type": "ab", "variation_groups": [{
+        "id": f"{cid}-g", "targeting": targeting,
+        "variations": [{"id": f"{cid}-v{i}", "allocation": a,
+                        "modifications": {"type": "FLAG", "value": {cid: i}}}
+                       for i, a in enumerate(allocations)]}]}
+    c.update(extra)
+    return c
+
+
+# One campaign per attribute type and operator family, so that every kind of
+# column (str, number, bool, missing) changes some decision.
+MIXED_CONFIG = json.dumps({"settings": {"bucketing": "xxh3"}, "campaigns": [
+    _campaign("everyone", _targeted("fs_all_users", "EQUALS", True), (33.34, 33.33, 33.33)),
+    _campaign("eu", _targeted("country", "IN", ["FR", "DE", "ES"])),
+    _campaign("adults", _targeted("age", "GREATER_THAN_OR_EQUALS", 18)),
+    _campaign("beta", _targeted("beta", "EQUALS", True), (100,)),
+    _campaign("no-plan", _targeted("plan", "NOT_EXISTS", None), (100,)),
+    _campaign("plan-42", _targeted("plan", "EQUALS", 42), (100,)),
+    _campaign("acme", _targeted("email", "MATCHES_REGEX", r"@acme\.com$"), (60, 30)),
+    _campaign("new-app", _targeted("app_version", "SEMVER_GREATER_THAN_OR_EQUALS", "2.4.0")),
+    _campaign("score", _targeted("score", "LOWER_THAN", 0.5)),
+    _campaign("tier", _targeted("tier", "EQUALS", "gold"), (100,)),
+    _campaign("paused", _targeted("fs_all_users", "EQUALS", True), status="paused"),
+]})
+
+N = 10_000
+
+
+def _mixed_visitors(n=N, seed=7):
+    rng = np.random.default_rng(seed)
+    ids = np.array([f"visitor-{i}" for i in range(n)], dtype=object)
+    country = rng.choice(np.array(["FR", "DE", "US", "JP", None], dtype=object), n)
+    age = rng.integers(0, 90, n).astype(float)
+    age[rng.random(n) < 0.1] = np.nan
+    # One column mixing str, int, bool and missing values row by row.
+    plan = np.array([["pro", 42, True, None, math.nan, "free"][k]
+                     for k in rng.integers(0, 6, n)], dtype=object)
+    beta = rng.random(n) < 0.3
+    email = np.array([f"v{i}@acme.com" if k == 0 else (f"v{i}@example.org" if k == 1 else None)
+                      for i, k in enumerate(rng.integers(0, 3, n))], dtype=object)
+    app_version = rng.choice(np.array(["2.3.9", "2.4.0", "v2.5.1", "3.0.0-beta.2", "x"],
+                                      dtype=object), n)
+    score = pd.array(rng.integers(0, 2, n), dtype="Int64")  # nullable integers
+    score[rng.random(n) < 0.2] = pd.NA
+    tier = pd.Categorical(rng.choice(["gold", "silver"], n))
+    tier[rng.random(n) < 0.1] = np.nan
+    frame = pd.DataFrame({"country": country, "age": age, "plan": plan, "beta": beta,
+                          "email": email, "app_version": app_version,
+                          "score": score, "tier": tier})
+    return ids, frame
+
+
+def _present(value):
+    if value is None or value is pd.NA:
+        return False
+    return not (isinstance(value, float) and math.isnan(value))
+
+
+def _row_context(frame, i):
+    out = {}
+    for name in frame.columns:
+        v = frame[name].iat[i]
+        if _present(v):
+            out[name] = v.item() if hasattr(v, "item") else v
+    return out
+
+
+def _none(v):
+    return None if isinstance(v, float) and math.isnan(v) else v
+
+
+@pytest.fixture(scope="module")
+def mixed():
+    return allot.load(MIXED_CONFIG)
+
+
+def test_assign_equals_decide_row_by_row(mixed):
+    ids, frame = _mixed_visitors()
+    out = mixed.assign(ids, frame, at=AT, threads=2)
+    k = len(mixed.campaigns)
+    assert len(out) == N * k
+    cols = [out[c].tolist() for c in
+            ("visitor_id", "campaign_id", "variation_group_id", "variation_id", "reason")]
+    reasons = set()
+    for i in range(N):
+        expected = mixed.decide(ids[i], _row_context(frame, i), at=AT)
+        for j, d in enumerate(expected):
+            r = i * k + j
+            got = allot.Decision(cols[1][r], _none(cols[2][r]), _none(cols[3][r]), cols[4][r])
+            assert cols[0][r] == ids[i]
+            assert got == d, (i, _row_context(frame, i))
+            reasons.add(d.reason)
+    # The inputs really exercise the targeting: several outcomes occur.
+    assert {"allocated", "not_targeted", "campaign_inactive"} <= reasons
+
+
+def test_every_column_kind_changes_decisions(mixed):
+    ids, frame = _mixed_visitors(2000)
+    out = mixed.assign(ids, frame, at=AT)
+    allocated = out[out.reason == "allocated"].groupby("campaign_id", observed=False).size()
+    for campaign in ("eu", "adults", "beta", "no-plan", "plan-42", "acme", "new-app",
+                     "score", "tier"):
+        # Neither nobody nor everybody: the column decided.
+        assert 0 < allocated[campaign] < 2000, campaign
+
+
+def test_single_campaign_rows(mixed):
+    ids, frame = _mixed_visitors(3000)
+    full = mixed.assign(ids, frame, at=AT)
+    one = mixed.assign(ids, frame, at=AT, campaign="acme")
+    assert len(one) == 3000
+    assert list(one["campaign_id"].cat.categories) == ["acme"]
+    expected = full[full.campaign_id == "acme"].reset_index(drop=True)
+    for col in ("visitor_id", "variation_group_id", "variation_id", "reason"):
+        assert expected[col].astype(object).fillna("-").tolist() == \
+            one[col].astype(object).fillna("-").tolist(), col
+
+
+def test_output_columns_are_categoricals_from_codes(example_config):
+    out = example_config.assign(["a", "b", "c"], at=AT)
+    assert list(out.columns) == ["visitor_id", "campaign_id", "variation_group_id",
+                                 "variation_id", "reason"]
+    for col in ("campaign_id", "variation_group_id", "variation_id", "reason"):
+        assert isinstance(out[col].dtype, pd.CategoricalDtype), col
+    assert list(out["reason"].cat.categories) == list(allot.REASONS)
+    assert list(out["campaign_id"].cat.categories) == [c.id for c in example_config.campaigns]
+    assert out["visitor_id"].tolist() == ["a"] * 5 + ["b"] * 5 + ["c"] * 5
+
+
+def test_thread_counts_agree(mixed):
+    ids, frame = _mixed_visitors(20_000, seed=11)
+    one = mixed.assign(ids, frame, at=AT, threads=1)
+    many = mixed.assign(ids, frame, at=AT, threads=3)
+    pd.testing.assert_frame_equal(one, many)
+
+
+@pytest.mark.parametrize("make_ids", [
+    lambda ids: list(ids),
+    lambda ids: tuple(ids),
+    lambda ids: np.array(ids, dtype=object),
+    lambda ids: np.array(ids, dtype=str),
+    lambda ids: pd.Series(ids),
+    lambda ids: pd.Series(ids, dtype="string"),
+    lambda ids: pd.Index(ids),
+])
+def test_visitor_id_containers(example_config, make_ids):
+    ids = [f"visitor-{i}" for i in range(50)] + ["visiteur-é", "访客-1"]
+    expected = example_config.assign(list(ids), at=AT)
+    got = example_config.assign(make_ids(ids), at=AT)
+    pd.testing.assert_frame_equal(got, expected)
+    assert got["visitor_id"].iloc[-1] == "访客-1"
+
+
+def test_dict_of_columns_equals_dataframe(mixed):
+    ids, frame = _mixed_visitors(1000)
+    as_dict = {name: frame[name] for name in frame.columns}
+    as_lists = {name: frame[name].astype(object).tolist() for name in frame.columns}
+    as_lists["tier"] = [None if not isinstance(v, str) else v for v in as_lists["tier"]]
+    as_lists["score"] = [None if v is pd.NA else v for v in as_lists["score"]]
+    a = mixed.assign(ids, frame, at=AT)
+    pd.testing.assert_frame_equal(mixed.assign(ids, as_dict, at=AT), a)
+    pd.testing.assert_frame_equal(mixed.assign(ids, as_lists, at=AT), a)
+
+
+def test_numpy_columns_and_index_is_ignored(mixed):
+    ids = [f"v{i}" for i in range(500)]
+    ages = np.arange(500) % 40
+    by_numpy = mixed.assign(ids, {"age": ages.astype(np.int16)}, at=AT, campaign="adults")
+    by_series = mixed.assign(pd.Series(ids, index=np.arange(500)[::-1]),
+                             pd.DataFrame({"age": ages.astype(float)},
+                                          index=np.arange(1000, 1500)),
+                             at=AT, campaign="adults")
+    pd.testing.assert_frame_equal(by_numpy, by_series)
+    adults = by_numpy["reason"].ne("not_targeted").to_numpy()
+    assert (adults == (ages >= 18)).all()
+
+
+def test_at_changes_the_window(example_config):
+    # homepage-hero runs from 2026-01-05 09:00 Paris.
+    before = example_config.assign(["v"], campaign="homepage-hero", at="2026-01-05T07:59:59Z")
+    after = example_config.assign(["v"], campaign="homepage-hero", at="2026-01-05T08:00:00Z")
+    assert before["reason"][0] == "outside_schedule"
+    assert after["reason"][0] == "allocated"
+
+
+def test_empty_batch(example_config):
+    out = example_config.assign([], at=AT)
+    assert len(out) == 0
+    assert list(out.columns)[0] == "visitor_id"
