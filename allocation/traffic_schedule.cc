@@ -249,17 +249,31 @@ int64_t TrafficSchedule::Instant(absl::Time t) {
   return absl::ToUnixNanos(t);
 }
 
-int32_t TrafficSchedule::ShareBetween(int64_t t) const {
-  // The last breakpoint at or before `t` (there is one: t >= first_ns_), by
-  // a branch-free binary search over integers.
-  const int64_t* base = points_->at_ns.data();
+size_t TrafficSchedule::IndexBetween(int64_t t) const {
+  // There is a breakpoint at or before `t` (t >= first_ns_); find the last
+  // one by a branch-free binary search over integers.
+  const int64_t* const first = points_->at_ns.data();
+  const int64_t* base = first;
   size_t n = points_->at_ns.size();
   while (n > 1) {
     const size_t half = n / 2;
     base = base[half] <= t ? base + half : base;
     n -= half;
   }
-  return points_->share_bp[base - points_->at_ns.data()];
+  return static_cast<size_t>(base - first);
+}
+
+int32_t TrafficSchedule::ShareBetween(int64_t t) const {
+  return points_->share_bp[IndexBetween(t)];
+}
+
+TrafficSchedule::Span TrafficSchedule::SpanAt(int64_t now) const {
+  constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  if (now < first_ns_) return Span{kMin, first_ns_, 0};
+  if (now >= last_ns_) return Span{last_ns_, kMax, last_share_bp_};
+  const size_t i = IndexBetween(now);
+  return Span{points_->at_ns[i], points_->at_ns[i + 1], points_->share_bp[i]};
 }
 
 }  // namespace allot

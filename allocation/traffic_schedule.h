@@ -107,6 +107,17 @@ class TrafficSchedule {
     if (now >= last_ns_) return last_share_bp_;
     return ShareBetween(now);
   }
+  // The span of instants [from, until) around `now` over which the share
+  // stays `share_bp`: callers that decide at nearby instants keep it and
+  // skip the search while `now` stays inside.
+  struct Span {
+    int64_t from = std::numeric_limits<int64_t>::max();  // empty by default
+    int64_t until = std::numeric_limits<int64_t>::min();
+    int32_t share_bp = 0;
+    bool Contains(int64_t now) const { return from <= now && now < until; }
+  };
+  Span SpanAt(int64_t now) const;
+
   // `t` as Unix nanoseconds, saturated to the int64 range (instants past
   // the year 2262 all compare equal; no rollout reaches them).
   static int64_t Instant(absl::Time t);
@@ -116,7 +127,9 @@ class TrafficSchedule {
   const std::vector<TrafficBreakpoint>& breakpoints() const;
 
  private:
-  // Binary search, for first_ns_ <= now < last_ns_.
+  // Binary search, for first_ns_ <= now < last_ns_: the index of the last
+  // breakpoint at or before `now`.
+  size_t IndexBetween(int64_t now) const;
   int32_t ShareBetween(int64_t now) const;
 
   // The breakpoints, plus the same as two flat arrays for the search:

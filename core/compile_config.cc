@@ -204,6 +204,7 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
         g.schedule_timezone = gs.allocation_config->timezone;
         g.bp_per_traffic_bucket =
             static_cast<int32_t>(10000 / g.bucketer.scale());
+        g.schedule_slot = cfg->num_schedules_++;
       }
       if (gs.rollback_condition) {
         const RollbackConditionSpec& rb = *gs.rollback_condition;

@@ -36,6 +36,7 @@ Decision CompiledConfig::DecideCampaign(int32_t c, std::string_view visitor_id,
                                         TargetingScratch* scratch,
                                         absl::Time now, int64_t now_ns,
                                         const RuntimeState* runtime,
+                                        TrafficSchedule::Span* spans,
                                         bool* ab_taken) const {
   Decision d;
   d.campaign = c;
@@ -87,7 +88,16 @@ Decision CompiledConfig::DecideCampaign(int32_t c, std::string_view visitor_id,
     return d;
   }
   if (group.schedule) {
-    const int64_t share = group.schedule->ShareAtInstant(now_ns);
+    int64_t share;
+    if (spans != nullptr) {
+      // Decisions come at nearby instants: the share found last time holds
+      // until the next breakpoint.
+      TrafficSchedule::Span& span = spans[group.schedule_slot];
+      if (!span.Contains(now_ns)) span = group.schedule->SpanAt(now_ns);
+      share = span.share_bp;
+    } else {
+      share = group.schedule->ShareAtInstant(now_ns);
+    }
     if (static_cast<int64_t>(group.bucketer.TrafficBucket(visitor_id)) *
             group.bp_per_traffic_bucket >=
         share) {
@@ -116,9 +126,11 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
   const int64_t now_ns = TrafficSchedule::Instant(now);
   bool ab_taken = false;
   Decision* items = out->items_.data();
+  TrafficSchedule::Span* spans = out->spans_.data();
   for (size_t c = 0; c < n; ++c) {
     items[c] = DecideCampaign(static_cast<int32_t>(c), visitor.id_,
-                              &visitor.scratch_, now, now_ns, runtime, &ab_taken);
+                              &visitor.scratch_, now, now_ns, runtime, spans,
+                              &ab_taken);
   }
   return absl::OkStatus();
 }
@@ -141,11 +153,11 @@ absl::Status CompiledConfig::Decide(std::string_view campaign_id,
     for (int32_t c = 0; c < target && !ab_taken; ++c) {
       if (!campaigns_[c].is_ab) continue;
       DecideCampaign(c, visitor.id_, &visitor.scratch_, now, now_ns, runtime,
-                     &ab_taken);
+                     /*spans=*/nullptr, &ab_taken);
     }
   }
   *out = DecideCampaign(target, visitor.id_, &visitor.scratch_, now, now_ns,
-                        runtime, &ab_taken);
+                        runtime, /*spans=*/nullptr, &ab_taken);
   return absl::OkStatus();
 }
 

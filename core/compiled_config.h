@@ -106,6 +106,7 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
     std::optional<TrafficSchedule> schedule;
     std::string schedule_timezone;  // allocation_config.timezone ("" = UTC)
     int32_t bp_per_traffic_bucket = 1;  // 10000 / bucketer.scale()
+    int32_t schedule_slot = -1;  // index among the groups with a schedule
     std::optional<RollbackConditionSpec> rollback;
   };
   struct Campaign {
@@ -162,6 +163,8 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   ConfigFormat format() const { return format_; }
   bool panic() const { return panic_; }
   bool single_assignment() const { return single_assignment_; }
+  // How many groups have a progressive rollout (a schedule_slot).
+  int32_t num_schedules() const { return num_schedules_; }
 
   const std::vector<Campaign>& campaigns() const { return campaigns_; }
   const std::vector<Group>& groups() const { return groups_; }
@@ -174,16 +177,18 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   CompiledConfig() = default;
 
   // Decides campaign `c`; `now_ns` is TrafficSchedule::Instant(now);
-  // `ab_taken` tracks single assignment.
+  // `spans`, when given, caches each schedule's share span (by
+  // schedule_slot) across calls; `ab_taken` tracks single assignment.
   Decision DecideCampaign(int32_t c, std::string_view visitor_id,
                           TargetingScratch* scratch, absl::Time now,
                           int64_t now_ns, const RuntimeState* runtime,
-                          bool* ab_taken) const;
+                          TrafficSchedule::Span* spans, bool* ab_taken) const;
 
   BucketingMode mode_ = BucketingMode::kXxh3;
   ConfigFormat format_ = ConfigFormat::kCampaignDocuments;
   bool panic_ = false;
   bool single_assignment_ = false;
+  int32_t num_schedules_ = 0;
   std::vector<Campaign> campaigns_;
   std::vector<Group> groups_;
   std::vector<Variation> variations_;

@@ -38,7 +38,10 @@ void DecisionList::Reset(const CompiledConfig* config, size_t n) {
   if (items_.size() != n) items_.resize(n);
   // Copying the shared_ptr writes its refcount; do it only on a change of
   // config so that steady-state decisions touch no shared memory.
-  if (config_.get() != config) config_ = config->shared_from_this();
+  if (config_.get() != config) {
+    config_ = config->shared_from_this();
+    spans_.assign(config->num_schedules(), TrafficSchedule::Span());
+  }
 }
 
 std::string_view DecisionList::campaign_id(size_t i) const {

@@ -20,6 +20,8 @@
 #include <string_view>
 #include <vector>
 
+#include "allocation/traffic_schedule.h"
+
 namespace allot {
 
 class CompiledConfig;
@@ -80,6 +82,10 @@ class DecisionList {
 
   std::vector<Decision> items_;
   std::shared_ptr<const CompiledConfig> config_;
+  // Per progressive rollout of config_, the share span found by the last
+  // decision (see TrafficSchedule::Span): a list reused by one thread skips
+  // the breakpoint search while the share stays the same.
+  std::vector<TrafficSchedule::Span> spans_;
 };
 
 }  // namespace allot

@@ -491,5 +491,33 @@ TEST(TrafficSchedule, ValidationErrorsCarryTheFullPath) {
   }
 }
 
+// SpanAt gives the interval around an instant over which the share is
+// constant: it contains the instant, carries ShareAt's share, and its ends
+// are breakpoints (or the ends of time).
+TEST(TrafficSchedule, SpanAtAgreesWithShareAt) {
+  absl::StatusOr<TrafficSchedule> s =
+      TrafficSchedule::Create(Periodic("2026-03-27T09:00:00", "Europe/Paris", 10, 10, 1, "day"));
+  ASSERT_TRUE(s.ok()) << s.status();
+  const absl::Time first = s->breakpoints().front().at;
+  const absl::Time last = s->breakpoints().back().at;
+  for (absl::Time t = first - absl::Hours(30); t < last + absl::Hours(30); t += absl::Minutes(97)) {
+    const int64_t now = TrafficSchedule::Instant(t);
+    const TrafficSchedule::Span span = s->SpanAt(now);
+    ASSERT_TRUE(span.Contains(now)) << absl::FormatTime(t);
+    EXPECT_EQ(span.share_bp, s->ShareAt(t));
+    if (span.until != std::numeric_limits<int64_t>::max()) {
+      EXPECT_NE(s->ShareAtInstant(span.until), span.share_bp);
+      EXPECT_EQ(s->ShareAtInstant(span.until - 1), span.share_bp);
+    }
+    if (span.from != std::numeric_limits<int64_t>::min()) {
+      EXPECT_NE(s->ShareAtInstant(span.from - 1), span.share_bp);
+    }
+  }
+  // A schedule that never starts: share 0 for all time.
+  const TrafficSchedule never;
+  EXPECT_EQ(never.SpanAt(TrafficSchedule::Instant(first)).share_bp, 0);
+  EXPECT_TRUE(never.SpanAt(TrafficSchedule::Instant(first)).Contains(TrafficSchedule::Instant(first)));
+}
+
 }  // namespace
 }  // namespace allot

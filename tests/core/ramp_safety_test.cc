@@ -119,5 +119,37 @@ TEST(RampSafety, HourlyRampInFlagshipMode) {
              "flagship"});
 }
 
+// A DecisionList remembers each schedule's share span between calls; moving
+// back and forth in time (and across the start and the end of the ramp) must
+// give exactly what a fresh list gives.
+TEST(RampSafety, ReusedDecisionListFollowsTimeBackAndForth) {
+  auto loaded = LoadConfig(RampConfig(
+      R"({"start_date":"2026-05-04T08:00:00Z","start_allocation":10,
+          "periodic_steps":{"allocation_step":10,"step":1,"step_type":"hour"}})",
+      "xxh3"));
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  const absl::Time start = absl::FromCivil(absl::CivilSecond(2026, 5, 4, 8, 0, 0),
+                                           absl::UTCTimeZone());
+  const int offsets_minutes[] = {30, -5, 0, 600, 59, 61, 1000, 120, -600, 540, 539};
+  VisitorContext ctx;
+  DecisionList reused;
+  int not_in_traffic = 0;
+  for (int round = 0; round < 3; ++round) {
+    for (int m : offsets_minutes) {
+      const absl::Time now = start + absl::Minutes(m);
+      for (int i = 0; i < 2000; ++i) {
+        ctx.Reset(absl::StrCat("v", i));
+        DecisionList fresh;
+        ASSERT_TRUE((*loaded)->DecideAll(ctx, now, &reused).ok());
+        ASSERT_TRUE((*loaded)->DecideAll(ctx, now, &fresh).ok());
+        ASSERT_EQ(reused[0].reason, fresh[0].reason) << m << " min, v" << i;
+        ASSERT_EQ(reused[0].variation, fresh[0].variation);
+        not_in_traffic += fresh[0].reason == DecisionReason::kNotInTraffic;
+      }
+    }
+  }
+  EXPECT_GT(not_in_traffic, 0);
+}
+
 }  // namespace
 }  // namespace allot
