@@ -123,7 +123,8 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
   const size_t n = campaigns_.size();
   out->Reset(this, n);
   targeting_->Bind(visitor.id_, visitor.attributes_, &visitor.scratch_);
-  const int64_t now_ns = TrafficSchedule::Instant(now);
+  const int64_t now_ns =
+      num_schedules_ > 0 ? TrafficSchedule::Instant(now) : 0;
   bool ab_taken = false;
   Decision* items = out->items_.data();
   TrafficSchedule::Span* spans = out->spans_.data();
@@ -146,7 +147,8 @@ absl::Status CompiledConfig::Decide(std::string_view campaign_id,
     return absl::OkStatus();
   }
   targeting_->Bind(visitor.id_, visitor.attributes_, &visitor.scratch_);
-  const int64_t now_ns = TrafficSchedule::Instant(now);
+  const int64_t now_ns =
+      num_schedules_ > 0 ? TrafficSchedule::Instant(now) : 0;
   bool ab_taken = false;
   // Single assignment makes an `ab` campaign depend on the earlier ones.
   if (single_assignment_ && campaigns_[target].is_ab) {
