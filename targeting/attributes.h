@@ -14,6 +14,7 @@
 #define ALLOT_TARGETING_ATTRIBUTES_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -28,7 +29,10 @@ class Attributes {
   Attributes() = default;
 
   // Removes every attribute; keeps capacity.
-  void Clear() { size_ = 0; }
+  void Clear() {
+    size_ = 0;
+    chars_.clear();
+  }
 
   void SetString(std::string_view name, std::string_view value);
   void SetNumber(std::string_view name, double value);
@@ -62,18 +66,41 @@ class Attributes {
   // Linear lookup; nullptr-like result via `found`. Slow path only.
   bool Find(std::string_view name, AttributeValue* out) const;
 
+  // A memo for CompiledTargetingSet::Bind: the slot that name(i) was given
+  // by the targeting set with id `set_id`. It holds while the entry keeps its
+  // name, so a context refilled with the same names in the same order binds
+  // without looking names up again.
+  bool CachedSlot(size_t i, uint64_t set_id, uint32_t* slot) const {
+    const Entry& e = entries_[i];
+    if (e.slot_set != set_id) return false;
+    *slot = e.slot;
+    return true;
+  }
+  void CacheSlot(size_t i, uint64_t set_id, uint32_t slot) const {
+    entries_[i].slot_set = set_id;
+    entries_[i].slot = slot;
+  }
+
  private:
   struct Entry {
     std::string name;
-    std::string str;  // storage for string values
     ValueType type = ValueType::kBool;
     bool boolean = false;
     double number = 0;
+    // A string value is chars_[str_offset, str_offset + str_size).
+    size_t str_offset = 0;
+    size_t str_size = 0;
+    // Bind's slot memo (see CachedSlot); set id 0 is never a set's.
+    mutable uint64_t slot_set = 0;
+    mutable uint32_t slot = 0;
   };
   Entry& Slot(std::string_view name);
 
   std::vector<Entry> entries_;  // entries_[0, size_) are live
   size_t size_ = 0;
+  // The string values of the live entries, back to back (a value set twice
+  // leaves its old bytes behind until Clear).
+  std::string chars_;
 };
 
 // Inline: CompiledTargetingSet::Bind calls it once per attribute.
@@ -83,7 +110,9 @@ inline AttributeValue Attributes::value(size_t i) const {
   v.type = e.type;
   v.boolean = e.boolean;
   v.number = e.number;
-  if (e.type == ValueType::kString) v.string = e.str;
+  if (e.type == ValueType::kString) {
+    v.string = std::string_view(chars_.data() + e.str_offset, e.str_size);
+  }
   return v;
 }
 

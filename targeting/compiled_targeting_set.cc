@@ -149,7 +149,11 @@ void CompiledTargetingSet::Bind(std::string_view visitor_id,
   s.visitor = AttributeValue::String(visitor_id);
   const size_t n = attributes.size();
   for (size_t i = 0; i < n; ++i) {
-    const uint32_t slot = impl_->slots.Find(attributes.name(i));
+    uint32_t slot;
+    if (!attributes.CachedSlot(i, impl_->id, &slot)) {
+      slot = impl_->slots.Find(attributes.name(i));
+      attributes.CacheSlot(i, impl_->id, slot);
+    }
     if (slot == internal::SlotTable::kNotFound) continue;
     s.values[slot] = attributes.value(i);
     s.bound_epoch[slot] = s.epoch;

@@ -125,6 +125,46 @@ TEST(CompiledTargetingSet, SharedRegexIsEvaluatedOncePerVisitor) {
   EXPECT_EQ(ScratchAccess::Stats(scratch).regex_matches, 2u);
 }
 
+// Attributes remember the slot each name was bound to, per targeting set.
+// Renaming entries between visitors, reordering them, and alternating two
+// sets whose slots differ must all bind each value to its own name.
+TEST(CompiledTargetingSet, SlotMemoFollowsNamesAndSets) {
+  auto by_country = testing::MustCreate({Tree({T("country", "EQUALS", S("FR"))}),
+                                         Tree({T("plan", "EQUALS", S("pro"))})});
+  auto by_plan = testing::MustCreate({Tree({T("plan", "EQUALS", S("pro"))}),
+                                      Tree({T("zone", "EQUALS", S("eu"))}),
+                                      Tree({T("country", "EQUALS", S("FR"))})});
+  ASSERT_NE(by_country, nullptr);
+  ASSERT_NE(by_plan, nullptr);
+  TargetingScratch scratch;
+  Attributes a;
+  for (int round = 0; round < 4; ++round) {
+    a.Clear();
+    if (round % 2 == 0) {
+      a.Set("country", "FR");
+      a.Set("plan", "free");
+    } else {
+      a.Set("plan", "pro");   // same entries, other names
+      a.Set("country", "US");
+      a.Set("zone", "eu");
+    }
+    const bool fr = round % 2 == 0;
+    by_country->Bind("v", a, &scratch);
+    EXPECT_EQ(by_country->Matches(0, &scratch), fr) << round;
+    EXPECT_EQ(by_country->Matches(1, &scratch), !fr) << round;
+    by_plan->Bind("v", a, &scratch);
+    EXPECT_EQ(by_plan->Matches(0, &scratch), !fr) << round;
+    EXPECT_EQ(by_plan->Matches(1, &scratch), !fr) << round;
+    EXPECT_EQ(by_plan->Matches(2, &scratch), fr) << round;
+  }
+  // A value set twice keeps the last one.
+  a.Clear();
+  a.Set("country", "US");
+  a.Set("country", "FR");
+  by_country->Bind("v", a, &scratch);
+  EXPECT_TRUE(by_country->Matches(0, &scratch));
+}
+
 TEST(CompiledTargetingSet, PredicatesDifferingInIgnoreCaseAreNotShared) {
   auto set = testing::MustCreate(
       {Tree({T("ua", "MATCHES_REGEX", S("chrome"))}),
