@@ -76,4 +76,18 @@ bool ReadFile(const std::string& path, std::string* out, std::string* error) {
   return true;
 }
 
+std::shared_ptr<const CompiledConfig> LoadConfigFile(const std::string& path,
+                                                     const LoadOptions& options,
+                                                     std::string* error) {
+  std::string text;
+  if (!ReadFile(path, &text, error)) return nullptr;
+  absl::StatusOr<std::shared_ptr<const CompiledConfig>> loaded =
+      LoadConfig(text, options);
+  if (!loaded.ok()) {
+    *error = path + ": " + std::string(loaded.status().message());
+    return nullptr;
+  }
+  return *std::move(loaded);
+}
+
 }  // namespace allot::cli

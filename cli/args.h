@@ -4,6 +4,7 @@
 #define ALLOT_CLI_ARGS_H_
 
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -37,6 +38,12 @@ bool LoadOptionsFromArgs(const Args& args, LoadOptions* options,
 
 // Reads a whole file ("-" is standard input). False with `error` on failure.
 bool ReadFile(const std::string& path, std::string* out, std::string* error);
+
+// Reads and compiles the config file at `path`. On failure returns null and
+// sets `error` to "cannot open PATH" or "PATH: <JSON path>: <what>".
+std::shared_ptr<const CompiledConfig> LoadConfigFile(const std::string& path,
+                                                     const LoadOptions& options,
+                                                     std::string* error);
 
 }  // namespace allot::cli
 

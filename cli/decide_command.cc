@@ -107,23 +107,18 @@ int DecideCommand(int argc, char** argv) {
       return 2;
     }
   }
-  std::string text;
-  const std::string config_path = args.Get("config");
-  if (!ReadFile(config_path, &text, &error)) {
-    std::cerr << "allot decide: " << error << "\n";
+  std::shared_ptr<const CompiledConfig> loaded =
+      LoadConfigFile(args.Get("config"), options, &error);
+  if (loaded == nullptr) {
+    std::cerr << error << "\n";
     return 2;
   }
-  absl::StatusOr<std::shared_ptr<const CompiledConfig>> loaded =
-      LoadConfig(text, options);
-  if (!loaded.ok()) {
-    std::cerr << config_path << ": " << loaded.status().message() << "\n";
-    return 2;
-  }
-  const CompiledConfig& config = **loaded;
+  const CompiledConfig& config = *loaded;
   // Decisions go through an Engine so that a run-time state document
   // (toggles, rollback latches) applies to them.
-  std::unique_ptr<Engine> engine = Engine::FromConfig(*loaded, options);
+  std::unique_ptr<Engine> engine = Engine::FromConfig(loaded, options);
   if (args.Has("state")) {
+    std::string text;
     const std::string state_path = args.Get("state");
     if (!ReadFile(state_path, &text, &error)) {
       std::cerr << "allot decide: " << error << "\n";

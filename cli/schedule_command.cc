@@ -44,16 +44,14 @@ int ScheduleCommand(int argc, char** argv) {
   }
   LoadOptions options;
   if (!LoadOptionsFromArgs(args, &options, &error)) return Fail(error);
-  std::string text;
   const std::string config_path = args.Get("config");
-  if (!ReadFile(config_path, &text, &error)) return Fail(error);
-  absl::StatusOr<std::shared_ptr<const CompiledConfig>> loaded =
-      LoadConfig(text, options);
-  if (!loaded.ok()) {
-    std::cerr << config_path << ": " << loaded.status().message() << "\n";
+  std::shared_ptr<const CompiledConfig> loaded =
+      LoadConfigFile(config_path, options, &error);
+  if (loaded == nullptr) {
+    std::cerr << error << "\n";
     return 2;
   }
-  const CompiledConfig& config = **loaded;
+  const CompiledConfig& config = *loaded;
   const int32_t g = config.FindGroup(args.Get("group"));
   if (g < 0) {
     return Fail("--group: no variation group \"" + args.Get("group") +

@@ -20,18 +20,13 @@ int ValidateCommand(int argc, char** argv) {
     std::cerr << "allot validate: " << error << "\n";
     return 2;
   }
-  std::string text;
-  if (!ReadFile(args.positional[0], &text, &error)) {
-    std::cerr << "allot validate: " << error << "\n";
+  std::shared_ptr<const CompiledConfig> config =
+      LoadConfigFile(args.positional[0], options, &error);
+  if (config == nullptr) {
+    std::cerr << error << "\n";
     return 1;
   }
-  absl::StatusOr<std::shared_ptr<const CompiledConfig>> config =
-      LoadConfig(text, options);
-  if (!config.ok()) {
-    std::cerr << args.positional[0] << ": " << config.status().message() << "\n";
-    return 1;
-  }
-  const CompiledConfig& c = **config;
+  const CompiledConfig& c = *config;
   std::cout << args.positional[0] << ": ok: "
             << (c.format() == ConfigFormat::kBucketingFile ? "bucketing file"
                                                            : "campaign documents")
