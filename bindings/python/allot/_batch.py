@@ -20,7 +20,7 @@ ColumnSpec = Tuple[str, str, Any, Any]
 
 
 def visitor_ids_arg(visitor_ids: Any) -> Any:
-    """A list, tuple, or 1-D object / str numpy array of the visitor ids."""
+    """A list, tuple, or 1-D object numpy array of the visitor ids."""
     import pandas as pd
 
     if isinstance(visitor_ids, (list, tuple)):
@@ -38,6 +38,8 @@ def visitor_ids_arg(visitor_ids: Any) -> Any:
             raise TypeError(
                 f"visitor_ids: expected str values, got a numpy array of dtype {visitor_ids.dtype}"
             )
+        if visitor_ids.dtype.kind == "U":
+            return visitor_ids.astype(object)
         return np.ascontiguousarray(visitor_ids)
     if isinstance(visitor_ids, (str, bytes)):
         raise TypeError("visitor_ids: expected a list of ids, got a single str")
@@ -81,8 +83,10 @@ def _column(name: str, values: Any, rows: int) -> ColumnSpec:
             return ("number", name, np.ascontiguousarray(values, dtype=np.float64), None)
         if kind == "M":
             return ("number", name, _epoch_seconds(pd.Series(values)), None)
-        if kind in "OU":
+        if kind == "O":
             return ("object", name, np.ascontiguousarray(values), None)
+        if kind == "U":
+            return ("object", name, values.astype(object), None)
         raise TypeError(f"{where}: unsupported dtype {values.dtype}")
     if isinstance(values, (list, tuple)):
         return ("object", name, values, None)

@@ -70,7 +70,7 @@ struct Outputs {
 struct Job {
   const CompiledConfig* config;
   const RuntimeState* runtime;
-  const StringBuffer* ids;
+  const VisitorIds* ids;
   const std::vector<Column>* columns;
   const CodeTables* tables;
   std::string_view campaign_id;  // empty: every campaign
@@ -125,7 +125,7 @@ py::tuple Assign(const CompiledConfig& config, const RuntimeState* runtime,
       Throw(PyExc_KeyError, "unknown campaign id \"" + campaign_id + "\"");
     }
   }
-  const StringBuffer ids = ReadVisitorIds(visitor_ids);
+  const VisitorIds ids = ReadVisitorIds(visitor_ids);
   const std::vector<Column> cols = ReadColumns(columns, ids.size());
   const CodeTables tables = MakeTables(config, only_campaign);
 

@@ -5,6 +5,8 @@
 
 #include <pybind11/numpy.h>
 
+#include "absl/hash/hash.h"
+
 #include "status.h"
 
 namespace allot::python {
@@ -13,91 +15,41 @@ namespace {
 namespace py = pybind11;
 
 // The items of a list, a tuple or a 1-D object array, without copying.
+// `holder` keeps a converted array alive.
 struct ObjectItems {
   PyObject* const* items = nullptr;
   size_t size = 0;
+  py::object holder;
 };
 
-// A 1-D C-contiguous numpy array of fixed-width str ('U', UCS-4).
-struct Ucs4Items {
-  const char* data = nullptr;
-  size_t itemsize = 0;  // bytes per item
-  size_t size = 0;
-};
-
-// Fills one of the two views of `data`; raises TypeError otherwise.
-// `holder` keeps a converted sequence alive.
-void View(const py::handle& data, const std::string& what, py::object* holder,
-          ObjectItems* objects, Ucs4Items* ucs4, bool* is_ucs4) {
-  *is_ucs4 = false;
+ObjectItems Items(const py::handle& data, const std::string& what) {
+  ObjectItems out;
   if (py::isinstance<py::array>(data)) {
     py::array a = py::reinterpret_borrow<py::array>(data);
     if (a.ndim() != 1) {
       Throw(PyExc_ValueError, what + ": expected a 1-D array, got " +
                                   std::to_string(a.ndim()) + " dimensions");
     }
+    if (a.dtype().kind() != 'O') {
+      Throw(PyExc_TypeError,
+            what + ": expected str values, got a numpy array of dtype " +
+                std::string(py::str(a.dtype())));
+    }
     if (!(a.flags() & py::array::c_style)) {
       a = py::array::ensure(a, py::array::c_style);
-      *holder = a;
     }
-    const char kind = a.dtype().kind();
-    if (kind == 'O') {
-      objects->items = static_cast<PyObject* const*>(a.data());
-      objects->size = static_cast<size_t>(a.shape(0));
-      return;
-    }
-    if (kind == 'U') {
-      *is_ucs4 = true;
-      ucs4->data = static_cast<const char*>(a.data());
-      ucs4->itemsize = static_cast<size_t>(a.itemsize());
-      ucs4->size = static_cast<size_t>(a.shape(0));
-      return;
-    }
-    Throw(PyExc_TypeError,
-          what + ": expected str values, got a numpy array of dtype " +
-              std::string(py::str(a.dtype())));
+    out.items = static_cast<PyObject* const*>(a.data());
+    out.size = static_cast<size_t>(a.shape(0));
+    out.holder = std::move(a);
+    return out;
   }
   if (PyList_Check(data.ptr()) || PyTuple_Check(data.ptr())) {
-    objects->items = PySequence_Fast_ITEMS(data.ptr());
-    objects->size = static_cast<size_t>(PySequence_Fast_GET_SIZE(data.ptr()));
-    return;
+    out.items = PySequence_Fast_ITEMS(data.ptr());
+    out.size = static_cast<size_t>(PySequence_Fast_GET_SIZE(data.ptr()));
+    return out;
   }
   Throw(PyExc_TypeError, what + ": expected a list or a numpy array, got " +
                              Py_TYPE(data.ptr())->tp_name);
-}
-
-// Appends the UTF-8 form of one fixed-width UCS-4 item (trailing NULs are
-// padding, as numpy reads them). Returns false for an invalid code point.
-bool AppendUcs4(const char* item, size_t itemsize, std::string* out) {
-  size_t n = itemsize / 4;
-  uint32_t cp = 0;
-  while (n > 0) {
-    std::memcpy(&cp, item + 4 * (n - 1), 4);
-    if (cp != 0) break;
-    --n;
-  }
-  for (size_t i = 0; i < n; ++i) {
-    std::memcpy(&cp, item + 4 * i, 4);
-    if (cp < 0x80) {
-      out->push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-      out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-      if (cp >= 0xD800 && cp <= 0xDFFF) return false;
-      out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp <= 0x10FFFF) {
-      out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-      out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-      return false;
-    }
-  }
-  return true;
 }
 
 void CheckRows(size_t got, size_t rows, const std::string& what) {
@@ -121,84 +73,96 @@ py::array_t<T, py::array::c_style> Typed(const py::handle& data,
 
 }  // namespace
 
-StringBuffer ReadVisitorIds(const py::handle& ids) {
-  py::object holder;
-  ObjectItems objects;
-  Ucs4Items ucs4;
-  bool is_ucs4 = false;
-  View(ids, "visitor_ids", &holder, &objects, &ucs4, &is_ucs4);
-  StringBuffer out;
-  if (is_ucs4) {
-    out.Reserve(ucs4.size);
-    std::string utf8;
-    for (size_t i = 0; i < ucs4.size; ++i) {
-      utf8.clear();
-      if (!AppendUcs4(ucs4.data + i * ucs4.itemsize, ucs4.itemsize, &utf8)) {
-        Throw(PyExc_ValueError, "visitor_ids[" + std::to_string(i) +
-                                    "]: not a valid Unicode string");
-      }
-      if (utf8.empty()) {
-        Throw(PyExc_ValueError,
-              "visitor_ids[" + std::to_string(i) +
-                  "]: empty visitor id; visitor ids must be non-empty");
-      }
-      out.Append(utf8);
-    }
-    return out;
-  }
-  out.Reserve(objects.size);
+VisitorIds ReadVisitorIds(const py::handle& ids) {
+  const ObjectItems objects = Items(ids, "visitor_ids");
+  VisitorIds out;
+  out.pinned_.Reserve(objects.size);
   for (size_t i = 0; i < objects.size; ++i) {
     PyObject* item = objects.items[i];
-    if (PyUnicode_Check(item) && PyUnicode_IS_COMPACT_ASCII(item)) {
-      // Fast path: the characters are stored right in the object.
-      const Py_ssize_t size = PyUnicode_GET_LENGTH(item);
-      if (size > 0) {
-        out.Append(std::string_view(
-            static_cast<const char*>(PyUnicode_DATA(item)),
-            static_cast<size_t>(size)));
-        continue;
-      }
+    // Common case first: a non-empty ASCII str.
+    if (!(PyUnicode_Check(item) && PyUnicode_IS_COMPACT_ASCII(item) &&
+          PyUnicode_GET_LENGTH(item) > 0)) {
+      // Validates, and caches the UTF-8 form in the object for Utf8Of.
+      ReadVisitorId(item, "visitor_ids[" + std::to_string(i) + "]");
     }
-    out.Append(ReadVisitorId(item, "visitor_ids[" + std::to_string(i) + "]"));
+    out.pinned_.Pin(item);
   }
   return out;
 }
 
+bool ValueTable::Add(PyObject* item, int32_t* index) {
+  PyValue v;
+  if (!ReadValue(item, &v)) return false;  // caches the UTF-8 of a str
+  if (v.kind == ValueKind::kMissing) {
+    *index = -1;
+    return true;
+  }
+  *index = static_cast<int32_t>(values_.size());
+  values_.push_back(Value{v.kind, nullptr, v.number});
+  if (v.kind == ValueKind::kString) {
+    values_.back().string = item;
+    pinned_.Pin(item);
+  }
+  return true;
+}
+
 void Column::ReadObjects(const py::handle& data, size_t rows,
                          const std::string& where) {
-  py::object holder;
-  ObjectItems objects;
-  Ucs4Items ucs4;
-  bool is_ucs4 = false;
-  View(data, where, &holder, &objects, &ucs4, &is_ucs4);
-  kind_ = Kind::kObject;
-  const size_t n = is_ucs4 ? ucs4.size : objects.size;
-  CheckRows(n, rows, where);
-  kinds_.assign(n, ValueKind::kMissing);
-  numbers_.assign(n, 0.0);
-  strings_.Reserve(n);
-  if (is_ucs4) {
-    std::string utf8;
-    for (size_t i = 0; i < n; ++i) {
-      utf8.clear();
-      if (!AppendUcs4(ucs4.data + i * ucs4.itemsize, ucs4.itemsize, &utf8)) {
-        Throw(PyExc_ValueError,
-              where + ", row " + std::to_string(i) + ": not a valid Unicode string");
-      }
-      kinds_[i] = ValueKind::kString;
-      strings_.Append(utf8);
-    }
-    return;
-  }
-  for (size_t i = 0; i < n; ++i) {
+  const ObjectItems objects = Items(data, where);
+  CheckRows(objects.size, rows, where);
+  kind_ = Kind::kCodes;
+  codes_.resize(objects.size);
+  // Object columns usually hold few distinct values ("FR", "pro", ...), as
+  // the same object over and over or as equal strings: equal ASCII strings
+  // share one entry of values_, found through a direct-mapped cache keyed
+  // by the string's hash, so that most rows cost a hash and a compare.
+  constexpr size_t kSlots = 4096;
+  std::vector<int32_t> by_hash(kSlots, -1);
+  const absl::Hash<absl::string_view> hasher;
+  PyObject* last = nullptr;
+  int32_t last_code = -1;
+  for (size_t i = 0; i < objects.size; ++i) {
     PyObject* item = objects.items[i];
-    PyValue v;
-    if (!ReadValue(item, &v)) {
-      ThrowBadValue(where + ", row " + std::to_string(i), item);
+    if (item != last) {
+      if (PyUnicode_CheckExact(item) && PyUnicode_IS_COMPACT_ASCII(item)) {
+        const std::string_view s = Utf8Of(item);
+        int32_t& slot =
+            by_hash[hasher(absl::string_view(s.data(), s.size())) & (kSlots - 1)];
+        if (slot < 0 || values_.StringAt(slot) != s) {
+          slot = values_.AddString(item);
+        }
+        last_code = slot;
+      } else if (!values_.Add(item, &last_code)) {
+        ThrowBadValue(where + ", row " + std::to_string(i), item);
+      }
+      last = item;
     }
-    kinds_[i] = v.kind;
-    numbers_[i] = v.number;
-    strings_.Append(v.kind == ValueKind::kString ? v.string : std::string_view());
+    codes_[i] = last_code;
+  }
+}
+
+void Column::ReadCategorical(const py::handle& codes,
+                             const py::handle& categories, size_t rows,
+                             const std::string& where) {
+  auto a = Typed<int32_t>(codes, where);
+  CheckRows(static_cast<size_t>(a.shape(0)), rows, where);
+  const ObjectItems cats = Items(categories, where + " (categories)");
+  std::vector<int32_t> remap(cats.size);
+  for (size_t j = 0; j < cats.size; ++j) {
+    if (!values_.Add(cats.items[j], &remap[j])) {
+      ThrowBadValue(where + ", category " + std::to_string(j), cats.items[j]);
+    }
+  }
+  kind_ = Kind::kCodes;
+  codes_.resize(rows);
+  const int32_t* in = a.data();
+  for (size_t i = 0; i < rows; ++i) {
+    const int32_t c = in[i];
+    if (c < -1 || c >= static_cast<int64_t>(cats.size)) {
+      Throw(PyExc_ValueError, where + ", row " + std::to_string(i) +
+                                  ": category code out of range");
+    }
+    codes_[i] = c < 0 ? -1 : remap[static_cast<size_t>(c)];
   }
 }
 
@@ -222,21 +186,7 @@ Column Column::Read(const py::handle& spec, size_t rows) {
     c.kind_ = Kind::kBool;
     c.flags_.assign(a.data(), a.data() + a.shape(0));
   } else if (kind == "codes") {
-    auto a = Typed<int32_t>(t[2], where);
-    CheckRows(static_cast<size_t>(a.shape(0)), rows, where);
-    auto categories = std::make_shared<Column>();
-    const py::handle values = t[3];
-    const size_t m = static_cast<size_t>(py::len(values));
-    categories->ReadObjects(values, m, where + " (categories)");
-    c.kind_ = Kind::kCodes;
-    c.codes_.assign(a.data(), a.data() + a.shape(0));
-    for (size_t i = 0; i < c.codes_.size(); ++i) {
-      if (c.codes_[i] < -1 || c.codes_[i] >= static_cast<int64_t>(m)) {
-        Throw(PyExc_ValueError, where + ", row " + std::to_string(i) +
-                                    ": category code out of range");
-      }
-    }
-    c.categories_ = std::move(categories);
+    c.ReadCategorical(t[2], t[3], rows, where);
   } else if (kind == "object") {
     c.ReadObjects(t[2], rows, where);
   } else {

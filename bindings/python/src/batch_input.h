@@ -1,14 +1,19 @@
-// Batch inputs of Config.assign, copied out of Python objects into plain C++
-// buffers while the GIL is held, so that the decisions can then run without
-// it on several threads.
+// Batch inputs of Config.assign, read out of Python objects while the GIL is
+// held, so that the decisions can then run without it on several threads.
 //
-//   StringBuffer ids = ReadVisitorIds(py_ids);          // GIL held
+//   VisitorIds ids = ReadVisitorIds(py_ids);                  // GIL held
 //   std::vector<Column> columns = ReadColumns(py_columns, ids.size());
 //   ...release the GIL...
 //   ctx.Reset(ids[row]);
 //   for (const Column& c : columns) c.Apply(row, &ctx.attributes());
+//   ...reacquire the GIL before destroying ids and columns...
 //
-// The buffers are immutable once read: any number of threads may read them.
+// Strings are not copied: they are read in place from the Python str
+// objects, which are pinned (one reference each) for the duration. Object
+// columns are stored as int32 codes into a table of their distinct values
+// (identical objects share one entry), so that a column of a few repeated
+// values costs four bytes per row. Once read, everything here is immutable
+// and may be read by any number of threads.
 #ifndef ALLOT_BINDINGS_PYTHON_BATCH_INPUT_H_
 #define ALLOT_BINDINGS_PYTHON_BATCH_INPUT_H_
 
@@ -27,29 +32,107 @@
 
 namespace allot::python {
 
-// Many strings in one character buffer.
-class StringBuffer {
- public:
-  void Reserve(size_t n) { ends_.reserve(n); }
-  void Append(std::string_view s) {
-    chars_.append(s.data(), s.size());
-    ends_.push_back(chars_.size());
+// The UTF-8 bytes of a str whose UTF-8 form exists: a compact ASCII str holds
+// it inline; for any other str, PyUnicode_AsUTF8AndSize (called with the GIL)
+// has cached it in the object. Reads immutable fields only, so it is safe
+// without the GIL while the object is alive.
+inline std::string_view Utf8Of(PyObject* s) {
+  if (PyUnicode_IS_COMPACT_ASCII(s)) {
+    return std::string_view(static_cast<const char*>(PyUnicode_DATA(s)),
+                            static_cast<size_t>(PyUnicode_GET_LENGTH(s)));
   }
-  size_t size() const { return ends_.size(); }
-  std::string_view operator[](size_t i) const {
-    const size_t begin = i == 0 ? 0 : ends_[i - 1];
-    return std::string_view(chars_.data() + begin, ends_[i] - begin);
+  const auto* c = reinterpret_cast<const PyCompactUnicodeObject*>(s);
+  return std::string_view(c->utf8, static_cast<size_t>(c->utf8_length));
+}
+
+// Python objects kept alive, one reference each, until destruction: the
+// strings stay valid even if the caller's list changes meanwhile.
+// REQUIRES: the GIL is held when pinning and when destroying.
+class PinnedObjects {
+ public:
+  PinnedObjects() = default;
+  PinnedObjects(PinnedObjects&& other) noexcept
+      : objects_(std::move(other.objects_)) {
+    other.objects_.clear();
+  }
+  PinnedObjects& operator=(PinnedObjects&&) = delete;
+  ~PinnedObjects() {
+    for (PyObject* o : objects_) Py_DECREF(o);
+  }
+
+  void Reserve(size_t n) { objects_.reserve(n); }
+  void Pin(PyObject* o) {
+    Py_INCREF(o);
+    objects_.push_back(o);
+  }
+  size_t size() const { return objects_.size(); }
+  PyObject* operator[](size_t i) const { return objects_[i]; }
+
+ private:
+  std::vector<PyObject*> objects_;
+};
+
+// Validated, non-empty visitor ids, read in place.
+class VisitorIds {
+ public:
+  size_t size() const { return pinned_.size(); }
+  std::string_view operator[](size_t i) const { return Utf8Of(pinned_[i]); }
+
+ private:
+  friend VisitorIds ReadVisitorIds(const pybind11::handle& ids);
+  PinnedObjects pinned_;
+};
+
+// Visitor ids from a list or tuple of str, or a 1-D numpy array of dtype
+// object. Raises TypeError for a non-str item and ValueError for an empty
+// id, naming its position.
+VisitorIds ReadVisitorIds(const pybind11::handle& ids);
+
+// The distinct values of an object column, or a Categorical's categories.
+class ValueTable {
+ public:
+  // Classifies `item` and appends it. Sets *index to its index, or to -1 for
+  // a missing value. Returns false, with a Python error set, for a value of
+  // an unsupported type.
+  bool Add(PyObject* item, int32_t* index);
+  // Appends a str whose UTF-8 form exists (see Utf8Of); returns its index.
+  int32_t AddString(PyObject* s) {
+    values_.push_back(Value{ValueKind::kString, s, 0.0});
+    pinned_.Pin(s);
+    return static_cast<int32_t>(values_.size() - 1);
+  }
+  // The string at `i`, or an empty view if the value there is no string.
+  std::string_view StringAt(int32_t i) const {
+    const Value& v = values_[static_cast<size_t>(i)];
+    return v.kind == ValueKind::kString ? Utf8Of(v.string) : std::string_view();
+  }
+
+  void Apply(std::string_view name, int32_t i, Attributes* attributes) const {
+    const Value& v = values_[static_cast<size_t>(i)];
+    switch (v.kind) {
+      case ValueKind::kMissing:
+        return;
+      case ValueKind::kString:
+        attributes->SetString(name, Utf8Of(v.string));
+        return;
+      case ValueKind::kNumber:
+        attributes->SetNumber(name, v.number);
+        return;
+      case ValueKind::kBool:
+        attributes->SetBool(name, v.number != 0);
+        return;
+    }
   }
 
  private:
-  std::string chars_;
-  std::vector<size_t> ends_;
+  struct Value {
+    ValueKind kind;
+    PyObject* string;  // kString (pinned)
+    double number;     // kNumber; kBool as 0 / 1
+  };
+  std::vector<Value> values_;
+  PinnedObjects pinned_;
 };
-
-// Visitor ids from a list or tuple of str, or a 1-D C-contiguous numpy array
-// of dtype object or str ('U'). Raises TypeError for a non-str item and
-// ValueError for an empty id, naming its position.
-StringBuffer ReadVisitorIds(const pybind11::handle& ids);
 
 // One context attribute over all visitors.
 class Column {
@@ -57,71 +140,51 @@ class Column {
   enum class Kind : unsigned char {
     kNumber,  // numbers_; NaN is missing
     kBool,    // flags_: 0, 1, or -1 for missing
-    kCodes,   // codes_ index the values of categories_; -1 is missing
-    kObject,  // per row: kinds_, numbers_, strings_
+    kCodes,   // codes_ index values_; -1 is missing
   };
 
   // Reads one column as the package describes it: a tuple (kind, name, data,
   // categories) with kind "number" (float64 array), "bool" (int8 array),
-  // "codes" (int32 array plus an object array of categories) or "object"
-  // (object array or list). `rows` is the number of visitors.
+  // "codes" (int32 array of a Categorical plus an object array of its
+  // categories) or "object" (object array or list). `rows` is the number of
+  // visitors.
   static Column Read(const pybind11::handle& spec, size_t rows);
 
   const std::string& name() const { return name_; }
 
   // Sets this column's value of `row` on `attributes` (nothing if missing).
   void Apply(size_t row, Attributes* attributes) const {
-    ApplyAs(name_, row, attributes);
-  }
-
- private:
-  void ApplyAs(std::string_view name, size_t row,
-               Attributes* attributes) const {
     switch (kind_) {
       case Kind::kNumber: {
         const double d = numbers_[row];
-        if (!std::isnan(d)) attributes->SetNumber(name, d);
+        if (!std::isnan(d)) attributes->SetNumber(name_, d);
         return;
       }
       case Kind::kBool:
-        if (flags_[row] >= 0) attributes->SetBool(name, flags_[row] != 0);
+        if (flags_[row] >= 0) attributes->SetBool(name_, flags_[row] != 0);
         return;
       case Kind::kCodes:
-        if (codes_[row] >= 0) {
-          categories_->ApplyAs(name, static_cast<size_t>(codes_[row]),
-                               attributes);
-        }
+        if (codes_[row] >= 0) values_.Apply(name_, codes_[row], attributes);
         return;
-      case Kind::kObject:
-        switch (kinds_[row]) {
-          case ValueKind::kMissing:
-            return;
-          case ValueKind::kString:
-            attributes->SetString(name, strings_[row]);
-            return;
-          case ValueKind::kNumber:
-            attributes->SetNumber(name, numbers_[row]);
-            return;
-          case ValueKind::kBool:
-            attributes->SetBool(name, numbers_[row] != 0);
-            return;
-        }
     }
   }
 
-  // Reads an object array or list of `rows` values; `where` names the
-  // column in errors.
+ private:
+  // Reads an object array or list of `rows` values into codes_ / values_;
+  // `where` names the column in errors.
   void ReadObjects(const pybind11::handle& data, size_t rows,
                    const std::string& where);
+  // Reads a Categorical: its codes and categories.
+  void ReadCategorical(const pybind11::handle& codes,
+                       const pybind11::handle& categories, size_t rows,
+                       const std::string& where);
 
   std::string name_;
-  Kind kind_ = Kind::kObject;
+  Kind kind_ = Kind::kCodes;
   std::vector<double> numbers_;
   std::vector<int8_t> flags_;
   std::vector<int32_t> codes_;
-  std::vector<ValueKind> kinds_;
-  StringBuffer strings_;
-  std::shared_ptr<const Column> categories_;
+  ValueTable values_;
 };
 
 // Reads every column of `specs` (a list of Column::Read tuples).
