@@ -1,0 +1,107 @@
+"""Type stubs of the allot package (the public API)."""
+import datetime
+import os
+from dataclasses import dataclass
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+
+import numpy as np
+import pandas as pd
+
+__version__: str
+
+REASONS: Tuple[str, ...]
+
+TimeLike = Union[datetime.datetime, np.datetime64, str]
+Source = Union[str, bytes, os.PathLike[str]]
+ContextValue = Union[str, float, int, bool, None]
+VisitorIds = Union[Sequence[str], np.ndarray, pd.Series, pd.Index]
+Columns = Union[pd.DataFrame, Mapping[str, Union[Sequence[ContextValue], np.ndarray, pd.Series]]]
+Freq = Union[str, datetime.timedelta, pd.Timedelta, pd.DateOffset]
+
+class ConfigError(ValueError): ...
+
+@dataclass(frozen=True)
+class Decision:
+    campaign_id: str
+    variation_group_id: Optional[str]
+    variation_id: Optional[str]
+    reason: str
+
+@dataclass(frozen=True)
+class Variation:
+    id: str
+    name: str
+    allocation: float
+    reference: bool
+
+@dataclass(frozen=True)
+class VariationGroup:
+    id: str
+    name: str
+    has_allocation_config: bool
+    rollback_goal: Optional[str]
+    variations: Tuple[Variation, ...]
+
+@dataclass(frozen=True)
+class Campaign:
+    id: str
+    name: str
+    slug: str
+    type: str
+    status: str
+    active: bool
+    groups: Tuple[VariationGroup, ...]
+
+def load(path_or_json_text: Source, bucketing: str = ...) -> Config: ...
+
+class Config:
+    @property
+    def bucketing(self) -> str: ...
+    @property
+    def format(self) -> str: ...
+    @property
+    def panic(self) -> bool: ...
+    @property
+    def single_assignment(self) -> bool: ...
+    @property
+    def campaigns(self) -> Tuple[Campaign, ...]: ...
+    def campaign(self, campaign_id: str) -> Campaign: ...
+    def group(self, group_id: str) -> VariationGroup: ...
+    def decide(self, visitor_id: str, context: Optional[Mapping[str, ContextValue]] = ...,
+               at: Optional[TimeLike] = ...) -> List[Decision]: ...
+    def flags(self, visitor_id: str, context: Optional[Mapping[str, ContextValue]] = ...,
+              at: Optional[TimeLike] = ...) -> Dict[str, Any]: ...
+    def assign(self, visitor_ids: VisitorIds, context: Optional[Columns] = ..., *,
+               campaign: Optional[str] = ..., at: Optional[TimeLike] = ...,
+               threads: Optional[int] = ...) -> pd.DataFrame: ...
+    def traffic_schedule(self, group_id: str, start: TimeLike, end: TimeLike,
+                         freq: Freq = ...) -> pd.DataFrame: ...
+
+class Engine:
+    def __init__(self, config: Union[Config, Source]) -> None: ...
+    @property
+    def config(self) -> Config: ...
+    def reload(self, path_or_json_text: Source) -> None: ...
+    def set_campaign_active(self, campaign_id: str, active: bool = ...) -> None: ...
+    def update_goal_metrics(self, group_id: str, goal_key: str, visitors: int, conversions: int,
+                            at: Optional[TimeLike] = ...) -> bool: ...
+    def reset_rollback(self, group_id: str) -> None: ...
+    def is_rolled_back(self, group_id: str) -> bool: ...
+    def export_state(self) -> str: ...
+    def import_state(self, text: Union[str, bytes]) -> None: ...
+    def decide(self, visitor_id: str, context: Optional[Mapping[str, ContextValue]] = ...,
+               at: Optional[TimeLike] = ...) -> List[Decision]: ...
+    def flags(self, visitor_id: str, context: Optional[Mapping[str, ContextValue]] = ...,
+              at: Optional[TimeLike] = ...) -> Dict[str, Any]: ...
+    def assign(self, visitor_ids: VisitorIds, context: Optional[Columns] = ..., *,
+               campaign: Optional[str] = ..., at: Optional[TimeLike] = ...,
+               threads: Optional[int] = ...) -> pd.DataFrame: ...
+
+def split_check(assignments: pd.DataFrame,
+                expected: Optional[Mapping[str, Union[float, Mapping[str, float]]]] = ..., *,
+                config: Optional[Config] = ..., alpha: float = ...) -> pd.DataFrame: ...
+
+def chi2_sf(statistic: float, dof: int) -> float: ...
+
+def plot_schedule(config: Config, group_id: str, start: TimeLike, end: TimeLike,
+                  path: Union[str, os.PathLike[str]], freq: Optional[Freq] = ...) -> str: ...
