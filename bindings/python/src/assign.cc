@@ -1,11 +1,11 @@
 #include "assign.h"
 
+#include <pybind11/numpy.h>
+
 #include <algorithm>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <pybind11/numpy.h>
 
 #include "absl/container/flat_hash_map.h"
 #include "batch_input.h"
@@ -134,12 +134,19 @@ py::tuple Assign(const CompiledConfig& config, const RuntimeState* runtime,
   py::array_t<int32_t> campaign_codes(rows), group_codes(rows),
       variation_codes(rows);
   py::array_t<int8_t> reason_codes(rows);
-  Job job{&config, runtime, &ids, &cols, &tables, campaign_id, now,
+  Job job{&config,
+          runtime,
+          &ids,
+          &cols,
+          &tables,
+          campaign_id,
+          now,
           Outputs{campaign_codes.mutable_data(), group_codes.mutable_data(),
                   variation_codes.mutable_data(), reason_codes.mutable_data()}};
 
-  size_t workers = threads > 0 ? static_cast<size_t>(threads)
-                               : std::max(1u, std::thread::hardware_concurrency());
+  size_t workers = threads > 0
+                       ? static_cast<size_t>(threads)
+                       : std::max(1u, std::thread::hardware_concurrency());
   workers = std::max<size_t>(
       1, std::min(workers, ids.size() / kMinVisitorsPerThread));
   bool ok = true;

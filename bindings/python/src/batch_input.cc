@@ -1,12 +1,11 @@
 #include "batch_input.h"
 
+#include <pybind11/numpy.h>
+
 #include <cstring>
 #include <string>
 
-#include <pybind11/numpy.h>
-
 #include "absl/hash/hash.h"
-
 #include "status.h"
 
 namespace allot::python {
@@ -126,8 +125,8 @@ void Column::ReadObjects(const py::handle& data, size_t rows,
     if (item != last) {
       if (PyUnicode_CheckExact(item) && PyUnicode_IS_COMPACT_ASCII(item)) {
         const std::string_view s = Utf8Of(item);
-        int32_t& slot =
-            by_hash[hasher(absl::string_view(s.data(), s.size())) & (kSlots - 1)];
+        int32_t& slot = by_hash[hasher(absl::string_view(s.data(), s.size())) &
+                                (kSlots - 1)];
         if (slot < 0 || values_.StringAt(slot) != s) {
           slot = values_.AddString(item);
         }
@@ -168,7 +167,8 @@ void Column::ReadCategorical(const py::handle& codes,
 
 Column Column::Read(const py::handle& spec, size_t rows) {
   if (!PyTuple_Check(spec.ptr()) || PyTuple_GET_SIZE(spec.ptr()) != 4) {
-    Throw(PyExc_TypeError, "internal: a column is (kind, name, data, categories)");
+    Throw(PyExc_TypeError,
+          "internal: a column is (kind, name, data, categories)");
   }
   const py::tuple t = py::reinterpret_borrow<py::tuple>(spec);
   Column c;
@@ -198,7 +198,8 @@ Column Column::Read(const py::handle& spec, size_t rows) {
 std::vector<Column> ReadColumns(const py::handle& specs, size_t rows) {
   std::vector<Column> columns;
   if (specs.is_none()) return columns;
-  for (const py::handle spec : specs) columns.push_back(Column::Read(spec, rows));
+  for (const py::handle spec : specs)
+    columns.push_back(Column::Read(spec, rows));
   return columns;
 }
 

@@ -17,6 +17,8 @@
 #ifndef ALLOT_BINDINGS_PYTHON_BATCH_INPUT_H_
 #define ALLOT_BINDINGS_PYTHON_BATCH_INPUT_H_
 
+#include <pybind11/pybind11.h>
+
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -25,9 +27,7 @@
 #include <string_view>
 #include <vector>
 
-#include <pybind11/pybind11.h>
-
-#include "targeting/attributes.h"
+#include "core/visitor_context.h"  // allot::Attributes
 #include "visitor_input.h"
 
 namespace allot::python {

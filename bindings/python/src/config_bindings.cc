@@ -1,9 +1,9 @@
 #include "config_bindings.h"
 
+#include <pybind11/numpy.h>
+
 #include <string>
 #include <vector>
-
-#include <pybind11/numpy.h>
 
 #include "assign.h"
 #include "core/rollback_condition.h"
@@ -36,15 +36,13 @@ py::list CampaignTuples(const CompiledConfig& config) {
       for (int32_t v = group.first_variation;
            v < group.first_variation + group.num_variations; ++v) {
         const CompiledConfig::Variation& var = config.variations()[v];
-        variations.append(py::make_tuple(var.id, var.name,
-                                         var.basis_points / 100.0,
-                                         var.reference));
+        variations.append(py::make_tuple(
+            var.id, var.name, var.basis_points / 100.0, var.reference));
       }
       py::object goal = py::none();
       if (group.rollback) goal = Str(RollbackGoalKey(*group.rollback));
-      groups.append(py::make_tuple(group.id, group.name,
-                                   group.schedule.has_value(), goal,
-                                   variations));
+      groups.append(py::make_tuple(
+          group.id, group.name, group.schedule.has_value(), goal, variations));
     }
     campaigns.append(py::make_tuple(c.id, c.name, c.slug, c.type, c.status,
                                     c.active, groups));
@@ -54,11 +52,10 @@ py::list CampaignTuples(const CompiledConfig& config) {
 
 // Traffic share in basis points of group `group_id` at each of `times` (Unix
 // nanoseconds); None when the group has no allocation_config.
-py::object TrafficShares(const CompiledConfig& config,
-                         const std::string& group_id,
-                         const py::array_t<int64_t, py::array::c_style |
-                                                        py::array::forcecast>&
-                             times) {
+py::object TrafficShares(
+    const CompiledConfig& config, const std::string& group_id,
+    const py::array_t<int64_t, py::array::c_style | py::array::forcecast>&
+        times) {
   const int32_t g = config.FindGroup(group_id);
   if (g < 0) {
     Throw(PyExc_KeyError, "unknown variation group id \"" + group_id + "\"");
@@ -83,9 +80,10 @@ const char* BucketingName(BucketingMode mode) {
 LoadOptions LoadOptionsFor(std::string_view bucketing) {
   absl::StatusOr<BucketingChoice> choice = ParseBucketingChoice(bucketing);
   if (!choice.ok()) {
-    Throw(PyExc_ValueError, "bucketing: expected \"auto\", \"xxh3\" or "
-                            "\"flagship\", got \"" +
-                                std::string(bucketing) + "\"");
+    Throw(PyExc_ValueError,
+          "bucketing: expected \"auto\", \"xxh3\" or "
+          "\"flagship\", got \"" +
+              std::string(bucketing) + "\"");
   }
   LoadOptions options;
   options.bucketing = *choice;
@@ -129,18 +127,19 @@ void BindConfig(py::module_& m) {
   py::class_<PyConfig, std::shared_ptr<PyConfig>>(
       m, "Config",
       "A compiled configuration (immutable, thread-safe). Use allot.load().")
+      .def_property_readonly("bucketing",
+                             [](const PyConfig& c) {
+                               return BucketingName(c.config->bucketing());
+                             })
+      .def_property_readonly("format",
+                             [](const PyConfig& c) {
+                               return c.config->format() ==
+                                              ConfigFormat::kBucketingFile
+                                          ? "bucketing_file"
+                                          : "campaign_documents";
+                             })
       .def_property_readonly(
-          "bucketing",
-          [](const PyConfig& c) { return BucketingName(c.config->bucketing()); })
-      .def_property_readonly(
-          "format",
-          [](const PyConfig& c) {
-            return c.config->format() == ConfigFormat::kBucketingFile
-                       ? "bucketing_file"
-                       : "campaign_documents";
-          })
-      .def_property_readonly("panic",
-                             [](const PyConfig& c) { return c.config->panic(); })
+          "panic", [](const PyConfig& c) { return c.config->panic(); })
       .def_property_readonly(
           "single_assignment",
           [](const PyConfig& c) { return c.config->single_assignment(); })
@@ -165,12 +164,12 @@ void BindConfig(py::module_& m) {
              return Assign(*c.config, nullptr, visitor_ids, columns, campaign,
                            TimeArg(at), threads);
            })
-      .def("traffic_shares", [](const PyConfig& c, const std::string& group_id,
-                                const py::array_t<int64_t, py::array::c_style |
-                                                               py::array::forcecast>&
-                                    times) {
-        return TrafficShares(*c.config, group_id, times);
-      });
+      .def("traffic_shares",
+           [](const PyConfig& c, const std::string& group_id,
+              const py::array_t<int64_t, py::array::c_style |
+                                             py::array::forcecast>& times) {
+             return TrafficShares(*c.config, group_id, times);
+           });
 
   m.def(
       "load",

@@ -3,10 +3,10 @@
 #ifndef ALLOT_BINDINGS_PYTHON_CONFIG_BINDINGS_H_
 #define ALLOT_BINDINGS_PYTHON_CONFIG_BINDINGS_H_
 
+#include <pybind11/pybind11.h>
+
 #include <memory>
 #include <string_view>
-
-#include <pybind11/pybind11.h>
 
 #include "core/compiled_config.h"
 #include "core/decision.h"

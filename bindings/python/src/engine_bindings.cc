@@ -87,8 +87,8 @@ void BindEngine(py::module_& m) {
               const py::handle& context, const py::handle& at) {
              const std::shared_ptr<const EngineSnapshot> snap =
                  e.engine->snapshot();
-             return DecideTuples(*snap->config, snap->runtime.get(),
-                                 visitor_id, context, at, &e.ctx, &e.list);
+             return DecideTuples(*snap->config, snap->runtime.get(), visitor_id,
+                                 context, at, &e.ctx, &e.list);
            })
       .def("flags",
            [](PyEngine& e, const py::handle& visitor_id,
@@ -102,8 +102,9 @@ void BindEngine(py::module_& m) {
                         const py::handle& columns, const py::handle& campaign,
                         const py::handle& at, int threads) {
         const std::shared_ptr<const EngineSnapshot> snap = e.engine->snapshot();
-        py::tuple codes = Assign(*snap->config, snap->runtime.get(), visitor_ids,
-                                 columns, campaign, TimeArg(at), threads);
+        py::tuple codes =
+            Assign(*snap->config, snap->runtime.get(), visitor_ids, columns,
+                   campaign, TimeArg(at), threads);
         return codes;
       });
 }

@@ -13,7 +13,8 @@ PyObject* g_config_error = nullptr;
 }  // namespace
 
 void RegisterExceptions(py::module_& m) {
-  static py::exception<ConfigErrorTag> config_error(m, "ConfigError", PyExc_ValueError);
+  static py::exception<ConfigErrorTag> config_error(m, "ConfigError",
+                                                    PyExc_ValueError);
   // Shown as allot.ConfigError: the package re-exports it.
   config_error.attr("__module__") = "allot";
   config_error.attr("__doc__") =

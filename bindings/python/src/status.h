@@ -9,9 +9,9 @@
 #ifndef ALLOT_BINDINGS_PYTHON_STATUS_H_
 #define ALLOT_BINDINGS_PYTHON_STATUS_H_
 
-#include <string_view>
-
 #include <pybind11/pybind11.h>
+
+#include <string_view>
 
 #include "absl/status/status.h"
 

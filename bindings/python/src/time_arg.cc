@@ -22,7 +22,8 @@ absl::Time TimeArg(const py::handle& at) {
       Throw(PyExc_ValueError,
             "at: \"" + text +
                 "\" is not an RFC 3339 time with an offset (e.g. "
-                "2026-06-01T12:00:00Z): " + error);
+                "2026-06-01T12:00:00Z): " +
+                error);
     }
     return t;
   }

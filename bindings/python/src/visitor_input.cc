@@ -86,7 +86,8 @@ void ThrowBadValue(std::string_view where, PyObject* value) {
 
 std::string_view ReadVisitorId(PyObject* id, std::string_view where) {
   if (!PyUnicode_Check(id)) {
-    Throw(PyExc_TypeError, std::string(where) + ": expected a str visitor id, got " +
+    Throw(PyExc_TypeError, std::string(where) +
+                               ": expected a str visitor id, got " +
                                Py_TYPE(id)->tp_name);
   }
   Py_ssize_t size = 0;
@@ -98,7 +99,8 @@ std::string_view ReadVisitorId(PyObject* id, std::string_view where) {
   }
   if (size == 0) {
     Throw(PyExc_ValueError,
-          std::string(where) + ": empty visitor id; visitor ids must be non-empty");
+          std::string(where) +
+              ": empty visitor id; visitor ids must be non-empty");
   }
   return std::string_view(data, static_cast<size_t>(size));
 }
@@ -116,8 +118,9 @@ void FillContext(const py::handle& visitor_id, const py::handle& context,
   Py_ssize_t pos = 0;
   while (PyDict_Next(context.ptr(), &pos, &key, &value)) {
     if (!PyUnicode_Check(key)) {
-      Throw(PyExc_TypeError, std::string("context: attribute names must be str, got ") +
-                                 Py_TYPE(key)->tp_name);
+      Throw(PyExc_TypeError,
+            std::string("context: attribute names must be str, got ") +
+                Py_TYPE(key)->tp_name);
     }
     Py_ssize_t size = 0;
     const char* data = PyUnicode_AsUTF8AndSize(key, &size);

@@ -11,10 +11,10 @@
 #ifndef ALLOT_BINDINGS_PYTHON_VISITOR_INPUT_H_
 #define ALLOT_BINDINGS_PYTHON_VISITOR_INPUT_H_
 
+#include <pybind11/pybind11.h>
+
 #include <string>
 #include <string_view>
-
-#include <pybind11/pybind11.h>
 
 #include "core/visitor_context.h"
 
