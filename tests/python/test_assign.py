@@ -205,3 +205,28 @@ def test_empty_batch(example_config):
     out = example_config.assign([], at=AT)
     assert len(out) == 0
     assert list(out.columns)[0] == "visitor_id"
+
+
+def test_concurrent_python_threads_share_a_config(mixed):
+    import threading
+
+    ids, frame = _mixed_visitors(5000, seed=5)
+    expected = mixed.assign(ids, frame, at=AT, threads=1)
+    expected_one = [mixed.decide(ids[i], _row_context(frame, i), at=AT) for i in range(200)]
+    failures = []
+
+    def work():
+        try:
+            for _ in range(3):
+                pd.testing.assert_frame_equal(mixed.assign(ids, frame, at=AT), expected)
+                got = [mixed.decide(ids[i], _row_context(frame, i), at=AT) for i in range(200)]
+                assert got == expected_one
+        except Exception as e:  # reported below, with the thread's error
+            failures.append(e)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not failures, failures[0]

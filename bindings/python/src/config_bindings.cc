@@ -92,9 +92,13 @@ LoadOptions LoadOptionsFor(std::string_view bucketing) {
 
 py::list DecideTuples(const CompiledConfig& config, const RuntimeState* runtime,
                       const py::handle& visitor_id, const py::handle& context,
-                      const py::handle& at, VisitorContext* ctx,
-                      DecisionList* list) {
+                      const py::handle& at, Scratch* scratch) {
   const absl::Time now = TimeArg(at);
+  std::unique_lock<std::mutex> lock(scratch->mu, std::try_to_lock);
+  std::unique_ptr<Scratch> fresh;
+  if (!lock.owns_lock()) fresh = std::make_unique<Scratch>();
+  VisitorContext* ctx = fresh ? &fresh->ctx : &scratch->ctx;
+  DecisionList* list = fresh ? &fresh->list : &scratch->list;
   FillContext(visitor_id, context, ctx);
   ThrowIfError(config.DecideAll(*ctx, now, list, runtime));
   py::list out;
@@ -109,9 +113,13 @@ py::list DecideTuples(const CompiledConfig& config, const RuntimeState* runtime,
 
 py::list FlagTuples(const CompiledConfig& config, const RuntimeState* runtime,
                     const py::handle& visitor_id, const py::handle& context,
-                    const py::handle& at, VisitorContext* ctx,
-                    DecisionList* list) {
+                    const py::handle& at, Scratch* scratch) {
   const absl::Time now = TimeArg(at);
+  std::unique_lock<std::mutex> lock(scratch->mu, std::try_to_lock);
+  std::unique_ptr<Scratch> fresh;
+  if (!lock.owns_lock()) fresh = std::make_unique<Scratch>();
+  VisitorContext* ctx = fresh ? &fresh->ctx : &scratch->ctx;
+  DecisionList* list = fresh ? &fresh->list : &scratch->list;
   FillContext(visitor_id, context, ctx);
   ThrowIfError(config.DecideAll(*ctx, now, list, runtime));
   std::vector<ResolvedFlag> flags;
@@ -149,13 +157,13 @@ void BindConfig(py::module_& m) {
            [](PyConfig& c, const py::handle& visitor_id,
               const py::handle& context, const py::handle& at) {
              return DecideTuples(*c.config, nullptr, visitor_id, context, at,
-                                 &c.ctx, &c.list);
+                                 &c.scratch);
            })
       .def("flags",
            [](PyConfig& c, const py::handle& visitor_id,
               const py::handle& context, const py::handle& at) {
              return FlagTuples(*c.config, nullptr, visitor_id, context, at,
-                               &c.ctx, &c.list);
+                               &c.scratch);
            })
       .def("assign",
            [](const PyConfig& c, const py::handle& visitor_ids,

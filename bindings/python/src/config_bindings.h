@@ -6,6 +6,7 @@
 #include <pybind11/pybind11.h>
 
 #include <memory>
+#include <mutex>
 #include <string_view>
 
 #include "core/compiled_config.h"
@@ -15,13 +16,21 @@
 
 namespace allot::python {
 
-// A compiled config as Python holds it. Immutable; `ctx` and `list` are
-// scratch for single-visitor calls, used only with the GIL held.
+// Reusable scratch of single-visitor calls: the context keeps its caches
+// (memoised predicates, its own regex copies) from call to call. Calls hold
+// the GIL, but reading a context value may run Python code that lets another
+// thread in: a second caller then works with fresh scratch of its own.
+struct Scratch {
+  std::mutex mu;
+  VisitorContext ctx;
+  DecisionList list;
+};
+
+// A compiled config as Python holds it (immutable, shareable).
 struct PyConfig {
   std::shared_ptr<const CompiledConfig> config;
   LoadOptions options;
-  VisitorContext ctx;
-  DecisionList list;
+  Scratch scratch;
 };
 
 // Parses a bucketing name ("auto", "xxh3", "flagship"); ValueError otherwise.
@@ -33,16 +42,14 @@ pybind11::list DecideTuples(const CompiledConfig& config,
                             const RuntimeState* runtime,
                             const pybind11::handle& visitor_id,
                             const pybind11::handle& context,
-                            const pybind11::handle& at, VisitorContext* ctx,
-                            DecisionList* list);
+                            const pybind11::handle& at, Scratch* scratch);
 
 // The merged flags of one visitor: a list of (key, minified JSON value).
 pybind11::list FlagTuples(const CompiledConfig& config,
                           const RuntimeState* runtime,
                           const pybind11::handle& visitor_id,
                           const pybind11::handle& context,
-                          const pybind11::handle& at, VisitorContext* ctx,
-                          DecisionList* list);
+                          const pybind11::handle& at, Scratch* scratch);
 
 void BindConfig(pybind11::module_& m);
 

@@ -14,13 +14,11 @@ namespace {
 
 namespace py = pybind11;
 
-// Engine is thread-safe; `ctx` and `list` are scratch for single-visitor
-// calls, used only with the GIL held.
+// Engine itself is thread-safe.
 struct PyEngine {
   std::unique_ptr<Engine> engine;
   LoadOptions options;
-  VisitorContext ctx;
-  DecisionList list;
+  Scratch scratch;
 };
 
 template <typename T>
@@ -88,7 +86,7 @@ void BindEngine(py::module_& m) {
              const std::shared_ptr<const EngineSnapshot> snap =
                  e.engine->snapshot();
              return DecideTuples(*snap->config, snap->runtime.get(), visitor_id,
-                                 context, at, &e.ctx, &e.list);
+                                 context, at, &e.scratch);
            })
       .def("flags",
            [](PyEngine& e, const py::handle& visitor_id,
@@ -96,7 +94,7 @@ void BindEngine(py::module_& m) {
              const std::shared_ptr<const EngineSnapshot> snap =
                  e.engine->snapshot();
              return FlagTuples(*snap->config, snap->runtime.get(), visitor_id,
-                               context, at, &e.ctx, &e.list);
+                               context, at, &e.scratch);
            })
       .def("assign", [](const PyEngine& e, const py::handle& visitor_ids,
                         const py::handle& columns, const py::handle& campaign,
