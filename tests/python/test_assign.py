@@ -210,16 +210,16 @@ def test_empty_batch(example_config):
 def test_concurrent_python_threads_share_a_config(mixed):
     import threading
 
-    ids, frame = _mixed_visitors(5000, seed=5)
+    ids, frame = _mixed_visitors(2000, seed=5)
     expected = mixed.assign(ids, frame, at=AT, threads=1)
-    expected_one = [mixed.decide(ids[i], _row_context(frame, i), at=AT) for i in range(200)]
+    expected_one = [mixed.decide(ids[i], _row_context(frame, i), at=AT) for i in range(100)]
     failures = []
 
     def work():
         try:
-            for _ in range(3):
+            for _ in range(2):
                 pd.testing.assert_frame_equal(mixed.assign(ids, frame, at=AT), expected)
-                got = [mixed.decide(ids[i], _row_context(frame, i), at=AT) for i in range(200)]
+                got = [mixed.decide(ids[i], _row_context(frame, i), at=AT) for i in range(100)]
                 assert got == expected_one
         except Exception as e:  # reported below, with the thread's error
             failures.append(e)

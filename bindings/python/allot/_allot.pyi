@@ -13,7 +13,7 @@ _At = Union[None, int, str]  # now, Unix nanoseconds, RFC 3339
 _Column = Tuple[str, str, object, object]  # (kind, name, data, categories)
 _Codes = Tuple[
     npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int8],
-    List[str], List[str], List[str],
+    List[str], List[str], List[str], npt.NDArray[np.object_],
 ]
 _VariationTuple = Tuple[str, str, float, bool]
 _GroupTuple = Tuple[str, str, bool, Optional[str], List[_VariationTuple]]

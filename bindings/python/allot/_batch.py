@@ -172,15 +172,8 @@ def assign(core: Any, visitor_ids: Any, context: Any, campaign: Optional[str],
     ids = visitor_ids_arg(visitor_ids)
     columns = context_arg(context, len(ids))
     (campaign_codes, group_codes, variation_codes, reason_codes,
-     campaign_ids, group_ids, variation_ids) = core.assign(
+     campaign_ids, group_ids, variation_ids, id_column) = core.assign(
         ids, columns, campaign, at_arg(at), threads_arg(threads))
-
-    per_visitor = len(campaign_codes) // len(ids) if len(ids) else 0
-    id_column = ids if isinstance(ids, np.ndarray) else np.array(ids, dtype=object)
-    if id_column.dtype != object:
-        id_column = id_column.astype(object)
-    if per_visitor != 1:
-        id_column = np.repeat(id_column, per_visitor)
 
     def categorical(codes, categories):
         return pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object))

@@ -111,6 +111,26 @@ bool Run(const Job& job, size_t begin, size_t end) {
   return ok;
 }
 
+// The visitor_id column: the input str objects themselves, each repeated
+// once per row of its visitor (no new string is created). Built here rather
+// than with numpy.repeat, which is not safe on object arrays when several
+// Python threads call it at once (numpy 1.24).
+py::array RepeatIds(const VisitorIds& ids, size_t per_visitor) {
+  const std::vector<py::ssize_t> shape = {
+      static_cast<py::ssize_t>(ids.size() * per_visitor)};
+  py::array out(py::dtype("O"), shape);
+  auto** data = static_cast<PyObject**>(out.mutable_data());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    PyObject* id = ids.object(i);
+    for (size_t k = 0; k < per_visitor; ++k) {
+      // numpy zero-fills new object arrays (NULL items): nothing to release.
+      Py_INCREF(id);
+      *data++ = id;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 py::tuple Assign(const CompiledConfig& config, const RuntimeState* runtime,
@@ -173,7 +193,7 @@ py::tuple Assign(const CompiledConfig& config, const RuntimeState* runtime,
   if (!ok) Throw(PyExc_RuntimeError, "a decision failed");
   return py::make_tuple(campaign_codes, group_codes, variation_codes,
                         reason_codes, tables.campaign_ids, tables.group_ids,
-                        tables.variation_ids);
+                        tables.variation_ids, RepeatIds(ids, per_visitor));
 }
 
 }  // namespace allot::python

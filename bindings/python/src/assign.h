@@ -17,9 +17,10 @@
 namespace allot::python {
 
 // Returns a tuple (campaign_codes, group_codes, variation_codes,
-// reason_codes, campaign_ids, group_ids, variation_ids): int32 / int32 /
-// int32 / int8 numpy arrays of one entry per row and the category lists the
-// codes index (-1: none). Rows are visitor-major: every campaign of visitor 0
+// reason_codes, campaign_ids, group_ids, variation_ids, visitor_ids): int32 /
+// int32 / int32 / int8 numpy arrays of one entry per row, the category lists
+// the codes index (-1: none), and an object array of the input id of each
+// row. Rows are visitor-major: every campaign of visitor 0
 // in config order, then visitor 1, ... With `campaign` (a str), one row per
 // visitor for that campaign only (KeyError if the config has no such
 // campaign). `columns` as ReadColumns takes them. `threads` <= 0: all cores.

@@ -77,6 +77,8 @@ class VisitorIds {
  public:
   size_t size() const { return pinned_.size(); }
   std::string_view operator[](size_t i) const { return Utf8Of(pinned_[i]); }
+  // The str object of visitor i.
+  PyObject* object(size_t i) const { return pinned_[i]; }
 
  private:
   friend VisitorIds ReadVisitorIds(const pybind11::handle& ids);
