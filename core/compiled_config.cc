@@ -98,9 +98,11 @@ Decision CompiledConfig::DecideCampaign(int32_t c, std::string_view visitor_id,
     } else {
       share = group.schedule->ShareAtInstant(now_ns);
     }
-    if (static_cast<int64_t>(group.bucketer.TrafficBucket(visitor_id)) *
-            group.bp_per_traffic_bucket >=
-        share) {
+    // A rollout at 100 % lets everyone in without hashing.
+    if (share < 10000 &&
+        static_cast<int64_t>(group.bucketer.TrafficBucket(visitor_id)) *
+                group.bp_per_traffic_bucket >=
+            share) {
       d.reason = DecisionReason::kNotInTraffic;
       return d;
     }
