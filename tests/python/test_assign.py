@@ -230,3 +230,31 @@ def test_concurrent_python_threads_share_a_config(mixed):
     for t in threads:
         t.join()
     assert not failures, failures[0]
+
+
+def test_pandas_extension_and_datetime_columns():
+    config = allot.load(json.dumps({"campaigns": [
+        _campaign("flag", _targeted("beta", "EQUALS", True), (100,)),
+        _campaign("name", _targeted("name", "STARTS_WITH", "a"), (100,)),
+        _campaign("late", _targeted("signup", "AFTER", "2026-01-01T00:00:00Z"), (100,)),
+        _campaign("count", _targeted("count", "GREATER_THAN", 1.5), (100,)),
+    ]}))
+    ids = ["v0", "v1", "v2", "v3"]
+    frame = pd.DataFrame({
+        "beta": pd.array([True, False, None, True], dtype="boolean"),
+        "name": pd.array(["ann", "bob", None, "al"], dtype="string"),
+        "signup": pd.to_datetime(["2026-02-01", "2025-12-31", None, "2026-01-01 00:00:01"]),
+        "count": pd.array([2.5, 1.0, None, 3], dtype="Float64"),
+    })
+    out = config.assign(ids, frame, at=AT)
+    got = out.pivot(index="visitor_id", columns="campaign_id", values="reason")
+    allocated = (got == "allocated")
+    assert allocated["flag"].tolist() == [True, False, False, True]
+    assert allocated["name"].tolist() == [True, False, False, True]
+    assert allocated["late"].tolist() == [True, False, False, True]
+    assert allocated["count"].tolist() == [True, False, False, True]
+    # The same through decide, with plain Python values.
+    assert config.decide("v3", {"beta": True, "name": "al", "signup": "2026-01-01T00:00:01Z",
+                                "count": 3}, at=AT) == [
+        allot.Decision(c, f"{c}-g", f"{c}-v0", "allocated")
+        for c in ("flag", "name", "late", "count")]
