@@ -3,14 +3,11 @@
 #include <iostream>
 #include <string>
 
-#include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
-#include "absl/time/time.h"
-#include "allocation/date_time.h"
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "core/compiled_config.h"
+#include "core/traffic_share_table.h"
 
 namespace allot::cli {
 namespace {
@@ -18,8 +15,6 @@ namespace {
 constexpr char kUsage[] =
     "usage: allot schedule --config FILE --group ID --from T --to T "
     "[--every DURATION] [--tz ZONE] [--bucketing MODE]";
-// More rows than anyone reads; a typo in --every should not fill a disk.
-constexpr int64_t kMaxRows = 1'000'000;
 
 int Fail(const std::string& message) {
   std::cerr << "allot schedule: " << message << "\n";
@@ -51,63 +46,28 @@ int ScheduleCommand(int argc, char** argv) {
     std::cerr << error << "\n";
     return 2;
   }
-  const CompiledConfig& config = *loaded;
-  const int32_t g = config.FindGroup(args.Get("group"));
-  if (g < 0) {
-    return Fail("--group: no variation group \"" + args.Get("group") +
-                "\" in " + config_path);
-  }
-  const CompiledConfig::Group& group = config.groups()[g];
-
-  // Times are read and printed in the schedule's time zone unless --tz says
-  // otherwise.
-  absl::StatusOr<absl::TimeZone> tz =
-      LoadTimeZoneOrError(args.Get("tz", group.schedule_timezone));
-  if (!tz.ok()) return Fail("--tz: " + std::string(tz.status().message()));
-  absl::StatusOr<absl::Time> from = ParseDateTime(args.Get("from"), *tz);
-  if (!from.ok()) return Fail("--from: " + std::string(from.status().message()));
-  absl::StatusOr<absl::Time> to = ParseDateTime(args.Get("to"), *tz);
-  if (!to.ok()) return Fail("--to: " + std::string(to.status().message()));
-  if (*to < *from) return Fail("--to is before --from");
-  const std::string every_text = args.Get("every", "1h");
-  absl::StatusOr<absl::Duration> every = ParseStepDuration(every_text);
-  if (!every.ok()) {
-    return Fail("--every: " + std::string(every.status().message()));
-  }
-  if ((*to - *from) / *every >= static_cast<double>(kMaxRows)) {
-    return Fail(absl::StrFormat(
-        "--from/--to/--every give more than %d rows; use a larger --every",
-        kMaxRows));
-  }
-  // A whole number of days steps calendar days in the time zone, so daily
-  // samples keep their wall-clock time across DST changes; anything else is
-  // an absolute duration.
-  int64_t civil_days = 0;
-  if (!absl::EndsWith(every_text, "d") ||
-      !absl::SimpleAtoi(
-          absl::string_view(every_text).substr(0, every_text.size() - 1),
-          &civil_days)) {
-    civil_days = 0;
-  }
-  const absl::CivilSecond civil_from = absl::ToCivilSecond(*from, *tz);
-
-  std::string out = "time,traffic_percent\n";
-  for (int64_t k = 0;; ++k) {
-    absl::Time t = *from + k * *every;
-    if (civil_days > 0) {
-      const absl::CivilDay day = absl::CivilDay(civil_from) + k * civil_days;
-      t = absl::FromCivil(
-          absl::CivilSecond(day.year(), day.month(), day.day(),
-                            civil_from.hour(), civil_from.minute(),
-                            civil_from.second()),
-          *tz);
+  TrafficShareQuery query;
+  query.group_id = args.Get("group");
+  query.from = args.Get("from");
+  query.to = args.Get("to");
+  query.every = args.Get("every", "1h");
+  query.time_zone = args.Get("tz");
+  absl::StatusOr<TrafficShareTable> table = SampleTrafficShare(*loaded, query);
+  if (!table.ok()) {
+    if (table.status().code() == absl::StatusCode::kNotFound) {
+      return Fail("--group: " + std::string(table.status().message()) +
+                  " in " + config_path);
     }
-    if (t > *to) break;
-    // No allocation_config: the whole group's traffic, always.
-    const int32_t bp = group.schedule ? group.schedule->ShareAt(t) : 10000;
+    // Field names in the message are the options' names.
+    std::string message(table.status().message());
+    if (message.rfind("time_zone:", 0) == 0) message.replace(0, 9, "tz");
+    return Fail("--" + message);
+  }
+  std::string out = "time,traffic_percent\n";
+  for (const TrafficShareRow& row : table->rows) {
     absl::StrAppendFormat(&out, "%s,%d.%02d\n",
-                          absl::FormatTime("%Y-%m-%dT%H:%M:%E*S%Ez", t, *tz),
-                          bp / 100, bp % 100);
+                          FormatLocalTime(row.at, table->time_zone),
+                          row.share_bp / 100, row.share_bp % 100);
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
   if (std::fflush(stdout) != 0) return Fail("error writing the output");

@@ -78,6 +78,9 @@ check "schedule: unknown group exits 2" test $? -eq 2
 check "schedule: unknown group is named" grep -q 'no variation group "nope"' "$tmp/err"
 "$allot" schedule --config "$root/examples/rollout.json" --group new-search-all --from 2026-03-26T09:00 --to 2026-03-27T09:00 --every 0s 2> "$tmp/err"
 check "schedule: a zero step exits 2" test $? -eq 2
+"$allot" schedule --config "$root/examples/rollout.json" --group new-search-all --from 2026-03-26T09:00 --to 2026-03-27T09:00 --tz Mars/Olympus 2> "$tmp/err"
+check "schedule: an unknown --tz exits 2" test $? -eq 2
+check "schedule: an unknown --tz is named" grep -q -- '--tz: .*Mars/Olympus' "$tmp/err"
 
 # decide --state: a rolled-back group serves no variation (it has no
 # reference) with reason rolled_back; without the state the visitor is in.
