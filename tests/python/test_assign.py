@@ -258,3 +258,21 @@ def test_pandas_extension_and_datetime_columns():
                                 "count": 3}, at=AT) == [
         allot.Decision(c, f"{c}-g", f"{c}-v0", "allocated")
         for c in ("flag", "name", "late", "count")]
+
+
+def test_object_column_values_keep_their_types():
+    # Equal-looking neighbours of different types must not be merged: "" after
+    # a number, "1" after 1, True after 1.
+    config = allot.load(json.dumps({"campaigns": [
+        _campaign("empty", _targeted("x", "EQUALS", ""), (100,)),
+        _campaign("one", _targeted("x", "EQUALS", 1), (100,)),
+        _campaign("yes", _targeted("x", "EQUALS", True), (100,)),
+    ]}))
+    values = [1.0, "", 1, "1", True, 1, "", "", None, 1.0]
+    out = config.assign([f"v{i}" for i in range(len(values))], {"x": values}, at=AT)
+    reasons = out["reason"].to_numpy().reshape(len(values), 3)
+    for i, v in enumerate(values):
+        expected = [d.reason for d in config.decide(f"v{i}", {"x": v}, at=AT)]
+        assert list(reasons[i]) == expected, (i, v)
+    assert list(reasons[1]) == ["allocated", "not_targeted", "not_targeted"]
+    assert list(reasons[4]) == ["not_targeted", "not_targeted", "allocated"]

@@ -125,12 +125,17 @@ void Column::ReadObjects(const py::handle& data, size_t rows,
     if (item != last) {
       if (PyUnicode_CheckExact(item) && PyUnicode_IS_COMPACT_ASCII(item)) {
         const std::string_view s = Utf8Of(item);
-        int32_t& slot = by_hash[hasher(absl::string_view(s.data(), s.size())) &
-                                (kSlots - 1)];
-        if (slot < 0 || values_.StringAt(slot) != s) {
-          slot = values_.AddString(item);
+        // An equal string to the previous row's (a run of one value) needs
+        // no hash.
+        if (last_code < 0 || !values_.StringEquals(last_code, s)) {
+          int32_t& slot =
+              by_hash[hasher(absl::string_view(s.data(), s.size())) &
+                      (kSlots - 1)];
+          if (slot < 0 || !values_.StringEquals(slot, s)) {
+            slot = values_.AddString(item);
+          }
+          last_code = slot;
         }
-        last_code = slot;
       } else if (!values_.Add(item, &last_code)) {
         ThrowBadValue(where + ", row " + std::to_string(i), item);
       }

@@ -103,10 +103,10 @@ class ValueTable {
     pinned_.Pin(s);
     return static_cast<int32_t>(values_.size() - 1);
   }
-  // The string at `i`, or an empty view if the value there is no string.
-  std::string_view StringAt(int32_t i) const {
+  // Whether the value at `i` is the string `s`.
+  bool StringEquals(int32_t i, std::string_view s) const {
     const Value& v = values_[static_cast<size_t>(i)];
-    return v.kind == ValueKind::kString ? Utf8Of(v.string) : std::string_view();
+    return v.kind == ValueKind::kString && Utf8Of(v.string) == s;
   }
 
   void Apply(std::string_view name, int32_t i, Attributes* attributes) const {
