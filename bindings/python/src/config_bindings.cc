@@ -90,9 +90,12 @@ LoadOptions LoadOptionsFor(std::string_view bucketing) {
   return options;
 }
 
-py::list DecideTuples(const CompiledConfig& config, const RuntimeState* runtime,
-                      const py::handle& visitor_id, const py::handle& context,
-                      const py::handle& at, Scratch* scratch) {
+// Decides one visitor into the shared scratch (or a fresh one when another
+// thread holds it) and hands the decisions to `use`.
+template <typename Use>
+py::list WithDecisions(const CompiledConfig& config, const RuntimeState* runtime,
+                       const py::handle& visitor_id, const py::handle& context,
+                       const py::handle& at, Scratch* scratch, Use use) {
   const absl::Time now = TimeArg(at);
   std::unique_lock<std::mutex> lock(scratch->mu, std::try_to_lock);
   std::unique_ptr<Scratch> fresh;
@@ -101,34 +104,38 @@ py::list DecideTuples(const CompiledConfig& config, const RuntimeState* runtime,
   DecisionList* list = fresh ? &fresh->list : &scratch->list;
   FillContext(visitor_id, context, ctx);
   ThrowIfError(config.DecideAll(*ctx, now, list, runtime));
-  py::list out;
-  for (size_t i = 0; i < list->size(); ++i) {
-    out.append(py::make_tuple(Str(list->campaign_id(i)),
-                              IdOrNone(list->group_id(i)),
-                              IdOrNone(list->variation_id(i)),
-                              Str(DecisionReasonName((*list)[i].reason))));
-  }
-  return out;
+  return use(*list);
+}
+
+py::list DecideTuples(const CompiledConfig& config, const RuntimeState* runtime,
+                      const py::handle& visitor_id, const py::handle& context,
+                      const py::handle& at, Scratch* scratch) {
+  return WithDecisions(config, runtime, visitor_id, context, at, scratch,
+                       [](const DecisionList& list) {
+                         py::list out;
+                         for (size_t i = 0; i < list.size(); ++i) {
+                           out.append(py::make_tuple(
+                               Str(list.campaign_id(i)), IdOrNone(list.group_id(i)),
+                               IdOrNone(list.variation_id(i)),
+                               Str(DecisionReasonName(list[i].reason))));
+                         }
+                         return out;
+                       });
 }
 
 py::list FlagTuples(const CompiledConfig& config, const RuntimeState* runtime,
                     const py::handle& visitor_id, const py::handle& context,
                     const py::handle& at, Scratch* scratch) {
-  const absl::Time now = TimeArg(at);
-  std::unique_lock<std::mutex> lock(scratch->mu, std::try_to_lock);
-  std::unique_ptr<Scratch> fresh;
-  if (!lock.owns_lock()) fresh = std::make_unique<Scratch>();
-  VisitorContext* ctx = fresh ? &fresh->ctx : &scratch->ctx;
-  DecisionList* list = fresh ? &fresh->list : &scratch->list;
-  FillContext(visitor_id, context, ctx);
-  ThrowIfError(config.DecideAll(*ctx, now, list, runtime));
-  std::vector<ResolvedFlag> flags;
-  config.ResolveFlags(*list, &flags);
-  py::list out;
-  for (const ResolvedFlag& f : flags) {
-    out.append(py::make_tuple(Str(f.key), Str(f.json_value)));
-  }
-  return out;
+  return WithDecisions(config, runtime, visitor_id, context, at, scratch,
+                       [&config](const DecisionList& list) {
+                         std::vector<ResolvedFlag> flags;
+                         config.ResolveFlags(list, &flags);
+                         py::list out;
+                         for (const ResolvedFlag& f : flags) {
+                           out.append(py::make_tuple(Str(f.key), Str(f.json_value)));
+                         }
+                         return out;
+                       });
 }
 
 void BindConfig(py::module_& m) {
