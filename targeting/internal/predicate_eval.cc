@@ -215,6 +215,16 @@ bool EvaluatePredicate(const Predicate& p, const AttributeValue* a,
     case Op::kBefore:
     case Op::kAfter:
       return EvaluateDate(p, *a, t);
+    case Op::kEquals:
+    case Op::kNotEquals: {
+      // The most common operator, without FlagshipTest's set-up.
+      bool any = false;
+      const Operand* operands = t.operands.data() + p.begin;
+      for (uint32_t i = 0; i < p.count && !any; ++i) {
+        any = StrictEquals(*a, operands[i], p.ignore_case);
+      }
+      return p.op == Op::kEquals ? any : !any;
+    }
     default:
       return EvaluateFlagship(p, *a, t);
   }
