@@ -4,14 +4,7 @@
 set -uo pipefail
 allot="$1"
 root="$2"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-passes=0
-check() {  # description, condition...
-  local what="$1"; shift
-  if "$@"; then passes=$((passes + 1)); else echo "FAIL: $what"; failures=$((failures + 1)); fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/../check_lib.sh"
 
 # validate: good config
 "$allot" validate "$root/examples/campaigns.json" > "$tmp/out" 2>&1
@@ -104,5 +97,4 @@ head -1 "$tmp/visitors.jsonl" | "$allot" decide --config "$root/examples/campaig
 check "--flag-metadata implies --flags" grep -q '"flags":{"hero_title":' "$tmp/meta.jsonl"
 check "--flag-metadata names the source of a flag" grep -q '"flag_metadata":{"hero_title":{"campaign_id":"homepage-hero","variation_group_id":"homepage-hero-everyone","variation_id":"hero-[a-z]*","reference":\(true\|false\)}' "$tmp/meta.jsonl"
 
-echo "cli: $passes passed, $failures failed"
-test $failures -eq 0
+check_summary cli

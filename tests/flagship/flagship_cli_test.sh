@@ -11,14 +11,7 @@ set -uo pipefail
 allot="$1"
 root="$2"
 python="${3:-python3}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-passes=0
-check() {  # description, condition...
-  local what="$1"; shift
-  if "$@"; then passes=$((passes + 1)); else echo "FAIL: $what"; failures=$((failures + 1)); fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/../check_lib.sh"
 ex="$root/examples/flagship"
 
 "$python" "$root/tests/flagship/reference.py" --self-test > "$tmp/self" 2>&1
@@ -62,5 +55,4 @@ total=$(wc -l < "$ex/expected.jsonl")
 check "decide --bucketing xxh3 re-randomizes (most visitors differ: $differing of $total)" \
   test "$differing" -gt $((total / 2))
 
-echo "$passes passed, $failures failed"
-test "$failures" -eq 0
+check_summary flagship
