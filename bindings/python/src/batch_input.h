@@ -111,19 +111,12 @@ class ValueTable {
 
   void Apply(std::string_view name, int32_t i, Attributes* attributes) const {
     const Value& v = values_[static_cast<size_t>(i)];
-    switch (v.kind) {
-      case ValueKind::kMissing:
-        return;
-      case ValueKind::kString:
-        attributes->SetString(name, Utf8Of(v.string));
-        return;
-      case ValueKind::kNumber:
-        attributes->SetNumber(name, v.number);
-        return;
-      case ValueKind::kBool:
-        attributes->SetBool(name, v.number != 0);
-        return;
-    }
+    SetValue(name,
+             PyValue{v.kind,
+                     v.kind == ValueKind::kString ? Utf8Of(v.string)
+                                                  : std::string_view(),
+                     v.number},
+             attributes);
   }
 
  private:
