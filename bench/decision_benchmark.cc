@@ -90,31 +90,31 @@ void RunW1(benchmark::State& state, const Decider& decider) {
   state.SetItemsProcessed(state.iterations());
 }
 
-void BM_W1_DecideAll(benchmark::State& state) {
-  static const auto config = MustLoad(W1Config());
-  static const bool w1_ok = CheckW1(*config);
-  if (!w1_ok) {
+// Times W1 against `config` once its reference check (`checked`) passed.
+void RunCheckedW1(benchmark::State& state, const CompiledConfig& config,
+                  bool checked) {
+  if (!checked) {
     state.SkipWithError("W1 reference check failed");
     return;
   }
   RunW1(state, [&](const VisitorContext& ctx, DecisionList* list) {
-    return config->DecideAll(ctx, kNow, list);
+    return config.DecideAll(ctx, kNow, list);
   });
+}
+
+void BM_W1_DecideAll(benchmark::State& state) {
+  static const auto config = MustLoad(W1Config());
+  static const bool checked = CheckW1(*config);
+  RunCheckedW1(state, *config, checked);
 }
 BENCHMARK(BM_W1_DecideAll)->Threads(1)->Threads(2);
 
 // W1 with a progressive rollout in mid-ramp on its group (DESIGN §5): one
-// more hash (the traffic bucket) and a search over 100 breakpoints.
+// more hash (the traffic bucket) and the share-span check.
 void BM_W1_DecideAllWithRamp(benchmark::State& state) {
   static const auto config = MustLoad(WithRampOnEveryGroup(W1Config()));
-  static const bool w1_ok = CheckW1(*config, kRampShareAtBenchInstant);
-  if (!w1_ok) {
-    state.SkipWithError("W1 ramp reference check failed");
-    return;
-  }
-  RunW1(state, [&](const VisitorContext& ctx, DecisionList* list) {
-    return config->DecideAll(ctx, kNow, list);
-  });
+  static const bool checked = CheckW1(*config, kRampShareAtBenchInstant);
+  RunCheckedW1(state, *config, checked);
 }
 BENCHMARK(BM_W1_DecideAllWithRamp)->Threads(1)->Threads(2);
 
@@ -155,8 +155,14 @@ bool CheckW2(const CompiledConfig& config, double share = 1.0) {
   return t > 0.33 && t < 0.43 && a > 0.26 * share && a < 0.34 * share;
 }
 
-// Times W2 visitors against `config`, rebuilding the context each time.
-void RunW2(benchmark::State& state, const CompiledConfig& config) {
+// Times W2 visitors against `config` once its reference check (`checked`)
+// passed, rebuilding the context each time.
+void RunW2(benchmark::State& state, const CompiledConfig& config,
+           bool checked) {
+  if (!checked) {
+    state.SkipWithError("W2 reference check failed");
+    return;
+  }
   const auto& visitors = W2Population();
   VisitorContext ctx;
   DecisionList list;
@@ -174,24 +180,16 @@ void RunW2(benchmark::State& state, const CompiledConfig& config) {
 
 void BM_W2_DecideAll(benchmark::State& state) {
   static const auto config = MustLoad(W2Config());
-  static const bool w2_ok = CheckW2(*config);
-  if (!w2_ok) {
-    state.SkipWithError("W2 reference check failed");
-    return;
-  }
-  RunW2(state, *config);
+  static const bool checked = CheckW2(*config);
+  RunW2(state, *config, checked);
 }
 BENCHMARK(BM_W2_DecideAll)->Threads(1)->Threads(2);
 
 // W2 with the mid-ramp progressive rollout on all 50 groups.
 void BM_W2_DecideAllWithRamp(benchmark::State& state) {
   static const auto config = MustLoad(WithRampOnEveryGroup(W2Config()));
-  static const bool w2_ok = CheckW2(*config, kRampShareAtBenchInstant);
-  if (!w2_ok) {
-    state.SkipWithError("W2 ramp reference check failed");
-    return;
-  }
-  RunW2(state, *config);
+  static const bool checked = CheckW2(*config, kRampShareAtBenchInstant);
+  RunW2(state, *config, checked);
 }
 BENCHMARK(BM_W2_DecideAllWithRamp)->Threads(1)->Threads(2);
 
