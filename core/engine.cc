@@ -40,19 +40,25 @@ void Engine::InstallLocked(std::shared_ptr<const CompiledConfig> config) {
   auto snap = std::make_shared<EngineSnapshot>();
   snap->runtime = std::make_unique<RuntimeState>(config->campaigns().size(),
                                                  config->groups().size());
-  absl::erase_if(state_.campaign_active, [&](const auto& entry) {
-    return config->FindCampaign(entry.first) < 0;
-  });
-  for (const auto& [id, active] : state_.campaign_active) {
-    snap->runtime->set_campaign_off(config->FindCampaign(id), !active);
-  }
-  absl::erase_if(state_.groups, [&](const auto& entry) {
-    return config->FindGroup(entry.first) < 0;
-  });
-  for (const auto& [id, group] : state_.groups) {
-    if (group.rollback) {
-      snap->runtime->set_group_rolled_back(config->FindGroup(id), true);
+  // One pass per map: apply the state of ids the config has, drop the rest.
+  for (auto it = state_.campaign_active.begin();
+       it != state_.campaign_active.end();) {
+    const int32_t c = config->FindCampaign(it->first);
+    if (c < 0) {
+      state_.campaign_active.erase(it++);
+      continue;
     }
+    snap->runtime->set_campaign_off(c, !it->second);
+    ++it;
+  }
+  for (auto it = state_.groups.begin(); it != state_.groups.end();) {
+    const int32_t g = config->FindGroup(it->first);
+    if (g < 0) {
+      state_.groups.erase(it++);
+      continue;
+    }
+    if (it->second.rollback) snap->runtime->set_group_rolled_back(g, true);
+    ++it;
   }
   snap->config = std::move(config);
   current_ = std::move(snap);
