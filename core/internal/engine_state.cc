@@ -59,6 +59,14 @@ absl::Status CheckKeys(const simdjson::dom::object& obj,
   return absl::OkStatus();
 }
 
+// Reads `value` as an object with only the `allowed` keys.
+absl::Status OpenObject(const element& value, const std::string& path,
+                        std::initializer_list<std::string_view> allowed,
+                        std::optional<ObjectReader>* out) {
+  if (absl::Status s = ObjectReader::Make(value, path, out); !s.ok()) return s;
+  return CheckKeys(value.get_object().value(), path, allowed);
+}
+
 absl::Status ReadInstant(const ObjectReader& in, std::string_view key,
                          absl::Time* out) {
   std::string text;
@@ -77,9 +85,8 @@ absl::Status ReadInstant(const ObjectReader& in, std::string_view key,
 absl::Status ReadTotals(const element& value, const std::string& path,
                         const char* time_key, GoalTotals* out) {
   std::optional<ObjectReader> in;
-  if (absl::Status s = ObjectReader::Make(value, path, &in); !s.ok()) return s;
-  if (absl::Status s = CheckKeys(value.get_object().value(), path,
-                                 {"goal", "visitors", "conversions", time_key});
+  if (absl::Status s = OpenObject(
+          value, path, {"goal", "visitors", "conversions", time_key}, &in);
       !s.ok()) {
     return s;
   }
@@ -115,9 +122,7 @@ absl::Status ReadCampaigns(const array& items, EngineState* out) {
   for (element item : items) {
     const std::string path = IndexPath("campaigns", i++);
     std::optional<ObjectReader> in;
-    if (absl::Status s = ObjectReader::Make(item, path, &in); !s.ok()) return s;
-    if (absl::Status s =
-            CheckKeys(item.get_object().value(), path, {"id", "active"});
+    if (absl::Status s = OpenObject(item, path, {"id", "active"}, &in);
         !s.ok()) {
       return s;
     }
@@ -143,9 +148,8 @@ absl::Status ReadGroups(const array& items, EngineState* out) {
   for (element item : items) {
     const std::string path = IndexPath("groups", i++);
     std::optional<ObjectReader> in;
-    if (absl::Status s = ObjectReader::Make(item, path, &in); !s.ok()) return s;
-    if (absl::Status s = CheckKeys(item.get_object().value(), path,
-                                   {"id", "metrics", "rollback"});
+    if (absl::Status s =
+            OpenObject(item, path, {"id", "metrics", "rollback"}, &in);
         !s.ok()) {
       return s;
     }
@@ -235,9 +239,8 @@ absl::StatusOr<EngineState> EngineStateFromJson(std::string_view json) {
     return MalformedJsonError(text, e);
   }
   std::optional<ObjectReader> root;
-  if (absl::Status s = ObjectReader::Make(doc, "", &root); !s.ok()) return s;
-  if (absl::Status s = CheckKeys(doc.get_object().value(), "",
-                                 {"allot_state", "campaigns", "groups"});
+  if (absl::Status s =
+          OpenObject(doc, "", {"allot_state", "campaigns", "groups"}, &root);
       !s.ok()) {
     return s;
   }
