@@ -81,21 +81,28 @@ absl::Status VisitorParser::Parse(std::string_view json, VisitorContext* ctx) {
   for (auto field : attrs) {
     const element& v = field.value;
     switch (v.type()) {
-      case element_type::STRING:
-        out.SetString(field.key, std::string_view(v));
+      case element_type::STRING: {
+        std::string_view text;
+        if (v.get_string().get(text) == simdjson::SUCCESS) {
+          out.SetString(field.key, text);
+        }
         break;
-      case element_type::BOOL:
-        out.SetBool(field.key, bool(v));
+      }
+      case element_type::BOOL: {
+        bool b = false;
+        if (v.get_bool().get(b) == simdjson::SUCCESS) out.SetBool(field.key, b);
         break;
+      }
       case element_type::INT64:
-        out.SetNumber(field.key, static_cast<double>(int64_t(v)));
-        break;
       case element_type::UINT64:
-        out.SetNumber(field.key, static_cast<double>(uint64_t(v)));
+      case element_type::DOUBLE: {
+        // get_double() converts every numeric kind.
+        double d = 0;
+        if (v.get_double().get(d) == simdjson::SUCCESS) {
+          out.SetNumber(field.key, d);
+        }
         break;
-      case element_type::DOUBLE:
-        out.SetNumber(field.key, double(v));
-        break;
+      }
       default:
         break;  // null, arrays and objects are dropped
     }

@@ -64,7 +64,11 @@ absl::Status OpenObject(const element& value, const std::string& path,
                         std::initializer_list<std::string_view> allowed,
                         std::optional<ObjectReader>* out) {
   if (absl::Status s = ObjectReader::Make(value, path, out); !s.ok()) return s;
-  return CheckKeys(value.get_object().value(), path, allowed);
+  object obj;
+  if (value.get_object().get(obj) != simdjson::SUCCESS) {
+    return TypeError(path, "an object", value);
+  }
+  return CheckKeys(obj, path, allowed);
 }
 
 absl::Status ReadInstant(const ObjectReader& in, std::string_view key,

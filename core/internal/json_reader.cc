@@ -49,8 +49,13 @@ simdjson::error_code WalkValue(ondemand::value v, int depth) {
       bool b;
       return v.get_bool().get(b);
     }
-    case ondemand::json_type::null:
-      return v.is_null() ? simdjson::SUCCESS : simdjson::INCORRECT_TYPE;
+    case ondemand::json_type::null: {
+      // is_null() yields a simdjson_result<bool>: read it through get(), a
+      // broken atom such as `nul` is an error code, not an exception.
+      bool is_null = false;
+      if (auto e = v.is_null().get(is_null)) return e;
+      return is_null ? simdjson::SUCCESS : simdjson::INCORRECT_TYPE;
+    }
   }
   return simdjson::SUCCESS;
 }
@@ -162,15 +167,20 @@ absl::Status ObjectReader::String(std::string_view key, std::string* out,
 
 bool AsDouble(const element& e, double* out) {
   switch (e.type()) {
-    case element_type::INT64:
-      *out = static_cast<double>(int64_t(e));
+    case element_type::INT64: {
+      int64_t i = 0;
+      if (e.get_int64().get(i) != simdjson::SUCCESS) return false;
+      *out = static_cast<double>(i);
       return true;
-    case element_type::UINT64:
-      *out = static_cast<double>(uint64_t(e));
+    }
+    case element_type::UINT64: {
+      uint64_t u = 0;
+      if (e.get_uint64().get(u) != simdjson::SUCCESS) return false;
+      *out = static_cast<double>(u);
       return true;
+    }
     case element_type::DOUBLE:
-      *out = double(e);
-      return true;
+      return e.get_double().get(*out) == simdjson::SUCCESS;
     default:
       return false;
   }

@@ -164,19 +164,27 @@ absl::Status ReadTargetingValue(const element& e, const std::string& path,
                                 TargetingValueSpec* out) {
   double d;
   switch (e.type()) {
-    case simdjson::dom::element_type::STRING:
-      *out = TargetingValueSpec::String(std::string(std::string_view(e)));
+    case simdjson::dom::element_type::STRING: {
+      std::string_view text;
+      if (e.get_string().get(text) != simdjson::SUCCESS) break;
+      *out = TargetingValueSpec::String(std::string(text));
       return absl::OkStatus();
-    case simdjson::dom::element_type::BOOL:
-      *out = TargetingValueSpec::Bool(bool(e));
+    }
+    case simdjson::dom::element_type::BOOL: {
+      bool b = false;
+      if (e.get_bool().get(b) != simdjson::SUCCESS) break;
+      *out = TargetingValueSpec::Bool(b);
       return absl::OkStatus();
+    }
     case simdjson::dom::element_type::NULL_VALUE:
       *out = TargetingValueSpec::Null();
       return absl::OkStatus();
     case simdjson::dom::element_type::ARRAY: {
+      array list;
+      if (e.get_array().get(list) != simdjson::SUCCESS) break;
       std::vector<TargetingValueSpec> items;
       size_t i = 0;
-      for (element item : array(e)) {
+      for (element item : list) {
         absl::Status s =
             ReadTargetingValue(item, IndexPath(path, i++), &items.emplace_back());
         if (!s.ok()) return s;
@@ -187,10 +195,11 @@ absl::Status ReadTargetingValue(const element& e, const std::string& path,
     case simdjson::dom::element_type::OBJECT:
       return TypeError(path, "a string, number, boolean or list of them", e);
     default:
-      AsDouble(e, &d);
+      if (!AsDouble(e, &d)) break;
       *out = TargetingValueSpec::Number(d);
       return absl::OkStatus();
   }
+  return TypeError(path, "a string, number, boolean or list of them", e);
 }
 
 absl::Status ReadTargetingTree(const ObjectReader& in, const FormatKeys& keys,

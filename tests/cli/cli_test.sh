@@ -17,6 +17,15 @@ printf '{"campaigns":[{"id":"c","variation_groups":[{"id":"g","variations":[{"id
 check "validate rejects a bad config with exit 1" test $? -eq 1
 check "validate names the path" grep -q "campaigns\[0\].variation_groups\[0\].variations\[0\].allocation:" "$tmp/out"
 
+# validate: a broken null atom is a clean error, not an abort (exit 1, not 134)
+printf '[n]' > "$tmp/atom.json"
+"$allot" validate "$tmp/atom.json" > "$tmp/out" 2>&1
+check "validate of [n] exits 1" test $? -eq 1
+check "validate of [n] says malformed JSON" grep -q "malformed JSON" "$tmp/out"
+printf '{"a":nul}' > "$tmp/atom.json"
+"$allot" decide --config "$tmp/atom.json" < /dev/null > "$tmp/out" 2>&1
+check "decide with a broken config exits 2" test $? -eq 2
+
 # decide: a bad line is reported with its number and skipped, exit 1
 cat > "$tmp/visitors.jsonl" <<'JSONL'
 {"id": "visitor-1", "context": {"country": "FR", "plan": "pro", "app_version": "2.5.0"}}

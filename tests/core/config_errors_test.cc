@@ -86,5 +86,46 @@ TEST(ConfigErrors, EngineKeepsServingAfterEveryBadReload) {
   EXPECT_EQ(decisions.variation_id(0), "v");
 }
 
+// Broken JSON atoms once threw out of simdjson's error-offset walk and aborted
+// the process: each must now be an InvalidArgument from every entry point.
+constexpr const char* kBrokenAtoms[] = {
+    "[n]",           "{\"a\":nul}",  "[t]",          "{\"a\":tru}",
+    "[f]",           "{\"a\":fals}", "nul",          "[nulll]",
+    "{\"a\":[1,n]}", "[1e]",         "{\"a\":\"\\u12\"}", "[-]",
+    "{\"campaigns\":[{\"id\":nul}]}",
+};
+
+TEST(ConfigErrors, BrokenAtomsAreErrorsNotCrashes) {
+  for (const char* text : kBrokenAtoms) {
+    SCOPED_TRACE(text);
+    absl::StatusOr<std::shared_ptr<const CompiledConfig>> config = LoadConfig(text);
+    ASSERT_FALSE(config.ok());
+    EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(std::string(config.status().message()).rfind("(document): malformed JSON", 0), 0u)
+        << config.status().message();
+    EXPECT_FALSE(Engine::Create(text).ok());
+  }
+}
+
+TEST(ConfigErrors, BrokenAtomsLeaveTheEngineServing) {
+  const std::string good = R"({"campaigns":[{"id":"c","variation_groups":[{"id":"g",
+    "targeting":{"targeting_groups":[{"targetings":[{"key":"fs_all_users","operator":"EQUALS","value":true}]}]},
+    "variations":[{"id":"v","allocation":100}]}]}]})";
+  absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Create(good);
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  ASSERT_TRUE((*engine)->SetCampaignActive("c", false).ok());
+  const std::string state = (*engine)->ExportState();
+  const CompiledConfig* before = (*engine)->config().get();
+  for (const char* text : kBrokenAtoms) {
+    SCOPED_TRACE(text);
+    absl::Status reload = (*engine)->Reload(text);
+    EXPECT_EQ(reload.code(), absl::StatusCode::kInvalidArgument) << reload;
+    absl::Status import = (*engine)->ImportState(text);
+    EXPECT_EQ(import.code(), absl::StatusCode::kInvalidArgument) << import;
+  }
+  EXPECT_EQ((*engine)->config().get(), before);
+  EXPECT_EQ((*engine)->ExportState(), state);
+}
+
 }  // namespace
 }  // namespace allot
