@@ -7,8 +7,10 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "allocation/date_time.h"
+#include "allocation/hash.h"
 #include "core/compiled_config.h"
 #include "core/config_parser.h"
+#include "core/internal/lifecycle.h"
 #include "core/rollback_condition.h"
 
 namespace allot {
@@ -103,6 +105,7 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
   cfg->format_ = spec.format;
   cfg->panic_ = spec.settings.panic;
   cfg->single_assignment_ = spec.settings.single_assignment;
+  cfg->serial_ = NextConfigSerial();
 
   absl::flat_hash_map<std::string, std::string> campaign_seen, group_seen;
   std::vector<TargetingTreeSpec> trees;
@@ -152,7 +155,14 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
       Group& g = cfg->groups_.emplace_back();
       g.id = gs.id;
       g.name = gs.name;
-      g.bucketer = GroupBucketer::Create(cfg->mode_, gs.id);
+      // sticky_version N > 0 re-seeds the group ("<id>@v<N>"), so that a
+      // bump re-randomizes it; version 0 keeps the frozen formula.
+      g.bucketer = GroupBucketer::Create(
+          cfg->mode_, gs.sticky_version == 0
+                          ? gs.id
+                          : absl::StrCat(gs.id, "@v", gs.sticky_version));
+      g.id_hash = Xxh3Hash(gs.id);
+      g.sticky_version = gs.sticky_version;
       g.first_variation = static_cast<int32_t>(cfg->variations_.size());
       g.num_variations = static_cast<int32_t>(gs.variations.size());
       std::vector<double> percents;
@@ -181,6 +191,7 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
         v.basis_points = *bp;
         v.modifications_type = vs.modifications_type;
         v.flags = vs.flags;
+        v.id_hash = Xxh3Hash(vs.id);
       }
       if (sum_bp > 10000) {
         return PathError(Field(gs.path, "variations"),
@@ -229,6 +240,8 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
       CompiledTargetingSet::Create(trees, options.targeting);
   if (!targeting.ok()) return targeting.status();
   cfg->targeting_ = *std::move(targeting);
+
+  if (absl::Status s = cfg->CompileForced(spec); !s.ok()) return s;
 
   for (size_t i = 0; i < cfg->campaigns_.size(); ++i) {
     cfg->campaign_index_.emplace_back(cfg->campaigns_[i].id, static_cast<int32_t>(i));

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "core/internal/lifecycle.h"
+
 namespace allot {
 namespace {
 
@@ -32,12 +34,13 @@ int32_t CompiledConfig::FindGroup(std::string_view id) const {
   return FindIndex(group_index_, id);
 }
 
+template <bool kLifecycle>
 Decision CompiledConfig::DecideCampaign(int32_t c, std::string_view visitor_id,
                                         TargetingScratch* scratch,
                                         absl::Time now, int64_t now_ns,
                                         const RuntimeState* runtime,
                                         TrafficSchedule::Span* spans,
-                                        bool* ab_taken) const {
+                                        bool* ab_taken, Lifecycle* lc) const {
   Decision d;
   d.campaign = c;
   const Campaign& campaign = campaigns_[c];
@@ -48,6 +51,24 @@ Decision CompiledConfig::DecideCampaign(int32_t c, std::string_view visitor_id,
   if (!campaign.active || (runtime != nullptr && runtime->campaign_off(c))) {
     d.reason = DecisionReason::kCampaignInactive;
     return d;
+  }
+  if constexpr (kLifecycle) {
+    // Step 3: forcing skips everything but the kill switches.
+    if (const ForcedEntry* f = lc->ForcedFor(c)) {
+      d.group = f->group;
+      if (runtime != nullptr && runtime->group_rolled_back(f->group)) {
+        d.reason = DecisionReason::kRolledBack;
+        d.variation = groups_[f->group].reference_variation;
+        return d;
+      }
+      d.variation = f->variation;
+      d.reason = DecisionReason::kForced;
+      const StickyEntry* record = lc->RecordFor(f->group);
+      d.new_assignment = record == nullptr || record->variation != f->variation ||
+                         record->version != groups_[f->group].sticky_version;
+      if (campaign.is_ab) *ab_taken = true;
+      return d;
+    }
   }
   if (campaign.has_window && (now < campaign.start || now >= campaign.stop)) {
     d.reason = DecisionReason::kOutsideSchedule;
@@ -87,6 +108,17 @@ Decision CompiledConfig::DecideCampaign(int32_t c, std::string_view visitor_id,
     d.variation = group.reference_variation;
     return d;
   }
+  if constexpr (kLifecycle) {
+    // Step 11: a record at the group's current version keeps its variation
+    // whatever the traffic share and allocations say now.
+    const StickyEntry* record = lc->RecordFor(g);
+    if (record != nullptr && record->version == group.sticky_version) {
+      d.variation = record->variation;
+      d.reason = DecisionReason::kSticky;
+      if (campaign.is_ab) *ab_taken = true;
+      return d;
+    }
+  }
   if (group.schedule) {
     int64_t share;
     if (spans != nullptr) {
@@ -114,6 +146,9 @@ Decision CompiledConfig::DecideCampaign(int32_t c, std::string_view visitor_id,
   }
   d.variation = group.first_variation + v;
   d.reason = DecisionReason::kAllocated;
+  // A record naming this variation at this version would have made the
+  // decision sticky above: an allocation is always new.
+  d.new_assignment = true;
   if (campaign.is_ab) *ab_taken = true;
   return d;
 }
@@ -130,12 +165,39 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
   bool ab_taken = false;
   Decision* items = out->items_.data();
   TrafficSchedule::Span* spans = out->spans_.data();
+  if (NeedsLifecycle(visitor)) {
+    Lifecycle lc = BindLifecycle(visitor);
+    for (size_t c = 0; c < n; ++c) {
+      items[c] = DecideCampaign<true>(static_cast<int32_t>(c), visitor.id_,
+                                      &visitor.scratch_, now, now_ns, runtime,
+                                      spans, &ab_taken, &lc);
+    }
+    return absl::OkStatus();
+  }
   for (size_t c = 0; c < n; ++c) {
-    items[c] = DecideCampaign(static_cast<int32_t>(c), visitor.id_,
-                              &visitor.scratch_, now, now_ns, runtime, spans,
-                              &ab_taken);
+    items[c] = DecideCampaign<false>(static_cast<int32_t>(c), visitor.id_,
+                                     &visitor.scratch_, now, now_ns, runtime,
+                                     spans, &ab_taken, nullptr);
   }
   return absl::OkStatus();
+}
+
+template <bool kLifecycle>
+void CompiledConfig::DecideOne(int32_t target, const VisitorContext& visitor,
+                               absl::Time now, int64_t now_ns,
+                               const RuntimeState* runtime, bool* ab_taken,
+                               Lifecycle* lc, Decision* out) const {
+  // Single assignment makes an `ab` campaign depend on the earlier ones.
+  if (single_assignment_ && campaigns_[target].is_ab) {
+    for (int32_t c = 0; c < target && !*ab_taken; ++c) {
+      if (!campaigns_[c].is_ab) continue;
+      DecideCampaign<kLifecycle>(c, visitor.id_, &visitor.scratch_, now, now_ns,
+                                 runtime, /*spans=*/nullptr, ab_taken, lc);
+    }
+  }
+  *out = DecideCampaign<kLifecycle>(target, visitor.id_, &visitor.scratch_, now,
+                                    now_ns, runtime, /*spans=*/nullptr,
+                                    ab_taken, lc);
 }
 
 absl::Status CompiledConfig::Decide(std::string_view campaign_id,
@@ -152,16 +214,13 @@ absl::Status CompiledConfig::Decide(std::string_view campaign_id,
   const int64_t now_ns =
       num_schedules_ > 0 ? TrafficSchedule::Instant(now) : 0;
   bool ab_taken = false;
-  // Single assignment makes an `ab` campaign depend on the earlier ones.
-  if (single_assignment_ && campaigns_[target].is_ab) {
-    for (int32_t c = 0; c < target && !ab_taken; ++c) {
-      if (!campaigns_[c].is_ab) continue;
-      DecideCampaign(c, visitor.id_, &visitor.scratch_, now, now_ns, runtime,
-                     /*spans=*/nullptr, &ab_taken);
-    }
+  if (NeedsLifecycle(visitor)) {
+    Lifecycle lc = BindLifecycle(visitor);
+    DecideOne<true>(target, visitor, now, now_ns, runtime, &ab_taken, &lc, out);
+  } else {
+    DecideOne<false>(target, visitor, now, now_ns, runtime, &ab_taken, nullptr,
+                     out);
   }
-  *out = DecideCampaign(target, visitor.id_, &visitor.scratch_, now, now_ns,
-                        runtime, /*spans=*/nullptr, &ab_taken);
   return absl::OkStatus();
 }
 

@@ -25,6 +25,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -93,6 +94,7 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
     int32_t basis_points = 0;
     std::string modifications_type;
     std::vector<FlagSpec> flags;
+    uint64_t id_hash = 0;  // Xxh3Hash(id)
   };
   struct Group {
     std::string id;
@@ -108,6 +110,8 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
     int32_t bp_per_traffic_bucket = 1;  // 10000 / bucketer.scale()
     int32_t schedule_slot = -1;  // index among the groups with a schedule
     std::optional<RollbackConditionSpec> rollback;
+    int64_t sticky_version = 0;
+    uint64_t id_hash = 0;  // Xxh3Hash(id)
   };
   struct Campaign {
     std::string id;
@@ -165,6 +169,15 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   bool single_assignment() const { return single_assignment_; }
   // How many groups have a progressive rollout (a schedule_slot).
   int32_t num_schedules() const { return num_schedules_; }
+  // Unique per compiled config in this process (never reused, unlike an
+  // address): keys the caches that contexts keep per config.
+  uint64_t serial() const { return serial_; }
+  // The forced_assignments entries that list `visitor_id`, by campaign
+  // order (empty when none do).
+  std::pair<const ForcedEntry*, const ForcedEntry*> ForcedFor(
+      std::string_view visitor_id) const;
+  // How many (visitor, campaign) pairs the forced_assignments lists hold.
+  size_t num_forced() const { return forced_entries_.size(); }
 
   const std::vector<Campaign>& campaigns() const { return campaigns_; }
   const std::vector<Group>& groups() const { return groups_; }
@@ -176,25 +189,60 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
  private:
   CompiledConfig() = default;
 
+  struct Lifecycle;  // a visitor's forced and sticky inputs, bound
+
   // Decides campaign `c`; `now_ns` is TrafficSchedule::Instant(now);
   // `spans`, when given, caches each schedule's share span (by
   // schedule_slot) across calls; `ab_taken` tracks single assignment.
+  // kLifecycle: the visitor has forced or sticky inputs (`lc`); a config and
+  // visitor without them run the plain instantiation and pay nothing.
+  template <bool kLifecycle>
   Decision DecideCampaign(int32_t c, std::string_view visitor_id,
                           TargetingScratch* scratch, absl::Time now,
                           int64_t now_ns, const RuntimeState* runtime,
-                          TrafficSchedule::Span* spans, bool* ab_taken) const;
+                          TrafficSchedule::Span* spans, bool* ab_taken,
+                          Lifecycle* lc) const;
+  // Decide's body: campaign `target` after the earlier `ab` campaigns it
+  // depends on under single assignment.
+  template <bool kLifecycle>
+  void DecideOne(int32_t target, const VisitorContext& visitor, absl::Time now,
+                 int64_t now_ns, const RuntimeState* runtime, bool* ab_taken,
+                 Lifecycle* lc, Decision* out) const;
+  // Whether DecideAll/Decide need the lifecycle path for this visitor.
+  bool NeedsLifecycle(const VisitorContext& visitor) const {
+    return !forced_entries_.empty() || !visitor.assignments().empty();
+  }
+  // Binds the visitor's inputs (cached in its context per config) and
+  // probes the forced lists once.
+  Lifecycle BindLifecycle(const VisitorContext& visitor) const;
+  // The first variation with `id` in groups [first_group, first_group +
+  // num_groups), setting `*group`; -1 when none.
+  int32_t FindVariation(int32_t first_group, int32_t num_groups,
+                        std::string_view id, int32_t* group) const;
+  // Explain's notes on the visitor's forced and sticky inputs for the
+  // campaign of `d`, appended to `detail`.
+  void ExplainLifecycle(const VisitorContext& visitor, const Decision& d,
+                        std::string* detail) const;
+  // Compiles the forced_assignments lists of `spec` (lifecycle.cc).
+  absl::Status CompileForced(const ConfigSpec& spec);
 
   BucketingMode mode_ = BucketingMode::kXxh3;
   ConfigFormat format_ = ConfigFormat::kCampaignDocuments;
   bool panic_ = false;
   bool single_assignment_ = false;
   int32_t num_schedules_ = 0;
+  uint64_t serial_ = 0;
   std::vector<Campaign> campaigns_;
   std::vector<Group> groups_;
   std::vector<Variation> variations_;
   std::shared_ptr<const CompiledTargetingSet> targeting_;
   std::vector<std::pair<std::string, int32_t>> campaign_index_;  // sorted
   std::vector<std::pair<std::string, int32_t>> group_index_;     // sorted
+  // forced_assignments: visitor id -> [begin, end) of forced_entries_, whose
+  // runs are sorted by campaign. One probe per visitor for the whole config.
+  absl::flat_hash_map<std::string, std::pair<uint32_t, uint32_t>>
+      forced_index_;
+  std::vector<ForcedEntry> forced_entries_;
 };
 
 // Parses, validates and compiles config JSON (either format, DESIGN §2).

@@ -55,9 +55,20 @@ struct RollbackConditionSpec {
   std::string path;
 };
 
+// One `forced_assignments` entry of a variation group (DESIGN §12): these
+// visitors get `variation_id` whatever targeting and traffic say.
+struct ForcedAssignmentSpec {
+  std::string variation_id;
+  std::vector<std::string> visitor_ids;
+  std::string path;  // of the entry; visitor_ids[i] is path.visitor_ids[i]
+};
+
 struct VariationGroupSpec {
   std::string id;
   std::string name;
+  std::vector<ForcedAssignmentSpec> forced_assignments;
+  // Raising it re-randomizes the group's sticky visitors (DESIGN §12).
+  int64_t sticky_version = 0;
   // Absent targeting never matches (flagship-compat.md).
   std::optional<TargetingTreeSpec> targeting;
   std::vector<VariationSpec> variations;

@@ -28,6 +28,10 @@ std::string_view DecisionReasonName(DecisionReason reason) {
       return "not_allocated";
     case DecisionReason::kUnknownCampaign:
       return "unknown_campaign";
+    case DecisionReason::kForced:
+      return "forced";
+    case DecisionReason::kSticky:
+      return "sticky";
   }
   return "unknown";
 }

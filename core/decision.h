@@ -39,8 +39,10 @@ enum class DecisionReason : uint8_t {
   kNotInTraffic,
   kNotAllocated,
   kUnknownCampaign,
+  kForced,  // a per-call override or a forced_assignments entry (§12)
+  kSticky,  // the visitor's assignment record for the group (§12)
 };
-inline constexpr int kNumDecisionReasons = 11;
+inline constexpr int kNumDecisionReasons = 13;
 
 // "allocated", "not_targeted", ... as the CLI and Python print them.
 std::string_view DecisionReasonName(DecisionReason reason);
@@ -50,9 +52,13 @@ struct Decision {
   int32_t group = -1;      // index of the variation group, or -1
   int32_t variation = -1;  // index of the variation, or -1
   DecisionReason reason = DecisionReason::kUnknownCampaign;
+  // Allocated or forced, and the visitor's assignment record (if any) does
+  // not already name this variation at the group's current sticky_version:
+  // what a host persists to keep the visitor sticky (DESIGN §12).
+  bool new_assignment = false;
 
-  // Whether the visitor sees a variation (allocated, or rolled back to the
-  // group's reference variation).
+  // Whether the visitor sees a variation (allocated, forced, sticky, or
+  // rolled back to the group's reference variation).
   bool has_variation() const { return variation >= 0; }
 };
 

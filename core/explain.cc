@@ -3,6 +3,73 @@
 #include "core/compiled_config.h"
 
 namespace allot {
+namespace {
+
+absl::string_view Sv(std::string_view s) {
+  return absl::string_view(s.data(), s.size());
+}
+
+void AppendNote(std::string* detail, std::string_view note) {
+  if (!detail->empty()) detail->append("; ");
+  detail->append(note.data(), note.size());
+}
+
+}  // namespace
+
+// What the visitor's forced and sticky inputs did for campaign `c`.
+void CompiledConfig::ExplainLifecycle(const VisitorContext& visitor,
+                                      const Decision& d,
+                                      std::string* detail) const {
+  const Campaign& campaign = campaigns_[d.campaign];
+  const AssignmentInputs& in = visitor.assignments();
+  bool by_override = false;
+  for (size_t i = 0; i < in.num_overrides(); ++i) {
+    const AssignmentInputs::Override o = in.override_at(i);
+    if (o.campaign_id != campaign.id) continue;
+    int32_t g;
+    if (FindVariation(campaign.first_group, campaign.num_groups, o.variation_id,
+                      &g) < 0) {
+      AppendNote(detail, absl::StrCat("override to \"", Sv(o.variation_id),
+                                      "\" ignored: campaign \"", campaign.id,
+                                      "\" has no such variation"));
+    } else {
+      by_override = true;
+    }
+  }
+  if (d.reason == DecisionReason::kForced) {
+    AppendNote(detail,
+               by_override
+                   ? absl::StrCat("forced to \"", variations_[d.variation].id,
+                                  "\" by a per-call override")
+                   : absl::StrCat("forced to \"", variations_[d.variation].id,
+                                  "\" by the forced_assignments of group \"",
+                                  groups_[d.group].id, "\""));
+  }
+  for (size_t i = 0; i < in.num_records(); ++i) {
+    const AssignmentInputs::Record r = in.record_at(i);
+    const int32_t g = FindGroup(r.group_id);
+    if (g < campaign.first_group || g >= campaign.first_group + campaign.num_groups) {
+      continue;
+    }
+    const Group& group = groups_[g];
+    int32_t unused;
+    std::string note = absl::StrCat("record for group \"", group.id, "\" ");
+    if (FindVariation(g, 1, r.variation_id, &unused) < 0) {
+      absl::StrAppend(&note, "ignored: the group has no variation \"",
+                      Sv(r.variation_id), "\" (any more)");
+    } else if (r.version != group.sticky_version) {
+      absl::StrAppend(&note, "ignored: its version ", r.version,
+                      " is not the group's sticky_version ",
+                      group.sticky_version);
+    } else if (d.reason == DecisionReason::kSticky && d.group == g) {
+      absl::StrAppend(&note, "kept the visitor in \"", Sv(r.variation_id), "\"");
+    } else {
+      absl::StrAppend(&note, "not used: the decision stopped before step 11 (",
+                      Sv(DecisionReasonName(d.reason)), ")");
+    }
+    AppendNote(detail, note);
+  }
+}
 
 std::vector<CampaignExplanation> CompiledConfig::Explain(
     const VisitorContext& visitor, absl::Time now,
@@ -15,27 +82,36 @@ std::vector<CampaignExplanation> CompiledConfig::Explain(
     CampaignExplanation& e = out.emplace_back();
     e.campaign_id = campaign.id;
     e.reason = d.reason;
+    if (!visitor.assignments().empty() || d.reason == DecisionReason::kForced) {
+      ExplainLifecycle(visitor, d, &e.detail);
+    }
     switch (d.reason) {
       case DecisionReason::kPanic:
-        e.detail = "panic mode is on: no campaign applies";
+        AppendNote(&e.detail, "panic mode is on: no campaign applies");
         continue;
       case DecisionReason::kCampaignInactive:
-        e.detail = absl::StrCat("campaign is not active (status \"",
-                                campaign.status, "\", or toggled off)");
+        AppendNote(&e.detail, absl::StrCat("campaign is not active (status \"",
+                                           campaign.status,
+                                           "\", or toggled off)"));
+        continue;
+      case DecisionReason::kForced:
         continue;
       case DecisionReason::kOutsideSchedule:
-        e.detail = absl::StrCat("now (", absl::FormatTime(now),
-                                ") is outside [", absl::FormatTime(campaign.start),
-                                ", ", absl::FormatTime(campaign.stop), ")");
+        AppendNote(&e.detail,
+                   absl::StrCat("now (", absl::FormatTime(now), ") is outside [",
+                                absl::FormatTime(campaign.start), ", ",
+                                absl::FormatTime(campaign.stop), ")"));
         continue;
       case DecisionReason::kOutsideBucketRange:
-        e.detail = absl::StrCat("range bucket ",
+        AppendNote(&e.detail,
+                   absl::StrCat("range bucket ",
                                 campaign.bucketer.RangeBucket(visitor.visitor_id()),
                                 " of ", campaign.bucketer.scale(),
-                                " is outside every bucket range");
+                                " is outside every bucket range"));
         continue;
       case DecisionReason::kSingleAssignment:
-        e.detail = "an earlier ab campaign already allocated this visitor";
+        AppendNote(&e.detail,
+                   "an earlier ab campaign already allocated this visitor");
         continue;
       default:
         break;
@@ -56,8 +132,9 @@ std::vector<CampaignExplanation> CompiledConfig::Explain(
     if (d.group < 0) continue;
     const Group& group = groups_[d.group];
     const std::string_view id = visitor.visitor_id();
-    absl::StrAppend(&e.detail, "split bucket ", group.bucketer.SplitBucket(id),
-                    " of ", group.bucketer.scale());
+    AppendNote(&e.detail, absl::StrCat("split bucket ",
+                                       group.bucketer.SplitBucket(id), " of ",
+                                       group.bucketer.scale()));
     if (group.schedule) {
       absl::StrAppend(&e.detail, "; traffic bucket ",
                       group.bucketer.TrafficBucket(id), " of ",

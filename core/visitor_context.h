@@ -22,6 +22,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/assignment_inputs.h"
 #include "targeting/attributes.h"
 #include "targeting/compiled_targeting_set.h"
 
@@ -38,10 +39,12 @@ class VisitorContext {
   VisitorContext(VisitorContext&&) noexcept;
   VisitorContext& operator=(VisitorContext&&) noexcept;
 
-  // Starts a new visitor: sets the id and removes every attribute.
+  // Starts a new visitor: sets the id and removes every attribute, forced
+  // variation and sticky record.
   void Reset(std::string_view visitor_id) {
     id_.assign(visitor_id.data(), visitor_id.size());
     attributes_.Clear();
+    assignments_.Clear();
   }
   void set_visitor_id(std::string_view visitor_id) {
     id_.assign(visitor_id.data(), visitor_id.size());
@@ -55,12 +58,30 @@ class VisitorContext {
   Attributes& attributes() { return attributes_; }
   const Attributes& attributes() const { return attributes_; }
 
+  // Forces campaign `campaign_id` to its variation `variation_id` for this
+  // visitor (QA; DESIGN §3 step 3): kill switches still win, everything else
+  // is skipped. An override naming a variation the campaign lacks is ignored
+  // (Explain says so). Setting a campaign again replaces its override.
+  void Force(std::string_view campaign_id, std::string_view variation_id) {
+    assignments_.Force(campaign_id, variation_id);
+  }
+  // The visitor's assignment record for a variation group, as the host
+  // persisted it from an earlier decision's new_assignment (DESIGN §12):
+  // while the group's targeting matches, the variation still exists and
+  // `version` equals the group's sticky_version, the visitor keeps it.
+  void SetSticky(std::string_view group_id, std::string_view variation_id,
+                 int64_t version = 0) {
+    assignments_.SetSticky(group_id, variation_id, version);
+  }
+  const AssignmentInputs& assignments() const { return assignments_; }
+
  private:
   friend class CompiledConfig;
   friend class Engine;
 
   std::string id_;
   Attributes attributes_;
+  AssignmentInputs assignments_;
   mutable TargetingScratch scratch_;
   // Engine snapshot cache: lets Engine decisions skip shared refcounts.
   mutable const Engine* engine_ = nullptr;

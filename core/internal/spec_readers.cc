@@ -108,11 +108,51 @@ absl::Status ReadAllocationConfig(const ObjectReader& in,
   return absl::OkStatus();
 }
 
+absl::Status ReadForcedAssignment(const ObjectReader& in,
+                                  const FormatKeys& keys,
+                                  ForcedAssignmentSpec* out) {
+  out->path = in.path();
+  absl::Status s = in.String(keys.variation_id, &out->variation_id, true);
+  if (!s.ok()) return s;
+  array ids;
+  bool present = false;
+  s = in.Array(keys.visitor_ids, &ids, &present, /*required=*/true);
+  if (!s.ok()) return s;
+  const std::string base = in.PathOf(keys.visitor_ids);
+  size_t i = 0;
+  for (element id : ids) {
+    std::string_view text;
+    if (id.get_string().get(text) != simdjson::SUCCESS) {
+      return TypeError(IndexPath(base, i), "a visitor id string", id);
+    }
+    if (text.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          IndexPath(base, i), ": a visitor id must be a non-empty string"));
+    }
+    out->visitor_ids.emplace_back(text);
+    ++i;
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ReadGroup(const ObjectReader& in, const FormatKeys& keys,
                        VariationGroupSpec* out) {
   out->path = in.path();
   absl::Status s = in.String("id", &out->id, /*required=*/true);
   if (s.ok()) s = in.String("name", &out->name);
+  if (s.ok()) s = in.Integer(keys.sticky_version, &out->sticky_version);
+  if (s.ok() && out->sticky_version < 0) {
+    s = absl::InvalidArgumentError(absl::StrCat(
+        in.PathOf(keys.sticky_version),
+        ": expected an integer >= 0, got ", out->sticky_version));
+  }
+  if (s.ok()) {
+    s = ForEachObject(in, keys.forced_assignments, false,
+                      [&](const ObjectReader& r, size_t) {
+                        return ReadForcedAssignment(
+                            r, keys, &out->forced_assignments.emplace_back());
+                      });
+  }
   if (!s.ok()) return s;
   std::optional<ObjectReader> targeting;
   if (s = in.Object("targeting", &targeting); !s.ok()) return s;

@@ -12,12 +12,18 @@ namespace allot::internal {
 struct FormatKeys {
   const char* variation_groups;
   const char* targeting_groups;
+  const char* forced_assignments;
+  const char* variation_id;
+  const char* visitor_ids;
+  const char* sticky_version;
 };
 
-inline constexpr FormatKeys kDocumentKeys = {"variation_groups",
-                                             "targeting_groups"};
-inline constexpr FormatKeys kBucketingKeys = {"variationGroups",
-                                              "targetingGroups"};
+inline constexpr FormatKeys kDocumentKeys = {
+    "variation_groups", "targeting_groups", "forced_assignments",
+    "variation_id",     "visitor_ids",      "sticky_version"};
+inline constexpr FormatKeys kBucketingKeys = {
+    "variationGroups", "targetingGroups", "forcedAssignments",
+    "variationId",     "visitorIds",      "stickyVersion"};
 
 absl::Status ReadCampaign(const ObjectReader& in, const FormatKeys& keys,
                           CampaignSpec* out);

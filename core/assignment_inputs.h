@@ -1,0 +1,110 @@
+// File: core/assignment_inputs.h
+//
+// What a host tells a decision about a visitor's assignments besides the
+// attributes (DESIGN §12): per-call forced variations (QA overrides) and the
+// visitor's sticky assignment records. A VisitorContext owns one; hosts use
+// it through VisitorContext::Force / SetSticky.
+//
+//   ctx.Reset("visitor-7");
+//   ctx.Force("checkout-test", "variant-b");          // QA override
+//   ctx.SetSticky("checkout-group", "control", 2);    // persisted record
+//
+// Ids are kept as given; a decision binds them to the indices of its config
+// once (per config and per refill), so nothing is looked up by string per
+// campaign. Ids the config does not have are left out, not errors: configs
+// change between the moment a record was written and the moment it is read.
+//
+// Not thread-safe: one per VisitorContext, one context per thread. Clear()
+// keeps every buffer, so refilling it allocates nothing once warmed up.
+#ifndef ALLOT_CORE_ASSIGNMENT_INPUTS_H_
+#define ALLOT_CORE_ASSIGNMENT_INPUTS_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace allot {
+
+class CompiledConfig;
+
+// A forced variation bound to a config: campaign, group and variation
+// indices.
+struct ForcedEntry {
+  int32_t campaign = -1;
+  int32_t group = -1;
+  int32_t variation = -1;
+};
+
+// A sticky record bound to a config.
+struct StickyEntry {
+  int32_t group = -1;
+  int32_t variation = -1;
+  int64_t version = 0;
+};
+
+class AssignmentInputs {
+ public:
+  struct Override {
+    std::string_view campaign_id;
+    std::string_view variation_id;
+  };
+  struct Record {
+    std::string_view group_id;
+    std::string_view variation_id;
+    int64_t version = 0;
+  };
+
+  // Removes every override and record; keeps capacity.
+  void Clear() {
+    chars_.clear();
+    overrides_.clear();
+    records_.clear();
+    bound_serial_ = 0;
+  }
+  bool empty() const { return overrides_.empty() && records_.empty(); }
+
+  // Later calls for the same campaign (group) replace earlier ones.
+  void Force(std::string_view campaign_id, std::string_view variation_id);
+  void SetSticky(std::string_view group_id, std::string_view variation_id,
+                 int64_t version);
+
+  size_t num_overrides() const { return overrides_.size(); }
+  Override override_at(size_t i) const;
+  size_t num_records() const { return records_.size(); }
+  Record record_at(size_t i) const;
+
+ private:
+  friend class CompiledConfig;
+
+  struct Span {
+    uint32_t offset = 0;
+    uint32_t size = 0;
+  };
+  struct RawOverride {
+    Span campaign, variation;
+  };
+  struct RawRecord {
+    Span group, variation;
+    int64_t version = 0;
+  };
+  Span Store(std::string_view s);
+  std::string_view View(Span s) const {
+    return std::string_view(chars_.data() + s.offset, s.size);
+  }
+
+  std::string chars_;  // every id, back to back
+  std::vector<RawOverride> overrides_;
+  std::vector<RawRecord> records_;
+
+  // The binding to the config with serial bound_serial_ (0: none), sorted
+  // by campaign (forced) and group (sticky), one entry per index.
+  mutable uint64_t bound_serial_ = 0;
+  mutable std::vector<ForcedEntry> bound_forced_;
+  mutable std::vector<StickyEntry> bound_sticky_;
+  mutable std::vector<uint64_t> bind_keys_;  // scratch of the binding
+};
+
+}  // namespace allot
+
+#endif  // ALLOT_CORE_ASSIGNMENT_INPUTS_H_

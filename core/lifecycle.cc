@@ -1,0 +1,167 @@
+// Forced and sticky assignments (DESIGN §12): compiling the forced lists of
+// a config, and binding a visitor's per-call inputs to a config's indices.
+#include <algorithm>
+#include <atomic>
+
+#include "absl/strings/str_cat.h"
+#include "core/compiled_config.h"
+#include "core/internal/lifecycle.h"
+
+namespace allot {
+namespace {
+
+std::string Field(std::string_view path, std::string_view field) {
+  std::string out(path);
+  if (!out.empty()) out += '.';
+  out.append(field.data(), field.size());
+  return out;
+}
+
+// Keeps, per index, the input given last, in increasing index order.
+// `index_of(i)` is the index of input i (-1: unknown, dropped) and
+// `emit(i)` appends input i to the output. `keys` is reusable scratch; no
+// allocation once it has held as many inputs.
+template <typename IndexOf, typename Emit>
+void LastPerIndex(size_t n, std::vector<uint64_t>* keys, IndexOf index_of,
+                  Emit emit) {
+  keys->clear();
+  for (size_t i = 0; i < n; ++i) {
+    const int32_t index = index_of(i);
+    if (index < 0) continue;
+    keys->push_back(uint64_t(uint32_t(index)) << 32 | uint32_t(i));
+  }
+  // std::sort (unlike stable_sort) allocates nothing; the input position in
+  // the low bits makes the order total, so the last of a run is the latest.
+  std::sort(keys->begin(), keys->end());
+  for (size_t k = 0; k < keys->size(); ++k) {
+    const bool last_of_run =
+        k + 1 == keys->size() || ((*keys)[k + 1] >> 32) != ((*keys)[k] >> 32);
+    if (last_of_run) emit(static_cast<size_t>((*keys)[k] & 0xffffffffu));
+  }
+}
+
+}  // namespace
+
+int32_t CompiledConfig::FindVariation(int32_t first_group, int32_t num_groups,
+                                      std::string_view id,
+                                      int32_t* group) const {
+  for (int32_t g = first_group; g < first_group + num_groups; ++g) {
+    const Group& gr = groups_[g];
+    for (int32_t v = gr.first_variation;
+         v < gr.first_variation + gr.num_variations; ++v) {
+      if (variations_[v].id == id) {
+        *group = g;
+        return v;
+      }
+    }
+  }
+  return -1;
+}
+
+uint64_t NextConfigSerial() {
+  static std::atomic<uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
+
+absl::Status CompiledConfig::CompileForced(const ConfigSpec& spec) {
+  // visitor id -> entries, filled campaign by campaign (so already sorted).
+  absl::flat_hash_map<std::string, std::vector<ForcedEntry>> by_visitor;
+  int32_t g = 0;
+  for (size_t c = 0; c < spec.campaigns.size(); ++c) {
+    // visitor id -> path of the entry that listed it in this campaign
+    absl::flat_hash_map<std::string_view, std::string> listed;
+    for (const VariationGroupSpec& gs : spec.campaigns[c].variation_groups) {
+      const Group& group = groups_[g];
+      for (const ForcedAssignmentSpec& fa : gs.forced_assignments) {
+        int32_t unused;
+        const int32_t v = FindVariation(g, 1, fa.variation_id, &unused);
+        if (v < 0) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              Field(fa.path, "variation_id"), ": unknown variation \"",
+              fa.variation_id, "\"; expected the id of a variation of group \"",
+              group.id, "\""));
+        }
+        for (size_t i = 0; i < fa.visitor_ids.size(); ++i) {
+          const std::string& id = fa.visitor_ids[i];
+          const std::string path =
+              absl::StrCat(Field(fa.path, "visitor_ids"), "[", i, "]");
+          auto [it, inserted] = listed.emplace(id, path);
+          if (!inserted) {
+            return absl::InvalidArgumentError(absl::StrCat(
+                path, ": visitor \"", id,
+                "\" is already forced in this campaign (at ", it->second,
+                "); a visitor may be forced once per campaign"));
+          }
+          by_visitor[id].push_back(
+              ForcedEntry{static_cast<int32_t>(c), g, v});
+        }
+      }
+      ++g;
+    }
+  }
+  forced_index_.reserve(by_visitor.size());
+  for (auto& [id, entries] : by_visitor) {
+    const uint32_t begin = static_cast<uint32_t>(forced_entries_.size());
+    forced_entries_.insert(forced_entries_.end(), entries.begin(),
+                           entries.end());
+    forced_index_.emplace(
+        id, std::make_pair(begin, static_cast<uint32_t>(forced_entries_.size())));
+  }
+  return absl::OkStatus();
+}
+
+std::pair<const ForcedEntry*, const ForcedEntry*> CompiledConfig::ForcedFor(
+    std::string_view visitor_id) const {
+  auto it = forced_index_.find(
+      absl::string_view(visitor_id.data(), visitor_id.size()));
+  if (it == forced_index_.end()) return {nullptr, nullptr};
+  const ForcedEntry* base = forced_entries_.data();
+  return {base + it->second.first, base + it->second.second};
+}
+
+CompiledConfig::Lifecycle CompiledConfig::BindLifecycle(
+    const VisitorContext& visitor) const {
+  Lifecycle lc;
+  if (!forced_entries_.empty()) {
+    std::tie(lc.listed, lc.listed_end) = ForcedFor(visitor.visitor_id());
+  }
+  const AssignmentInputs& in = visitor.assignments();
+  if (in.empty()) return lc;
+  if (in.bound_serial_ != serial_) {
+    in.bound_forced_.clear();
+    in.bound_sticky_.clear();
+    // An override binds to the first group of its campaign that has a
+    // variation of that id; one naming no variation of it is left out.
+    LastPerIndex(
+        in.num_overrides(), &in.bind_keys_,
+        [&](size_t i) { return FindCampaign(in.override_at(i).campaign_id); },
+        [&](size_t i) {
+          const AssignmentInputs::Override o = in.override_at(i);
+          const Campaign& campaign = campaigns_[FindCampaign(o.campaign_id)];
+          ForcedEntry e{FindCampaign(o.campaign_id), -1, -1};
+          e.variation = FindVariation(campaign.first_group, campaign.num_groups,
+                                      o.variation_id, &e.group);
+          if (e.variation >= 0) in.bound_forced_.push_back(e);
+        });
+    // A record whose variation was deleted since it was written is left
+    // out: the visitor falls back to the hash.
+    LastPerIndex(
+        in.num_records(), &in.bind_keys_,
+        [&](size_t i) { return FindGroup(in.record_at(i).group_id); },
+        [&](size_t i) {
+          const AssignmentInputs::Record r = in.record_at(i);
+          StickyEntry e{FindGroup(r.group_id), -1, r.version};
+          int32_t unused;
+          e.variation = FindVariation(e.group, 1, r.variation_id, &unused);
+          if (e.variation >= 0) in.bound_sticky_.push_back(e);
+        });
+    in.bound_serial_ = serial_;
+  }
+  lc.overrides = in.bound_forced_.data();
+  lc.overrides_end = lc.overrides + in.bound_forced_.size();
+  lc.sticky = in.bound_sticky_.data();
+  lc.sticky_end = lc.sticky + in.bound_sticky_.size();
+  return lc;
+}
+
+}  // namespace allot
