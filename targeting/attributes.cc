@@ -1,22 +1,82 @@
 #include "targeting/attributes.h"
 
+#include <algorithm>
 #include <utility>
+
+#include "absl/hash/hash.h"
 
 namespace allot {
 
-Attributes::Entry& Attributes::Slot(std::string_view name) {
-  for (size_t i = 0; i < size_; ++i) {
-    if (entries_[i].name == name) return entries_[i];
+namespace {
+
+uint64_t NameHash(std::string_view name) {
+  return absl::Hash<absl::string_view>{}(
+      absl::string_view(name.data(), name.size()));
+}
+
+}  // namespace
+
+void Attributes::RebuildIndex() {
+  size_t cells = 64;
+  while (cells < 2 * (size_ + 1)) cells *= 2;
+  if (index_.size() < cells) {
+    index_.assign(cells, IndexCell());
+    index_epoch_ = 1;
+  } else if (++index_epoch_ == 0) {  // wrapped: forget every old cell
+    std::fill(index_.begin(), index_.end(), IndexCell());
+    index_epoch_ = 1;
   }
-  // Reuse a dead entry so its buffers' capacity is kept. A context refilled
-  // for the next visitor usually sets the same names in the same order: the
-  // entry then already has this name (and its slot memo stays valid).
+  index_live_ = true;
+  for (size_t i = 0; i < size_; ++i) IndexEntry(i);
+}
+
+void Attributes::IndexEntry(size_t i) {
+  const size_t mask = index_.size() - 1;
+  for (size_t c = NameHash(entries_[i].name) & mask;; c = (c + 1) & mask) {
+    if (index_[c].epoch != index_epoch_) {
+      index_[c] = IndexCell{index_epoch_, static_cast<uint32_t>(i)};
+      return;
+    }
+  }
+}
+
+Attributes::Entry* Attributes::FindEntry(std::string_view name) {
+  if (size_ <= kIndexFrom) {
+    for (size_t i = 0; i < size_; ++i) {
+      if (entries_[i].name == name) return &entries_[i];
+    }
+    return nullptr;
+  }
+  // Built on first need in each fill (a new epoch empties it in O(1)), then
+  // kept up to date by Slot, and rebuilt when it would be half full.
+  if (!index_live_ || 2 * (size_ + 1) > index_.size()) {
+    RebuildIndex();
+  }
+  const size_t mask = index_.size() - 1;
+  for (size_t c = NameHash(name) & mask;; c = (c + 1) & mask) {
+    const IndexCell& cell = index_[c];
+    if (cell.epoch != index_epoch_) return nullptr;
+    if (entries_[cell.entry].name == name) return &entries_[cell.entry];
+  }
+}
+
+Attributes::Entry& Attributes::Slot(std::string_view name) {
+  // A context refilled for the next visitor usually sets the same names in
+  // the same order: then the next entry already has this name (and its slot
+  // memo stays valid), and no earlier entry can.
+  if (size_ < refill_limit_ && entries_[size_].name == name) {
+    return entries_[size_++];
+  }
+  refill_limit_ = 0;
+  if (Entry* e = FindEntry(name)) return *e;
+  // Reuse a dead entry so its buffers' capacity is kept.
   if (size_ == entries_.size()) entries_.emplace_back();
   Entry& e = entries_[size_++];
   if (e.name != name) {
     e.name.assign(name.data(), name.size());
     e.slot_set = 0;
   }
+  if (index_live_ && size_ > kIndexFrom + 1) IndexEntry(size_ - 1);
   return e;
 }
 
@@ -41,14 +101,13 @@ void Attributes::SetBool(std::string_view name, bool value) {
 }
 
 void Attributes::Erase(std::string_view name) {
-  for (size_t i = 0; i < size_; ++i) {
-    if (entries_[i].name == name) {
-      // Swap rather than move so both entries keep their buffers.
-      std::swap(entries_[i], entries_[size_ - 1]);
-      --size_;
-      return;
-    }
-  }
+  Entry* e = FindEntry(name);
+  if (e == nullptr) return;
+  // Swap rather than move so both entries keep their buffers.
+  std::swap(*e, entries_[size_ - 1]);
+  --size_;
+  refill_limit_ = 0;
+  index_live_ = false;  // entry indices moved
 }
 
 bool Attributes::Find(std::string_view name, AttributeValue* out) const {

@@ -30,8 +30,10 @@ class Attributes {
 
   // Removes every attribute; keeps capacity.
   void Clear() {
+    refill_limit_ = size_;
     size_ = 0;
     chars_.clear();
+    index_live_ = false;
   }
 
   void SetString(std::string_view name, std::string_view value);
@@ -95,9 +97,32 @@ class Attributes {
     mutable uint32_t slot = 0;
   };
   Entry& Slot(std::string_view name);
+  // The live entry named `name`, or null. Linear while there are few
+  // entries, through index_ beyond kIndexFrom, so that setting n names
+  // costs O(n) however large n grows.
+  Entry* FindEntry(std::string_view name);
+  void IndexEntry(size_t i);
+  void RebuildIndex();
+
+  static constexpr size_t kIndexFrom = 16;
 
   std::vector<Entry> entries_;  // entries_[0, size_) are live
   size_t size_ = 0;
+  // A refill that sets the names of the previous fill in the same order
+  // finds each at entries_[size_]: entries_[0, refill_limit_) were distinct
+  // then, so the name cannot be one already set now. refill_limit_ drops to
+  // 0 once the order differs.
+  size_t refill_limit_ = 0;
+  // Open-addressing index of the live entries once there are more than
+  // kIndexFrom: cells hold (epoch, entry index); cells of an older epoch
+  // are empty, so Clear() is O(1).
+  struct IndexCell {
+    uint32_t epoch = 0;
+    uint32_t entry = 0;
+  };
+  std::vector<IndexCell> index_;
+  uint32_t index_epoch_ = 1;
+  bool index_live_ = false;  // index_ holds entries_[0, size_) this epoch
   // The string values of the live entries, back to back (a value set twice
   // leaves its old bytes behind until Clear).
   std::string chars_;
