@@ -33,6 +33,7 @@ void Attributes::RebuildIndex() {
 void Attributes::IndexEntry(size_t i) {
   const size_t mask = index_.size() - 1;
   for (size_t c = NameHash(entries_[i].name) & mask;; c = (c + 1) & mask) {
+    ++search_steps_;
     if (index_[c].epoch != index_epoch_) {
       index_[c] = IndexCell{index_epoch_, static_cast<uint32_t>(i)};
       return;
@@ -42,6 +43,7 @@ void Attributes::IndexEntry(size_t i) {
 
 Attributes::Entry* Attributes::FindEntry(std::string_view name) {
   if (size_ <= kIndexFrom) {
+    search_steps_ += size_;
     for (size_t i = 0; i < size_; ++i) {
       if (entries_[i].name == name) return &entries_[i];
     }
@@ -55,6 +57,7 @@ Attributes::Entry* Attributes::FindEntry(std::string_view name) {
   const size_t mask = index_.size() - 1;
   for (size_t c = NameHash(name) & mask;; c = (c + 1) & mask) {
     const IndexCell& cell = index_[c];
+    ++search_steps_;
     if (cell.epoch != index_epoch_) return nullptr;
     if (entries_[cell.entry].name == name) return &entries_[cell.entry];
   }
