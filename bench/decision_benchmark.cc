@@ -3,6 +3,8 @@
 // rebuilt inside the timed loop, once per decision (W1) or per visitor (W2).
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -12,6 +14,7 @@
 #include "bench/workloads.h"
 #include "core/compiled_config.h"
 #include "core/engine.h"
+#include "core/exposure_logger.h"
 
 namespace allot::bench {
 namespace {
@@ -125,6 +128,75 @@ void BM_W1_EngineDecideAll(benchmark::State& state) {
   });
 }
 BENCHMARK(BM_W1_EngineDecideAll)->Threads(1)->Threads(2);
+
+// W1 with a sticky record for its group on every visitor (DESIGN §12): the
+// record binds once per refill and the decision skips the split hash.
+void BM_W1_Sticky(benchmark::State& state) {
+  static const auto config = MustLoad(W1Config());
+  static const bool checked = CheckW1(*config);
+  if (!checked) {
+    state.SkipWithError("W1 reference check failed");
+    return;
+  }
+  const auto& ids = W1Ids();
+  VisitorContext ctx;
+  DecisionList list;
+  size_t i = state.thread_index() * 7919;
+  for (auto _ : state) {
+    ctx.Reset(ids[i]);
+    ctx.Set("country", "FR");
+    ctx.Set("plan", "pro");
+    ctx.Set("age", static_cast<double>(i % 90));
+    ctx.SetSticky("w1-group", (i & 1) ? "w1-a" : "w1-b");
+    config->DecideAll(ctx, kNow, &list).IgnoreError();
+    benchmark::DoNotOptimize(list[0]);
+    if (++i == ids.size()) i = 0;
+  }
+  if (list[0].reason != DecisionReason::kSticky) state.SkipWithError("not sticky");
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_W1_Sticky)->Threads(1)->Threads(2);
+
+// W1 through an Engine with an exposure logger (default capacity 100,000)
+// over the 1,000,000 distinct W1 visitors: nearly every decision is a new
+// exposure that evicts an old one. Compare with BM_W1_EngineDecideAll.
+void BM_W1_Exposures(benchmark::State& state) {
+  static std::atomic<size_t> exposures{0};
+  static const auto engine = [] {
+    auto e = Engine::FromConfig(MustLoad(W1Config()));
+    auto logger = ExposureLogger::Create(
+        [](std::span<const Exposure> batch) { exposures += batch.size(); });
+    e->SetExposureLogger(std::shared_ptr<ExposureLogger>(*std::move(logger)));
+    return e;
+  }();
+  RunW1(state, [&](const VisitorContext& ctx, DecisionList* list) {
+    return engine->DecideAll(ctx, kNow, list);
+  });
+  if (state.thread_index() == 0) {
+    const ExposureLogger::Counters n = engine->exposure_logger()->counters();
+    state.counters["deduplicated_pct"] =
+        100.0 * n.deduplicated / std::max<uint64_t>(1, n.logged + n.deduplicated);
+  }
+}
+BENCHMARK(BM_W1_Exposures)->Threads(1)->Threads(2);
+
+// W1 whose group force-lists 100,000 other visitors (QA lists, DESIGN §12):
+// one hash probe per visitor for the whole config.
+void BM_W1_Forced100k(benchmark::State& state) {
+  static const auto config = [] {
+    std::string ids;
+    for (int i = 0; i < 100000; ++i) absl::StrAppend(&ids, i ? "," : "", "\"qa-", i, "\"");
+    std::string json = W1Config();
+    const std::string anchor = R"("variations":[{"id":"w1-a")";
+    json.replace(json.find(anchor), anchor.size(),
+                 absl::StrCat(R"("forced_assignments":[{"variation_id":"w1-b","visitor_ids":[)",
+                              ids, "]}],", anchor));
+    return MustLoad(json);
+  }();
+  static const bool checked = CheckW1(*config) && config->num_forced() == 100000;
+  RunCheckedW1(state, *config, checked);
+}
+BENCHMARK(BM_W1_Forced100k)->Threads(1)->Threads(2);
 
 void FillW2(const W2Visitor& v, VisitorContext* ctx) {
   ctx->Reset(v.id);

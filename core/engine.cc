@@ -89,7 +89,18 @@ const EngineSnapshot& Engine::Current(const VisitorContext& visitor) const {
 absl::Status Engine::DecideAll(const VisitorContext& visitor, absl::Time now,
                                DecisionList* out) const {
   const EngineSnapshot& snap = Current(visitor);
-  return snap.config->DecideAll(visitor, now, out, snap.runtime.get());
+  absl::Status s = snap.config->DecideAll(visitor, now, out, snap.runtime.get());
+  if (ExposureLogger* logger = exposure_logger_.load(std::memory_order_acquire);
+      logger != nullptr && s.ok()) {
+    logger->Log(visitor.visitor_id(), *out, now);
+  }
+  return s;
+}
+
+void Engine::SetExposureLogger(std::shared_ptr<ExposureLogger> logger) {
+  std::lock_guard<std::mutex> lock(mu_);
+  exposure_logger_.store(logger.get(), std::memory_order_release);
+  if (logger != nullptr) loggers_.push_back(std::move(logger));
 }
 
 absl::Status Engine::Decide(std::string_view campaign_id,

@@ -23,12 +23,14 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "core/compiled_config.h"
+#include "core/exposure_logger.h"
 #include "core/internal/engine_state.h"
 #include "core/runtime_state.h"
 
@@ -64,12 +66,21 @@ class Engine {
   std::shared_ptr<const CompiledConfig> config() const;
   std::shared_ptr<const EngineSnapshot> snapshot() const;
 
-  // DESIGN §3 against the current config and run-time state.
+  // DESIGN §3 against the current config and run-time state. With an
+  // exposure logger set, DecideAll logs the exposures among the decisions.
   absl::Status DecideAll(const VisitorContext& visitor, absl::Time now,
                          DecisionList* out) const;
   absl::Status Decide(std::string_view campaign_id,
                       const VisitorContext& visitor, absl::Time now,
                       Decision* out) const;
+
+  // Logs the exposures of every DecideAll from now on (null: stop logging).
+  // A replaced logger stays alive until the Engine is destroyed, since a
+  // deciding thread may still be using it; flush it when you replace it.
+  void SetExposureLogger(std::shared_ptr<ExposureLogger> logger);
+  ExposureLogger* exposure_logger() const {
+    return exposure_logger_.load(std::memory_order_acquire);
+  }
 
   // Turns a campaign off (or back on) at run time. NotFound for an id the
   // current config does not have.
@@ -120,6 +131,9 @@ class Engine {
   mutable std::mutex mu_;
   std::shared_ptr<const EngineSnapshot> current_;  // guarded by mu_
   internal::EngineState state_;  // guarded by mu_; the id-keyed truth
+  // Read per decision with one load; the owners below keep it alive.
+  std::atomic<ExposureLogger*> exposure_logger_{nullptr};
+  std::vector<std::shared_ptr<ExposureLogger>> loggers_;  // guarded by mu_
 };
 
 }  // namespace allot

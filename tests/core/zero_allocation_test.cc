@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/compiled_config.h"
 #include "core/engine.h"
+#include "core/exposure_logger.h"
 #include "gtest/gtest.h"
 #include "tests/core/test_util.h"
 
@@ -120,6 +121,87 @@ TEST(ZeroAllocation, EngineDecisionsAfterWarmUp) {
   g_counting = false;
   EXPECT_EQ(g_allocations.load(), 0);
   EXPECT_EQ(rolled_back, 1000u);
+}
+
+// Forced overrides, sticky records, the config's forced list and an exposure
+// logger on the Engine: still nothing on the heap once warmed up.
+TEST(ZeroAllocation, ForcedStickyAndExposuresAfterWarmUp) {
+  auto engine = Engine::Create(testing::ReadTestFile(std::string(ALLOT_EXAMPLES_DIR) +
+                                                     "/campaigns.json"));
+  ASSERT_TRUE(engine.ok());
+  size_t exposures = 0;
+  ExposureLoggerOptions options;
+  options.capacity = 1024;
+  options.batch_size = 64;
+  auto logger = ExposureLogger::Create(
+      [&](std::span<const Exposure> batch) { exposures += batch.size(); }, options);
+  ASSERT_TRUE(logger.ok());
+  (*engine)->SetExposureLogger(std::shared_ptr<ExposureLogger>(*std::move(logger)));
+  VisitorContext ctx;
+  DecisionList list;
+  const absl::Time now = testing::At("2026-06-01T12:00:00Z");
+  std::string id = "visitor-0000";
+  size_t forced = 0, sticky = 0;
+  auto decide = [&](int i) {
+    id[8 + i % 4] = static_cast<char>('0' + i % 10);
+    ctx.Reset(i % 10 == 0 ? "qa-alice" : id);
+    ctx.Set("country", "FR");
+    ctx.Set("plan", "pro");
+    if (i % 3 == 0) ctx.Force("pricing-page", "pricing-calculator");
+    ctx.SetSticky("homepage-hero-everyone", i % 2 ? "hero-original" : "hero-bold");
+    ctx.SetSticky("no-such-group", "x", 4);
+    if (!(*engine)->DecideAll(ctx, now, &list).ok()) return false;
+    for (const Decision& d : list) {
+      forced += d.reason == DecisionReason::kForced;
+      sticky += d.reason == DecisionReason::kSticky;
+    }
+    return true;
+  };
+  for (int i = 0; i < 3000; ++i) ASSERT_TRUE(decide(i));  // warm-up: fills batches
+  forced = sticky = 0;
+  g_allocations = 0;
+  g_counting = true;
+  for (int i = 0; i < 1000; ++i) {
+    if (!decide(i)) break;
+  }
+  g_counting = false;
+  EXPECT_EQ(g_allocations.load(), 0);
+  EXPECT_GT(forced, 300u);
+  EXPECT_GT(sticky, 800u);
+  EXPECT_GT(exposures, 0u);
+}
+
+// A context alternating between two configs rebinds its sticky records each
+// time without allocating. (Regex targeting is left out: the targeting
+// scratch still rebuilds its regex copies on such a switch.)
+TEST(ZeroAllocation, StickyContextAlternatingBetweenTwoConfigs) {
+  const std::string json = R"({"campaigns":[{"id":"homepage-hero","variation_groups":[
+    {"id":"homepage-hero-everyone","targeting":{"targeting_groups":[{"targetings":[
+      {"key":"country","operator":"IN","value":["FR","DE"]}]}]},
+     "variations":[{"id":"hero-original","allocation":50},{"id":"hero-bold","allocation":50}]}]}]})";
+  auto one = LoadConfig(json);
+  auto two = LoadConfig(json);
+  ASSERT_TRUE(one.ok() && two.ok());
+  VisitorContext ctx;
+  DecisionList list_one, list_two;
+  const absl::Time now = testing::At("2026-06-01T12:00:00Z");
+  auto decide = [&](int i) {
+    ctx.Reset(i % 2 ? "visitor-1" : "visitor-2");
+    ctx.Set("country", "FR");
+    ctx.SetSticky("homepage-hero-everyone", "hero-original");
+    return (*one)->DecideAll(ctx, now, &list_one).ok() &&
+           (*two)->DecideAll(ctx, now, &list_two).ok();
+  };
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(decide(i));
+  g_allocations = 0;
+  g_counting = true;
+  for (int i = 0; i < 1000; ++i) {
+    if (!decide(i)) break;
+  }
+  g_counting = false;
+  EXPECT_EQ(g_allocations.load(), 0);
+  EXPECT_EQ(list_one[0].reason, DecisionReason::kSticky);
+  EXPECT_EQ(list_two[0].reason, DecisionReason::kSticky);
 }
 
 }  // namespace

@@ -1,0 +1,150 @@
+// File: core/exposure_logger.h
+//
+// Exposure events (DESIGN §12): which visitor was shown which variation of
+// which campaign, and when. The logger keeps the exposures among a visitor's
+// decisions, drops repeats with a fixed-size de-duplication table, and hands
+// the rest to a host sink in batches.
+//
+//   auto logger = ExposureLogger::Create(
+//       [&](std::span<const Exposure> batch) {
+//         for (const Exposure& e : batch) queue.Send(e);  // copy what you keep
+//       });
+//   if (!logger.ok()) return logger.status();
+//   config->DecideAll(ctx, now, &decisions);
+//   (*logger)->Log(ctx.visitor_id(), decisions, now);
+//   ...
+//   (*logger)->Flush();  // e.g. on a timer; the destructor flushes too
+//
+// Thread-safe: Log, Flush and counters() may run on any number of threads at
+// once. The sink is called by one thread at a time (whichever filled a batch
+// or called Flush), so a simple sink needs no lock; it must not call back
+// into the logger.
+#ifndef ALLOT_CORE_EXPOSURE_LOGGER_H_
+#define ALLOT_CORE_EXPOSURE_LOGGER_H_
+
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "core/decision.h"
+
+namespace allot {
+
+// One exposure handed to the sink. The string views stay valid only during
+// the sink call.
+struct Exposure {
+  std::string_view visitor_id;
+  std::string_view campaign_id;
+  std::string_view variation_group_id;
+  std::string_view variation_id;  // empty for a holdout
+  DecisionReason reason = DecisionReason::kAllocated;
+  absl::Time at;
+};
+
+struct ExposureLoggerOptions {
+  // Entries of the de-duplication table (each <= 32 bytes). The table keeps
+  // every (visitor, group) key while they number up to about a third of it;
+  // beyond that, a repeat is logged again once its entry was evicted.
+  // Default: 100000.
+  size_t capacity = 100000;
+  // Exposures handed to the sink per call, 1 to 65536.
+  // Default: 1024.
+  size_t batch_size = 1024;
+};
+
+// Receives a batch of exposures. Called by one thread at a time.
+using ExposureSink = std::function<void(std::span<const Exposure>)>;
+
+class ExposureLogger {
+ public:
+  // InvalidArgument for a null sink, capacity 0, or batch_size 0 or above
+  // 65536.
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<ExposureLogger>> Create(
+      ExposureSink sink,
+      const ExposureLoggerOptions& options = ExposureLoggerOptions());
+
+  ExposureLogger(const ExposureLogger&) = delete;
+  ExposureLogger& operator=(const ExposureLogger&) = delete;
+
+  // Flushes what is pending.
+  // REQUIRES: no other call on this logger is running or will start.
+  ~ExposureLogger();
+
+  // Whether a decision is an exposure: it shows the visitor a variation
+  // (allocated, sticky, forced, or rolled back to the group's reference).
+  // The one place that decides it; holdouts (DESIGN §15) will join here.
+  static bool IsExposure(const Decision& d) { return d.has_variation(); }
+
+  // Logs the exposures among `decisions`, made for `visitor_id` at `at`:
+  // each (visitor, group) once, again when its variation changes, and again
+  // after its entry was evicted from the table. Ids are compared as strings,
+  // so de-duplication holds across config reloads. Allocates nothing once
+  // each batch buffer has been filled once, except on a config change. When
+  // it fills a batch, calls the sink.
+  void Log(std::string_view visitor_id, const DecisionList& decisions,
+           absl::Time at);
+
+  // Hands every pending exposure to the sink now (one call per thread shard
+  // with pending exposures, each of at most batch_size). A batch that another
+  // thread is handing over at that moment may still be in its sink call.
+  void Flush();
+
+  struct Counters {
+    uint64_t logged = 0;  // exposures handed (or to be handed) to the sink
+    uint64_t deduplicated = 0;  // exposures dropped as repeats
+    uint64_t evicted = 0;       // table entries replaced to make room
+  };
+  // A snapshot; exact when no Log call is running.
+  Counters counters() const;
+
+  // Entries of the de-duplication table (options.capacity).
+  size_t capacity() const { return capacity_; }
+  // Bytes of the de-duplication table, fixed at Create. Batch buffers come on
+  // top: 88 x batch_size bytes at Create, then, as threads first fill them,
+  // (shards + 2) x batch_size x (48 bytes + the visitor id's length), with
+  // 4 to 64 shards by core count.
+  size_t table_bytes() const;
+
+ private:
+  struct Set;
+  struct Shard;
+  struct Batch;
+  struct Pending;
+
+  ExposureLogger(ExposureSink sink, const ExposureLoggerOptions& options);
+
+  Shard& ThisThreadShard();
+  // Replaces the shard's batch with a spare (waiting for one if two batches
+  // are already on their way to the sink), unlocks the shard, and hands the
+  // old batch to the sink.
+  // REQUIRES: the shard's lock is held; it is released on return.
+  void SwapOutAndEmit(Shard& shard);
+
+  const ExposureSink sink_;
+  const size_t capacity_;
+  const size_t batch_size_;
+  const size_t num_sets_;
+  const size_t num_shards_;  // a power of two
+  std::unique_ptr<Set[]> sets_;
+  std::unique_ptr<Shard[]> shards_;
+  std::unique_ptr<Batch[]> batches_;  // num_shards_ + 2
+
+  std::mutex spare_mu_;
+  std::condition_variable spare_cv_;
+  std::vector<Batch*> spares_;  // guarded by spare_mu_
+
+  std::mutex sink_mu_;               // one sink call at a time
+  std::vector<Exposure> exposures_;  // guarded by sink_mu_; batch_size_ long
+};
+
+}  // namespace allot
+
+#endif  // ALLOT_CORE_EXPOSURE_LOGGER_H_
