@@ -40,6 +40,74 @@ void AppendJsonString(std::string* out, std::string_view s) {
   out->push_back('"');
 }
 
+namespace {
+
+absl::string_view Sv(std::string_view s) {
+  return absl::string_view(s.data(), s.size());
+}
+
+// "force": {"<campaign id>": "<variation id>", ...}
+absl::Status ReadForce(const simdjson::dom::object& obj, VisitorContext* ctx) {
+  simdjson::dom::element force;
+  if (obj.at_key("force").get(force) || force.is_null()) return absl::OkStatus();
+  simdjson::dom::object members;
+  if (force.get_object().get(members)) {
+    return absl::InvalidArgumentError(
+        "\"force\" must be an object {\"<campaign id>\": \"<variation id>\"}");
+  }
+  for (auto field : members) {
+    std::string_view variation;
+    if (field.value.get_string().get(variation) || variation.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("\"force\".\"", Sv(field.key),
+                       "\" must be a non-empty variation id string"));
+    }
+    ctx->Force(field.key, variation);
+  }
+  return absl::OkStatus();
+}
+
+// "sticky": {"<group id>": "<variation id>" | {"variation_id": "...",
+// "version": N}, ...}
+absl::Status ReadSticky(const simdjson::dom::object& obj, VisitorContext* ctx) {
+  simdjson::dom::element sticky;
+  if (obj.at_key("sticky").get(sticky) || sticky.is_null()) {
+    return absl::OkStatus();
+  }
+  simdjson::dom::object members;
+  if (sticky.get_object().get(members)) {
+    return absl::InvalidArgumentError(
+        "\"sticky\" must be an object {\"<group id>\": \"<variation id>\" | "
+        "{\"variation_id\": \"...\", \"version\": N}}");
+  }
+  for (auto field : members) {
+    std::string_view variation;
+    int64_t version = 0;
+    simdjson::dom::object record;
+    bool ok = false;
+    if (field.value.get_string().get(variation) == simdjson::SUCCESS) {
+      ok = true;
+    } else if (field.value.get_object().get(record) == simdjson::SUCCESS) {
+      simdjson::dom::element v;
+      ok = record.at_key("variation_id").get(v) == simdjson::SUCCESS &&
+           v.get_string().get(variation) == simdjson::SUCCESS;
+      if (ok && record.at_key("version").get(v) == simdjson::SUCCESS) {
+        ok = v.get_int64().get(version) == simdjson::SUCCESS && version >= 0;
+      }
+    }
+    if (!ok || variation.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "\"sticky\".\"", Sv(field.key),
+          "\" must be a variation id string or {\"variation_id\": \"...\", "
+          "\"version\": N} with an integer N >= 0"));
+    }
+    ctx->SetSticky(field.key, variation, version);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 struct VisitorParser::Impl {
   simdjson::dom::parser parser;
 };
@@ -69,6 +137,8 @@ absl::Status VisitorParser::Parse(std::string_view json, VisitorContext* ctx) {
     return absl::InvalidArgumentError("\"id\" must be a non-empty string");
   }
   ctx->Reset(id);
+  if (absl::Status s = ReadForce(obj, ctx); !s.ok()) return s;
+  if (absl::Status s = ReadSticky(obj, ctx); !s.ok()) return s;
   element context;
   if (obj.at_key("context").get(context) || context.is_null()) {
     return absl::OkStatus();

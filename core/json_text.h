@@ -10,6 +10,9 @@
 //   VisitorContext ctx;
 //   absl::Status s = parser.Parse(line, &ctx);
 //
+// Instants (`--at`, Python's `at`, state documents) are read with
+// ParseInstant from allocation/date_time.h, included here for them.
+//
 // VisitorParser is not thread-safe (it reuses its parse buffers).
 #ifndef ALLOT_CORE_JSON_TEXT_H_
 #define ALLOT_CORE_JSON_TEXT_H_
@@ -19,6 +22,7 @@
 #include <string_view>
 
 #include "absl/status/status.h"
+#include "allocation/date_time.h"  // ParseInstant: the one RFC 3339 parser
 #include "core/visitor_context.h"
 
 namespace allot {
@@ -34,8 +38,10 @@ class VisitorParser {
   // Fills `ctx` from one visitor object. The id must be a non-empty string;
   // `context`, when present, an object whose string, number and boolean
   // values become attributes (other JSON types are dropped, as Flagship
-  // does). InvalidArgument with a short reason otherwise; `ctx` is then
-  // unspecified.
+  // does); `force`, when present, {campaign id: variation id} overrides;
+  // `sticky`, when present, {group id: variation id | {"variation_id",
+  // "version"}} assignment records (DESIGN §12). InvalidArgument with a
+  // short reason otherwise; `ctx` is then unspecified.
   [[nodiscard]] absl::Status Parse(std::string_view json, VisitorContext* ctx);
 
  private:
