@@ -12,22 +12,31 @@ visitors into pandas::
     frame = config.assign(ids, {"country": countries, "age": ages})
     allot.split_check(frame)
 
+Assignment lifecycle: ``decide(..., force={campaign: variation},
+sticky={group: (variation, version)})``; ``assign(..., sticky=records,
+new_assignments=True)`` returns the new records to persist;
+``Engine.log_exposures(sink)`` logs exposure events.
+
 Times (``at``, ``start``, ``end``) are datetimes (a naive datetime is UTC),
 RFC 3339 strings, or None for now.
 """
 from ._allot import REASONS, ConfigError
 from ._config import Campaign, Config, Decision, Variation, VariationGroup, load
 from ._engine import Engine
+from ._lifecycle import STICKY_COLUMNS, Exposure, ExposureCounters
 from ._plot import plot_schedule
 from ._stats import chi2_sf, split_check
 
 __all__ = [
     "REASONS",
+    "STICKY_COLUMNS",
     "Campaign",
     "Config",
     "ConfigError",
     "Decision",
     "Engine",
+    "Exposure",
+    "ExposureCounters",
     "Variation",
     "VariationGroup",
     "chi2_sf",

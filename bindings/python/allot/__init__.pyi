@@ -2,7 +2,8 @@
 import datetime
 import os
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import (Any, Callable, Dict, List, Literal, Mapping, Optional, Sequence, Tuple,
+                    TypedDict, Union, overload)
 
 import numpy as np
 import pandas as pd
@@ -10,6 +11,7 @@ import pandas as pd
 __version__: str
 
 REASONS: Tuple[str, ...]
+STICKY_COLUMNS: Tuple[str, str, str, str]
 
 TimeLike = Union[datetime.datetime, np.datetime64, str]
 Source = Union[str, bytes, os.PathLike[str]]
@@ -17,6 +19,27 @@ ContextValue = Union[str, float, int, bool, None]
 VisitorIds = Union[Sequence[str], np.ndarray, pd.Series, pd.Index]
 Columns = Union[pd.DataFrame, Mapping[str, Union[Sequence[ContextValue], np.ndarray, pd.Series]]]
 Freq = Union[str, datetime.timedelta, pd.Timedelta, pd.DateOffset]
+# force=: {campaign_id: variation_id}
+Force = Mapping[str, str]
+# sticky= of decide/flags: {group_id: variation_id | (variation_id, version) |
+# {"variation_id": ..., "version": N}}
+StickyRecord = Union[str, Tuple[str, int], Mapping[str, Union[str, int]]]
+Sticky = Mapping[str, StickyRecord]
+
+class Exposure(TypedDict):
+    visitor_id: str
+    campaign_id: str
+    variation_group_id: Optional[str]
+    variation_id: Optional[str]
+    reason: str
+    at: datetime.datetime
+
+class ExposureCounters(TypedDict):
+    logged: int
+    deduplicated: int
+    evicted: int
+
+ExposureSink = Union[List[Exposure], Callable[[List[Exposure]], Any]]
 
 class ConfigError(ValueError): ...
 
@@ -26,6 +49,7 @@ class Decision:
     variation_group_id: Optional[str]
     variation_id: Optional[str]
     reason: str
+    new_assignment: bool = ...  # not compared by ==
 
 @dataclass(frozen=True)
 class Variation:
@@ -41,6 +65,7 @@ class VariationGroup:
     has_allocation_config: bool
     rollback_goal: Optional[str]
     variations: Tuple[Variation, ...]
+    sticky_version: int = ...
 
 @dataclass(frozen=True)
 class Campaign:
@@ -68,12 +93,23 @@ class Config:
     def campaign(self, campaign_id: str) -> Campaign: ...
     def group(self, group_id: str) -> VariationGroup: ...
     def decide(self, visitor_id: str, context: Optional[Mapping[str, ContextValue]] = ...,
-               at: Optional[TimeLike] = ...) -> List[Decision]: ...
+               at: Optional[TimeLike] = ..., *, force: Optional[Force] = ...,
+               sticky: Optional[Sticky] = ...) -> List[Decision]: ...
     def flags(self, visitor_id: str, context: Optional[Mapping[str, ContextValue]] = ...,
-              at: Optional[TimeLike] = ...) -> Dict[str, Any]: ...
+              at: Optional[TimeLike] = ..., *, force: Optional[Force] = ...,
+              sticky: Optional[Sticky] = ...) -> Dict[str, Any]: ...
+    @overload
     def assign(self, visitor_ids: VisitorIds, context: Optional[Columns] = ..., *,
                campaign: Optional[str] = ..., at: Optional[TimeLike] = ...,
-               threads: Optional[int] = ...) -> pd.DataFrame: ...
+               threads: Optional[int] = ..., force: Optional[Force] = ...,
+               sticky: Optional[pd.DataFrame] = ...,
+               new_assignments: Literal[False] = ...) -> pd.DataFrame: ...
+    @overload
+    def assign(self, visitor_ids: VisitorIds, context: Optional[Columns] = ..., *,
+               campaign: Optional[str] = ..., at: Optional[TimeLike] = ...,
+               threads: Optional[int] = ..., force: Optional[Force] = ...,
+               sticky: Optional[pd.DataFrame] = ...,
+               new_assignments: Literal[True]) -> Tuple[pd.DataFrame, pd.DataFrame]: ...
     def traffic_schedule(self, group_id: str, start: TimeLike, end: TimeLike,
                          freq: Freq = ...) -> pd.DataFrame: ...
 
@@ -89,13 +125,28 @@ class Engine:
     def is_rolled_back(self, group_id: str) -> bool: ...
     def export_state(self) -> str: ...
     def import_state(self, text: Union[str, bytes]) -> None: ...
+    def log_exposures(self, sink: Optional[ExposureSink], capacity: int = ...,
+                      batch_size: int = ...) -> None: ...
+    def flush_exposures(self) -> None: ...
+    def exposure_counters(self) -> ExposureCounters: ...
     def decide(self, visitor_id: str, context: Optional[Mapping[str, ContextValue]] = ...,
-               at: Optional[TimeLike] = ...) -> List[Decision]: ...
+               at: Optional[TimeLike] = ..., *, force: Optional[Force] = ...,
+               sticky: Optional[Sticky] = ...) -> List[Decision]: ...
     def flags(self, visitor_id: str, context: Optional[Mapping[str, ContextValue]] = ...,
-              at: Optional[TimeLike] = ...) -> Dict[str, Any]: ...
+              at: Optional[TimeLike] = ..., *, force: Optional[Force] = ...,
+              sticky: Optional[Sticky] = ...) -> Dict[str, Any]: ...
+    @overload
     def assign(self, visitor_ids: VisitorIds, context: Optional[Columns] = ..., *,
                campaign: Optional[str] = ..., at: Optional[TimeLike] = ...,
-               threads: Optional[int] = ...) -> pd.DataFrame: ...
+               threads: Optional[int] = ..., force: Optional[Force] = ...,
+               sticky: Optional[pd.DataFrame] = ...,
+               new_assignments: Literal[False] = ...) -> pd.DataFrame: ...
+    @overload
+    def assign(self, visitor_ids: VisitorIds, context: Optional[Columns] = ..., *,
+               campaign: Optional[str] = ..., at: Optional[TimeLike] = ...,
+               threads: Optional[int] = ..., force: Optional[Force] = ...,
+               sticky: Optional[pd.DataFrame] = ...,
+               new_assignments: Literal[True]) -> Tuple[pd.DataFrame, pd.DataFrame]: ...
 
 def split_check(assignments: pd.DataFrame,
                 expected: Optional[Mapping[str, Union[float, Mapping[str, float]]]] = ..., *,

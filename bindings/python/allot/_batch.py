@@ -161,27 +161,42 @@ def threads_arg(threads: Optional[int]) -> int:
 
 
 def assign(core: Any, visitor_ids: Any, context: Any, campaign: Optional[str],
-           at: Any, threads: Optional[int]):
-    """Runs a batch assignment on ``core`` (a compiled Config or Engine)."""
+           at: Any, threads: Optional[int], force: Any = None, sticky: Any = None,
+           new_assignments: bool = False):
+    """Runs a batch assignment on ``core`` (a compiled Config or Engine).
+    Returns the assignments frame, or with ``new_assignments`` the pair
+    (assignments, new assignments)."""
     import pandas as pd
 
+    from ._lifecycle import mapping_arg, new_assignments_frame, sticky_frame_arg
     from ._times import at_arg
 
     if campaign is not None and not isinstance(campaign, str):
         raise TypeError(f"campaign: expected a str campaign id, got {type(campaign).__name__}")
+    if not isinstance(new_assignments, (bool, np.bool_)):
+        raise TypeError(
+            f"new_assignments: expected a bool, got {type(new_assignments).__name__}"
+        )
     ids = visitor_ids_arg(visitor_ids)
     columns = context_arg(context, len(ids))
+    force = mapping_arg(force, "force")
+    sticky_columns = sticky_frame_arg(sticky)
     (campaign_codes, group_codes, variation_codes, reason_codes,
-     campaign_ids, group_ids, variation_ids, id_column) = core.assign(
-        ids, columns, campaign, at_arg(at), threads_arg(threads))
+     campaign_ids, group_ids, variation_ids, id_column,
+     new_flags, group_versions) = core.assign(
+        ids, columns, campaign, at_arg(at), threads_arg(threads), force, sticky_columns)
 
     def categorical(codes, categories):
         return pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object))
 
-    return pd.DataFrame({
+    frame = pd.DataFrame({
         "visitor_id": id_column,
         "campaign_id": categorical(campaign_codes, campaign_ids),
         "variation_group_id": categorical(group_codes, group_ids),
         "variation_id": categorical(variation_codes, variation_ids),
         "reason": categorical(reason_codes, _allot.REASONS),
     }, copy=False)
+    if not new_assignments:
+        return frame
+    return frame, new_assignments_frame(id_column, group_codes, variation_codes, new_flags,
+                                        group_ids, variation_ids, group_versions)

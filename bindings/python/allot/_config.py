@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 
 from . import _allot, _batch
+from ._lifecycle import mapping_arg
 from ._times import TimeLike, at_arg, utc_timestamp
 
 Source = Union[str, bytes, "os.PathLike[str]"]
@@ -25,15 +26,22 @@ class Decision:
     """The outcome of one campaign for one visitor.
 
     ``reason`` is one of the names of :data:`allot.REASONS` (``"allocated"``,
-    ``"not_targeted"``, ...), as the ``allot decide`` command prints them.
-    ``variation_group_id`` and ``variation_id`` are None when the campaign
-    gave the visitor none.
+    ``"not_targeted"``, ``"forced"``, ``"sticky"``, ...), as the ``allot
+    decide`` command prints them. ``variation_group_id`` and ``variation_id``
+    are None when the campaign gave the visitor none.
+
+    ``new_assignment``: the decision is allocated or forced, and the
+    visitor's sticky record (if any) does not already name this variation at
+    the group's current ``sticky_version``: what a host persists to keep the
+    visitor sticky (see ``sticky=`` of :meth:`Config.decide`). It describes
+    the record rather than the outcome, so it takes no part in ``==``.
     """
 
     campaign_id: str
     variation_group_id: Optional[str]
     variation_id: Optional[str]
     reason: str
+    new_assignment: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -52,13 +60,16 @@ class VariationGroup:
     """A variation group. ``has_allocation_config``: it has a progressive
     rollout (see :meth:`Config.traffic_schedule`); ``rollback_goal``: the goal
     key its rollback_condition watches (for :meth:`Engine.update_goal_metrics`),
-    or None."""
+    or None; ``sticky_version``: the version a host stores with a new
+    assignment of this group (raising it in the config re-randomizes the
+    group's sticky visitors)."""
 
     id: str
     name: str
     has_allocation_config: bool
     rollback_goal: Optional[str]
     variations: Tuple[Variation, ...]
+    sticky_version: int = 0
 
 
 @dataclass(frozen=True)
@@ -184,8 +195,9 @@ class Config:
             self._campaigns = tuple(
                 Campaign(cid, name, slug, type_, status, active, tuple(
                     VariationGroup(gid, gname, has_schedule, goal, tuple(
-                        Variation(*v) for v in variations))
-                    for gid, gname, has_schedule, goal, variations in groups))
+                        Variation(*v) for v in variations), sticky_version)
+                    for gid, gname, has_schedule, goal, variations, sticky_version
+                    in groups))
                 for cid, name, slug, type_, status, active, groups in self._core.campaigns()
             )
         return self._campaigns
@@ -206,25 +218,54 @@ class Config:
         raise KeyError(f'unknown variation group id "{group_id}"')
 
     def decide(self, visitor_id: str, context: Optional[Mapping[str, Any]] = None,
-               at: Optional[TimeLike] = None) -> List[Decision]:
+               at: Optional[TimeLike] = None, *,
+               force: Optional[Mapping[str, str]] = None,
+               sticky: Optional[Mapping[str, Any]] = None) -> List[Decision]:
         """Decides every campaign for one visitor, in config order.
 
         ``context``: attribute name -> str, float, int or bool (None or NaN:
         the attribute is missing). ``at``: when the decision happens, a
         datetime (naive means UTC), an RFC 3339 string, or None for now.
+
+        ``force``: ``{campaign_id: variation_id}`` overrides for this call
+        (QA): the campaign decides ``"forced"`` with that variation, skipping
+        schedule, targeting and traffic (panic, a paused campaign and a
+        rollback still win). An override naming a variation the campaign
+        lacks, or a campaign the config lacks, is ignored.
+
+        ``sticky``: the visitor's persisted assignment records,
+        ``{group_id: record}`` where a record is a variation id, a
+        ``(variation_id, version)`` pair or a ``{"variation_id": ...,
+        "version": N}`` dict (version default 0). While the group's targeting
+        matches, it is not rolled back, the variation still exists and the
+        version equals the group's ``sticky_version``, the campaign decides
+        ``"sticky"`` with that variation, whatever the allocations say now.
+        Records of unknown groups or variations are ignored. Persist the
+        decisions whose ``new_assignment`` is true (with the group's
+        ``sticky_version``) to build these records.
+
+        TypeError / ValueError, naming the key, for a malformed ``force`` or
+        ``sticky`` (a non-str or empty id, a bad record, a non-int version).
         """
-        return _decisions(self._core.decide(visitor_id, _context(context), at_arg(at)))
+        return _decisions(self._core.decide(visitor_id, _context(context), at_arg(at),
+                                            mapping_arg(force, "force"),
+                                            mapping_arg(sticky, "sticky")))
 
     def flags(self, visitor_id: str, context: Optional[Mapping[str, Any]] = None,
-              at: Optional[TimeLike] = None) -> Dict[str, Any]:
+              at: Optional[TimeLike] = None, *,
+              force: Optional[Mapping[str, str]] = None,
+              sticky: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
         """The visitor's merged flags: ``{key: value}`` from the
         ``modifications.value`` of each campaign's variation, later campaigns
         overriding earlier keys. Same arguments as :meth:`decide`."""
-        return _flags(self._core.flags(visitor_id, _context(context), at_arg(at)))
+        return _flags(self._core.flags(visitor_id, _context(context), at_arg(at),
+                                       mapping_arg(force, "force"),
+                                       mapping_arg(sticky, "sticky")))
 
     def assign(self, visitor_ids: Any, context: Any = None, *,
                campaign: Optional[str] = None, at: Optional[TimeLike] = None,
-               threads: Optional[int] = None):
+               threads: Optional[int] = None, force: Optional[Mapping[str, str]] = None,
+               sticky: Any = None, new_assignments: bool = False):
         """Decides a batch of visitors; returns a pandas DataFrame.
 
         ``visitor_ids``: a list, numpy array or pandas Series of non-empty
@@ -240,16 +281,35 @@ class Config:
         instant for the whole batch. ``threads``: worker threads (default: all
         cores; small batches use fewer).
 
+        ``force``: ``{campaign_id: variation_id}``, as in :meth:`decide`,
+        applied to every visitor. ``sticky``: a DataFrame of persisted
+        records with columns ``visitor_id``, ``variation_group_id``,
+        ``variation_id`` and optionally ``version`` (int, default 0); each
+        visitor of the batch gets the records of its id (every row with that
+        id), as ``sticky=`` of :meth:`decide` would give them. For the same
+        visitor and group a later record wins, so ``pd.concat([older,
+        newer])`` is a valid input. The lookup is built once per call.
+
+        ``new_assignments``: when true, returns the pair ``(assignments,
+        new)``, where ``new`` holds the decisions to persist (allocated or
+        forced, and not already the visitor's record), with columns
+        ``visitor_id``, ``variation_group_id``, ``variation_id`` and
+        ``version`` (the group's ``sticky_version``, int64): exactly what
+        ``sticky=`` takes back.
+
         Columns: ``visitor_id``, then the Categoricals ``campaign_id``,
         ``variation_group_id``, ``variation_id`` (NaN where there is none) and
         ``reason``.
 
-        Raises TypeError / ValueError for bad inputs (naming the position),
-        KeyError for an unknown campaign; the Config stays usable.
+        Raises TypeError / ValueError for bad inputs (naming the position,
+        key or column), KeyError for an unknown campaign; the Config stays
+        usable.
         """
-        frame = _batch.assign(self._core, visitor_ids, context, campaign, at, threads)
+        out = _batch.assign(self._core, visitor_ids, context, campaign, at, threads,
+                            force, sticky, new_assignments)
+        frame = out[0] if new_assignments else out
         frame.attrs[ALLOCATIONS_ATTR] = self._allocations()
-        return frame
+        return out
 
     def traffic_schedule(self, group_id: str, start: TimeLike, end: TimeLike,
                          freq: Any = "1h"):

@@ -1,11 +1,12 @@
 """``allot.Engine``: a configuration plus run-time state."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Callable, Dict, List, Mapping, Optional, Union
 
 from . import _allot, _batch
 from ._config import (ALLOCATIONS_ATTR, Config, Decision, Source, _context,
                       _decisions, _flags, load, read_source)
+from ._lifecycle import Exposure, ExposureCounters, mapping_arg, positive_int_arg
 from ._times import TimeLike, at_arg
 
 
@@ -18,6 +19,9 @@ class Engine:
     rolled-back group ``rolled_back`` (with its reference variation, if it has
     one). The state is keyed by id and survives :meth:`reload` for the ids
     that still exist. Thread-safe.
+
+    With :meth:`log_exposures`, :meth:`decide` and :meth:`flags` also log
+    exposure events (:meth:`assign` never does).
 
     Errors: an unknown campaign or group id raises KeyError; a group without
     a rollback_condition, or a goal key it does not watch, ValueError; a bad
@@ -88,20 +92,84 @@ class Engine:
         self._core.import_state(text)
 
     def decide(self, visitor_id: str, context: Optional[Mapping[str, Any]] = None,
-               at: Optional[TimeLike] = None) -> List[Decision]:
-        """As :meth:`Config.decide`, with the run-time state applied."""
-        return _decisions(self._core.decide(visitor_id, _context(context), at_arg(at)))
+               at: Optional[TimeLike] = None, *,
+               force: Optional[Mapping[str, str]] = None,
+               sticky: Optional[Mapping[str, Any]] = None) -> List[Decision]:
+        """As :meth:`Config.decide`, with the run-time state applied; logs the
+        exposures among the decisions when :meth:`log_exposures` is on."""
+        return _decisions(self._core.decide(visitor_id, _context(context), at_arg(at),
+                                            mapping_arg(force, "force"),
+                                            mapping_arg(sticky, "sticky")))
 
     def flags(self, visitor_id: str, context: Optional[Mapping[str, Any]] = None,
-              at: Optional[TimeLike] = None) -> Dict[str, Any]:
-        """As :meth:`Config.flags`, with the run-time state applied."""
-        return _flags(self._core.flags(visitor_id, _context(context), at_arg(at)))
+              at: Optional[TimeLike] = None, *,
+              force: Optional[Mapping[str, str]] = None,
+              sticky: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
+        """As :meth:`Config.flags`, with the run-time state applied; logs
+        exposures as :meth:`decide` does."""
+        return _flags(self._core.flags(visitor_id, _context(context), at_arg(at),
+                                       mapping_arg(force, "force"),
+                                       mapping_arg(sticky, "sticky")))
 
     def assign(self, visitor_ids: Any, context: Any = None, *,
                campaign: Optional[str] = None, at: Optional[TimeLike] = None,
-               threads: Optional[int] = None):
-        """As :meth:`Config.assign`, with the run-time state applied."""
+               threads: Optional[int] = None, force: Optional[Mapping[str, str]] = None,
+               sticky: Any = None, new_assignments: bool = False):
+        """As :meth:`Config.assign`, with the run-time state applied. Logs no
+        exposures: a batch is analysis or simulation, not a visitor being
+        shown a variation (and its worker threads run without the GIL)."""
         config = self.config
-        frame = _batch.assign(self._core, visitor_ids, context, campaign, at, threads)
+        out = _batch.assign(self._core, visitor_ids, context, campaign, at, threads,
+                            force, sticky, new_assignments)
+        frame = out[0] if new_assignments else out
         frame.attrs[ALLOCATIONS_ATTR] = config._allocations()
-        return frame
+        return out
+
+    def log_exposures(self, sink: Union[None, List[Exposure],
+                                        Callable[[List[Exposure]], Any]],
+                      capacity: int = 100_000, batch_size: int = 1024) -> None:
+        """Logs the exposure events of every later :meth:`decide` and
+        :meth:`flags` call into ``sink``; ``log_exposures(None)`` stops.
+
+        An exposure is a dict ``{"visitor_id", "campaign_id",
+        "variation_group_id", "variation_id", "reason", "at"}`` (``at``: an
+        aware UTC :class:`datetime.datetime`, microseconds) for each decision
+        that shows the visitor a variation (allocated, forced, sticky, or
+        rolled back to the reference). ``sink``: a list, to which the dicts
+        are appended, or a callable, called with a list of them (at most
+        ``batch_size``) each time a batch fills or on :meth:`flush_exposures`.
+
+        Each (visitor, variation group) is logged once, and again when its
+        variation changes; the de-duplication table has ``capacity`` entries
+        (at most 32 bytes each), and a repeat is logged again only after its
+        entry was evicted (at least once, never lost).
+
+        The sink runs on the thread that filled a batch or flushed, holding
+        the GIL; decisions wait for it, so keep it short. It must not call
+        back into this Engine (RuntimeError). An exception it raises
+        propagates from the :meth:`decide` / :meth:`flags` /
+        :meth:`flush_exposures` call that ran it (that batch is not retried).
+
+        Replacing or stopping a logger flushes it. Pending exposures of the
+        current logger reach the sink on :meth:`flush_exposures`, at the
+        latest when the Engine is destroyed.
+        """
+        if sink is not None and not isinstance(sink, list) and not callable(sink):
+            raise TypeError(
+                "sink: expected a list, a callable taking a list of exposure dicts, or "
+                f"None, got {type(sink).__name__}"
+            )
+        self._core.log_exposures(sink, positive_int_arg(capacity, "capacity"),
+                                 positive_int_arg(batch_size, "batch_size"))
+
+    def flush_exposures(self) -> None:
+        """Hands every pending exposure to the sink now (of the logger the
+        latest :meth:`log_exposures` started, even if it was stopped since)."""
+        self._core.flush_exposures()
+
+    def exposure_counters(self) -> ExposureCounters:
+        """``{"logged", "deduplicated", "evicted"}`` of the logger the latest
+        :meth:`log_exposures` started (still readable after it was stopped;
+        all 0 before the first): exposures handed (or pending) to the sink,
+        repeats dropped, and table entries evicted to make room."""
+        return self._core.exposure_counters()

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "assignment_input.h"
 #include "batch_input.h"
 #include "core/decision.h"
 #include "core/visitor_context.h"
@@ -65,6 +66,7 @@ struct Outputs {
   int32_t* group;
   int32_t* variation;
   int8_t* reason;
+  bool* new_assignment;
 };
 
 struct Job {
@@ -73,6 +75,8 @@ struct Job {
   const VisitorIds* ids;
   const std::vector<Column>* columns;
   const CodeTables* tables;
+  const ForcedList* forced;
+  const StickyTable* sticky;
   std::string_view campaign_id;  // empty: every campaign
   absl::Time now;
   Outputs out;
@@ -84,6 +88,7 @@ inline void Write(const Job& job, size_t row, const Decision& d) {
   job.out.group[row] = d.group < 0 ? -1 : t.group[d.group];
   job.out.variation[row] = d.variation < 0 ? -1 : t.variation[d.variation];
   job.out.reason[row] = static_cast<int8_t>(d.reason);
+  job.out.new_assignment[row] = d.new_assignment;
 }
 
 // Decides visitors [begin, end). Returns false if a decision failed (which
@@ -94,10 +99,13 @@ bool Run(const Job& job, size_t begin, size_t end) {
   Decision one;
   bool ok = true;
   for (size_t row = begin; row < end; ++row) {
-    ctx.Reset((*job.ids)[row]);
+    const std::string_view id = (*job.ids)[row];
+    ctx.Reset(id);
     for (const Column& column : *job.columns) {
       column.Apply(row, &ctx.attributes());
     }
+    job.forced->Apply(&ctx);
+    job.sticky->Apply(id, &ctx);
     if (job.campaign_id.empty()) {
       ok &= job.config->DecideAll(ctx, job.now, &list, job.runtime).ok();
       const size_t k = list.size();
@@ -131,11 +139,35 @@ py::array RepeatIds(const VisitorIds& ids, size_t per_visitor) {
   return out;
 }
 
+// The sticky_version of each group code.
+py::array_t<int64_t> GroupVersions(const CompiledConfig& config,
+                                   const CodeTables& tables) {
+  py::array_t<int64_t> out(static_cast<py::ssize_t>(py::len(tables.group_ids)));
+  int64_t* o = out.mutable_data();
+  for (size_t g = 0; g < tables.group.size(); ++g) {
+    if (tables.group[g] >= 0)
+      o[tables.group[g]] = config.groups()[g].sticky_version;
+  }
+  return out;
+}
+
+StickyTable ReadSticky(const py::handle& sticky) {
+  if (sticky.is_none()) return StickyTable();
+  if (!PyTuple_Check(sticky.ptr()) || PyTuple_GET_SIZE(sticky.ptr()) != 4) {
+    Throw(PyExc_TypeError,
+          "internal: sticky is (visitor_ids, group_ids, variation_ids, "
+          "versions)");
+  }
+  const py::tuple t = py::reinterpret_borrow<py::tuple>(sticky);
+  return ReadStickyTable(t[0], t[1], t[2], t[3]);
+}
+
 }  // namespace
 
 py::tuple Assign(const CompiledConfig& config, const RuntimeState* runtime,
                  const py::handle& visitor_ids, const py::handle& columns,
-                 const py::handle& campaign, absl::Time now, int threads) {
+                 const py::handle& campaign, absl::Time now, int threads,
+                 const py::handle& force, const py::handle& sticky) {
   std::string campaign_id;
   int32_t only_campaign = -1;
   if (!campaign.is_none()) {
@@ -148,21 +180,27 @@ py::tuple Assign(const CompiledConfig& config, const RuntimeState* runtime,
   const VisitorIds ids = ReadVisitorIds(visitor_ids);
   const std::vector<Column> cols = ReadColumns(columns, ids.size());
   const CodeTables tables = MakeTables(config, only_campaign);
+  const ForcedList forced = ReadForced(force);
+  const StickyTable sticky_table = ReadSticky(sticky);
 
   const size_t per_visitor = only_campaign >= 0 ? 1 : config.campaigns().size();
   const auto rows = static_cast<py::ssize_t>(ids.size() * per_visitor);
   py::array_t<int32_t> campaign_codes(rows), group_codes(rows),
       variation_codes(rows);
   py::array_t<int8_t> reason_codes(rows);
+  py::array_t<bool> new_assignment(rows);
   Job job{&config,
           runtime,
           &ids,
           &cols,
           &tables,
+          &forced,
+          &sticky_table,
           campaign_id,
           now,
           Outputs{campaign_codes.mutable_data(), group_codes.mutable_data(),
-                  variation_codes.mutable_data(), reason_codes.mutable_data()}};
+                  variation_codes.mutable_data(), reason_codes.mutable_data(),
+                  new_assignment.mutable_data()}};
 
   size_t workers = threads > 0
                        ? static_cast<size_t>(threads)
@@ -193,7 +231,8 @@ py::tuple Assign(const CompiledConfig& config, const RuntimeState* runtime,
   if (!ok) Throw(PyExc_RuntimeError, "a decision failed");
   return py::make_tuple(campaign_codes, group_codes, variation_codes,
                         reason_codes, tables.campaign_ids, tables.group_ids,
-                        tables.variation_ids, RepeatIds(ids, per_visitor));
+                        tables.variation_ids, RepeatIds(ids, per_visitor),
+                        new_assignment, GroupVersions(config, tables));
 }
 
 }  // namespace allot::python

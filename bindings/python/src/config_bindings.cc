@@ -6,7 +6,9 @@
 #include <vector>
 
 #include "assign.h"
+#include "assignment_input.h"
 #include "core/rollback_condition.h"
+#include "exposure_sink.h"
 #include "status.h"
 #include "time_arg.h"
 #include "visitor_input.h"
@@ -24,8 +26,8 @@ py::object IdOrNone(std::string_view id) {
 py::str Str(std::string_view s) { return py::str(s.data(), s.size()); }
 
 // (id, name, slug, type, status, active, groups); a group is (id, name,
-// has_allocation_config, rollback_goal or None, variations); a variation is
-// (id, name, allocation percent, reference).
+// has_allocation_config, rollback_goal or None, variations, sticky_version);
+// a variation is (id, name, allocation percent, reference).
 py::list CampaignTuples(const CompiledConfig& config) {
   py::list campaigns;
   for (const CompiledConfig::Campaign& c : config.campaigns()) {
@@ -41,8 +43,9 @@ py::list CampaignTuples(const CompiledConfig& config) {
       }
       py::object goal = py::none();
       if (group.rollback) goal = Str(RollbackGoalKey(*group.rollback));
-      groups.append(py::make_tuple(
-          group.id, group.name, group.schedule.has_value(), goal, variations));
+      groups.append(py::make_tuple(group.id, group.name,
+                                   group.schedule.has_value(), goal, variations,
+                                   group.sticky_version));
     }
     campaigns.append(py::make_tuple(c.id, c.name, c.slug, c.type, c.status,
                                     c.active, groups));
@@ -91,11 +94,13 @@ LoadOptions LoadOptionsFor(std::string_view bucketing) {
 }
 
 // Decides one visitor into the shared scratch (or a fresh one when another
-// thread holds it) and hands the decisions to `use`.
+// thread holds it) and hands the decisions to `use`. An Engine with an
+// exposure logger decides without the GIL (see exposure_sink.h).
 template <typename Use>
-py::list WithDecisions(const CompiledConfig& config, const RuntimeState* runtime,
-                       const py::handle& visitor_id, const py::handle& context,
-                       const py::handle& at, Scratch* scratch, Use use) {
+py::list WithDecisions(const Decider& decider, const py::handle& visitor_id,
+                       const py::handle& context, const py::handle& at,
+                       const py::handle& force, const py::handle& sticky,
+                       Scratch* scratch, Use use) {
   const absl::Time now = TimeArg(at);
   std::unique_lock<std::mutex> lock(scratch->mu, std::try_to_lock);
   std::unique_ptr<Scratch> fresh;
@@ -103,39 +108,58 @@ py::list WithDecisions(const CompiledConfig& config, const RuntimeState* runtime
   VisitorContext* ctx = fresh ? &fresh->ctx : &scratch->ctx;
   DecisionList* list = fresh ? &fresh->list : &scratch->list;
   FillContext(visitor_id, context, ctx);
-  ThrowIfError(config.DecideAll(*ctx, now, list, runtime));
+  FillAssignments(force, sticky, ctx);
+  absl::Status status;
+  if (decider.engine == nullptr) {
+    status = decider.config->DecideAll(*ctx, now, list, decider.runtime);
+  } else if (decider.engine->exposure_logger() == nullptr) {
+    // Nothing can set a logger meanwhile: that takes the GIL, held here.
+    status = decider.engine->DecideAll(*ctx, now, list);
+  } else {
+    SinkErrorScope sink_errors;
+    {
+      py::gil_scoped_release release;
+      status = decider.engine->DecideAll(*ctx, now, list);
+    }
+    sink_errors.RaiseIfFailed();
+  }
+  ThrowIfError(status);
   return use(*list);
 }
 
-py::list DecideTuples(const CompiledConfig& config, const RuntimeState* runtime,
-                      const py::handle& visitor_id, const py::handle& context,
-                      const py::handle& at, Scratch* scratch) {
-  return WithDecisions(config, runtime, visitor_id, context, at, scratch,
-                       [](const DecisionList& list) {
-                         py::list out;
-                         for (size_t i = 0; i < list.size(); ++i) {
-                           out.append(py::make_tuple(
-                               Str(list.campaign_id(i)), IdOrNone(list.group_id(i)),
-                               IdOrNone(list.variation_id(i)),
-                               Str(DecisionReasonName(list[i].reason))));
-                         }
-                         return out;
-                       });
+py::list DecideTuples(const Decider& decider, const py::handle& visitor_id,
+                      const py::handle& context, const py::handle& at,
+                      const py::handle& force, const py::handle& sticky,
+                      Scratch* scratch) {
+  return WithDecisions(
+      decider, visitor_id, context, at, force, sticky, scratch,
+      [](const DecisionList& list) {
+        py::list out;
+        for (size_t i = 0; i < list.size(); ++i) {
+          out.append(py::make_tuple(
+              Str(list.campaign_id(i)), IdOrNone(list.group_id(i)),
+              IdOrNone(list.variation_id(i)),
+              Str(DecisionReasonName(list[i].reason)), list[i].new_assignment));
+        }
+        return out;
+      });
 }
 
-py::list FlagTuples(const CompiledConfig& config, const RuntimeState* runtime,
-                    const py::handle& visitor_id, const py::handle& context,
-                    const py::handle& at, Scratch* scratch) {
-  return WithDecisions(config, runtime, visitor_id, context, at, scratch,
-                       [&config](const DecisionList& list) {
-                         std::vector<ResolvedFlag> flags;
-                         config.ResolveFlags(list, &flags);
-                         py::list out;
-                         for (const ResolvedFlag& f : flags) {
-                           out.append(py::make_tuple(Str(f.key), Str(f.json_value)));
-                         }
-                         return out;
-                       });
+py::list FlagTuples(const Decider& decider, const py::handle& visitor_id,
+                    const py::handle& context, const py::handle& at,
+                    const py::handle& force, const py::handle& sticky,
+                    Scratch* scratch) {
+  return WithDecisions(
+      decider, visitor_id, context, at, force, sticky, scratch,
+      [](const DecisionList& list) {
+        std::vector<ResolvedFlag> flags;
+        list.config()->ResolveFlags(list, &flags);
+        py::list out;
+        for (const ResolvedFlag& f : flags) {
+          out.append(py::make_tuple(Str(f.key), Str(f.json_value)));
+        }
+        return out;
+      });
 }
 
 void BindConfig(py::module_& m) {
@@ -162,22 +186,25 @@ void BindConfig(py::module_& m) {
            [](const PyConfig& c) { return CampaignTuples(*c.config); })
       .def("decide",
            [](PyConfig& c, const py::handle& visitor_id,
-              const py::handle& context, const py::handle& at) {
-             return DecideTuples(*c.config, nullptr, visitor_id, context, at,
-                                 &c.scratch);
+              const py::handle& context, const py::handle& at,
+              const py::handle& force, const py::handle& sticky) {
+             return DecideTuples(Decider{c.config.get()}, visitor_id, context,
+                                 at, force, sticky, &c.scratch);
            })
       .def("flags",
            [](PyConfig& c, const py::handle& visitor_id,
-              const py::handle& context, const py::handle& at) {
-             return FlagTuples(*c.config, nullptr, visitor_id, context, at,
-                               &c.scratch);
+              const py::handle& context, const py::handle& at,
+              const py::handle& force, const py::handle& sticky) {
+             return FlagTuples(Decider{c.config.get()}, visitor_id, context, at,
+                               force, sticky, &c.scratch);
            })
       .def("assign",
            [](const PyConfig& c, const py::handle& visitor_ids,
               const py::handle& columns, const py::handle& campaign,
-              const py::handle& at, int threads) {
+              const py::handle& at, int threads, const py::handle& force,
+              const py::handle& sticky) {
              return Assign(*c.config, nullptr, visitor_ids, columns, campaign,
-                           TimeArg(at), threads);
+                           TimeArg(at), threads, force, sticky);
            })
       .def("traffic_shares",
            [](const PyConfig& c, const std::string& group_id,

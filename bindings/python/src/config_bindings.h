@@ -11,6 +11,7 @@
 
 #include "core/compiled_config.h"
 #include "core/decision.h"
+#include "core/engine.h"
 #include "core/runtime_state.h"
 #include "core/visitor_context.h"
 
@@ -36,20 +37,34 @@ struct PyConfig {
 // Parses a bucketing name ("auto", "xxh3", "flagship"); ValueError otherwise.
 LoadOptions LoadOptionsFor(std::string_view bucketing);
 
+// What decides a single visitor: a config (with `runtime`, or none), or an
+// Engine, whose DecideAll applies its current config and run-time state and
+// logs exposures when it has a logger.
+struct Decider {
+  const CompiledConfig* config = nullptr;  // when engine is null
+  const RuntimeState* runtime = nullptr;
+  const Engine* engine = nullptr;
+};
+
 // Decides every campaign for one visitor: a list of tuples (campaign_id,
-// variation_group_id or None, variation_id or None, reason).
-pybind11::list DecideTuples(const CompiledConfig& config,
-                            const RuntimeState* runtime,
+// variation_group_id or None, variation_id or None, reason, new_assignment).
+// `force` and `sticky`: dicts or None (see assignment_input.h). With an
+// Engine that logs exposures, the decision runs with the GIL released (the
+// sink takes it: exposure_sink.h) and what the sink raises is raised here.
+pybind11::list DecideTuples(const Decider& decider,
                             const pybind11::handle& visitor_id,
                             const pybind11::handle& context,
-                            const pybind11::handle& at, Scratch* scratch);
+                            const pybind11::handle& at,
+                            const pybind11::handle& force,
+                            const pybind11::handle& sticky, Scratch* scratch);
 
 // The merged flags of one visitor: a list of (key, minified JSON value).
-pybind11::list FlagTuples(const CompiledConfig& config,
-                          const RuntimeState* runtime,
+pybind11::list FlagTuples(const Decider& decider,
                           const pybind11::handle& visitor_id,
                           const pybind11::handle& context,
-                          const pybind11::handle& at, Scratch* scratch);
+                          const pybind11::handle& at,
+                          const pybind11::handle& force,
+                          const pybind11::handle& sticky, Scratch* scratch);
 
 void BindConfig(pybind11::module_& m);
 

@@ -6,6 +6,8 @@
 #include "assign.h"
 #include "config_bindings.h"
 #include "core/engine.h"
+#include "core/exposure_logger.h"
+#include "exposure_sink.h"
 #include "status.h"
 #include "time_arg.h"
 
@@ -19,7 +21,40 @@ struct PyEngine {
   std::unique_ptr<Engine> engine;
   LoadOptions options;
   Scratch scratch;
+  // The logger the latest log_exposures(sink) started (kept after a stop, so
+  // that its counters stay readable and late exposures can be flushed).
+  // Guarded by the GIL.
+  std::shared_ptr<ExposureLogger> logger;
 };
+
+// Decisions, flushes and logger changes of `e` from inside its own exposure
+// sink would wait for the logger lock the sink's caller holds.
+void CheckNotInSink(const PyEngine& e, const char* what) {
+  if (InSinkOf(&e)) {
+    Throw(PyExc_RuntimeError,
+          std::string("Engine.") + what +
+              " called from the Engine's own exposure sink; a sink must not "
+              "call back into the Engine that logs to it");
+  }
+}
+
+// Flushes `logger` with the GIL released (the sink takes it), raising what
+// the sink raised.
+void FlushReleased(ExposureLogger* logger) {
+  if (logger == nullptr) return;
+  SinkErrorScope sink_errors;
+  {
+    py::gil_scoped_release release;
+    logger->Flush();
+  }
+  sink_errors.RaiseIfFailed();
+}
+
+Decider EngineDecider(const PyEngine& e) {
+  Decider d;
+  d.engine = e.engine.get();
+  return d;
+}
 
 template <typename T>
 T ValueOrThrow(absl::StatusOr<T> v) {
@@ -82,28 +117,70 @@ void BindEngine(py::module_& m) {
            })
       .def("decide",
            [](PyEngine& e, const py::handle& visitor_id,
-              const py::handle& context, const py::handle& at) {
-             const std::shared_ptr<const EngineSnapshot> snap =
-                 e.engine->snapshot();
-             return DecideTuples(*snap->config, snap->runtime.get(), visitor_id,
-                                 context, at, &e.scratch);
+              const py::handle& context, const py::handle& at,
+              const py::handle& force, const py::handle& sticky) {
+             CheckNotInSink(e, "decide");
+             return DecideTuples(EngineDecider(e), visitor_id, context, at,
+                                 force, sticky, &e.scratch);
            })
       .def("flags",
            [](PyEngine& e, const py::handle& visitor_id,
-              const py::handle& context, const py::handle& at) {
+              const py::handle& context, const py::handle& at,
+              const py::handle& force, const py::handle& sticky) {
+             CheckNotInSink(e, "flags");
+             return FlagTuples(EngineDecider(e), visitor_id, context, at, force,
+                               sticky, &e.scratch);
+           })
+      .def("assign",
+           [](const PyEngine& e, const py::handle& visitor_ids,
+              const py::handle& columns, const py::handle& campaign,
+              const py::handle& at, int threads, const py::handle& force,
+              const py::handle& sticky) {
              const std::shared_ptr<const EngineSnapshot> snap =
                  e.engine->snapshot();
-             return FlagTuples(*snap->config, snap->runtime.get(), visitor_id,
-                               context, at, &e.scratch);
+             return Assign(*snap->config, snap->runtime.get(), visitor_ids,
+                           columns, campaign, TimeArg(at), threads, force,
+                           sticky);
            })
-      .def("assign", [](const PyEngine& e, const py::handle& visitor_ids,
-                        const py::handle& columns, const py::handle& campaign,
-                        const py::handle& at, int threads) {
-        const std::shared_ptr<const EngineSnapshot> snap = e.engine->snapshot();
-        py::tuple codes =
-            Assign(*snap->config, snap->runtime.get(), visitor_ids, columns,
-                   campaign, TimeArg(at), threads);
-        return codes;
+      .def("log_exposures",
+           [](PyEngine& e, const py::handle& sink, int64_t capacity,
+              int64_t batch_size) {
+             CheckNotInSink(e, "log_exposures");
+             std::shared_ptr<ExposureLogger> logger;
+             if (!sink.is_none()) {
+               if (capacity < 1 || batch_size < 1) {
+                 Throw(
+                     PyExc_ValueError,
+                     std::string(capacity < 1 ? "capacity" : "batch_size") +
+                         ": expected at least 1, got " +
+                         std::to_string(capacity < 1 ? capacity : batch_size));
+               }
+               ExposureLoggerOptions options;
+               options.capacity = static_cast<size_t>(capacity);
+               options.batch_size = static_cast<size_t>(batch_size);
+               logger = ValueOrThrow(
+                   ExposureLogger::Create(MakeExposureSink(sink, &e), options));
+             }
+             // The replaced logger: decisions that already loaded it may
+             // still add to it; flush_exposures() hands those over too.
+             ExposureLogger* previous = e.engine->exposure_logger();
+             e.engine->SetExposureLogger(logger);
+             if (logger != nullptr) e.logger = std::move(logger);
+             FlushReleased(previous);
+           })
+      .def("flush_exposures",
+           [](PyEngine& e) {
+             CheckNotInSink(e, "flush_exposures");
+             FlushReleased(e.logger.get());
+           })
+      .def("exposure_counters", [](const PyEngine& e) {
+        ExposureLogger::Counters c;
+        if (e.logger != nullptr) c = e.logger->counters();
+        py::dict out;
+        out["logged"] = c.logged;
+        out["deduplicated"] = c.deduplicated;
+        out["evicted"] = c.evicted;
+        return out;
       });
 }
 

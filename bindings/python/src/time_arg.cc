@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "core/json_text.h"
 #include "status.h"
 
 namespace allot::python {
@@ -16,16 +17,13 @@ absl::Time TimeArg(const py::handle& at) {
   }
   if (PyUnicode_Check(at.ptr())) {
     const std::string text = at.cast<std::string>();
-    absl::Time t;
-    std::string error;
-    if (!absl::ParseTime(absl::RFC3339_full, text, &t, &error)) {
-      Throw(PyExc_ValueError,
-            "at: \"" + text +
-                "\" is not an RFC 3339 time with an offset (e.g. "
-                "2026-06-01T12:00:00Z): " +
-                error);
+    absl::StatusOr<absl::Time> t = ParseInstant(text);
+    if (!t.ok()) {
+      Throw(PyExc_ValueError, "at: \"" + text +
+                                  "\" is not an RFC 3339 time with an offset: " +
+                                  std::string(t.status().message()));
     }
-    return t;
+    return *t;
   }
   Throw(PyExc_TypeError, "at: expected a datetime, an RFC 3339 str or None");
 }
