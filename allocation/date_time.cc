@@ -11,6 +11,9 @@
 namespace allot {
 namespace {
 
+constexpr char kExpectedInstant[] =
+    "expected RFC 3339 with an offset such as \"2026-03-27T09:00:00Z\" or "
+    "\"2026-03-27T09:00:00.5+01:00\"";
 constexpr char kExpectedDateTime[] =
     "expected RFC 3339 such as \"2026-03-27T09:00:00Z\" or "
     "\"2026-03-27T09:00:00+01:00\", or a civil time such as "
@@ -45,19 +48,15 @@ class Scanner {
   }
 
   // One or more digits of a fraction of a second, in nanoseconds.
+  // At most 9 digits (nanoseconds, the precision of absl::Time): more is
+  // refused rather than silently dropped.
   bool ReadFraction(int64_t* nanos) {
     int64_t v = 0;
     int digits = 0;
     while (!done() && peek() >= '0' && peek() <= '9') {
-      if (digits < 9) {
-        v = v * 10 + (peek() - '0');
-        ++digits;
-      }
+      if (++digits > 9) return false;
+      v = v * 10 + (peek() - '0');
       ++pos_;
-      if (digits == 9) {
-        // Keep consuming: digits beyond nanoseconds are dropped.
-        while (!done() && peek() >= '0' && peek() <= '9') ++pos_;
-      }
     }
     if (digits == 0) return false;
     for (int i = digits; i < 9; ++i) v *= 10;
@@ -70,12 +69,14 @@ class Scanner {
   size_t pos_ = 0;
 };
 
-absl::Status DateTimeError(std::string_view text, std::string_view reason) {
+absl::Status DateTimeError(std::string_view text, std::string_view reason,
+                           bool instant = false) {
   return absl::InvalidArgumentError(absl::StrCat(
-      "invalid date-time \"", absl::string_view(text.data(), text.size()), "\"",
+      instant ? "invalid instant \"" : "invalid date-time \"",
+      absl::string_view(text.data(), text.size()), "\"",
       reason.empty() ? "" : ": ",
       absl::string_view(reason.data(), reason.size()), "; ",
-      kExpectedDateTime));
+      instant ? kExpectedInstant : kExpectedDateTime));
 }
 
 int DaysInMonth(int64_t year, int month) {
@@ -84,27 +85,29 @@ int DaysInMonth(int64_t year, int month) {
       (absl::CivilDay(absl::CivilMonth(first) + 1) - 1).day());
 }
 
-}  // namespace
-
-absl::StatusOr<absl::Time> ParseDateTime(std::string_view text,
-                                         const absl::TimeZone& tz) {
+absl::StatusOr<absl::Time> ParseDateTimeOrInstant(std::string_view text,
+                                                  const absl::TimeZone& tz,
+                                                  bool require_offset) {
+  const auto error = [&](std::string_view reason) {
+    return DateTimeError(text, reason, require_offset);
+  };
   Scanner in(text);
   int year, month, day, hour, minute, second = 0;
   if (!in.ReadDigits(4, &year) || !in.ReadChar('-') ||
       !in.ReadDigits(2, &month) || !in.ReadChar('-') ||
       !in.ReadDigits(2, &day)) {
-    return DateTimeError(text, "");
+    return error( "");
   }
   if (!(in.ReadChar('T') || in.ReadChar('t') || in.ReadChar(' ')) ||
       !in.ReadDigits(2, &hour) || !in.ReadChar(':') ||
       !in.ReadDigits(2, &minute)) {
-    return DateTimeError(text, "");
+    return error( "");
   }
   int64_t nanos = 0;
   if (in.ReadChar(':')) {
-    if (!in.ReadDigits(2, &second)) return DateTimeError(text, "");
+    if (!in.ReadDigits(2, &second)) return error( "");
     if ((in.ReadChar('.') || in.ReadChar(',')) && !in.ReadFraction(&nanos)) {
-      return DateTimeError(text, "");
+      return error( "a fraction of a second has 1 to 9 digits");
     }
   }
   bool has_offset = false;
@@ -116,23 +119,27 @@ absl::StatusOr<absl::Time> ParseDateTime(std::string_view text,
     in.ReadChar(in.peek());
     int oh, om;
     if (!in.ReadDigits(2, &oh) || !in.ReadChar(':') || !in.ReadDigits(2, &om)) {
-      return DateTimeError(text, "");
+      return error( "");
     }
-    if (oh > 23 || om > 59) return DateTimeError(text, "offset out of range");
+    if (oh > 23 || om > 59) return error( "offset out of range");
     has_offset = true;
     offset_seconds = sign * (oh * 3600 + om * 60);
   }
-  if (!in.done()) return DateTimeError(text, "unexpected trailing text");
+  if (!in.done()) return error( "unexpected trailing text");
+  if (require_offset && !has_offset) {
+    return error(
+                         "an instant needs an offset (\"Z\" or \"+hh:mm\")");
+  }
 
   if (month < 1 || month > 12) {
-    return DateTimeError(text, absl::StrCat("month ", month, " out of range"));
+    return error( absl::StrCat("month ", month, " out of range"));
   }
   if (day < 1 || day > DaysInMonth(year, month)) {
     return DateTimeError(
         text, absl::StrCat("day ", day, " out of range for the month"));
   }
   if (hour > 23 || minute > 59 || second > 60) {
-    return DateTimeError(text, "time of day out of range");
+    return error( "time of day out of range");
   }
   // CivilSecond normalizes second 60 into the next minute.
   const absl::CivilSecond cs(year, month, day, hour, minute, second);
@@ -142,6 +149,18 @@ absl::StatusOr<absl::Time> ParseDateTime(std::string_view text,
            absl::Seconds(offset_seconds) + fraction;
   }
   return absl::FromCivil(cs, tz) + fraction;
+}
+
+}  // namespace
+
+absl::StatusOr<absl::Time> ParseDateTime(std::string_view text,
+                                         const absl::TimeZone& tz) {
+  return ParseDateTimeOrInstant(text, tz, /*require_offset=*/false);
+}
+
+absl::StatusOr<absl::Time> ParseInstant(std::string_view text) {
+  return ParseDateTimeOrInstant(text, absl::UTCTimeZone(),
+                                /*require_offset=*/true);
 }
 
 absl::StatusOr<absl::TimeZone> LoadTimeZoneOrError(std::string_view name) {

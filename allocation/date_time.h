@@ -30,10 +30,17 @@ namespace allot {
 //    gives the instant of the transition, a repeated one its first
 //    occurrence.
 // 'T' may also be 't' or a space, 'Z' may be 'z'; seconds are optional and
-// may carry a fraction (digits beyond nanoseconds are dropped); second 60 (a
+// may carry a fraction of at most nine digits (nanoseconds); second 60 (a
 // leap second) reads as the next minute's first second.
 [[nodiscard]] absl::StatusOr<absl::Time> ParseDateTime(
     std::string_view text, const absl::TimeZone& tz);
+
+// An RFC 3339 instant: ParseDateTime's grammar with the offset required
+// ("2026-06-01T12:00:00Z", "2026-06-01T14:00:00.5+02:00"). The one parser of
+// instants for the whole project: configs, state documents, the command's
+// --at and Python's `at` all read through it. Years have four digits, the
+// fraction at most nine.
+[[nodiscard]] absl::StatusOr<absl::Time> ParseInstant(std::string_view text);
 
 // Loads the IANA time zone `name` ("Europe/Paris"); "" is UTC.
 [[nodiscard]] absl::StatusOr<absl::TimeZone> LoadTimeZoneOrError(

@@ -47,11 +47,12 @@ absl::StatusOr<int32_t> PercentToBasisPoints(double percent) {
                      kExpectedPercent));
   }
   // Two-decimal percents are rarely exact in binary (26.67 * 100 is
-  // 2666.9999999999995), so accept anything within a hair of a whole number
-  // of basis points. 1e-6 bp is far below the 0.001 of a third decimal.
+  // 2666.9999999999995), so accept anything within rounding error of a whole
+  // number of basis points (below 1e-9 bp; a third decimal is 0.1 bp). One
+  // exception: a positive percent below a basis point (1e-300) is not 0.
   const double scaled = percent * 100;
   const double bp = std::round(scaled);
-  if (std::fabs(scaled - bp) > 1e-6) {
+  if (std::fabs(scaled - bp) > 1e-9 || (bp == 0 && scaled != 0)) {
     return absl::InvalidArgumentError(
         absl::StrCat("percent ", FormatNumber(percent),
                      " has more than 2 decimals; ", kExpectedPercent));

@@ -1,5 +1,12 @@
 #include "cli/args.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -60,20 +67,49 @@ bool LoadOptionsFromArgs(const Args& args, LoadOptions* options,
   return true;
 }
 
-bool ReadFile(const std::string& path, std::string* out, std::string* error) {
-  std::ostringstream buf;
-  if (path == "-") {
-    buf << std::cin.rdbuf();
-  } else {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      *error = "cannot open " + path;
-      return false;
-    }
-    buf << in.rdbuf();
+bool CheckInputPath(const std::string& path, std::string* error) {
+  if (path.empty()) {
+    *error = "no file given (the path is empty)";
+    return false;
   }
-  *out = buf.str();
+  if (path == "-") return true;
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) {
+    *error = "cannot open " + path + ": " + std::strerror(errno);
+    return false;
+  }
+  if (S_ISDIR(st.st_mode)) {
+    *error = "cannot read " + path + ": it is a directory";
+    return false;
+  }
   return true;
+}
+
+bool ReadFile(const std::string& path, std::string* out, std::string* error) {
+  if (!CheckInputPath(path, error)) return false;
+  const int fd = path == "-" ? 0 : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    *error = "cannot open " + path + ": " + std::strerror(errno);
+    return false;
+  }
+  out->clear();
+  char buf[1 << 16];
+  bool ok = true;
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof(buf));
+    if (n > 0) {
+      out->append(buf, static_cast<size_t>(n));
+    } else if (n == 0) {
+      break;
+    } else if (errno != EINTR) {
+      *error = "cannot read " + (path == "-" ? std::string("standard input") : path) + ": " +
+               std::strerror(errno);
+      ok = false;
+      break;
+    }
+  }
+  if (fd != 0) ::close(fd);
+  return ok;
 }
 
 std::shared_ptr<const CompiledConfig> LoadConfigFile(const std::string& path,

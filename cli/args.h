@@ -36,11 +36,17 @@ bool ParseArgs(int argc, char** argv, int first,
 bool LoadOptionsFromArgs(const Args& args, LoadOptions* options,
                          std::string* error);
 
-// Reads a whole file ("-" is standard input). False with `error` on failure.
+// Whether `path` names something readable as a file ("-" is standard
+// input): false with `error` for an empty path, a missing or unreadable file
+// (with the system's reason) or a directory.
+bool CheckInputPath(const std::string& path, std::string* error);
+
+// Reads a whole file ("-" is standard input). False with `error` on failure
+// (the reasons of CheckInputPath, or a read error).
 bool ReadFile(const std::string& path, std::string* out, std::string* error);
 
 // Reads and compiles the config file at `path`. On failure returns null and
-// sets `error` to "cannot open PATH" or "PATH: <JSON path>: <what>".
+// sets `error` to "cannot open PATH: <reason>" or "PATH: <JSON path>: <what>".
 std::shared_ptr<const CompiledConfig> LoadConfigFile(const std::string& path,
                                                      const LoadOptions& options,
                                                      std::string* error);

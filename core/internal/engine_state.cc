@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "allocation/date_time.h"
 #include "core/internal/json_reader.h"
 #include "core/json_text.h"
 #include "simdjson.h"
@@ -77,12 +78,13 @@ absl::Status ReadInstant(const ObjectReader& in, std::string_view key,
   if (absl::Status s = in.String(key, &text, /*required=*/true); !s.ok()) {
     return s;
   }
-  std::string error;
-  if (!absl::ParseTime(absl::RFC3339_full, text, out, &error)) {
+  absl::StatusOr<absl::Time> at = ParseInstant(text);
+  if (!at.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat(in.PathOf(key), ": expected an RFC 3339 instant, got \"",
-                     text, "\" (", error, ")"));
+                     text, "\" (", at.status().message(), ")"));
   }
+  *out = *at;
   return absl::OkStatus();
 }
 

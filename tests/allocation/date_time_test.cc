@@ -44,8 +44,15 @@ TEST(ParseDateTime, FractionalSeconds) {
   const absl::TimeZone utc = absl::UTCTimeZone();
   EXPECT_EQ(*ParseDateTime("2026-03-27T09:00:00.250Z", utc),
             Utc(2026, 3, 27, 9, 0) + absl::Milliseconds(250));
-  EXPECT_EQ(*ParseDateTime("2026-03-27T09:00:00.123456789123Z", utc),
+  EXPECT_EQ(*ParseDateTime("2026-03-27T09:00:00.123456789Z", utc),
             Utc(2026, 3, 27, 9, 0) + absl::Nanoseconds(123456789));
+  // More than nanoseconds is refused, not silently dropped.
+  absl::StatusOr<absl::Time> twelve =
+      ParseDateTime("2026-03-27T09:00:00.123456789123Z", utc);
+  ASSERT_FALSE(twelve.ok());
+  EXPECT_NE(std::string(twelve.status().message()).find("1 to 9 digits"),
+            std::string::npos)
+      << twelve.status().message();
   EXPECT_EQ(*ParseDateTime("2026-03-27 09:00:00.5", Paris()),
             Utc(2026, 3, 27, 8, 0) + absl::Milliseconds(500));
 }
@@ -158,6 +165,31 @@ TEST(ParseStepDuration, RejectsNonPositiveAndMalformed) {
     EXPECT_THAT(
         std::string(d.status().message()),
         StartsWith(std::string("invalid step duration \"") + text + "\""));
+  }
+}
+
+}  // namespace
+}  // namespace allot
+
+namespace allot {
+namespace {
+
+// The one instant parser of the project (the command's --at, Python's at,
+// state documents): RFC 3339 with an offset, nothing else.
+TEST(ParseInstant, AcceptsRfc3339WithAnOffsetOnly) {
+  EXPECT_EQ(*ParseInstant("2026-06-01T12:00:00Z"),
+            absl::FromCivil(absl::CivilSecond(2026, 6, 1, 12, 0, 0), absl::UTCTimeZone()));
+  EXPECT_EQ(*ParseInstant("2026-06-01T14:00:00.5+02:00"),
+            absl::FromCivil(absl::CivilSecond(2026, 6, 1, 12, 0, 0), absl::UTCTimeZone()) +
+                absl::Milliseconds(500));
+  for (const char* bad : {"infinite-future", "infinite-past", "99999-01-01T00:00:00Z",
+                          "2026-06-01T12:00:00.123456789012Z", "2026-06-01T12:00:00",
+                          "2026-06-01", "", "2026-13-01T00:00:00Z", "2026-06-01T12:00:00+2:00",
+                          "2026-06-01T12:00:00Z trailing"}) {
+    SCOPED_TRACE(bad);
+    absl::StatusOr<absl::Time> t = ParseInstant(bad);
+    EXPECT_FALSE(t.ok());
+    EXPECT_EQ(t.status().code(), absl::StatusCode::kInvalidArgument);
   }
 }
 

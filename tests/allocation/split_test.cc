@@ -37,6 +37,10 @@ TEST(PercentToBasisPoints, RejectsOutOfRangeAndThirdDecimal) {
        "percent 26.675 has more than 2 decimals; expected a percent "
        "in [0, 100] with at most 2 decimals"},
       {0.001, "percent 0.001 has more than 2 decimals"},
+      // Below a basis point is not 0 (it was once accepted as 0 %).
+      {1e-300, "has more than 2 decimals"},
+      {1e-9, "has more than 2 decimals"},
+      {50.000001, "has more than 2 decimals"},
       {std::nan(""), "is not a finite number"},
       {std::numeric_limits<double>::infinity(), "is not a finite number"},
   };

@@ -521,3 +521,38 @@ TEST(TrafficSchedule, SpanAtAgreesWithShareAt) {
 
 }  // namespace
 }  // namespace allot
+
+namespace allot {
+namespace {
+
+// One percent rule for every allocation (variations, start_allocation,
+// periodic and custom steps): 1e-300 was accepted as a 0 % periodic step
+// while 1e-04 was refused in custom steps.
+TEST(TrafficSchedule, OnePercentRuleForEveryStep) {
+  for (double step : {1e-300, 1e-04, 0.005}) {
+    SCOPED_TRACE(step);
+    TrafficScheduleSpec periodic;
+    periodic.start_date = "2026-03-27T09:00:00Z";
+    periodic.start_allocation = 10;
+    periodic.periodic_steps = ScheduleStepSpec{step, 1, "day"};
+    periodic.path = "g.allocation_config";
+    absl::StatusOr<TrafficSchedule> p = TrafficSchedule::Create(periodic);
+    ASSERT_FALSE(p.ok());
+    EXPECT_EQ(std::string(p.status().message())
+                  .rfind("g.allocation_config.periodic_steps.allocation_step: ", 0),
+              0u)
+        << p.status().message();
+    TrafficScheduleSpec custom = periodic;
+    custom.periodic_steps.reset();
+    custom.custom_steps = {ScheduleStepSpec{step, 1, "day"}};
+    absl::StatusOr<TrafficSchedule> c = TrafficSchedule::Create(custom);
+    ASSERT_FALSE(c.ok());
+    EXPECT_EQ(std::string(c.status().message())
+                  .rfind("g.allocation_config.custom_steps[0].allocation_step: ", 0),
+              0u)
+        << c.status().message();
+  }
+}
+
+}  // namespace
+}  // namespace allot

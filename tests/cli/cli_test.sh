@@ -81,6 +81,28 @@ timeout 10 "$allot" decide --config "$root/examples/campaigns.json" --input "$tm
 check "a 200,000-attribute visitor is decided within 10 s" test $? -eq 0
 check "the wide visitor gets its line" grep -q '^{"id":"wide"' "$tmp/out"
 
+# decide: --at is RFC 3339 with an offset and nothing else
+for at in infinite-future 99999-01-01T00:00:00Z 2026-06-01T12:00:00.123456789012Z 2026-06-01T12:00:00; do
+  "$allot" decide --config "$root/examples/campaigns.json" --at "$at" < /dev/null > /dev/null 2> "$tmp/err"
+  check "--at $at exits 2" test $? -eq 2
+done
+check "--at error says why" grep -q "an instant needs an offset" "$tmp/err"
+# file errors name the reason
+"$allot" validate "$tmp" > "$tmp/out" 2>&1
+check "validate of a directory exits 1" test $? -eq 1
+check "a directory is named as such" grep -q "it is a directory" "$tmp/out"
+"$allot" validate "$tmp/no-such-file.json" > "$tmp/out" 2>&1
+check "a missing file gives the system's reason" grep -q "cannot open $tmp/no-such-file.json: No such file or directory" "$tmp/out"
+"$allot" decide --config= < /dev/null > "$tmp/out" 2>&1
+check "--config= exits 2" test $? -eq 2
+check "--config= says the path is empty" grep -q "the path is empty" "$tmp/out"
+"$allot" decide --config "$root/examples/campaigns.json" --input "$tmp" < /dev/null > "$tmp/out" 2>&1
+check "--input DIR exits 2" test $? -eq 2
+check "--input DIR is named" grep -q -- "--input: cannot read $tmp: it is a directory" "$tmp/out"
+"$allot" decide --config "$root/examples/campaigns.json" --state "$tmp" < /dev/null > "$tmp/out" 2>&1
+check "--state DIR exits 2" test $? -eq 2
+check "--state DIR is named" grep -q "it is a directory" "$tmp/out"
+
 # decide: good input exits 0, --output writes a file, stdin works
 head -1 "$tmp/visitors.jsonl" | "$allot" decide --config "$root/examples/campaigns.json" \
   --at 2026-06-01T12:00:00Z --output "$tmp/o.jsonl" 2> "$tmp/err"
