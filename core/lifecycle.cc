@@ -4,6 +4,7 @@
 #include <atomic>
 
 #include "absl/strings/str_cat.h"
+#include "allocation/hash.h"
 #include "core/compiled_config.h"
 #include "core/internal/lifecycle.h"
 
@@ -38,6 +39,15 @@ void LastPerIndex(size_t n, std::vector<uint64_t>* keys, IndexOf index_of,
         k + 1 == keys->size() || ((*keys)[k + 1] >> 32) != ((*keys)[k] >> 32);
     if (last_of_run) emit(static_cast<size_t>((*keys)[k] & 0xffffffffu));
   }
+}
+
+// The four Bloom filter bit positions of a visitor id (double hashing on
+// the two halves of one 64-bit hash).
+template <typename F>
+void ForEachBloomBit(std::string_view visitor_id, uint64_t mask, F&& f) {
+  const uint64_t h = Xxh3Hash(visitor_id);
+  const uint64_t h1 = h, h2 = (h >> 32) | (h << 32) | 1;
+  for (uint64_t k = 0; k < 4; ++k) f((h1 + k * h2) & mask);
 }
 
 }  // namespace
@@ -99,6 +109,11 @@ absl::Status CompiledConfig::CompileForced(const ConfigSpec& spec) {
       ++g;
     }
   }
+  if (by_visitor.empty()) return absl::OkStatus();
+  uint64_t bits = 1024;
+  while (bits < 16 * by_visitor.size()) bits *= 2;
+  forced_bloom_.assign(bits / 64, 0);
+  forced_bloom_mask_ = bits - 1;
   forced_index_.reserve(by_visitor.size());
   for (auto& [id, entries] : by_visitor) {
     const uint32_t begin = static_cast<uint32_t>(forced_entries_.size());
@@ -106,12 +121,21 @@ absl::Status CompiledConfig::CompileForced(const ConfigSpec& spec) {
                            entries.end());
     forced_index_.emplace(
         id, std::make_pair(begin, static_cast<uint32_t>(forced_entries_.size())));
+    ForEachBloomBit(id, forced_bloom_mask_, [&](uint64_t bit) {
+      forced_bloom_[bit >> 6] |= uint64_t{1} << (bit & 63);
+    });
   }
   return absl::OkStatus();
 }
 
 std::pair<const ForcedEntry*, const ForcedEntry*> CompiledConfig::ForcedFor(
     std::string_view visitor_id) const {
+  if (forced_bloom_.empty()) return {nullptr, nullptr};
+  bool maybe = true;
+  ForEachBloomBit(visitor_id, forced_bloom_mask_, [&](uint64_t bit) {
+    maybe &= (forced_bloom_[bit >> 6] >> (bit & 63)) & 1;
+  });
+  if (!maybe) return {nullptr, nullptr};
   auto it = forced_index_.find(
       absl::string_view(visitor_id.data(), visitor_id.size()));
   if (it == forced_index_.end()) return {nullptr, nullptr};
