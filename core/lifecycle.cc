@@ -20,7 +20,7 @@ std::string Field(std::string_view path, std::string_view field) {
 
 // Keeps, per index, the input given last, in increasing index order.
 // `index_of(i)` is the index of input i (-1: unknown, dropped) and
-// `emit(i)` appends input i to the output. `keys` is reusable scratch; no
+// `emit(i, index)` appends input i to the output. `keys` is reusable scratch; no
 // allocation once it has held as many inputs.
 template <typename IndexOf, typename Emit>
 void LastPerIndex(size_t n, std::vector<uint64_t>* keys, IndexOf index_of,
@@ -33,11 +33,15 @@ void LastPerIndex(size_t n, std::vector<uint64_t>* keys, IndexOf index_of,
   }
   // std::sort (unlike stable_sort) allocates nothing; the input position in
   // the low bits makes the order total, so the last of a run is the latest.
-  std::sort(keys->begin(), keys->end());
+  if (keys->size() > 1) std::sort(keys->begin(), keys->end());
   for (size_t k = 0; k < keys->size(); ++k) {
+    const uint64_t key = (*keys)[k];
     const bool last_of_run =
-        k + 1 == keys->size() || ((*keys)[k + 1] >> 32) != ((*keys)[k] >> 32);
-    if (last_of_run) emit(static_cast<size_t>((*keys)[k] & 0xffffffffu));
+        k + 1 == keys->size() || ((*keys)[k + 1] >> 32) != (key >> 32);
+    if (last_of_run) {
+      emit(static_cast<size_t>(key & 0xffffffffu),
+           static_cast<int32_t>(key >> 32));
+    }
   }
 }
 
@@ -159,12 +163,11 @@ CompiledConfig::Lifecycle CompiledConfig::BindLifecycle(
     LastPerIndex(
         in.num_overrides(), &in.bind_keys_,
         [&](size_t i) { return FindCampaign(in.override_at(i).campaign_id); },
-        [&](size_t i) {
-          const AssignmentInputs::Override o = in.override_at(i);
-          const Campaign& campaign = campaigns_[FindCampaign(o.campaign_id)];
-          ForcedEntry e{FindCampaign(o.campaign_id), -1, -1};
+        [&](size_t i, int32_t c) {
+          const Campaign& campaign = campaigns_[c];
+          ForcedEntry e{c, -1, -1};
           e.variation = FindVariation(campaign.first_group, campaign.num_groups,
-                                      o.variation_id, &e.group);
+                                      in.override_at(i).variation_id, &e.group);
           if (e.variation >= 0) in.bound_forced_.push_back(e);
         });
     // A record whose variation was deleted since it was written is left
@@ -172,11 +175,11 @@ CompiledConfig::Lifecycle CompiledConfig::BindLifecycle(
     LastPerIndex(
         in.num_records(), &in.bind_keys_,
         [&](size_t i) { return FindGroup(in.record_at(i).group_id); },
-        [&](size_t i) {
+        [&](size_t i, int32_t g) {
           const AssignmentInputs::Record r = in.record_at(i);
-          StickyEntry e{FindGroup(r.group_id), -1, r.version};
+          StickyEntry e{g, -1, r.version};
           int32_t unused;
-          e.variation = FindVariation(e.group, 1, r.variation_id, &unused);
+          e.variation = FindVariation(g, 1, r.variation_id, &unused);
           if (e.variation >= 0) in.bound_sticky_.push_back(e);
         });
     in.bound_serial_ = serial_;
