@@ -1,12 +1,10 @@
 // Deciding must not touch the heap once a context and a decision list have
-// warmed up. Counts every operator new in this test program while enabled.
-// The replaced operator new/delete pair below is consistent (malloc/free);
-// GCC cannot see that across the replacement and warns.
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+// warmed up. Counts allocations with tests/common/allocation_counter.h (left
+// out of ThreadSanitizer builds, whose runtime owns operator new).
+#include "tests/common/allocation_counter.h"
 
+#if ALLOT_COUNT_ALLOCATIONS
 #include <atomic>
-#include <cstdlib>
-#include <new>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -15,19 +13,6 @@
 #include "core/exposure_logger.h"
 #include "gtest/gtest.h"
 #include "tests/core/test_util.h"
-
-namespace {
-std::atomic<bool> g_counting{false};
-std::atomic<long> g_allocations{0};
-}  // namespace
-
-void* operator new(std::size_t n) {
-  if (g_counting.load(std::memory_order_relaxed)) g_allocations++;
-  if (void* p = std::malloc(n ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 namespace allot {
 namespace {
@@ -61,16 +46,14 @@ TEST(ZeroAllocation, ThousandDecideAllCallsAfterWarmUp) {
     ASSERT_TRUE((*config)->DecideAll(ctx, now, &list).ok());
     (*config)->ResolveFlags(list, &flags);
   }
-  g_allocations = 0;
-  g_counting = true;
+  testing::AllocationWindow window;
   for (int i = 0; i < 1000; ++i) {
     fill(i);
     if (!(*config)->DecideAll(ctx, now, &list).ok()) break;
     (*config)->ResolveFlags(list, &flags);
     allocated += flags.size();
   }
-  g_counting = false;
-  EXPECT_EQ(g_allocations.load(), 0);
+  EXPECT_EQ(window.Stop(), 0);
   EXPECT_GT(allocated, 1000u);  // the loop really decided something
 }
 
@@ -87,16 +70,14 @@ TEST(ZeroAllocation, EngineDecisionsAfterWarmUp) {
     ctx.Set("country", "DE");
     ASSERT_TRUE((*engine)->DecideAll(ctx, now, &list).ok());
   }
-  g_allocations = 0;
-  g_counting = true;
+  testing::AllocationWindow window;
   for (int i = 0; i < 1000; ++i) {
     id[8 + i % 4] = static_cast<char>('0' + i % 10);
     ctx.Reset(id);
     ctx.Set("country", "FR");
     if (!(*engine)->DecideAll(ctx, now, &list).ok()) break;
   }
-  g_counting = false;
-  EXPECT_EQ(g_allocations.load(), 0);
+  EXPECT_EQ(window.Stop(), 0);
   EXPECT_EQ(list.size(), 5u);
 
   // With a rollback latched (outside the counted loop), deciding still
@@ -109,8 +90,7 @@ TEST(ZeroAllocation, EngineDecisionsAfterWarmUp) {
     ASSERT_TRUE((*engine)->DecideAll(ctx, now, &list).ok());
   }
   size_t rolled_back = 0;
-  g_allocations = 0;
-  g_counting = true;
+  testing::AllocationWindow latched;
   for (int i = 0; i < 1000; ++i) {
     id[8 + i % 4] = static_cast<char>('0' + i % 10);
     ctx.Reset(id);
@@ -118,8 +98,7 @@ TEST(ZeroAllocation, EngineDecisionsAfterWarmUp) {
     if (!(*engine)->DecideAll(ctx, now, &list).ok()) break;
     for (const Decision& d : list) rolled_back += d.reason == DecisionReason::kRolledBack;
   }
-  g_counting = false;
-  EXPECT_EQ(g_allocations.load(), 0);
+  EXPECT_EQ(latched.Stop(), 0);
   EXPECT_EQ(rolled_back, 1000u);
 }
 
@@ -159,13 +138,11 @@ TEST(ZeroAllocation, ForcedStickyAndExposuresAfterWarmUp) {
   };
   for (int i = 0; i < 3000; ++i) ASSERT_TRUE(decide(i));  // warm-up: fills batches
   forced = sticky = 0;
-  g_allocations = 0;
-  g_counting = true;
+  testing::AllocationWindow window;
   for (int i = 0; i < 1000; ++i) {
     if (!decide(i)) break;
   }
-  g_counting = false;
-  EXPECT_EQ(g_allocations.load(), 0);
+  EXPECT_EQ(window.Stop(), 0);
   EXPECT_GT(forced, 300u);
   EXPECT_GT(sticky, 800u);
   EXPECT_GT(exposures, 0u);
@@ -193,16 +170,15 @@ TEST(ZeroAllocation, StickyContextAlternatingBetweenTwoConfigs) {
            (*two)->DecideAll(ctx, now, &list_two).ok();
   };
   for (int i = 0; i < 20; ++i) ASSERT_TRUE(decide(i));
-  g_allocations = 0;
-  g_counting = true;
+  testing::AllocationWindow window;
   for (int i = 0; i < 1000; ++i) {
     if (!decide(i)) break;
   }
-  g_counting = false;
-  EXPECT_EQ(g_allocations.load(), 0);
+  EXPECT_EQ(window.Stop(), 0);
   EXPECT_EQ(list_one[0].reason, DecisionReason::kSticky);
   EXPECT_EQ(list_two[0].reason, DecisionReason::kSticky);
 }
 
 }  // namespace
 }  // namespace allot
+#endif  // ALLOT_COUNT_ALLOCATIONS

@@ -11,33 +11,9 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "tests/common/allocation_counter.h"
 #include "targeting/internal/stats.h"
 #include "targeting_test_util.h"
-
-// GCC flags free() in a replaced operator delete once the allocation side is
-// inlined too; the pairing is correct (malloc/free on both sides).
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-
-// Counts operator new calls while g_count_allocations is set. The whole test
-// program shares these replacements; only the window in NoAllocation tests
-// is counted.
-namespace {
-std::atomic<bool> g_count_allocations{false};
-std::atomic<long> g_allocations{0};
-}  // namespace
-
-void* operator new(std::size_t n) {
-  if (g_count_allocations.load(std::memory_order_relaxed)) {
-    g_allocations.fetch_add(1, std::memory_order_relaxed);
-  }
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t n) { return operator new(n); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
 
 namespace allot {
 namespace {
@@ -195,13 +171,15 @@ TEST(CompiledTargetingSet, CheapPredicatesRunFirstInAnAndGroup) {
   EXPECT_EQ(ScratchAccess::Stats(scratch).regex_matches, 0u);
 }
 
+#if ALLOT_COUNT_ALLOCATIONS
 TEST(AllocationCounter, CountsOnlyInsideTheWindow) {
-  g_allocations = 0;
-  g_count_allocations = true;
+  testing::AllocationWindow window;
   auto* p = new std::string(100, 'x');
-  g_count_allocations = false;
-  EXPECT_GE(g_allocations.load(), 1);
+  EXPECT_GE(window.Stop(), 1);
   delete p;
+  auto* q = new std::string(100, 'y');  // after the window: not counted
+  EXPECT_GE(window.Stop(), 1);
+  delete q;
 }
 
 TEST(CompiledTargetingSet, BindAndMatchesAllocateNothingAfterWarmUp) {
@@ -212,18 +190,17 @@ TEST(CompiledTargetingSet, BindAndMatchesAllocateNothingAfterWarmUp) {
   const std::vector<bool> warm = EvaluateAll(*set, visitors, &scratch);
   std::vector<bool> again;
   again.reserve(warm.size());
-  g_allocations = 0;
-  g_count_allocations = true;
+  testing::AllocationWindow window;
   for (size_t v = 0; v < visitors.size(); ++v) {
     set->Bind(v % 2 ? "v1-odd" : "v2-even", visitors[v], &scratch);
     for (size_t t = 0; t < set->size(); ++t) {
       again.push_back(set->Matches(t, &scratch));
     }
   }
-  g_count_allocations = false;
-  EXPECT_EQ(g_allocations.load(), 0);
+  EXPECT_EQ(window.Stop(), 0);
   EXPECT_EQ(again, warm);
 }
+#endif  // ALLOT_COUNT_ALLOCATIONS
 
 TEST(CompiledTargetingSet, ScratchMovesBetweenSets) {
   auto a = testing::MustCreate({Tree({T("x", "EQUALS", N(1))})});
