@@ -323,8 +323,14 @@ void ExposureLogger::Log(std::string_view visitor_id,
     Set& set = sets_[static_cast<size_t>(
         (static_cast<unsigned __int128>(key) * num_sets_) >> 64)];
     // The set is a cache miss (the table outgrows L2): start it now, under
-    // the hashing and the shard lock below.
-    __builtin_prefetch(&set, 1);
+    // the hashing and the shard lock below. All 8 lines, since the slot to
+    // write is unknown until the header is read: a store into a missing line
+    // would stall the next locked instruction (this call's, or the next
+    // call's) until the line arrives. On W1, one thread: ~15 ns less per
+    // call than fetching the header alone.
+    for (size_t line = 0; line < sizeof(Set); line += 64) {
+      __builtin_prefetch(reinterpret_cast<const char*>(&set) + line, 1);
+    }
     const uint64_t variation_hash =
         Xxh3Hash(d.variation >= 0
                      ? std::string_view(config->variations()[d.variation].id)
