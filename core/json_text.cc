@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
+#include "core/internal/json_reader.h"
 #include "simdjson.h"
 
 namespace allot {
@@ -120,6 +121,15 @@ absl::Status VisitorParser::Parse(std::string_view json, VisitorContext* ctx) {
   using simdjson::dom::element_type;
   element doc;
   if (auto e = impl_->parser.parse(json.data(), json.size(), true).get(doc)) {
+    if (e == simdjson::NUMBER_ERROR) {
+      // Valid JSON all the same: name the number and why it is refused.
+      if (auto bad = internal::FindUnreadableNumber(json)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            bad->first, ": the number ", bad->second,
+            " is out of range (a number must be a finite double, an integer "
+            "must fit 64 bits)"));
+      }
+    }
     return absl::InvalidArgumentError(
         absl::StrCat("malformed JSON: ", simdjson::error_message(e)));
   }

@@ -60,7 +60,90 @@ simdjson::error_code WalkValue(ondemand::value v, int depth) {
   return simdjson::SUCCESS;
 }
 
+// The path and token of the first number under `v` that the DOM parser
+// cannot read (beyond a double's range, or an integer beyond 64 bits).
+bool FindUnreadableNumber(ondemand::value v, const std::string& path, int depth,
+                          std::string* where, std::string* token) {
+  if (depth > 1024) return false;
+  ondemand::json_type type;
+  if (v.type().get(type)) return false;
+  switch (type) {
+    case ondemand::json_type::object: {
+      ondemand::object obj;
+      if (v.get_object().get(obj)) return false;
+      for (auto field : obj) {
+        std::string_view key;
+        ondemand::value child;
+        if (field.unescaped_key().get(key) || field.value().get(child)) {
+          return false;
+        }
+        std::string child_path(path);
+        if (!child_path.empty()) child_path += '.';
+        child_path.append(key.data(), key.size());
+        if (FindUnreadableNumber(child, child_path, depth + 1, where, token)) {
+          return true;
+        }
+      }
+      return false;
+    }
+    case ondemand::json_type::array: {
+      ondemand::array arr;
+      if (v.get_array().get(arr)) return false;
+      size_t i = 0;
+      for (auto item : arr) {
+        ondemand::value child;
+        if (item.get(child)) return false;
+        if (FindUnreadableNumber(child, absl::StrCat(path, "[", i++, "]"),
+                                 depth + 1, where, token)) {
+          return true;
+        }
+      }
+      return false;
+    }
+    case ondemand::json_type::number: {
+      std::string_view raw = v.raw_json_token();
+      while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t' ||
+                              raw.back() == '\n' || raw.back() == '\r')) {
+        raw.remove_suffix(1);
+      }
+      // An integer is read as 64-bit (the DOM parser's way: one beyond that
+      // is an error even when a double could hold it), anything else as a
+      // double.
+      const bool integer =
+          raw.find_first_of(".eE") == std::string_view::npos;
+      int64_t i;
+      uint64_t u;
+      double d;
+      const bool readable =
+          integer ? (!v.get_int64().get(i) || !v.get_uint64().get(u))
+                  : !v.get_double().get(d);
+      if (!readable) {
+        *where = path.empty() ? "(document)" : path;
+        token->assign(raw.data(), raw.size());
+        return true;
+      }
+      return false;
+    }
+    default:
+      return false;
+  }
+}
+
 }  // namespace
+
+std::optional<std::pair<std::string, std::string>> FindUnreadableNumber(
+    std::string_view json) {
+  const simdjson::padded_string text(json);
+  ondemand::parser parser;
+  ondemand::document doc;
+  ondemand::value root;
+  if (parser.iterate(text).get(doc) || doc.get_value().get(root)) {
+    return std::nullopt;
+  }
+  std::string where, token;
+  if (!FindUnreadableNumber(root, "", 0, &where, &token)) return std::nullopt;
+  return std::make_pair(where, token);
+}
 
 absl::Status MalformedJsonError(const simdjson::padded_string& text,
                                 simdjson::error_code dom_error) {

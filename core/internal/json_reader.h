@@ -71,6 +71,12 @@ class ObjectReader {
 // Number of any JSON numeric type as a double; false when not a number.
 bool AsDouble(const element& e, double* out);
 
+// For text the DOM parser refused with NUMBER_ERROR: the
+// JSON path ("context.age") and the token of the first number it cannot
+// read as a double (1e400, 18446744073709551616), or nothing.
+std::optional<std::pair<std::string, std::string>> FindUnreadableNumber(
+    std::string_view json);
+
 // InvalidArgument "(document): malformed JSON: <what> near byte offset N"
 // for text the DOM parser rejected with `dom_error`.
 absl::Status MalformedJsonError(const simdjson::padded_string& text,

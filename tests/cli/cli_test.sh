@@ -103,6 +103,16 @@ check "--input DIR is named" grep -q -- "--input: cannot read $tmp: it is a dire
 check "--state DIR exits 2" test $? -eq 2
 check "--state DIR is named" grep -q "it is a directory" "$tmp/out"
 
+# decide: valid JSON numbers out of range name the attribute (they once gave
+# "malformed JSON" with no position)
+printf '%s\n' '{"id":"a","context":{"age":1e400}}' '{"id":"b","context":{"big":18446744073709551616}}' \
+  '{"id":"c","context":{"tiny":1e-400}}' |
+  "$allot" decide --config "$root/examples/campaigns.json" --at 2026-06-01T12:00:00Z > "$tmp/out" 2> "$tmp/err"
+check "out-of-range numbers make bad lines" test $? -eq 1
+check "1e400 is named with its attribute" grep -q ':1: skipped: context.age: the number 1e400 is out of range' "$tmp/err"
+check "2^64 is named with its attribute" grep -q ':2: skipped: context.big: the number 18446744073709551616 is out of range' "$tmp/err"
+check "an underflow is just 0" grep -q '^{"id":"c"' "$tmp/out"
+
 # decide: good input exits 0, --output writes a file, stdin works
 head -1 "$tmp/visitors.jsonl" | "$allot" decide --config "$root/examples/campaigns.json" \
   --at 2026-06-01T12:00:00Z --output "$tmp/o.jsonl" 2> "$tmp/err"
