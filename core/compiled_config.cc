@@ -26,6 +26,16 @@ absl::Status EmptyVisitorId() {
 
 }  // namespace
 
+absl::Status CompiledConfig::CheckRuntime(const RuntimeState* runtime) const {
+  if (runtime == nullptr || (runtime->num_campaigns() == campaigns_.size() &&
+                             runtime->num_groups() == groups_.size())) {
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(
+      "the run-time state is sized for another config (its campaign or group "
+      "count differs)");
+}
+
 int32_t CompiledConfig::FindCampaign(std::string_view id) const {
   return FindIndex(campaign_index_, id);
 }
@@ -157,6 +167,7 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
                                        absl::Time now, DecisionList* out,
                                        const RuntimeState* runtime) const {
   if (visitor.id_.empty()) return EmptyVisitorId();
+  if (absl::Status s = CheckRuntime(runtime); !s.ok()) return s;
   const size_t n = campaigns_.size();
   out->Reset(this, n);
   targeting_->Bind(visitor.id_, visitor.attributes_, &visitor.scratch_);
@@ -205,6 +216,7 @@ absl::Status CompiledConfig::Decide(std::string_view campaign_id,
                                     absl::Time now, Decision* out,
                                     const RuntimeState* runtime) const {
   if (visitor.id_.empty()) return EmptyVisitorId();
+  if (absl::Status s = CheckRuntime(runtime); !s.ok()) return s;
   const int32_t target = FindCampaign(campaign_id);
   if (target < 0) {
     *out = Decision();
@@ -227,6 +239,9 @@ absl::Status CompiledConfig::Decide(std::string_view campaign_id,
 void CompiledConfig::ResolveFlags(const DecisionList& decisions,
                                   std::vector<ResolvedFlag>* out) const {
   out->clear();
+  // Decisions index into the config that made them: another config's would
+  // read out of bounds.
+  if (decisions.config() != this) return;
   for (const Decision& d : decisions) {
     if (d.variation < 0) continue;
     const Variation& v = variations_[d.variation];

@@ -139,8 +139,8 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   CompiledConfig& operator=(const CompiledConfig&) = delete;
 
   // Decides every campaign, in config order, into `out` (cleared first).
-  // InvalidArgument only for an empty visitor id. `runtime`, when given, must
-  // be sized for this config (toggles and rollbacks of an Engine).
+  // InvalidArgument only for an empty visitor id, or a `runtime` (toggles
+  // and rollbacks of an Engine) sized for another config.
   absl::Status DecideAll(const VisitorContext& visitor, absl::Time now,
                          DecisionList* out,
                          const RuntimeState* runtime = nullptr) const;
@@ -154,7 +154,8 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
 
   // The merged flags of decisions made against this config: allocated and
   // rolled-back-with-reference campaigns in order, later ones overwriting
-  // earlier keys; first-seen key order. `out` is cleared first.
+  // earlier keys; first-seen key order. `out` is cleared first, and stays
+  // empty for decisions made against another config.
   void ResolveFlags(const DecisionList& decisions,
                     std::vector<ResolvedFlag>* out) const;
 
@@ -190,6 +191,9 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   CompiledConfig() = default;
 
   struct Lifecycle;  // a visitor's forced and sticky inputs, bound
+
+  // InvalidArgument for a run-time state sized for another config.
+  absl::Status CheckRuntime(const RuntimeState* runtime) const;
 
   // Decides campaign `c`; `now_ns` is TrafficSchedule::Instant(now);
   // `spans`, when given, caches each schedule's share span (by

@@ -65,6 +65,11 @@ void Engine::InstallLocked(std::shared_ptr<const CompiledConfig> config) {
   version_.fetch_add(1, std::memory_order_release);
 }
 
+uint64_t Engine::NextEngineSerial() {
+  static std::atomic<uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
+
 std::shared_ptr<const CompiledConfig> Engine::config() const {
   std::lock_guard<std::mutex> lock(mu_);
   return current_->config;
@@ -77,10 +82,12 @@ std::shared_ptr<const EngineSnapshot> Engine::snapshot() const {
 
 const EngineSnapshot& Engine::Current(const VisitorContext& visitor) const {
   const uint64_t version = version_.load(std::memory_order_acquire);
-  if (visitor.engine_ != this || visitor.engine_version_ != version) {
+  // Keyed by serial, not address: a new Engine at a destroyed one's address
+  // must not be served the old snapshot.
+  if (visitor.engine_serial_ != serial_ || visitor.engine_version_ != version) {
     std::lock_guard<std::mutex> lock(mu_);
     visitor.snapshot_ = current_;
-    visitor.engine_ = this;
+    visitor.engine_serial_ = serial_;
     visitor.engine_version_ = version_.load(std::memory_order_relaxed);
   }
   return *visitor.snapshot_;

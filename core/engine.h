@@ -119,6 +119,7 @@ class Engine {
  private:
   explicit Engine(const LoadOptions& options) : options_(options) {}
 
+  static uint64_t NextEngineSerial();
   const EngineSnapshot& Current(const VisitorContext& visitor) const;
   // Builds a snapshot of `config` with run-time state from state_, dropping
   // state for ids `config` does not have. REQUIRES: mu_ held.
@@ -127,6 +128,7 @@ class Engine {
   absl::StatusOr<int32_t> GroupIndexLocked(std::string_view group_id) const;
 
   const LoadOptions options_;
+  const uint64_t serial_ = NextEngineSerial();  // keys contexts' caches
   std::atomic<uint64_t> version_{0};
   mutable std::mutex mu_;
   std::shared_ptr<const EngineSnapshot> current_;  // guarded by mu_

@@ -84,7 +84,7 @@ class VisitorContext {
   AssignmentInputs assignments_;
   mutable TargetingScratch scratch_;
   // Engine snapshot cache: lets Engine decisions skip shared refcounts.
-  mutable const Engine* engine_ = nullptr;
+  mutable uint64_t engine_serial_ = 0;  // 0: no Engine
   mutable uint64_t engine_version_ = 0;
   mutable std::shared_ptr<const EngineSnapshot> snapshot_;
 };

@@ -164,6 +164,8 @@ bool CompiledTargetingSet::Matches(size_t tree,
                                    TargetingScratch* scratch) const {
   const Impl& impl = *impl_;
   TargetingScratch::State* s = scratch->state_.get();
+  // A scratch bound to another set (or to none) would index out of bounds.
+  if (s == nullptr || s->set_id != impl.id || tree >= size()) return false;
   for (uint32_t g = impl.tree_groups[tree]; g < impl.tree_groups[tree + 1];
        ++g) {
     const Impl::Group& group = impl.groups[g];

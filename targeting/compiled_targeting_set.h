@@ -117,7 +117,8 @@ class CompiledTargetingSet {
   void Bind(std::string_view visitor_id, const Attributes& attributes,
             TargetingScratch* scratch) const;
 
-  // Whether tree `tree` matches the visitor last bound to `scratch`.
+  // Whether tree `tree` matches the visitor last bound to `scratch`; false
+  // for a scratch bound to another set, or a tree this set does not have.
   // REQUIRES: Bind(..., scratch) on this set since the attributes last changed.
   bool Matches(size_t tree, TargetingScratch* scratch) const;
 
