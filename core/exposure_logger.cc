@@ -57,10 +57,14 @@ namespace {
 constexpr int kWays = 28;
 // Batches beyond one per shard: one in the sink and one waiting for it.
 constexpr size_t kSpares = 2;
-// Different seeds for the group and the campaign hash, so that (visitor x,
-// group y) and (visitor y, group x) give different keys.
-constexpr uint64_t kGroupSeed = 0x9e3779b97f4a7c15ULL;
+// The campaign hash (an exposure without a group) has its own seed.
 constexpr uint64_t kCampaignSeed = 0xc2b2ae3d27d4eb4fULL;
+
+// A bijective mix (odd multiply, xor-shift) of a group id's XXH3.
+inline uint64_t MixGroupHash(uint64_t h) {
+  h *= 0x9e3779b97f4a7c15ULL;
+  return h ^ (h >> 29);
+}
 
 inline void CpuRelax() {
 #if defined(__x86_64__) || defined(__i386__)
@@ -314,9 +318,13 @@ void ExposureLogger::Log(std::string_view visitor_id,
       hashed = true;
     }
     // Hash ids, not indices: indices move when a config is reloaded.
+    // The group's XXH3 is precomputed by the config (a hash of the id, not
+    // the index, so it survives reloads); mixed so that it is no longer the
+    // plain XXH3 of a string, which keeps (visitor x, group y) and (visitor
+    // y, group x) apart.
     const uint64_t group_hash =
         d.group >= 0
-            ? Xxh3HashWithSeed(config->groups()[d.group].id, kGroupSeed)
+            ? MixGroupHash(config->groups()[d.group].id_hash)
             : Xxh3HashWithSeed(config->campaigns()[d.campaign].id,
                                kCampaignSeed);
     const uint64_t key = visitor_hash ^ group_hash;
@@ -332,9 +340,8 @@ void ExposureLogger::Log(std::string_view visitor_id,
       __builtin_prefetch(reinterpret_cast<const char*>(&set) + line, 1);
     }
     const uint64_t variation_hash =
-        Xxh3Hash(d.variation >= 0
-                     ? std::string_view(config->variations()[d.variation].id)
-                     : std::string_view());
+        d.variation >= 0 ? config->variations()[d.variation].id_hash
+                         : Xxh3Hash(std::string_view());
     if (shard == nullptr) {
       shard = &ThisThreadShard();
       shard->mu.lock();
