@@ -74,9 +74,15 @@ bool CheckW1(const CompiledConfig& config, double share = 1.0) {
   return std::abs(in - share) < 0.01 && std::abs(double(a) / (a + b) - 0.5) < 0.01;
 }
 
-// Times `decider(ctx, list)` on W1 visitors, rebuilding the context each time.
-template <typename Decider>
-void RunW1(benchmark::State& state, const Decider& decider) {
+struct NoExtraInputs {
+  void operator()(VisitorContext*, size_t) const {}
+};
+
+// Times `decider(ctx, list)` on W1 visitors, rebuilding the context each time
+// (`extra(&ctx, i)` adds what a variant needs, e.g. a sticky record).
+template <typename Decider, typename Extra = NoExtraInputs>
+void RunW1(benchmark::State& state, const Decider& decider,
+           const Extra& extra = Extra()) {
   const auto& ids = W1Ids();
   VisitorContext ctx;
   DecisionList list;
@@ -86,6 +92,7 @@ void RunW1(benchmark::State& state, const Decider& decider) {
     ctx.Set("country", "FR");
     ctx.Set("plan", "pro");
     ctx.Set("age", static_cast<double>(i % 90));
+    extra(&ctx, i);
     decider(ctx, &list).IgnoreError();
     benchmark::DoNotOptimize(list[0]);
     if (++i == ids.size()) i = 0;
@@ -138,22 +145,18 @@ void BM_W1_Sticky(benchmark::State& state) {
     state.SkipWithError("W1 reference check failed");
     return;
   }
-  const auto& ids = W1Ids();
-  VisitorContext ctx;
-  DecisionList list;
-  size_t i = state.thread_index() * 7919;
-  for (auto _ : state) {
-    ctx.Reset(ids[i]);
-    ctx.Set("country", "FR");
-    ctx.Set("plan", "pro");
-    ctx.Set("age", static_cast<double>(i % 90));
-    ctx.SetSticky("w1-group", (i & 1) ? "w1-a" : "w1-b");
-    config->DecideAll(ctx, kNow, &list).IgnoreError();
-    benchmark::DoNotOptimize(list[0]);
-    if (++i == ids.size()) i = 0;
-  }
-  if (list[0].reason != DecisionReason::kSticky) state.SkipWithError("not sticky");
-  state.SetItemsProcessed(state.iterations());
+  DecisionReason last = DecisionReason::kUnknownCampaign;
+  RunW1(
+      state,
+      [&](const VisitorContext& ctx, DecisionList* list) {
+        absl::Status s = config->DecideAll(ctx, kNow, list);
+        last = (*list)[0].reason;
+        return s;
+      },
+      [](VisitorContext* ctx, size_t i) {
+        ctx->SetSticky("w1-group", (i & 1) ? "w1-a" : "w1-b");
+      });
+  if (last != DecisionReason::kSticky) state.SkipWithError("not sticky");
 }
 BENCHMARK(BM_W1_Sticky)->Threads(1)->Threads(2);
 
