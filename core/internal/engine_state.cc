@@ -17,8 +17,11 @@ constexpr int64_t kStateVersion = 1;
 // Totals stay exact through a JSON number (a double).
 constexpr int64_t kMaxTotal = int64_t{1} << 53;
 
+// RFC 3339 with nanoseconds and a four-digit year (%E4Y: year 793 is
+// "0793"), which is what ParseInstant reads back.
 std::string FormatInstant(absl::Time t) {
-  return absl::FormatTime(absl::RFC3339_full, t, absl::UTCTimeZone());
+  return absl::FormatTime("%E4Y-%m-%d%ET%H:%M:%E*S%Ez", t,
+                          absl::UTCTimeZone());
 }
 
 void AppendTotals(const GoalTotals& totals, const char* time_key,

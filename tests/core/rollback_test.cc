@@ -279,6 +279,23 @@ TEST(RuntimeStateDocument, ExportImportRoundTripsExactly) {
   EXPECT_EQ(restored->ExportState(), "{\"allot_state\":1,\"campaigns\":[],\"groups\":[]}\n");
 }
 
+// Found by the state fuzzer: instants before year 1000 were exported with a
+// three-digit year, which the importer (four digits, RFC 3339) refused.
+TEST(RuntimeStateDocument, EarlyYearsRoundTrip) {
+  const std::string config = ConfigWith(Condition("LOWER_THAN", 2.5, 0));
+  auto engine = MakeEngine(config);
+  ASSERT_NE(engine, nullptr);
+  const std::string document =
+      R"({"allot_state":1,"groups":[{"id":"g","rollback":{"goal":"checkout","visitors":725,)"
+      R"("conversions":1,"at":"0793-06-01T12:00:00.5+00:00"}}]})";
+  ASSERT_TRUE(engine->ImportState(document).ok());
+  const std::string exported = engine->ExportState();
+  EXPECT_NE(exported.find("\"at\":\"0793-06-01T12:00:00.5+00:00\""), std::string::npos)
+      << exported;
+  ASSERT_TRUE(engine->ImportState(exported).ok());
+  EXPECT_EQ(engine->ExportState(), exported);
+}
+
 TEST(RuntimeStateDocument, IdsTheConfigDoesNotHaveAreDropped) {
   auto engine = MakeEngine(ConfigWith(Condition("LOWER_THAN", 2.5, 0)));
   ASSERT_NE(engine, nullptr);

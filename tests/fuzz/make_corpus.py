@@ -1,0 +1,37 @@
+#!/usr/bin/env python3
+"""Writes the seed corpora of the fuzz targets from the examples and test data:
+tests/fuzz/corpus/config/ (example configs, the decision-case configs, every bad
+config of tests/testdata/bad_configs.json) and tests/fuzz/corpus/state/."""
+import json
+import pathlib
+import shutil
+
+root = pathlib.Path(__file__).resolve().parents[2]
+out = root / "tests" / "fuzz" / "corpus"
+# Inputs that once crashed a target stay in the corpora as regression-*.
+keep = {p.parent.name + "/" + p.name: p.read_bytes() for p in out.glob("*/regression-*")}
+shutil.rmtree(out, ignore_errors=True)
+config_dir = out / "config"
+state_dir = out / "state"
+config_dir.mkdir(parents=True)
+state_dir.mkdir(parents=True)
+
+for name in ["campaigns.json", "rollout.json"]:
+    shutil.copy(root / "examples" / name, config_dir / f"example-{name}")
+for i, suite in enumerate(json.loads((root / "tests/testdata/decision_cases.json").read_text())):
+    (config_dir / f"case-{i:03d}.json").write_text(json.dumps(suite["config"]))
+for i, bad in enumerate(json.loads((root / "tests/testdata/bad_configs.json").read_text())):
+    text = json.dumps(bad["config"]) if "config" in bad else bad["config_text"]
+    (config_dir / f"bad-{i:03d}.json").write_text(text)
+
+shutil.copy(root / "examples" / "state.json", state_dir / "example-state.json")
+(state_dir / "toggle.json").write_text(
+    '{"allot_state":1,"campaigns":[{"id":"c","active":false}],"groups":[]}')
+(state_dir / "latch.json").write_text(
+    '{"allot_state":1,"campaigns":[],"groups":[{"id":"g","rollback":{"goal":"goal",'
+    '"visitors":100,"conversions":1,"at":"2026-06-01T12:00:00.5+00:00"},'
+    '"metrics":{"goal":"goal","visitors":100,"conversions":1,'
+    '"updated_at":"2026-06-01T12:00:00.5+00:00"}}]}')
+
+for rel, data in keep.items():
+    (out / rel).write_bytes(data)
