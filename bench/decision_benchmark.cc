@@ -183,6 +183,34 @@ void BM_W1_Exposures(benchmark::State& state) {
 }
 BENCHMARK(BM_W1_Exposures)->Threads(1)->Threads(2);
 
+// The logger alone: one W1 exposure per call, 1,000,000 distinct visitors
+// cycling through a table of 100,000 entries (every call a new key).
+void BM_ExposureLoggerLog(benchmark::State& state) {
+  static std::atomic<size_t> exposures{0};
+  static const auto config = MustLoad(W1Config());
+  static const auto logger = [] {
+    auto l = ExposureLogger::Create(
+        [](std::span<const Exposure> batch) { exposures += batch.size(); });
+    return std::shared_ptr<ExposureLogger>(*std::move(l));
+  }();
+  VisitorContext ctx;
+  ctx.Reset("anyone");
+  ctx.Set("country", "FR");
+  DecisionList list;
+  if (!config->DecideAll(ctx, kNow, &list).ok() || !list[0].has_variation()) {
+    state.SkipWithError("W1 gives no exposure");
+    return;
+  }
+  const auto& ids = W1Ids();
+  size_t i = state.thread_index() * 7919;
+  for (auto _ : state) {
+    logger->Log(ids[i], list, kNow);
+    if (++i == ids.size()) i = 0;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ExposureLoggerLog)->Threads(1)->Threads(2);
+
 // W1 whose group force-lists 100,000 other visitors (QA lists, DESIGN §12):
 // one hash probe per visitor for the whole config.
 void BM_W1_Forced100k(benchmark::State& state) {

@@ -19,9 +19,17 @@
 // once. The sink is called by one thread at a time (whichever filled a batch
 // or called Flush), so a simple sink needs no lock; it must not call back
 // into the logger.
+//
+// Each thread that logs stages its exposures (up to 64, or batch_size if
+// smaller) before they are de-duplicated together, so a batch reaches the
+// sink once it is full after that step; Flush and counters() settle every
+// thread's staged exposures.
+// A thread keeps a reference to the config it last logged against until it
+// logs against another one or exits.
 #ifndef ALLOT_CORE_EXPOSURE_LOGGER_H_
 #define ALLOT_CORE_EXPOSURE_LOGGER_H_
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -102,40 +110,74 @@ class ExposureLogger {
     uint64_t deduplicated = 0;  // exposures dropped as repeats
     uint64_t evicted = 0;       // table entries replaced to make room
   };
-  // A snapshot; exact when no Log call is running.
-  Counters counters() const;
+  // Settles the exposures staged by every thread (de-duplicates and counts
+  // them, without calling the sink), then sums. Exact when no Log call is
+  // running.
+  Counters counters();
 
   // Entries of the de-duplication table (options.capacity).
   size_t capacity() const { return capacity_; }
-  // Bytes of the de-duplication table, fixed at Create. Batch buffers come on
-  // top: 88 x batch_size bytes at Create, then, as threads first fill them,
-  // (shards + 2) x batch_size x (48 bytes + the visitor id's length), with
-  // 4 to 64 shards by core count.
+  // Bytes of the de-duplication table, fixed at Create. On top come, per
+  // thread that logs at the same time, a 16 KiB staging ring and a batch
+  // buffer, plus two spare batch buffers; each buffer takes about
+  // (batch_size + 256) x (48 bytes + the visitor id's length) once filled.
   size_t table_bytes() const;
 
  private:
   struct Set;
+  struct Partition;
+  struct Staged;
   struct Shard;
   struct Batch;
-  struct Pending;
+  struct ThreadShards;
 
   ExposureLogger(ExposureSink sink, const ExposureLoggerOptions& options);
 
+  // The shard this thread owns for this logger, adopted on first use.
   Shard& ThisThreadShard();
-  // Replaces the shard's batch with a spare (waiting for one if two batches
-  // are already on their way to the sink), unlocks the shard, and hands the
-  // old batch to the sink.
-  // REQUIRES: the shard's lock is held; it is released on return.
-  void SwapOutAndEmit(Shard& shard);
+  Shard& AdoptShard(ThreadShards& cache);
+  // Hands back a shard whose thread exits or no longer caches it: its staged
+  // exposures are settled (the sink is not called), and it may be adopted by
+  // another thread. A no-op when the logger is gone.
+  static void ReleaseShard(uint64_t serial, Shard* shard);
 
+  // De-duplicates the shard's staged exposures and moves the new ones to its
+  // batch. REQUIRES: the shard's lock is held.
+  void SettleLocked(Shard& shard);
+  // Settles, hands full batches to the sink (or, with `all`, every pending
+  // exposure) and releases the shard's lock.
+  // REQUIRES: the shard's lock is held; it is released on return.
+  void SettleAndEmit(Shard& shard, bool all);
+  // Replaces the shard's batch with a spare (waiting for one if two batches
+  // are already on their way to the sink), keeping in it what does not make a
+  // full batch unless `all`; unlocks the shard, and hands the rest to the
+  // sink in batches of at most batch_size.
+  // REQUIRES: the shard's lock is held; it is released on return.
+  void SwapOutAndEmit(Shard& shard, bool all);
+  std::vector<Shard*> AllShards();
+
+  const uint64_t serial_;  // unique per logger, never reused
   const ExposureSink sink_;
   const size_t capacity_;
   const size_t batch_size_;
+  const size_t window_;  // exposures staged before a settle: <= 64
   const size_t num_sets_;
-  const size_t num_shards_;  // a power of two
-  std::unique_ptr<Set[]> sets_;
-  std::unique_ptr<Shard[]> shards_;
-  std::unique_ptr<Batch[]> batches_;  // num_shards_ + 2
+  const size_t num_partitions_;  // a power of two
+  struct TableDeleter {
+    bool huge = false;  // from aligned_alloc, not new[]
+    void operator()(Set* sets) const;
+  };
+  static std::unique_ptr<Set[], TableDeleter> NewTable(size_t num_sets);
+  std::unique_ptr<Set[], TableDeleter> sets_;
+  std::unique_ptr<Partition[]> partitions_;
+  std::unique_ptr<Batch> spare_batches_[2];
+
+  std::mutex shards_mu_;
+  std::vector<std::unique_ptr<Shard>> shards_;  // guarded by shards_mu_
+  std::vector<Shard*> free_shards_;             // guarded by shards_mu_
+  // Threads settling a released shard of this logger; the destructor waits
+  // for them.
+  std::atomic<int> releasing_{0};
 
   std::mutex spare_mu_;
   std::condition_variable spare_cv_;

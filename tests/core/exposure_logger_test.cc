@@ -354,8 +354,10 @@ TEST(ExposureLogger, SinkGetsFullBatchesThenTheRestOnFlush) {
     variations.emplace_back(list.variation_id(0));
     logger->Log(ids[i], list, t0 + absl::Seconds(i));
   }
+  // Exposures are settled batch_size (7) at a time, below 64.
   EXPECT_EQ(collector.batch_sizes(), std::vector<size_t>(14, 7));
-  EXPECT_EQ(logger->counters().logged, 100u);
+  EXPECT_EQ(logger->counters().logged, 100u);  // settles, does not emit
+  EXPECT_EQ(collector.batch_sizes(), std::vector<size_t>(14, 7));
   logger->Flush();
   std::vector<size_t> expected_sizes(14, 7);
   expected_sizes.push_back(2);
@@ -606,20 +608,113 @@ TEST(ExposureLogger, PendingExposuresKeepTheirConfigAlive) {
   Collector collector;
   auto logger = MakeLogger(&collector);
   std::weak_ptr<const CompiledConfig> weak;
-  {
+  // Logged from a thread that then exits: its staged exposure is settled
+  // into a batch, which keeps the config until Flush.
+  std::thread([&] {
     auto config = Load(kW1);
     ASSERT_NE(config, nullptr);
     weak = config;
     DecisionList list;
     Decide(*config, "visitor-1", &list);
     logger->Log("visitor-1", list, absl::UnixEpoch());
-  }  // the caller's config and decision list are gone
+  }).join();  // the caller's config and decision list are gone
   EXPECT_FALSE(weak.expired());
   logger->Flush();
   EXPECT_TRUE(weak.expired());
   const std::vector<Logged> all = collector.all();
   ASSERT_EQ(all.size(), 1u);
   EXPECT_EQ(all[0].group, "w1-group");
+}
+
+// A thread keeps the config it last logged against (its staging refers to
+// it) until it logs against another: then a reloaded-away config is freed
+// once its exposures are flushed.
+TEST(ExposureLogger, ReloadedAwayConfigIsFreedOnceTheThreadMovesOn) {
+  Collector collector;
+  auto logger = MakeLogger(&collector);
+  auto current = Load(kW1Shifted);
+  ASSERT_NE(current, nullptr);
+  std::weak_ptr<const CompiledConfig> weak;
+  DecisionList list;
+  {
+    auto old = Load(kW1);
+    ASSERT_NE(old, nullptr);
+    weak = old;
+    for (const std::string& id : Ids(10)) {
+      Decide(*old, id, &list);
+      logger->Log(id, list, absl::UnixEpoch());
+    }
+  }
+  EXPECT_FALSE(weak.expired());
+  for (const std::string& id : Ids(10, "next-")) {
+    Decide(*current, id, &list);
+    logger->Log(id, list, absl::UnixEpoch());
+  }
+  EXPECT_FALSE(weak.expired());  // 10 exposures still pending in a batch
+  logger->Flush();
+  EXPECT_TRUE(weak.expired());
+  const std::vector<Logged> all = collector.all();
+  ASSERT_EQ(all.size(), 20u);
+  EXPECT_EQ(all[0].visitor, "visitor-0");
+  EXPECT_EQ(all[10].visitor, "next-0");
+}
+
+// Visitor ids too long to stage inline (over 72 bytes) are settled before
+// Log returns; they are de-duplicated and reach the sink intact.
+TEST(ExposureLogger, LongVisitorIdsAreLoggedIntact) {
+  auto config = Load(kW1);
+  ASSERT_NE(config, nullptr);
+  Collector collector;
+  ExposureLoggerOptions options;
+  options.batch_size = 3;
+  auto logger = MakeLogger(&collector, options);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 10; ++i) {
+    // 72 bytes (the longest staged inline), 73, and much longer ones.
+    ids.push_back(absl::StrCat(std::string(i == 0 ? 71 : i == 1 ? 72 : 300 + i, 'x'), i));
+  }
+  DecisionList list;
+  for (int round = 0; round < 2; ++round) {
+    for (const std::string& id : ids) {
+      std::string copy = id;  // overwritten once Log returns
+      Decide(*config, copy, &list);
+      logger->Log(copy, list, absl::UnixEpoch());
+      copy.assign(copy.size(), '?');
+    }
+  }
+  logger->Flush();
+  const ExposureLogger::Counters c = logger->counters();
+  EXPECT_EQ(c.logged, 10u);
+  EXPECT_EQ(c.deduplicated, 10u);
+  const std::vector<Logged> all = collector.all();
+  ASSERT_EQ(all.size(), ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) EXPECT_EQ(all[i].visitor, ids[i]);
+}
+
+// A thread that logs to more loggers than it caches shards for hands the
+// oldest back (settled), and still loses nothing.
+TEST(ExposureLogger, OneThreadManyLoggers) {
+  auto config = Load(kW1);
+  ASSERT_NE(config, nullptr);
+  constexpr int kLoggers = 7;
+  std::vector<Collector> collectors(kLoggers);
+  std::vector<std::unique_ptr<ExposureLogger>> loggers;
+  for (Collector& c : collectors) loggers.push_back(MakeLogger(&c));
+  DecisionList list;
+  const std::vector<std::string> ids = Ids(500);
+  for (int round = 0; round < 2; ++round) {
+    for (const std::string& id : ids) {
+      Decide(*config, id, &list);
+      for (auto& logger : loggers) logger->Log(id, list, absl::UnixEpoch());
+    }
+  }
+  for (int i = 0; i < kLoggers; ++i) {
+    loggers[i]->Flush();
+    const ExposureLogger::Counters c = loggers[i]->counters();
+    EXPECT_EQ(c.logged, 500u) << i;
+    EXPECT_EQ(c.deduplicated, 500u) << i;
+    EXPECT_EQ(collectors[i].all().size(), 500u) << i;
+  }
 }
 
 // Allocation-free logging (CONVENTIONS "Hot path") is asserted in
