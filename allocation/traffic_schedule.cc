@@ -181,6 +181,12 @@ absl::StatusOr<TrafficSchedule> TrafficSchedule::Create(
     if (!step.ok()) return step.status();
     periodic = *step;
   }
+  if (spec.custom_steps.size() > kMaxSteps) {
+    return FieldError(Field(path, "custom_steps"),
+                      absl::StrCat(spec.custom_steps.size(),
+                                   " steps; at most ", kMaxSteps,
+                                   " per variation group"));
+  }
   std::vector<CompiledStep> custom;
   custom.reserve(spec.custom_steps.size());
   for (size_t i = 0; i < spec.custom_steps.size(); ++i) {

@@ -87,6 +87,11 @@ struct TrafficBreakpoint {
 
 class TrafficSchedule {
  public:
+  // Steps one schedule may list (DESIGN §17). A schedule computes at most
+  // 10,001 breakpoints whatever its steps: each raises the share by at
+  // least one basis point.
+  static constexpr size_t kMaxSteps = 100000;
+
   // A schedule whose share is always 0.
   TrafficSchedule() = default;
 

@@ -16,6 +16,9 @@
 namespace allot {
 namespace {
 
+// Schedule breakpoints of one config in all (DESIGN §17).
+constexpr size_t kMaxBreakpointsPerConfig = 1000000;
+
 absl::Status PathError(std::string_view path, absl::string_view message) {
   return absl::InvalidArgumentError(absl::StrCat(
       absl::string_view(path.data(), path.size()), ": ", message));
@@ -109,6 +112,7 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
 
   absl::flat_hash_map<std::string, std::string> campaign_seen, group_seen;
   std::vector<TargetingTreeSpec> trees;
+  size_t breakpoints = 0;
   cfg->campaigns_.reserve(spec.campaigns.size());
   for (const CampaignSpec& cs : spec.campaigns) {
     const std::string id_path = Field(cs.path, "id");
@@ -211,6 +215,14 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
         absl::StatusOr<TrafficSchedule> schedule =
             TrafficSchedule::Create(*gs.allocation_config);
         if (!schedule.ok()) return schedule.status();
+        breakpoints += schedule->breakpoints().size();
+        if (breakpoints > kMaxBreakpointsPerConfig) {
+          return PathError(
+              gs.allocation_config->path,
+              absl::StrCat("this schedule takes the config past ",
+                           kMaxBreakpointsPerConfig,
+                           " schedule breakpoints in all; split the config"));
+        }
         g.schedule = *std::move(schedule);
         g.schedule_timezone = gs.allocation_config->timezone;
         g.bp_per_traffic_bucket =

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "core/internal/config_limits.h"
 #include "core/internal/json_reader.h"
 #include "core/internal/spec_readers.h"
 #include "simdjson.h"
@@ -100,6 +101,7 @@ absl::StatusOr<ConfigSpec> ParseConfigJson(std::string_view json,
   if (simdjson::error_code e = parser.parse(text).get(doc)) {
     return MalformedJsonError(text, e);
   }
+  if (absl::Status s = internal::CheckConfigLimits(doc); !s.ok()) return s;
   std::optional<ObjectReader> root;
   if (absl::Status s = ObjectReader::Make(doc, "", &root); !s.ok()) return s;
 
