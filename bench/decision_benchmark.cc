@@ -296,6 +296,66 @@ void BM_W2_DecideAllWithRamp(benchmark::State& state) {
 }
 BENCHMARK(BM_W2_DecideAllWithRamp)->Threads(1)->Threads(2);
 
+// W1 and W2 with Flagship's bucketing (MurmurHash3 of UTF-16 ids, the
+// visitor's range hash, DESIGN §4) instead of XXH3.
+void BM_W1_Flagship(benchmark::State& state) {
+  static const auto config = MustLoad(WithFlagshipBucketing(W1Config()));
+  static const bool checked = CheckW1(*config);
+  RunCheckedW1(state, *config, checked);
+}
+BENCHMARK(BM_W1_Flagship)->Threads(1)->Threads(2);
+
+void BM_W2_Flagship(benchmark::State& state) {
+  static const auto config = MustLoad(WithFlagshipBucketing(W2Config()));
+  static const bool checked = CheckW2(*config);
+  RunW2(state, *config, checked);
+}
+BENCHMARK(BM_W2_Flagship)->Threads(1)->Threads(2);
+
+// Checks W3 before timing: a visitor is targeted by about 9 of the 1,000
+// campaigns, and every targeted one allocates (50 / 50, 100 %).
+bool CheckW3(const CompiledConfig& config) {
+  VisitorContext ctx;
+  DecisionList list;
+  long targeted = 0, allocated = 0, visitors = 0;
+  for (const W2Visitor& v : W2Population()) {
+    if (visitors == 20000) break;
+    FillW2(v, &ctx);
+    if (!config.DecideAll(ctx, kNow, &list).ok() || list.size() != 1000) return false;
+    for (const Decision& d : list) {
+      targeted += d.reason != DecisionReason::kNotTargeted;
+      allocated += d.reason == DecisionReason::kAllocated;
+    }
+    ++visitors;
+  }
+  const double per_visitor = double(targeted) / visitors;
+  std::fprintf(stderr, "W3 check: %.2f campaigns targeted per visitor, %.1f %% of them allocated\n",
+               per_visitor, 100.0 * allocated / std::max(1L, targeted));
+  return per_visitor > 7.5 && per_visitor < 10.5 && allocated == targeted;
+}
+
+// W3: all 1,000 sparse campaigns per W2 visitor.
+void BM_W3_DecideAll(benchmark::State& state) {
+  static const auto config = MustLoad(W3Config());
+  static const bool checked = CheckW3(*config);
+  if (!checked) {
+    state.SkipWithError("W3 reference check failed");
+    return;
+  }
+  const auto& visitors = W2Population();
+  VisitorContext ctx;
+  DecisionList list;
+  size_t i = state.thread_index() * 7919 % visitors.size();
+  for (auto _ : state) {
+    FillW2(visitors[i], &ctx);
+    config->DecideAll(ctx, kNow, &list).IgnoreError();
+    benchmark::DoNotOptimize(list[999]);
+    if (++i == visitors.size()) i = 0;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_W3_DecideAll)->Threads(1)->Threads(2);
+
 // W2's floor: 50 hash + bucket per visitor, no targeting.
 void BM_Floor_W2FiftyBuckets(benchmark::State& state) {
   const auto& visitors = W2Population();

@@ -89,6 +89,33 @@ inline std::string W2Config(int n = 50) {
                       absl::StrJoin(campaigns, ","), "]}");
 }
 
+// W3: 1,000 sparse campaigns, each targeted by country EQUALS, plan EQUALS
+// and age >=; a W2 visitor is targeted by about 9 of them.
+inline std::string W3Config() {
+  static const char* const kPlans[3] = {"pro", "free", "enterprise"};
+  std::vector<std::string> campaigns;
+  for (int i = 0; i < 1000; ++i) {
+    const std::string id = absl::StrCat("sparse-", i);
+    campaigns.push_back(absl::StrCat(
+        R"({"id":")", id, R"(","type":"ab","variation_groups":[{"id":")", id,
+        R"(-group","targeting":{"targeting_groups":[{"targetings":[)",
+        R"({"key":"country","operator":"EQUALS","value":")", kCountries[i % 25], R"("},)",
+        R"({"key":"plan","operator":"EQUALS","value":")", kPlans[(i / 25) % 3], R"("},)",
+        R"({"key":"age","operator":"GREATER_THAN_OR_EQUALS","value":)", (7 * i) % 60,
+        R"(}]}]},"variations":[{"id":")", id, R"(-a","allocation":50},{"id":")", id,
+        R"(-b","allocation":50}]}]})"));
+  }
+  return absl::StrCat(R"({"settings":{"bucketing":"xxh3"},"campaigns":[)",
+                      absl::StrJoin(campaigns, ","), "]}");
+}
+
+// `json` (a W1, W2 or W3 config) with Flagship's bucketing instead of XXH3.
+inline std::string WithFlagshipBucketing(std::string json) {
+  const std::string from = R"("bucketing":"xxh3")";
+  json.replace(json.find(from), from.size(), R"("bucketing":"flagship")");
+  return json;
+}
+
 // The progressive rollout put on every group by WithRampOnEveryGroup: 1 % at
 // 2026-05-27T00:00Z, +1 % every 30 minutes, so 100 breakpoints; at the
 // benchmarks' instant (2026-05-28T20:26:40Z) the share is 89 %.

@@ -31,8 +31,11 @@ void CompiledTargetingSet::Attach(const Impl& impl,
   s->values.resize(slots);
   s->bound_epoch.assign(slots, 0);
   s->memo.assign(impl.tables.memo_cells, 0);
-  s->regexes.clear();
-  s->regexes.resize(impl.tables.regexes.size());
+  // The copies stay in the cache; only the pointers of the old set go.
+  if (s->regex_cache.size() > TargetingScratch::State::kMaxCachedRegexes) {
+    s->regex_cache.clear();
+  }
+  s->regexes.assign(impl.tables.regexes.size(), nullptr);
 }
 
 bool CompiledTargetingSet::Test(const Impl& impl, uint32_t index,
@@ -53,13 +56,20 @@ bool CompiledTargetingSet::Test(const Impl& impl, uint32_t index,
   }
   const RE2* regex = nullptr;
   if (p.op == Op::kMatchesRegex || p.op == Op::kNotMatchesRegex) {
-    std::unique_ptr<RE2>& own = s->regexes[p.aux];
+    RE2*& own = s->regexes[p.aux];
     if (own == nullptr) {
-      // This thread's own copy: matching a shared RE2 takes a lock.
+      // This thread's own copy (matching a shared RE2 takes a lock), kept
+      // across configs that share the pattern.
       const internal::RegexEntry& e = impl.tables.regexes[p.aux];
-      own = std::make_unique<RE2>(e.pattern, e.options);
+      auto it = s->regex_cache.find(e.cache_key);
+      if (it == s->regex_cache.end()) {
+        it = s->regex_cache
+                 .emplace(e.cache_key, std::make_unique<RE2>(e.pattern, e.options))
+                 .first;
+      }
+      own = it->second.get();
     }
-    regex = own.get();
+    regex = own;
     ++s->stats.regex_matches;
   }
   ++s->stats.evaluations;

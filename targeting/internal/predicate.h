@@ -61,6 +61,9 @@ static_assert(std::is_trivially_copyable_v<Predicate>);
 struct RegexEntry {
   std::string pattern;  // the patterns of the targeting, alternated
   RE2::Options options;
+  // The options that change the program, then the pattern: equal keys make
+  // interchangeable RE2 objects (a context's copies are kept by key).
+  std::string cache_key;
   std::unique_ptr<RE2> shared;  // for the slow path (Explain) only
 };
 

@@ -1,6 +1,8 @@
 // Compilation of allot's extension operators (regex, semver, set, date).
 #include <memory>
 
+#include "absl/strings/str_cat.h"
+
 #include "targeting/internal/compile_error.h"
 #include "targeting/internal/json_render.h"
 #include "targeting/internal/predicate_compiler.h"
@@ -34,6 +36,8 @@ absl::Status PredicateCompiler::CompileRegex(const TargetingSpec& spec,
       entry.pattern = pattern;
     }
   }
+  entry.cache_key = absl::StrCat(entry.options.case_sensitive() ? "s" : "i",
+                                 entry.options.max_mem(), ":", entry.pattern);
   entry.shared = std::make_unique<RE2>(entry.pattern, entry.options);
   if (!entry.shared->ok()) {
     return InvalidAt(spec.path + ".value",

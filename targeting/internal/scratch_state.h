@@ -3,16 +3,19 @@
 // What a TargetingScratch holds: the visitor bound by the last Bind (one
 // value per attribute slot, with the epoch at which it was set, so that
 // rebinding never clears the array), the per-visitor memo of expensive
-// predicates (same epoch trick), and this thread's own copies of the set's
-// RE2 objects, made on first use. Epochs make Bind O(attributes), not
-// O(slots + predicates).
+// predicates (same epoch trick), and this thread's own copies of RE2
+// objects, made on first use and kept by pattern, so that a context moving
+// between configs (or to a reloaded config with the same regexes) compiles
+// nothing again. Epochs make Bind O(attributes), not O(slots + predicates).
 #ifndef ALLOT_TARGETING_INTERNAL_SCRATCH_STATE_H_
 #define ALLOT_TARGETING_INTERNAL_SCRATCH_STATE_H_
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "re2/re2.h"
 #include "targeting/attribute_value.h"
 #include "targeting/compiled_targeting_set.h"
@@ -30,7 +33,14 @@ struct TargetingScratch::State {
   std::vector<AttributeValue> values;         // by slot
   std::vector<uint32_t> bound_epoch;          // by slot; == epoch when present
   std::vector<uint32_t> memo;                 // by memo cell
-  std::vector<std::unique_ptr<RE2>> regexes;  // by regex index, lazily made
+  // Copies kept at most; past this, the cache is emptied at the next
+  // Attach (a context that met more distinct regexes than this across
+  // reloads).
+  static constexpr size_t kMaxCachedRegexes = 256;
+
+  std::vector<RE2*> regexes;  // by regex index of the bound set, lazily set
+  // This thread's copies, by RegexEntry::cache_key (options and pattern).
+  absl::flat_hash_map<std::string, std::unique_ptr<RE2>> regex_cache;
   internal::TargetingStats stats;
 };
 

@@ -149,8 +149,7 @@ TEST(ZeroAllocation, ForcedStickyAndExposuresAfterWarmUp) {
 }
 
 // A context alternating between two configs rebinds its sticky records each
-// time without allocating. (Regex targeting is left out: the targeting
-// scratch still rebuilds its regex copies on such a switch.)
+// time without allocating.
 TEST(ZeroAllocation, StickyContextAlternatingBetweenTwoConfigs) {
   const std::string json = R"({"campaigns":[{"id":"homepage-hero","variation_groups":[
     {"id":"homepage-hero-everyone","targeting":{"targeting_groups":[{"targetings":[
@@ -177,6 +176,77 @@ TEST(ZeroAllocation, StickyContextAlternatingBetweenTwoConfigs) {
   EXPECT_EQ(window.Stop(), 0);
   EXPECT_EQ(list_one[0].reason, DecisionReason::kSticky);
   EXPECT_EQ(list_two[0].reason, DecisionReason::kSticky);
+}
+
+// The example campaigns (an ignore-case regex among them) and W2-style
+// regex targeting in a second config: one context alternating between them
+// keeps its regex copies, so it compiles and allocates nothing.
+TEST(ZeroAllocation, ContextAlternatingBetweenConfigsWithRegexes) {
+  auto one = LoadConfig(testing::ReadTestFile(std::string(ALLOT_EXAMPLES_DIR) +
+                                              "/campaigns.json"));
+  auto two = LoadConfig(R"({"campaigns":[{"id":"acme","variation_groups":[
+    {"id":"acme-g","targeting":{"targeting_groups":[{"targetings":[
+      {"key":"email","operator":"MATCHES_REGEX","value":"^[a-z0-9.+-]+@acme\\.com$"}]}]},
+     "variations":[{"id":"acme-a","allocation":50},{"id":"acme-b","allocation":50}]}]}]})");
+  ASSERT_TRUE(one.ok()) << one.status();
+  ASSERT_TRUE(two.ok()) << two.status();
+  VisitorContext ctx;
+  DecisionList list_one, list_two;
+  const absl::Time now = testing::At("2026-06-01T12:00:00Z");
+  std::string id = "visitor-0000";
+  size_t matched = 0;
+  auto decide = [&](int i) {
+    id[8 + i % 4] = static_cast<char>('0' + i % 10);
+    ctx.Reset(id);
+    ctx.Set("email", i % 3 ? "someone@acme.com" : "someone@example.org");
+    ctx.Set("plan", "pro");
+    if (!(*one)->DecideAll(ctx, now, &list_one).ok() ||
+        !(*two)->DecideAll(ctx, now, &list_two).ok()) {
+      return false;
+    }
+    matched += list_two[0].reason != DecisionReason::kNotTargeted;
+    return true;
+  };
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(decide(i));
+  matched = 0;
+  testing::AllocationWindow window;
+  for (int i = 0; i < 1000; ++i) {
+    if (!decide(i)) break;
+  }
+  EXPECT_EQ(window.Stop(), 0);
+  EXPECT_GT(matched, 600u);  // the regex ran: 2 in 3 visitors match
+  EXPECT_LT(matched, 700u);
+}
+
+// Right after an Engine reload (a new config, the same regexes), the first
+// decisions of a warmed-up context allocate nothing either.
+TEST(ZeroAllocation, FirstDecisionsAfterAnEngineReload) {
+  const std::string json = testing::ReadTestFile(std::string(ALLOT_EXAMPLES_DIR) +
+                                                 "/campaigns.json");
+  auto engine = Engine::Create(json);
+  ASSERT_TRUE(engine.ok());
+  VisitorContext ctx;
+  DecisionList list;
+  const absl::Time now = testing::At("2026-06-01T12:00:00Z");
+  std::string id = "visitor-0000";
+  auto decide = [&](int i) {
+    id[8 + i % 4] = static_cast<char>('0' + i % 10);
+    ctx.Reset(id);
+    ctx.Set("country", i % 2 ? "FR" : "DE");
+    ctx.Set("email", "someone@ACME.com");
+    ctx.Set("app_version", "2.5.0");
+    return (*engine)->DecideAll(ctx, now, &list).ok();
+  };
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(decide(i));
+  for (int reload = 0; reload < 5; ++reload) {
+    ASSERT_TRUE((*engine)->Reload(json).ok());  // outside the counted window
+    testing::AllocationWindow window;
+    for (int i = 0; i < 10; ++i) {
+      if (!decide(i)) break;
+    }
+    EXPECT_EQ(window.Stop(), 0) << "after reload " << reload;
+  }
+  EXPECT_EQ(list.size(), 5u);
 }
 
 }  // namespace
