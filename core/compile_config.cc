@@ -252,6 +252,17 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
       CompiledTargetingSet::Create(trees, options.targeting);
   if (!targeting.ok()) return targeting.status();
   cfg->targeting_ = *std::move(targeting);
+  std::vector<FastCampaign> fast(cfg->campaigns_.size());
+  bool any_fast = false;
+  for (size_t i = 0; i < cfg->campaigns_.size(); ++i) {
+    const Campaign& c = cfg->campaigns_[i];
+    if (c.has_window || !c.ranges.empty() || c.num_groups != 1) continue;
+    const int32_t tree = cfg->groups_[c.first_group].targeting;
+    if (tree < 0 || !cfg->targeting_->IsIndexed(tree)) continue;
+    fast[i] = FastCampaign{tree, c.active, c.is_ab};
+    any_fast = true;
+  }
+  if (any_fast) cfg->fast_ = std::move(fast);
 
   if (absl::Status s = cfg->CompileForced(spec); !s.ok()) return s;
 

@@ -185,6 +185,31 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
     }
     return absl::OkStatus();
   }
+  if (!fast_.empty() && !panic_) {
+    const CompiledTargetingSet::Candidates candidates =
+        targeting_->CandidatesOf(visitor.scratch_);
+    for (size_t c = 0; c < n; ++c) {
+      const FastCampaign& f = fast_[c];
+      if (f.tree >= 0 && !candidates.MayMatch(f.tree)) {
+        // DecideCampaign's steps for such a campaign, up to targeting.
+        Decision& d = items[c];
+        d = Decision();
+        d.campaign = static_cast<int32_t>(c);
+        if (!f.active || (runtime != nullptr && runtime->campaign_off(c))) {
+          d.reason = DecisionReason::kCampaignInactive;
+        } else if (f.is_ab && single_assignment_ && ab_taken) {
+          d.reason = DecisionReason::kSingleAssignment;
+        } else {
+          d.reason = DecisionReason::kNotTargeted;
+        }
+        continue;
+      }
+      items[c] = DecideCampaign<false>(static_cast<int32_t>(c), visitor.id_,
+                                       &visitor.scratch_, now, now_ns, runtime,
+                                       spans, &ab_taken, nullptr);
+    }
+    return absl::OkStatus();
+  }
   for (size_t c = 0; c < n; ++c) {
     items[c] = DecideCampaign<false>(static_cast<int32_t>(c), visitor.id_,
                                      &visitor.scratch_, now, now_ns, runtime,

@@ -240,6 +240,18 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   std::vector<Group> groups_;
   std::vector<Variation> variations_;
   std::shared_ptr<const CompiledTargetingSet> targeting_;
+  // Per campaign with no window, no bucket ranges and one variation group
+  // whose targeting tree is in the targeting's candidate index: that tree
+  // (else -1), and what the steps before targeting read. When the index
+  // rules the tree out for a visitor, DecideAll writes the campaign's
+  // decision from these alone (DESIGN §11: a decision costs what the
+  // campaigns that can match cost).
+  struct FastCampaign {
+    int32_t tree = -1;
+    bool active = true;
+    bool is_ab = false;
+  };
+  std::vector<FastCampaign> fast_;  // empty when no campaign qualifies
   std::vector<std::pair<std::string, int32_t>> campaign_index_;  // sorted
   std::vector<std::pair<std::string, int32_t>> group_index_;     // sorted
   // forced_assignments: visitor id -> [begin, end) of forced_entries_, whose

@@ -15,12 +15,94 @@ namespace {
 using internal::Op;
 using internal::Predicate;
 
+// Trees a slot must file for its index to be built (see BuildIndex).
+constexpr size_t kMinTreesPerIndex = 4;
+
 uint64_t NextSetId() {
   static std::atomic<uint64_t> next{1};
   return next.fetch_add(1, std::memory_order_relaxed);
 }
 
+// Whether predicate `p` is true exactly when the attribute is a string equal
+// to one of its operands: a case-sensitive EQUALS on an attribute slot with
+// string operands only.
+bool IsIndexableEquals(const Predicate& p, const internal::PredicateTables& t) {
+  if (p.op != Op::kEquals || p.ignore_case || p.empty_list || p.count == 0 ||
+      p.slot == internal::kVisitorIdSlot || p.slot == internal::kNoSlot) {
+    return false;
+  }
+  for (uint32_t i = 0; i < p.count; ++i) {
+    if (t.operands[p.begin + i].type != ValueType::kString) return false;
+  }
+  return true;
+}
+
 }  // namespace
+
+void CompiledTargetingSet::BuildIndex(Impl* impl) {
+  const size_t trees = impl->tree_groups.size() - 1;
+  const internal::PredicateTables& t = impl->tables;
+  // Distinct values per slot, over every indexable predicate.
+  absl::flat_hash_map<uint32_t, absl::flat_hash_map<std::string_view, bool>>
+      values_of_slot;
+  auto indexable = [&](size_t tree, auto&& each) {
+    if (impl->tree_groups[tree + 1] - impl->tree_groups[tree] != 1) return;
+    const Impl::Group& g = impl->groups[impl->tree_groups[tree]];
+    for (uint32_t k = 0; k < g.count; ++k) {
+      const Predicate& p = t.predicates[impl->order[g.begin + k]];
+      if (IsIndexableEquals(p, t)) each(p);
+    }
+  };
+  for (size_t tree = 0; tree < trees; ++tree) {
+    indexable(tree, [&](const Predicate& p) {
+      for (uint32_t i = 0; i < p.count; ++i) {
+        values_of_slot[p.slot][t.operands[p.begin + i].string] = true;
+      }
+    });
+  }
+  if (values_of_slot.empty()) return;
+  // Each tree's best predicate, then the slots that file enough trees: a
+  // lookup costs about what evaluating one EQUALS does, so an index of a
+  // tree or two would slow down the configs it cannot help (W1).
+  std::vector<const Predicate*> best(trees, nullptr);
+  absl::flat_hash_map<uint32_t, size_t> trees_of_slot;
+  for (size_t tree = 0; tree < trees; ++tree) {
+    indexable(tree, [&](const Predicate& p) {
+      if (best[tree] == nullptr || values_of_slot[p.slot].size() >
+                                       values_of_slot[best[tree]->slot].size()) {
+        best[tree] = &p;
+      }
+    });
+    if (best[tree] != nullptr) ++trees_of_slot[best[tree]->slot];
+  }
+  absl::flat_hash_map<uint32_t, size_t> index_of_slot;
+  for (size_t tree = 0; tree < trees; ++tree) {
+    const Predicate* p = best[tree];
+    if (p == nullptr || trees_of_slot[p->slot] < kMinTreesPerIndex) continue;
+    auto [it, added] = index_of_slot.try_emplace(p->slot, impl->indexes.size());
+    if (added) impl->indexes.push_back(Impl::SlotIndex{p->slot, {}});
+    Impl::SlotIndex& index = impl->indexes[it->second];
+    for (uint32_t i = 0; i < p->count; ++i) {
+      std::vector<uint32_t>& list = index.trees[t.operands[p->begin + i].string];
+      // An operand listed twice files the tree once.
+      if (list.empty() || list.back() != tree) list.push_back(static_cast<uint32_t>(tree));
+    }
+    impl->tree_indexed[tree] = 1;
+  }
+}
+
+bool CompiledTargetingSet::IsIndexed(size_t tree) const {
+  return tree < impl_->tree_indexed.size() && impl_->tree_indexed[tree] != 0;
+}
+
+CompiledTargetingSet::Candidates CompiledTargetingSet::CandidatesOf(
+    const TargetingScratch& scratch) const {
+  const TargetingScratch::State* s = scratch.state_.get();
+  if (s == nullptr || s->set_id != impl_->id || impl_->indexes.empty()) {
+    return Candidates();
+  }
+  return Candidates{impl_->tree_indexed.data(), s->tree_epoch.data(), s->epoch};
+}
 
 // Points `s` at `impl`, sizing its arrays; allocates only when they grow.
 void CompiledTargetingSet::Attach(const Impl& impl,
@@ -31,6 +113,7 @@ void CompiledTargetingSet::Attach(const Impl& impl,
   s->values.resize(slots);
   s->bound_epoch.assign(slots, 0);
   s->memo.assign(impl.tables.memo_cells, 0);
+  s->tree_epoch.assign(impl.tree_indexed.size(), 0);
   // The copies stay in the cache; only the pointers of the old set go.
   if (s->regex_cache.size() > TargetingScratch::State::kMaxCachedRegexes) {
     s->regex_cache.clear();
@@ -125,6 +208,8 @@ CompiledTargetingSet::Create(const std::vector<TargetingTreeSpec>& trees,
   }
   impl->attribute_names = compiler.attribute_names();
   impl->slots = internal::SlotTable(impl->attribute_names);
+  impl->tree_indexed.assign(impl->tree_groups.size() - 1, 0);
+  if (options.candidate_index) BuildIndex(impl.get());
   impl->id = NextSetId();
   return std::shared_ptr<const CompiledTargetingSet>(
       new CompiledTargetingSet(std::move(impl)));
@@ -154,6 +239,7 @@ void CompiledTargetingSet::Bind(std::string_view visitor_id,
     // Once every 2^31 visitors: forget every stale epoch.
     std::fill(s.bound_epoch.begin(), s.bound_epoch.end(), 0);
     std::fill(s.memo.begin(), s.memo.end(), 0);
+    std::fill(s.tree_epoch.begin(), s.tree_epoch.end(), 0);
     s.epoch = 1;
   }
   s.visitor = AttributeValue::String(visitor_id);
@@ -168,6 +254,15 @@ void CompiledTargetingSet::Bind(std::string_view visitor_id,
     s.values[slot] = attributes.value(i);
     s.bound_epoch[slot] = s.epoch;
   }
+  // The trees the visitor's values name in the candidate index.
+  for (const Impl::SlotIndex& index : impl_->indexes) {
+    if (s.bound_epoch[index.slot] != s.epoch) continue;
+    const AttributeValue& v = s.values[index.slot];
+    if (v.type != ValueType::kString) continue;
+    const auto it = index.trees.find(v.string);
+    if (it == index.trees.end()) continue;
+    for (const uint32_t tree : it->second) s.tree_epoch[tree] = s.epoch;
+  }
 }
 
 bool CompiledTargetingSet::Matches(size_t tree,
@@ -176,6 +271,9 @@ bool CompiledTargetingSet::Matches(size_t tree,
   TargetingScratch::State* s = scratch->state_.get();
   // A scratch bound to another set (or to none) would index out of bounds.
   if (s == nullptr || s->set_id != impl.id || tree >= size()) return false;
+  if (impl.tree_indexed[tree] != 0 && s->tree_epoch[tree] != s->epoch) {
+    return false;  // the index says no group can hold
+  }
   for (uint32_t g = impl.tree_groups[tree]; g < impl.tree_groups[tree + 1];
        ++g) {
     const Impl::Group& group = impl.groups[g];

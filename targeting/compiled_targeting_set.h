@@ -54,6 +54,11 @@ struct TargetingOptions {
   // Memory budget of each compiled regex (RE2::Options::max_mem).
   // Default: 1 MiB.
   int64_t regex_max_mem = 1 << 20;
+  // Build the candidate index (see Candidates): trees that an EQUALS on a
+  // string attribute rules out are false without evaluation. Off only to
+  // compare against (the decisions are the same either way).
+  // Default: true.
+  bool candidate_index = true;
 };
 
 // Why one targeting matched or not; produced by the slow Explain path.
@@ -117,6 +122,23 @@ class CompiledTargetingSet {
   void Bind(std::string_view visitor_id, const Attributes& attributes,
             TargetingScratch* scratch) const;
 
+  // Which trees can still match the visitor last bound to a scratch: a tree
+  // filed in the candidate index (see IsIndexed) is false unless Bind found
+  // the visitor's value among its values. Valid until the next Bind.
+  struct Candidates {
+    const uint8_t* indexed = nullptr;  // by tree; null: every tree may match
+    const uint32_t* tree_epoch = nullptr;
+    uint32_t epoch = 0;
+    bool MayMatch(size_t tree) const {
+      return indexed == nullptr || indexed[tree] == 0 ||
+             tree_epoch[tree] == epoch;
+    }
+  };
+  Candidates CandidatesOf(const TargetingScratch& scratch) const;
+  // Whether Matches(tree, ...) is false, without evaluating anything, for
+  // every visitor whose value Bind does not find in the tree's index entry.
+  bool IsIndexed(size_t tree) const;
+
   // Whether tree `tree` matches the visitor last bound to `scratch`; false
   // for a scratch bound to another set, or a tree this set does not have.
   // REQUIRES: Bind(..., scratch) on this set since the attributes last changed.
@@ -133,6 +155,7 @@ class CompiledTargetingSet {
   explicit CompiledTargetingSet(std::unique_ptr<Impl> impl);
   // Hot-path helpers (compiled_targeting_set.cc).
   static void Attach(const Impl& impl, TargetingScratch::State* s);
+  static void BuildIndex(Impl* impl);
   static bool Test(const Impl& impl, uint32_t predicate,
                    TargetingScratch::State* s);
   std::unique_ptr<Impl> impl_;

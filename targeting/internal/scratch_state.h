@@ -33,6 +33,9 @@ struct TargetingScratch::State {
   std::vector<AttributeValue> values;         // by slot
   std::vector<uint32_t> bound_epoch;          // by slot; == epoch when present
   std::vector<uint32_t> memo;                 // by memo cell
+  // By tree: == epoch when Bind found the tree a candidate (see
+  // Impl::indexes); only indexed trees are read.
+  std::vector<uint32_t> tree_epoch;
   // Copies kept at most; past this, the cache is emptied at the next
   // Attach (a context that met more distinct regexes than this across
   // reloads).

@@ -10,7 +10,10 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "absl/container/flat_hash_map.h"
 
 #include "targeting/compiled_targeting_set.h"
 #include "targeting/internal/predicate.h"
@@ -39,6 +42,20 @@ struct CompiledTargetingSet::Impl {
   std::vector<Group> groups;
   std::vector<uint32_t> order;                         // predicate indices
   std::vector<std::vector<ExplainTargeting>> explain;  // parallel to groups
+
+  // The candidate index. A tree of one AND group holding a case-sensitive
+  // EQUALS on a string attribute with string values can match only when
+  // the visitor's value is one of them: such a tree is filed under one
+  // such predicate (the one on the attribute with the most distinct values
+  // across trees), and Bind marks the trees the visitor's values name; the
+  // others are false without evaluating anything.
+  struct SlotIndex {
+    uint32_t slot = 0;
+    // Views into tables.strings.
+    absl::flat_hash_map<std::string_view, std::vector<uint32_t>> trees;
+  };
+  std::vector<SlotIndex> indexes;
+  std::vector<uint8_t> tree_indexed;  // by tree: 1 when filed in an index
 };
 
 }  // namespace allot

@@ -410,9 +410,12 @@ TEST(ExposureLogger, EveryBatchBeforeFlushIsFull) {
   logger->Flush();
   const std::vector<size_t> after = collector.batch_sizes();
   EXPECT_GT(after.size(), before.size());
+  // A thread that exits settles what it staged without calling the sink, so
+  // a shard another thread then adopts may hold a full batch or more: Flush
+  // hands it over in batches of at most 5, the last one per shard partial.
   for (size_t i = before.size(); i < after.size(); ++i) {
     EXPECT_GE(after[i], 1u);
-    EXPECT_LT(after[i], 5u);
+    EXPECT_LE(after[i], 5u);
   }
 
   std::map<std::string, size_t> index;
