@@ -37,6 +37,57 @@ bool IsIndexableEquals(const Predicate& p, const internal::PredicateTables& t) {
   return true;
 }
 
+// The most common predicates, evaluated here rather than through
+// EvaluatePredicate's dispatch: EQUALS / NOT_EQUALS of one operand without
+// ignore_case (StrictEquals), and a relational operator of one operand on a
+// number (JavaScript compares numbers as numbers, the operand's ToNumber
+// precomputed). Whether it answered; the answer in *result.
+inline bool InlineEvaluate(const Predicate& p, const AttributeValue* a,
+                           const internal::PredicateTables& t, bool* result) {
+  if (a == nullptr || p.empty_list || p.count != 1) return false;
+  const internal::Operand& b = t.operands[p.begin];
+  switch (p.op) {
+    case Op::kEquals:
+    case Op::kNotEquals: {
+      if (p.ignore_case) return false;
+      bool equal = a->type == b.type;
+      if (equal) {
+        switch (a->type) {
+          case ValueType::kString:
+            equal = a->string == b.string;
+            break;
+          case ValueType::kNumber:
+            equal = a->number == b.number;
+            break;
+          case ValueType::kBool:
+            equal = a->boolean == b.boolean;
+            break;
+        }
+      }
+      *result = p.op == Op::kEquals ? equal : !equal;
+      return true;
+    }
+    case Op::kGreaterThan:
+      if (a->type != ValueType::kNumber) return false;
+      *result = a->number > b.number;
+      return true;
+    case Op::kGreaterThanOrEquals:
+      if (a->type != ValueType::kNumber) return false;
+      *result = a->number >= b.number;
+      return true;
+    case Op::kLowerThan:
+      if (a->type != ValueType::kNumber) return false;
+      *result = a->number < b.number;
+      return true;
+    case Op::kLowerThanOrEquals:
+      if (a->type != ValueType::kNumber) return false;
+      *result = a->number <= b.number;
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 void CompiledTargetingSet::BuildIndex(Impl* impl) {
@@ -137,6 +188,14 @@ bool CompiledTargetingSet::Test(const Impl& impl, uint32_t index,
   } else if (p.slot < s->values.size() && s->bound_epoch[p.slot] == s->epoch) {
     a = &s->values[p.slot];
   }
+  ++s->stats.evaluations;
+  bool result;
+  if (InlineEvaluate(p, a, impl.tables, &result)) {
+    if (p.memo != internal::kNoMemo) {
+      s->memo[p.memo] = (s->epoch << 1) | (result ? 1u : 0u);
+    }
+    return result;
+  }
   const RE2* regex = nullptr;
   if (p.op == Op::kMatchesRegex || p.op == Op::kNotMatchesRegex) {
     RE2*& own = s->regexes[p.aux];
@@ -155,8 +214,7 @@ bool CompiledTargetingSet::Test(const Impl& impl, uint32_t index,
     regex = own;
     ++s->stats.regex_matches;
   }
-  ++s->stats.evaluations;
-  const bool result = internal::EvaluatePredicate(p, a, impl.tables, regex);
+  result = internal::EvaluatePredicate(p, a, impl.tables, regex);
   if (p.memo != internal::kNoMemo) {
     s->memo[p.memo] = (s->epoch << 1) | (result ? 1u : 0u);
   }

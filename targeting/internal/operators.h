@@ -60,7 +60,7 @@ inline bool IsAllOfOperator(Op op) {
 // Relative evaluation cost, used to put cheap predicates first in an AND
 // group and to decide which predicates are worth memoising.
 int OperatorCost(Op op);
-inline constexpr int kMemoisedCost = 2;  // cost at or above which to memoise
+inline constexpr int kMemoisedCost = 1;  // cost at or above which to memoise
 
 }  // namespace allot::internal
 
