@@ -22,13 +22,14 @@ std::string Config(const std::string& campaigns) {
 }
 
 #if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
-// Load work is linear: 10 times the campaigns take at most 20 times as long
-// (the best of five loads of each, in this thread's CPU time). The instructions are
-// linear (callgrind: 10.01x for 10x the campaigns); the time is not quite,
-// as a larger config steps out of the caches and faults in fresh pages:
-// 13.6x from 300 to 3,000 campaigns, 17x from 2,000 to 20,000 on the
-// reference machine. A quadratic step would show as 100x. Timed, so left out
-// of sanitizer builds, whose allocators change the ratio.
+// Load work is linear: 10 times the campaigns take at most 25 times as long
+// (the best of seven loads of each, in this thread's CPU time). The
+// instructions are linear (callgrind: 10.01x for 10x the campaigns); the time
+// is not quite, as a larger config steps out of the caches and faults in
+// fresh pages: 11x to 15x from 300 to 3,000 campaigns on the reference
+// machine, up to 18x with fuzzers running beside it. An n log n step would
+// show as about 14x, a quadratic one as 100x. Timed, so left out of
+// sanitizer builds, whose allocators change the ratio.
 TEST(LoadTime, IsLinearInTheInput) {
   auto config_of = [](int n) {
     std::string campaigns;
@@ -41,7 +42,7 @@ TEST(LoadTime, IsLinearInTheInput) {
     return Config(campaigns);
   };
   // This thread's CPU time (another process taking the core does not count),
-  // the best of five loads of each size, taken in turns.
+  // the best of seven loads of each size, taken in turns.
   auto cpu_seconds = [] {
     timespec t;
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
@@ -56,14 +57,17 @@ TEST(LoadTime, IsLinearInTheInput) {
   };
   const std::string small = config_of(300);
   const std::string large = config_of(3000);
+  // One untimed load of each first, so that the heap has grown to its size.
+  load_seconds(large);
+  load_seconds(small);
   double best_small = 1e9, best_large = 1e9;
-  for (int round = 0; round < 5; ++round) {
+  for (int round = 0; round < 7; ++round) {
     best_small = std::min(best_small, load_seconds(small));
     best_large = std::min(best_large, load_seconds(large));
   }
   const double ratio = best_large / best_small;
   RecordProperty("load_time_ratio_10x", std::to_string(ratio));
-  EXPECT_LE(ratio, 20.0) << "10x the campaigns took " << ratio << "x the time";
+  EXPECT_LE(ratio, 25.0) << "10x the campaigns took " << ratio << "x the time";
   EXPECT_GE(ratio, 5.0) << "the small config did not do the work (" << ratio << "x)";
 }
 #endif
