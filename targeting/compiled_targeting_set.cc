@@ -45,11 +45,16 @@ bool IsIndexableEquals(const Predicate& p, const internal::PredicateTables& t) {
 inline bool InlineEvaluate(const Predicate& p, const AttributeValue* a,
                            const internal::PredicateTables& t, bool* result) {
   if (a == nullptr || p.empty_list || p.count != 1) return false;
-  const internal::Operand& b = t.operands[p.begin];
+  // Only the operators below range over operands (others over semvers or
+  // instants): the operand is read once the operator is known.
+  auto operand = [&]() -> const internal::Operand& {
+    return t.operands[p.begin];
+  };
   switch (p.op) {
     case Op::kEquals:
     case Op::kNotEquals: {
       if (p.ignore_case) return false;
+      const internal::Operand& b = operand();
       bool equal = a->type == b.type;
       if (equal) {
         switch (a->type) {
@@ -69,19 +74,19 @@ inline bool InlineEvaluate(const Predicate& p, const AttributeValue* a,
     }
     case Op::kGreaterThan:
       if (a->type != ValueType::kNumber) return false;
-      *result = a->number > b.number;
+      *result = a->number > operand().number;
       return true;
     case Op::kGreaterThanOrEquals:
       if (a->type != ValueType::kNumber) return false;
-      *result = a->number >= b.number;
+      *result = a->number >= operand().number;
       return true;
     case Op::kLowerThan:
       if (a->type != ValueType::kNumber) return false;
-      *result = a->number < b.number;
+      *result = a->number < operand().number;
       return true;
     case Op::kLowerThanOrEquals:
       if (a->type != ValueType::kNumber) return false;
-      *result = a->number <= b.number;
+      *result = a->number <= operand().number;
       return true;
     default:
       return false;
