@@ -258,14 +258,15 @@ bool CheckW2(const CompiledConfig& config, double share = 1.0) {
   return t > 0.33 && t < 0.43 && a > 0.26 * share && a < 0.34 * share;
 }
 
-// Times W2 visitors against `config` once its reference check (`checked`)
-// passed, rebuilding the context each time.
+// Times W2 visitors against `config` (W2's or W3's) once its reference
+// check (`checked`) passed, rebuilding the context each time.
 void RunW2(benchmark::State& state, const CompiledConfig& config,
            bool checked) {
   if (!checked) {
-    state.SkipWithError("W2 reference check failed");
+    state.SkipWithError("reference check failed");
     return;
   }
+  const size_t campaigns = config.campaigns().size();
   const auto& visitors = W2Population();
   VisitorContext ctx;
   DecisionList list;
@@ -273,12 +274,13 @@ void RunW2(benchmark::State& state, const CompiledConfig& config,
   for (auto _ : state) {
     FillW2(visitors[i], &ctx);
     config.DecideAll(ctx, kNow, &list).IgnoreError();
-    benchmark::DoNotOptimize(list[49]);
+    benchmark::DoNotOptimize(list[campaigns - 1]);
     if (++i == visitors.size()) i = 0;
   }
   state.SetItemsProcessed(state.iterations());
   state.counters["ns_per_campaign"] = benchmark::Counter(
-      state.iterations() * 50.0, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+      state.iterations() * static_cast<double>(campaigns),
+      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
 void BM_W2_DecideAll(benchmark::State& state) {
@@ -338,21 +340,7 @@ bool CheckW3(const CompiledConfig& config) {
 void BM_W3_DecideAll(benchmark::State& state) {
   static const auto config = MustLoad(W3Config());
   static const bool checked = CheckW3(*config);
-  if (!checked) {
-    state.SkipWithError("W3 reference check failed");
-    return;
-  }
-  const auto& visitors = W2Population();
-  VisitorContext ctx;
-  DecisionList list;
-  size_t i = state.thread_index() * 7919 % visitors.size();
-  for (auto _ : state) {
-    FillW2(visitors[i], &ctx);
-    config->DecideAll(ctx, kNow, &list).IgnoreError();
-    benchmark::DoNotOptimize(list[999]);
-    if (++i == visitors.size()) i = 0;
-  }
-  state.SetItemsProcessed(state.iterations());
+  RunW2(state, *config, checked);
 }
 BENCHMARK(BM_W3_DecideAll)->Threads(1)->Threads(2);
 
