@@ -73,21 +73,17 @@ inline bool InlineEvaluate(const Predicate& p, const AttributeValue* a,
       return true;
     }
     case Op::kGreaterThan:
-      if (a->type != ValueType::kNumber) return false;
-      *result = a->number > operand().number;
-      return true;
     case Op::kGreaterThanOrEquals:
-      if (a->type != ValueType::kNumber) return false;
-      *result = a->number >= operand().number;
-      return true;
     case Op::kLowerThan:
+    case Op::kLowerThanOrEquals: {
       if (a->type != ValueType::kNumber) return false;
-      *result = a->number < operand().number;
+      const double x = a->number, y = operand().number;  // NaN compares false
+      *result = p.op == Op::kGreaterThan          ? x > y
+                : p.op == Op::kGreaterThanOrEquals ? x >= y
+                : p.op == Op::kLowerThan           ? x < y
+                                                   : x <= y;
       return true;
-    case Op::kLowerThanOrEquals:
-      if (a->type != ValueType::kNumber) return false;
-      *result = a->number <= operand().number;
-      return true;
+    }
     default:
       return false;
   }
