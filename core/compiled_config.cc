@@ -170,7 +170,7 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
   if (absl::Status s = CheckRuntime(runtime); !s.ok()) return s;
   const size_t n = campaigns_.size();
   out->Reset(this, n);
-  targeting_->Bind(visitor.id_, visitor.attributes_, &visitor.scratch_);
+  targeting_->Bind(visitor.id_.view(), visitor.attributes_, &visitor.scratch_);
   const int64_t now_ns =
       num_schedules_ > 0 ? TrafficSchedule::Instant(now) : 0;
   bool ab_taken = false;
@@ -179,7 +179,7 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
   if (NeedsLifecycle(visitor)) {
     Lifecycle lc = BindLifecycle(visitor);
     for (size_t c = 0; c < n; ++c) {
-      items[c] = DecideCampaign<true>(static_cast<int32_t>(c), visitor.id_,
+      items[c] = DecideCampaign<true>(static_cast<int32_t>(c), visitor.id_.view(),
                                       &visitor.scratch_, now, now_ns, runtime,
                                       spans, &ab_taken, &lc);
     }
@@ -204,14 +204,14 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
         }
         continue;
       }
-      items[c] = DecideCampaign<false>(static_cast<int32_t>(c), visitor.id_,
+      items[c] = DecideCampaign<false>(static_cast<int32_t>(c), visitor.id_.view(),
                                        &visitor.scratch_, now, now_ns, runtime,
                                        spans, &ab_taken, nullptr);
     }
     return absl::OkStatus();
   }
   for (size_t c = 0; c < n; ++c) {
-    items[c] = DecideCampaign<false>(static_cast<int32_t>(c), visitor.id_,
+    items[c] = DecideCampaign<false>(static_cast<int32_t>(c), visitor.id_.view(),
                                      &visitor.scratch_, now, now_ns, runtime,
                                      spans, &ab_taken, nullptr);
   }
@@ -227,11 +227,11 @@ void CompiledConfig::DecideOne(int32_t target, const VisitorContext& visitor,
   if (single_assignment_ && campaigns_[target].is_ab) {
     for (int32_t c = 0; c < target && !*ab_taken; ++c) {
       if (!campaigns_[c].is_ab) continue;
-      DecideCampaign<kLifecycle>(c, visitor.id_, &visitor.scratch_, now, now_ns,
+      DecideCampaign<kLifecycle>(c, visitor.id_.view(), &visitor.scratch_, now, now_ns,
                                  runtime, /*spans=*/nullptr, ab_taken, lc);
     }
   }
-  *out = DecideCampaign<kLifecycle>(target, visitor.id_, &visitor.scratch_, now,
+  *out = DecideCampaign<kLifecycle>(target, visitor.id_.view(), &visitor.scratch_, now,
                                     now_ns, runtime, /*spans=*/nullptr,
                                     ab_taken, lc);
 }
@@ -247,7 +247,7 @@ absl::Status CompiledConfig::Decide(std::string_view campaign_id,
     *out = Decision();
     return absl::OkStatus();
   }
-  targeting_->Bind(visitor.id_, visitor.attributes_, &visitor.scratch_);
+  targeting_->Bind(visitor.id_.view(), visitor.attributes_, &visitor.scratch_);
   const int64_t now_ns =
       num_schedules_ > 0 ? TrafficSchedule::Instant(now) : 0;
   bool ab_taken = false;

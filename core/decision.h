@@ -56,11 +56,18 @@ struct Decision {
   // not already name this variation at the group's current sticky_version:
   // what a host persists to keep the visitor sticky (DESIGN §12).
   bool new_assignment = false;
+  // Makes the struct 16 bytes without padding, so that a Decision is copied
+  // as two whole words: with 14 bytes of members, the copy of a returned
+  // Decision into a list was an overlapping 8-byte load from the two stores
+  // that spilled it, which stalled store forwarding on every campaign.
+  uint8_t reserved_[2] = {};
 
   // Whether the visitor sees a variation (allocated, forced, sticky, or
   // rolled back to the group's reference variation).
   bool has_variation() const { return variation >= 0; }
 };
+
+static_assert(sizeof(Decision) == 16, "a Decision is two words");
 
 class DecisionList {
  public:

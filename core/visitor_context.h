@@ -42,14 +42,12 @@ class VisitorContext {
   // Starts a new visitor: sets the id and removes every attribute, forced
   // variation and sticky record.
   void Reset(std::string_view visitor_id) {
-    id_.assign(visitor_id.data(), visitor_id.size());
+    id_.Assign(visitor_id);
     attributes_.Clear();
     assignments_.Clear();
   }
-  void set_visitor_id(std::string_view visitor_id) {
-    id_.assign(visitor_id.data(), visitor_id.size());
-  }
-  std::string_view visitor_id() const { return id_; }
+  void set_visitor_id(std::string_view visitor_id) { id_.Assign(visitor_id); }
+  std::string_view visitor_id() const { return id_.view(); }
 
   template <typename T>
   void Set(std::string_view name, const T& value) {
@@ -79,7 +77,7 @@ class VisitorContext {
   friend class CompiledConfig;
   friend class Engine;
 
-  std::string id_;
+  internal::ByteBuffer id_;
   Attributes attributes_;
   AssignmentInputs assignments_;
   mutable TargetingScratch scratch_;

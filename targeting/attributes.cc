@@ -45,7 +45,7 @@ Attributes::Entry* Attributes::FindEntry(std::string_view name) {
   if (size_ <= kIndexFrom) {
     search_steps_ += size_;
     for (size_t i = 0; i < size_; ++i) {
-      if (entries_[i].name == name) return &entries_[i];
+      if (internal::EqualBytes(entries_[i].name, name)) return &entries_[i];
     }
     return nullptr;
   }
@@ -59,48 +59,26 @@ Attributes::Entry* Attributes::FindEntry(std::string_view name) {
     const IndexCell& cell = index_[c];
     ++search_steps_;
     if (cell.epoch != index_epoch_) return nullptr;
-    if (entries_[cell.entry].name == name) return &entries_[cell.entry];
+    if (internal::EqualBytes(entries_[cell.entry].name, name)) {
+      return &entries_[cell.entry];
+    }
   }
 }
 
-Attributes::Entry& Attributes::Slot(std::string_view name) {
-  // A context refilled for the next visitor usually sets the same names in
-  // the same order: then the next entry already has this name (and its slot
-  // memo stays valid), and no earlier entry can.
-  if (size_ < refill_limit_ && entries_[size_].name == name) {
-    return entries_[size_++];
-  }
+Attributes::Entry& Attributes::SlotSlow(std::string_view name) {
+  // Slot found the name of the previous fill's next entry different: the
+  // order changed, and any entry may already hold `name`.
   refill_limit_ = 0;
   if (Entry* e = FindEntry(name)) return *e;
   // Reuse a dead entry so its buffers' capacity is kept.
   if (size_ == entries_.size()) entries_.emplace_back();
   Entry& e = entries_[size_++];
-  if (e.name != name) {
+  if (!internal::EqualBytes(e.name, name)) {
     e.name.assign(name.data(), name.size());
     e.slot_set = 0;
   }
   if (index_live_ && size_ > kIndexFrom + 1) IndexEntry(size_ - 1);
   return e;
-}
-
-void Attributes::SetString(std::string_view name, std::string_view value) {
-  Entry& e = Slot(name);
-  e.type = ValueType::kString;
-  e.str_offset = chars_.size();
-  e.str_size = value.size();
-  chars_.append(value.data(), value.size());
-}
-
-void Attributes::SetNumber(std::string_view name, double value) {
-  Entry& e = Slot(name);
-  e.type = ValueType::kNumber;
-  e.number = value;
-}
-
-void Attributes::SetBool(std::string_view name, bool value) {
-  Entry& e = Slot(name);
-  e.type = ValueType::kBool;
-  e.boolean = value;
 }
 
 void Attributes::Erase(std::string_view name) {

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "targeting/attribute_value.h"
+#include "targeting/internal/bytes.h"
 
 namespace allot {
 
@@ -36,15 +37,32 @@ class Attributes {
     index_live_ = false;
   }
 
-  void SetString(std::string_view name, std::string_view value);
-  void SetNumber(std::string_view name, double value);
-  void SetBool(std::string_view name, bool value);
+  // Inline: a visitor's context is built from a few of these per decision.
+  void SetString(std::string_view name, std::string_view value) {
+    Entry& e = Slot(name);
+    e.type = ValueType::kString;
+    e.str_size = value.size();
+    e.str_offset = chars_.Append(value);
+  }
+  void SetNumber(std::string_view name, double value) {
+    Entry& e = Slot(name);
+    e.type = ValueType::kNumber;
+    e.number = value;
+  }
+  void SetBool(std::string_view name, bool value) {
+    Entry& e = Slot(name);
+    e.type = ValueType::kBool;
+    e.boolean = value;
+  }
 
   // Convenience overloads; `bool` stays a bool and integers become numbers.
   void Set(std::string_view name, std::string_view value) {
     SetString(name, value);
   }
-  void Set(std::string_view name, const char* value) { SetString(name, value); }
+  // Inline, so that the length of a literal is known without strlen.
+  [[gnu::always_inline]] void Set(std::string_view name, const char* value) {
+    SetString(name, value);
+  }
   void Set(std::string_view name, const std::string& value) {
     SetString(name, value);
   }
@@ -100,7 +118,19 @@ class Attributes {
     mutable uint64_t slot_set = 0;
     mutable uint32_t slot = 0;
   };
-  Entry& Slot(std::string_view name);
+  // The entry for `name`: inline for a refill in the previous fill's order
+  // (see refill_limit_), out of line otherwise.
+  Entry& Slot(std::string_view name) {
+    if (size_ < refill_limit_) {
+      Entry& e = entries_[size_];
+      if (internal::EqualBytes(e.name, name)) {
+        ++size_;
+        return e;
+      }
+    }
+    return SlotSlow(name);
+  }
+  Entry& SlotSlow(std::string_view name);
   // The live entry named `name`, or null. Linear while there are few
   // entries, through index_ beyond kIndexFrom, so that setting n names
   // costs O(n) however large n grows.
@@ -130,7 +160,7 @@ class Attributes {
   uint64_t search_steps_ = 0;
   // The string values of the live entries, back to back (a value set twice
   // leaves its old bytes behind until Clear).
-  std::string chars_;
+  internal::ByteBuffer chars_;
 };
 
 // Inline: CompiledTargetingSet::Bind calls it once per attribute.

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <utility>
 
+#include "targeting/internal/bytes.h"
 #include "targeting/internal/json_render.h"
 #include "targeting/internal/predicate_compiler.h"
 #include "targeting/internal/scratch_state.h"
@@ -59,7 +60,7 @@ inline bool InlineEvaluate(const Predicate& p, const AttributeValue* a,
       if (equal) {
         switch (a->type) {
           case ValueType::kString:
-            equal = a->string == b.string;
+            equal = internal::EqualBytes(a->string, b.string);
             break;
           case ValueType::kNumber:
             equal = a->number == b.number;

@@ -1,0 +1,128 @@
+// File: targeting/internal/bytes.h
+//
+// Equality and copies of short byte strings without a call into libc. Attribute names
+// and the values targeting compares ("country", "FR", "pro") are a few bytes
+// long; std::string_view's operator== calls memcmp for them, and on W1 those
+// calls were the largest single cost of building a visitor's context.
+#ifndef ALLOT_TARGETING_INTERNAL_BYTES_H_
+#define ALLOT_TARGETING_INTERNAL_BYTES_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string_view>
+
+namespace allot::internal {
+
+// Whether a[0, n) == b[0, n). Up to 16 bytes by two overlapping loads of
+// each side (the loads stay inside both ranges); longer ones through memcmp.
+inline bool EqualBytes(const char* a, const char* b, size_t n) {
+  auto load64 = [](const char* p) {
+    uint64_t v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+  };
+  auto load32 = [](const char* p) {
+    uint32_t v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+  };
+  if (n >= 8) {
+    if (n > 16) return std::memcmp(a, b, n) == 0;
+    return ((load64(a) ^ load64(b)) |
+            (load64(a + n - 8) ^ load64(b + n - 8))) == 0;
+  }
+  if (n >= 4) {
+    return ((load32(a) ^ load32(b)) |
+            (load32(a + n - 4) ^ load32(b + n - 4))) == 0;
+  }
+  if (n == 0) return true;
+  // 1 to 3 bytes: the first, the middle and the last.
+  return a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1];
+}
+
+inline bool EqualBytes(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && EqualBytes(a.data(), b.data(), a.size());
+}
+
+// Copies n bytes from src to dst (not overlapping). Up to 16 bytes by two
+// overlapping loads and stores; longer ones through memcpy.
+inline void CopyBytes(char* dst, const char* src, size_t n) {
+  if (n >= 8) {
+    if (n > 16) {
+      std::memcpy(dst, src, n);
+      return;
+    }
+    uint64_t head, tail;
+    std::memcpy(&head, src, 8);
+    std::memcpy(&tail, src + n - 8, 8);
+    std::memcpy(dst, &head, 8);
+    std::memcpy(dst + n - 8, &tail, 8);
+  } else if (n >= 4) {
+    uint32_t head, tail;
+    std::memcpy(&head, src, 4);
+    std::memcpy(&tail, src + n - 4, 4);
+    std::memcpy(dst, &head, 4);
+    std::memcpy(dst + n - 4, &tail, 4);
+  } else if (n > 0) {
+    const char first = src[0], middle = src[n / 2], last = src[n - 1];
+    dst[0] = first;
+    dst[n / 2] = middle;
+    dst[n - 1] = last;
+  }
+}
+
+// A growable byte buffer whose appends are inline: what std::string's
+// append and assign cost in calls (a capacity check in a library routine,
+// then memcpy) is most of the work for the few bytes of an id or a value.
+// clear() keeps the capacity.
+class ByteBuffer {
+ public:
+  ByteBuffer() = default;
+  explicit ByteBuffer(std::string_view s) { Append(s); }
+  ByteBuffer(const ByteBuffer& other) { Append(other.view()); }
+  ByteBuffer& operator=(const ByteBuffer& other) {
+    if (this != &other) Assign(other.view());
+    return *this;
+  }
+  ByteBuffer(ByteBuffer&&) = default;
+  ByteBuffer& operator=(ByteBuffer&&) = default;
+
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  const char* data() const { return data_.get(); }
+  std::string_view view() const { return std::string_view(data_.get(), size_); }
+  void clear() { size_ = 0; }
+
+  // Appends s; returns the offset it starts at.
+  size_t Append(std::string_view s) {
+    if (s.size() > capacity_ - size_) Grow(s.size());
+    CopyBytes(data_.get() + size_, s.data(), s.size());
+    const size_t at = size_;
+    size_ += s.size();
+    return at;
+  }
+  void Assign(std::string_view s) {
+    size_ = 0;
+    Append(s);
+  }
+
+ private:
+  [[gnu::noinline]] void Grow(size_t more) {
+    size_t capacity = capacity_ < 32 ? 32 : 2 * capacity_;
+    while (capacity - size_ < more) capacity *= 2;
+    std::unique_ptr<char[]> bigger(new char[capacity]);
+    if (size_ > 0) std::memcpy(bigger.get(), data_.get(), size_);
+    data_ = std::move(bigger);
+    capacity_ = capacity;
+  }
+
+  std::unique_ptr<char[]> data_;
+  size_t size_ = 0;
+  size_t capacity_ = 0;
+};
+
+}  // namespace allot::internal
+
+#endif  // ALLOT_TARGETING_INTERNAL_BYTES_H_
