@@ -16,6 +16,9 @@ namespace {
 using internal::Op;
 using internal::Predicate;
 
+// Distinct strings of a slot's IN lists above which they are not interned
+// (a bitset per predicate of up to 64 words).
+constexpr size_t kMaxInternedValues = 4096;
 // Trees a slot must file for its index to be built (see BuildIndex).
 constexpr size_t kMinTreesPerIndex = 4;
 
@@ -158,6 +161,44 @@ CompiledTargetingSet::Candidates CompiledTargetingSet::CandidatesOf(
 }
 
 // Points `s` at `impl`, sizing its arrays; allocates only when they grow.
+void CompiledTargetingSet::BuildInterned(Impl* impl) {
+  internal::PredicateTables& t = impl->tables;
+  auto interned = [](const Predicate& p, const internal::PredicateTables& t) {
+    return (p.op == Op::kIn || p.op == Op::kNotIn) && !p.empty_list &&
+           p.slot != internal::kVisitorIdSlot && p.slot != internal::kNoSlot &&
+           !t.sets[p.aux].ignore_case();
+  };
+  absl::flat_hash_map<uint32_t, size_t> of_slot;  // slot -> in impl->interned
+  for (const Predicate& p : t.predicates) {
+    if (!interned(p, t)) continue;
+    auto [it, added] = of_slot.try_emplace(p.slot, impl->interned.size());
+    if (added) impl->interned.push_back({.slot = p.slot, .ids = {}});
+    auto& ids = impl->interned[it->second].ids;
+    t.sets[p.aux].ForEachString([&](std::string_view v) {
+      ids.try_emplace(v, static_cast<uint32_t>(ids.size()));
+    });
+  }
+  // A slot with very many distinct values would give every one of its
+  // predicates a long bitset: those keep their hash sets.
+  std::erase_if(impl->interned, [](const Impl::InternedSlot& slot) {
+    return slot.ids.size() > kMaxInternedValues;
+  });
+  of_slot.clear();
+  for (size_t i = 0; i < impl->interned.size(); ++i) {
+    of_slot[impl->interned[i].slot] = i;
+  }
+  for (Predicate& p : t.predicates) {
+    if (!interned(p, t) || !of_slot.contains(p.slot)) continue;
+    const auto& ids = impl->interned[of_slot[p.slot]].ids;
+    p.bits = static_cast<uint32_t>(impl->bits.size());
+    impl->bits.resize(impl->bits.size() + (ids.size() + 63) / 64, 0);
+    t.sets[p.aux].ForEachString([&](std::string_view v) {
+      const uint32_t id = ids.at(v);
+      impl->bits[p.bits + id / 64] |= uint64_t{1} << (id % 64);
+    });
+  }
+}
+
 void CompiledTargetingSet::Attach(const Impl& impl,
                                   TargetingScratch::State* s) {
   const size_t slots = impl.attribute_names.size();
@@ -166,6 +207,10 @@ void CompiledTargetingSet::Attach(const Impl& impl,
   s->values.resize(slots);
   s->bound_epoch.assign(slots, 0);
   s->memo.assign(impl.tables.memo_cells, 0);
+  s->interned.assign(slots, internal::kNotInterned);
+  s->semver_epoch.assign(slots, 0);
+  s->semvers.resize(slots);
+  s->semver_ok.resize(slots);
   s->tree_epoch.assign(impl.tree_indexed.size(), 0);
   // The copies stay in the cache; only the pointers of the old set go.
   if (s->regex_cache.size() > TargetingScratch::State::kMaxCachedRegexes) {
@@ -192,6 +237,34 @@ bool CompiledTargetingSet::Test(const Impl& impl, uint32_t index,
   }
   ++s->stats.evaluations;
   bool result;
+  if (p.bits != internal::kNoBits && a != nullptr &&
+      a->type == ValueType::kString) {
+    // Interned IN / NOT_IN: Bind found the value's id once for every list.
+    const uint32_t id = s->interned[p.slot];
+    const bool in = id != internal::kNotInterned &&
+                    ((impl.bits[p.bits + id / 64] >> (id % 64)) & 1) != 0;
+    result = p.op == Op::kIn ? in : !in;
+    if (p.memo != internal::kNoMemo) {
+      s->memo[p.memo] = (s->epoch << 1) | (result ? 1u : 0u);
+    }
+    return result;
+  }
+  if (a != nullptr && p.slot < s->semver_epoch.size() &&
+      internal::IsSemverOp(p.op) && !p.empty_list) {
+    // The visitor's version, parsed once for every SEMVER_* predicate.
+    if (s->semver_epoch[p.slot] != s->epoch) {
+      s->semver_epoch[p.slot] = s->epoch;
+      s->semver_ok[p.slot] =
+          a->type == ValueType::kString &&
+          internal::ParseSemVer(a->string, &s->semvers[p.slot]);
+    }
+    result = s->semver_ok[p.slot] != 0 &&
+             internal::EvaluateParsedSemver(p, s->semvers[p.slot], impl.tables);
+    if (p.memo != internal::kNoMemo) {
+      s->memo[p.memo] = (s->epoch << 1) | (result ? 1u : 0u);
+    }
+    return result;
+  }
   if (InlineEvaluate(p, a, impl.tables, &result)) {
     if (p.memo != internal::kNoMemo) {
       s->memo[p.memo] = (s->epoch << 1) | (result ? 1u : 0u);
@@ -270,6 +343,7 @@ CompiledTargetingSet::Create(const std::vector<TargetingTreeSpec>& trees,
   impl->slots = internal::SlotTable(impl->attribute_names);
   impl->tree_indexed.assign(impl->tree_groups.size() - 1, 0);
   if (options.candidate_index) BuildIndex(impl.get());
+  BuildInterned(impl.get());
   impl->id = NextSetId();
   return std::shared_ptr<const CompiledTargetingSet>(
       new CompiledTargetingSet(std::move(impl)));
@@ -300,6 +374,7 @@ void CompiledTargetingSet::Bind(std::string_view visitor_id,
     std::fill(s.bound_epoch.begin(), s.bound_epoch.end(), 0);
     std::fill(s.memo.begin(), s.memo.end(), 0);
     std::fill(s.tree_epoch.begin(), s.tree_epoch.end(), 0);
+    std::fill(s.semver_epoch.begin(), s.semver_epoch.end(), 0);
     s.epoch = 1;
   }
   s.visitor = AttributeValue::String(visitor_id);
@@ -313,6 +388,14 @@ void CompiledTargetingSet::Bind(std::string_view visitor_id,
     if (slot == internal::SlotTable::kNotFound) continue;
     s.values[slot] = attributes.value(i);
     s.bound_epoch[slot] = s.epoch;
+  }
+  for (const Impl::InternedSlot& interned : impl_->interned) {
+    if (s.bound_epoch[interned.slot] != s.epoch) continue;
+    const AttributeValue& v = s.values[interned.slot];
+    if (v.type != ValueType::kString) continue;
+    const auto it = interned.ids.find(v.string);
+    s.interned[interned.slot] =
+        it == interned.ids.end() ? internal::kNotInterned : it->second;
   }
   // The trees the visitor's values name in the candidate index.
   for (const Impl::SlotIndex& index : impl_->indexes) {

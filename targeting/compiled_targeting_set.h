@@ -156,6 +156,7 @@ class CompiledTargetingSet {
   // Hot-path helpers (compiled_targeting_set.cc).
   static void Attach(const Impl& impl, TargetingScratch::State* s);
   static void BuildIndex(Impl* impl);
+  static void BuildInterned(Impl* impl);
   static bool Test(const Impl& impl, uint32_t predicate,
                    TargetingScratch::State* s);
   std::unique_ptr<Impl> impl_;

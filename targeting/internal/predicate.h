@@ -29,6 +29,9 @@ namespace allot::internal {
 inline constexpr uint32_t kVisitorIdSlot = UINT32_MAX;  // key fs_users
 inline constexpr uint32_t kNoSlot = UINT32_MAX - 1;     // key fs_all_users
 inline constexpr uint32_t kNoMemo = UINT32_MAX;
+inline constexpr uint32_t kNoBits = UINT32_MAX;
+// A visitor's string value that no interned list of its slot holds.
+inline constexpr uint32_t kNotInterned = UINT32_MAX;
 
 // One element of a (flattened) Flagship targeting value, with everything
 // the operators need precomputed.
@@ -55,6 +58,9 @@ struct Predicate {
   uint32_t count = 0;
   uint32_t aux = 0;         // regex index (MATCHES_*) or set index (IN)
   uint32_t memo = kNoMemo;  // memo cell in the scratch, if memoised
+  // IN / NOT_IN with case-sensitive strings: the first word of its bitset
+  // over the interned values of its slot (see CompiledTargetingSet::Impl).
+  uint32_t bits = kNoBits;
 };
 static_assert(std::is_trivially_copyable_v<Predicate>);
 
@@ -89,6 +95,17 @@ struct PredicateTables {
 // allocates.
 bool EvaluatePredicate(const Predicate& p, const AttributeValue* a,
                        const PredicateTables& tables, const RE2* regex);
+
+// Whether `p`, a SEMVER_* operator, holds for the visitor's version `v`
+// (already parsed; EvaluatePredicate parses it itself).
+bool EvaluateParsedSemver(const Predicate& p, const SemVer& v,
+                          const PredicateTables& tables);
+
+inline bool IsSemverOp(Op op) {
+  return op == Op::kSemverEquals || op == Op::kSemverNotEquals ||
+         op == Op::kSemverGreaterThan || op == Op::kSemverGreaterThanOrEquals ||
+         op == Op::kSemverLowerThan || op == Op::kSemverLowerThanOrEquals;
+}
 
 }  // namespace allot::internal
 

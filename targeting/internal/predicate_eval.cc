@@ -134,6 +134,13 @@ bool EvaluateSemver(const Predicate& p, const AttributeValue& a,
   if (a.type != ValueType::kString || !ParseSemVer(a.string, &v)) {
     return false;
   }
+  return EvaluateParsedSemver(p, v, t);
+}
+
+}  // namespace
+
+bool EvaluateParsedSemver(const Predicate& p, const SemVer& v,
+                          const PredicateTables& t) {
   bool any = false;
   for (uint32_t i = 0; i < p.count && !any; ++i) {
     const int c = CompareSemVer(v, t.semvers[p.begin + i]);
@@ -158,6 +165,8 @@ bool EvaluateSemver(const Predicate& p, const AttributeValue& a,
   }
   return p.op == Op::kSemverNotEquals ? !any : any;
 }
+
+namespace {
 
 bool EvaluateDate(const Predicate& p, const AttributeValue& a,
                   const PredicateTables& t) {

@@ -19,6 +19,7 @@
 #include "re2/re2.h"
 #include "targeting/attribute_value.h"
 #include "targeting/compiled_targeting_set.h"
+#include "targeting/internal/semver.h"
 #include "targeting/internal/stats.h"
 
 namespace allot {
@@ -33,6 +34,15 @@ struct TargetingScratch::State {
   std::vector<AttributeValue> values;         // by slot
   std::vector<uint32_t> bound_epoch;          // by slot; == epoch when present
   std::vector<uint32_t> memo;                 // by memo cell
+  // By slot, for the interned slots bound to a string this epoch: the id of
+  // the visitor's value, or kNotInterned (see Impl::interned).
+  std::vector<uint32_t> interned;
+  // Derived values, computed at most once per slot and visitor: a version
+  // parsed for SEMVER_* (valid while semver_epoch[slot] == epoch; the
+  // prerelease views the bound value).
+  std::vector<uint32_t> semver_epoch;
+  std::vector<internal::SemVer> semvers;
+  std::vector<uint8_t> semver_ok;
   // By tree: == epoch when Bind found the tree a candidate (see
   // Impl::indexes); only indexed trees are read.
   std::vector<uint32_t> tree_epoch;

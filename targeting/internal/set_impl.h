@@ -56,6 +56,18 @@ struct CompiledTargetingSet::Impl {
   };
   std::vector<SlotIndex> indexes;
   std::vector<uint8_t> tree_indexed;  // by tree: 1 when filed in an index
+
+  // Interned values. For each slot read by a case-sensitive IN / NOT_IN,
+  // the distinct strings of those lists get ids 0, 1, ...; Bind looks the
+  // visitor's string up once, and each such predicate tests one bit of its
+  // bitset (Predicate::bits) instead of hashing the string again.
+  struct InternedSlot {
+    uint32_t slot = 0;
+    // Views into the ValueSets' strings (immutable once compiled).
+    absl::flat_hash_map<std::string_view, uint32_t> ids;
+  };
+  std::vector<InternedSlot> interned;
+  std::vector<uint64_t> bits;  // the predicates' bitsets, back to back
 };
 
 }  // namespace allot

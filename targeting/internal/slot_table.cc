@@ -3,7 +3,7 @@
 #include <cstring>
 #include <utility>
 
-#include "targeting/internal/value_set.h"  // SameBytes
+#include "targeting/internal/bytes.h"
 
 namespace allot::internal {
 namespace {
@@ -113,7 +113,7 @@ uint32_t SlotTable::Find(std::string_view name) const {
     const Cell& c = cells_[i];
     if (c.slot == kNotFound) return kNotFound;
     if (c.hash == h && c.size == name.size() &&
-        SameBytes(chars_.data() + c.offset, name.data(), c.size)) {
+        EqualBytes(chars_.data() + c.offset, name.data(), c.size)) {
       return c.slot;
     }
     i = (i + 1) & mask_;

@@ -17,6 +17,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "targeting/attribute_value.h"
+#include "targeting/internal/bytes.h"
 
 namespace allot::internal {
 
@@ -25,40 +26,12 @@ inline char AsciiLower(char c) {
   return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
-// Equality of two equally long byte ranges without a call to memcmp: names
-// and values compared on the hot path are short.
-inline bool SameBytes(const char* a, const char* b, size_t n) {
-  const auto load8 = [](const char* p) {
-    uint64_t v;
-    std::memcpy(&v, p, 8);
-    return v;
-  };
-  const auto load4 = [](const char* p) {
-    uint32_t v;
-    std::memcpy(&v, p, 4);
-    return v;
-  };
-  if (n >= 8) {
-    for (size_t i = 0; i + 8 < n; i += 8) {
-      if (load8(a + i) != load8(b + i)) return false;
-    }
-    return load8(a + n - 8) == load8(b + n - 8);
-  }
-  if (n >= 4) {
-    return load4(a) == load4(b) && load4(a + n - 4) == load4(b + n - 4);
-  }
-  for (size_t i = 0; i < n; ++i) {
-    if (a[i] != b[i]) return false;
-  }
-  return true;
-}
-
 bool EqualsFoldedSlow(std::string_view a, std::string_view b);
 
 inline bool EqualsFolded(std::string_view a, std::string_view b, bool fold) {
   if (a.size() != b.size()) return false;
   return fold ? EqualsFoldedSlow(a, b)
-              : SameBytes(a.data(), b.data(), a.size());
+              : EqualBytes(a.data(), b.data(), a.size());
 }
 
 class ValueSet {
@@ -71,6 +44,13 @@ class ValueSet {
 
   bool Contains(const AttributeValue& v) const;
   size_t size() const;
+
+  bool ignore_case() const { return strings_.hash_function().fold; }
+  // Calls f(std::string_view) for each string of the set, in no order.
+  template <typename F>
+  void ForEachString(F&& f) const {
+    for (const std::string& s : strings_) f(std::string_view(s));
+  }
 
  private:
   struct Hash {

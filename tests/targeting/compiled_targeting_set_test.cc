@@ -2,6 +2,7 @@
 // warm-up, scratch reuse across sets, threads and Explain.
 #include "targeting/compiled_targeting_set.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <new>
@@ -99,6 +100,102 @@ TEST(CompiledTargetingSet, SharedRegexIsEvaluatedOncePerVisitor) {
   set->Bind("w", a, &scratch);
   for (size_t i = 0; i < 3; ++i) EXPECT_FALSE(set->Matches(i, &scratch));
   EXPECT_EQ(ScratchAccess::Stats(scratch).regex_matches, 2u);
+}
+
+// IN / NOT_IN lists on one attribute are interned together: each visitor
+// value is looked up once, each predicate tests a bit. Overlapping lists,
+// values in none of them, non-string values (numbers and booleans are
+// looked up among the list's numbers and booleans), a missing attribute and
+// an ignore_case list (not interned) must all answer as the plain sets do.
+TEST(CompiledTargetingSet, InternedInListsAnswerLikeTheirSets) {
+  const std::vector<std::vector<std::string>> lists = {
+      {"FR", "DE", "IT"}, {"DE", "US"}, {"JP"}, {"FR", "GB", "US", "DE"}};
+  std::vector<TargetingTreeSpec> trees;
+  for (const auto& list : lists) {
+    std::vector<TargetingValueSpec> values;
+    for (const std::string& v : list) values.push_back(S(v));
+    trees.push_back(Tree({T("country", "IN", L(values))}));
+    trees.push_back(Tree({T("country", "NOT_IN", L(values))}));
+  }
+  trees.push_back(Tree({T("country", "IN", L({S("fr"), N(7)}), true)}));
+  trees.push_back(Tree({T("country", "IN", L({S("7"), N(7), B(true)}))}));
+  auto set = testing::MustCreate(trees);
+  ASSERT_NE(set, nullptr);
+  TargetingScratch scratch;
+  Attributes a;
+  for (const char* country : {"FR", "DE", "US", "JP", "GB", "IT", "XX", "", "fr"}) {
+    a.Clear();
+    a.Set("country", country);
+    set->Bind("v", a, &scratch);
+    for (size_t i = 0; i < lists.size(); ++i) {
+      const bool in = std::find(lists[i].begin(), lists[i].end(),
+                                std::string(country)) != lists[i].end();
+      EXPECT_EQ(set->Matches(2 * i, &scratch), in) << country << " list " << i;
+      EXPECT_EQ(set->Matches(2 * i + 1, &scratch), !in) << country << " list " << i;
+    }
+    EXPECT_EQ(set->Matches(2 * lists.size(), &scratch),
+              std::string(country) == "FR" || std::string(country) == "fr")
+        << country;
+    EXPECT_FALSE(set->Matches(2 * lists.size() + 1, &scratch)) << country;
+  }
+  // A number is among the list's numbers only; "7" the string is not 7.
+  a.Clear();
+  a.Set("country", 7);
+  set->Bind("v", a, &scratch);
+  for (size_t i = 0; i < lists.size(); ++i) {
+    EXPECT_FALSE(set->Matches(2 * i, &scratch));
+    EXPECT_TRUE(set->Matches(2 * i + 1, &scratch));
+  }
+  EXPECT_TRUE(set->Matches(2 * lists.size(), &scratch));
+  EXPECT_TRUE(set->Matches(2 * lists.size() + 1, &scratch));
+  a.Clear();
+  a.Set("country", "7");
+  set->Bind("v", a, &scratch);
+  EXPECT_FALSE(set->Matches(2 * lists.size(), &scratch));
+  EXPECT_TRUE(set->Matches(2 * lists.size() + 1, &scratch));
+  // Missing: IN is false, NOT_IN true.
+  a.Clear();
+  a.Set("plan", "pro");
+  set->Bind("v", a, &scratch);
+  for (size_t i = 0; i < lists.size(); ++i) {
+    EXPECT_FALSE(set->Matches(2 * i, &scratch));
+    EXPECT_TRUE(set->Matches(2 * i + 1, &scratch));
+  }
+}
+
+// A visitor's version is parsed once for all SEMVER_* predicates on it, and
+// again for the next visitor (a stale parse would answer for the previous
+// one), also when the next visitor's value is not a version at all.
+TEST(CompiledTargetingSet, ParsedVersionIsPerVisitor) {
+  auto set = testing::MustCreate({
+      Tree({T("app", "SEMVER_GREATER_THAN_OR_EQUALS", S("1.5.0"))}),
+      Tree({T("app", "SEMVER_LOWER_THAN", S("2.0.0-rc.1"))}),
+      Tree({T("app", "SEMVER_NOT_EQUALS", S("1.0.0"))}),
+  });
+  ASSERT_NE(set, nullptr);
+  TargetingScratch scratch;
+  Attributes a;
+  struct Case {
+    const char* app;
+    bool ge, lt, ne;
+  };
+  for (const Case& c : {Case{"2.0.0", true, false, true},
+                        Case{"1.0.0", false, true, false},
+                        Case{"2.0.0-beta", true, true, true},
+                        Case{"junk", false, false, false},
+                        Case{"v1.6.0", true, true, true}}) {
+    a.Clear();
+    a.Set("app", c.app);
+    set->Bind("v", a, &scratch);
+    EXPECT_EQ(set->Matches(0, &scratch), c.ge) << c.app;
+    EXPECT_EQ(set->Matches(1, &scratch), c.lt) << c.app;
+    EXPECT_EQ(set->Matches(2, &scratch), c.ne) << c.app;
+  }
+  // A number is no version.
+  a.Clear();
+  a.Set("app", 2);
+  set->Bind("v", a, &scratch);
+  for (size_t i = 0; i < 3; ++i) EXPECT_FALSE(set->Matches(i, &scratch));
 }
 
 // Attributes remember the slot each name was bound to, per targeting set.
