@@ -262,7 +262,23 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
     fast[i] = FastCampaign{tree, c.active, c.is_ab};
     any_fast = true;
   }
-  if (any_fast) cfg->fast_ = std::move(fast);
+  if (any_fast) {
+    cfg->fast_ = std::move(fast);
+    cfg->sparse_template_.resize(cfg->campaigns_.size());
+    cfg->fast_campaign_of_tree_.assign(trees.size(), -1);
+    for (size_t i = 0; i < cfg->campaigns_.size(); ++i) {
+      const FastCampaign& f = cfg->fast_[i];
+      Decision& d = cfg->sparse_template_[i];
+      d.campaign = static_cast<int32_t>(i);
+      if (f.tree < 0) {
+        cfg->dense_.push_back(static_cast<int32_t>(i));
+        continue;
+      }
+      d.reason = f.active ? DecisionReason::kNotTargeted
+                          : DecisionReason::kCampaignInactive;
+      cfg->fast_campaign_of_tree_[f.tree] = static_cast<int32_t>(i);
+    }
+  }
 
   if (absl::Status s = cfg->CompileForced(spec); !s.ok()) return s;
 

@@ -3,6 +3,7 @@
 #include "core/compiled_config.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "core/internal/lifecycle.h"
 
@@ -182,6 +183,26 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
       items[c] = DecideCampaign<true>(static_cast<int32_t>(c), visitor.id_.view(),
                                       &visitor.scratch_, now, now_ns, runtime,
                                       spans, &ab_taken, &lc);
+    }
+    return absl::OkStatus();
+  }
+  if (!fast_.empty() && !panic_ && !single_assignment_ &&
+      (runtime == nullptr || !runtime->any_campaign_off())) {
+    // Sparse: every fast campaign starts as its non-candidate decision, and
+    // only the dense campaigns and the candidates are decided. Without
+    // single assignment no decision depends on another, so in any order.
+    const CompiledTargetingSet::Candidates candidates =
+        targeting_->CandidatesOf(visitor.scratch_);
+    std::memcpy(items, sparse_template_.data(), n * sizeof(Decision));
+    auto decide = [&](int32_t c) {
+      items[c] = DecideCampaign<false>(c, visitor.id_.view(), &visitor.scratch_,
+                                       now, now_ns, runtime, spans, &ab_taken,
+                                       nullptr);
+    };
+    for (const int32_t c : dense_) decide(c);
+    for (size_t i = 0; i < candidates.num_marked; ++i) {
+      const int32_t c = fast_campaign_of_tree_[candidates.marked[i]];
+      if (c >= 0) decide(c);
     }
     return absl::OkStatus();
   }

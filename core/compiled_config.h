@@ -252,6 +252,16 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
     bool is_ab = false;
   };
   std::vector<FastCampaign> fast_;  // empty when no campaign qualifies
+  // Sparse decisions (W3: many campaigns, each targeting a few visitors):
+  // when fast_ is set, DecideAll copies sparse_template_ (each fast
+  // campaign's decision when its tree is not a candidate: not targeted, or
+  // inactive) and then decides only the campaigns whose tree Bind marked and
+  // the dense_ ones (not fast). Not used with single
+  // assignment or a campaign toggled off at run time (the plain fast loop
+  // handles those).
+  std::vector<Decision> sparse_template_;
+  std::vector<int32_t> dense_;               // campaigns not fast, in order
+  std::vector<int32_t> fast_campaign_of_tree_;  // by tree, or -1
   std::vector<std::pair<std::string, int32_t>> campaign_index_;  // sorted
   std::vector<std::pair<std::string, int32_t>> group_index_;     // sorted
   // forced_assignments: visitor id -> [begin, end) of forced_entries_, whose

@@ -32,7 +32,16 @@ class RuntimeState {
     return campaign_off_[i].load(std::memory_order_relaxed) != 0;
   }
   void set_campaign_off(size_t i, bool off) {
-    campaign_off_[i].store(off ? 1 : 0, std::memory_order_relaxed);
+    const uint8_t was =
+        campaign_off_[i].exchange(off ? 1 : 0, std::memory_order_relaxed);
+    if (was != (off ? 1 : 0)) {
+      campaigns_off_.fetch_add(off ? 1 : -1, std::memory_order_relaxed);
+    }
+  }
+  // Whether any campaign is toggled off (a decision may then skip looking
+  // at campaigns one by one).
+  bool any_campaign_off() const {
+    return campaigns_off_.load(std::memory_order_relaxed) != 0;
   }
   bool group_rolled_back(size_t i) const {
     return group_rolled_back_[i].load(std::memory_order_relaxed) != 0;
@@ -45,6 +54,7 @@ class RuntimeState {
  private:
   std::unique_ptr<std::atomic<uint8_t>[]> campaign_off_;
   std::unique_ptr<std::atomic<uint8_t>[]> group_rolled_back_;
+  std::atomic<int64_t> campaigns_off_{0};  // campaign_off_ entries set
   size_t num_campaigns_;
   size_t num_groups_;
 };

@@ -157,10 +157,10 @@ CompiledTargetingSet::Candidates CompiledTargetingSet::CandidatesOf(
   if (s == nullptr || s->set_id != impl_->id || impl_->indexes.empty()) {
     return Candidates();
   }
-  return Candidates{impl_->tree_indexed.data(), s->tree_epoch.data(), s->epoch};
+  return Candidates{impl_->tree_indexed.data(), s->tree_epoch.data(), s->epoch,
+                    s->marked_trees.data(), s->marked_trees.size()};
 }
 
-// Points `s` at `impl`, sizing its arrays; allocates only when they grow.
 void CompiledTargetingSet::BuildInterned(Impl* impl) {
   internal::PredicateTables& t = impl->tables;
   auto interned = [](const Predicate& p, const internal::PredicateTables& t) {
@@ -199,6 +199,7 @@ void CompiledTargetingSet::BuildInterned(Impl* impl) {
   }
 }
 
+// Points `s` at `impl`, sizing its arrays; allocates only when they grow.
 void CompiledTargetingSet::Attach(const Impl& impl,
                                   TargetingScratch::State* s) {
   const size_t slots = impl.attribute_names.size();
@@ -212,6 +213,8 @@ void CompiledTargetingSet::Attach(const Impl& impl,
   s->semvers.resize(slots);
   s->semver_ok.resize(slots);
   s->tree_epoch.assign(impl.tree_indexed.size(), 0);
+  s->marked_trees.clear();
+  s->marked_trees.reserve(impl.tree_indexed.size());  // Bind never grows it
   // The copies stay in the cache; only the pointers of the old set go.
   if (s->regex_cache.size() > TargetingScratch::State::kMaxCachedRegexes) {
     s->regex_cache.clear();
@@ -398,13 +401,18 @@ void CompiledTargetingSet::Bind(std::string_view visitor_id,
         it == interned.ids.end() ? internal::kNotInterned : it->second;
   }
   // The trees the visitor's values name in the candidate index.
+  s.marked_trees.clear();
   for (const Impl::SlotIndex& index : impl_->indexes) {
     if (s.bound_epoch[index.slot] != s.epoch) continue;
     const AttributeValue& v = s.values[index.slot];
     if (v.type != ValueType::kString) continue;
     const auto it = index.trees.find(v.string);
     if (it == index.trees.end()) continue;
-    for (const uint32_t tree : it->second) s.tree_epoch[tree] = s.epoch;
+    for (const uint32_t tree : it->second) {
+      if (s.tree_epoch[tree] == s.epoch) continue;
+      s.tree_epoch[tree] = s.epoch;
+      s.marked_trees.push_back(tree);
+    }
   }
 }
 

@@ -129,6 +129,10 @@ class CompiledTargetingSet {
     const uint8_t* indexed = nullptr;  // by tree; null: every tree may match
     const uint32_t* tree_epoch = nullptr;
     uint32_t epoch = 0;
+    // The indexed trees that may match, once each, in no particular order
+    // (the indexed trees not listed are false).
+    const uint32_t* marked = nullptr;
+    size_t num_marked = 0;
     bool MayMatch(size_t tree) const {
       return indexed == nullptr || indexed[tree] == 0 ||
              tree_epoch[tree] == epoch;

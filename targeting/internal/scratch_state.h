@@ -46,6 +46,8 @@ struct TargetingScratch::State {
   // By tree: == epoch when Bind found the tree a candidate (see
   // Impl::indexes); only indexed trees are read.
   std::vector<uint32_t> tree_epoch;
+  // The trees Bind marked this epoch, in the order it marked them.
+  std::vector<uint32_t> marked_trees;
   // Copies kept at most; past this, the cache is emptied at the next
   // Attach (a context that met more distinct regexes than this across
   // reloads).

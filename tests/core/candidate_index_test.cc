@@ -97,9 +97,21 @@ TEST(CandidateIndex, DecisionsAreTheSameWithoutIt) {
     const CompiledConfig& a = **indexed;
     const CompiledConfig& b = **reference;
     RuntimeState runtime(a.campaigns().size(), a.groups().size());
+    bool any_off = false;
     for (size_t c = 0; c < a.campaigns().size(); ++c) {
-      runtime.set_campaign_off(c, pick(10) == 0);
+      const bool off = pick(10) == 0;
+      runtime.set_campaign_off(c, off);
+      runtime.set_campaign_off(c, off);  // twice: counted once
+      any_off = any_off || off;
     }
+    EXPECT_EQ(runtime.any_campaign_off(), any_off);
+    // A runtime with every campaign on (one toggled off and back): the
+    // sparse path serves it.
+    RuntimeState quiet(a.campaigns().size(), a.groups().size());
+    quiet.set_campaign_off(0, true);
+    EXPECT_TRUE(quiet.any_campaign_off());
+    quiet.set_campaign_off(0, false);
+    EXPECT_FALSE(quiet.any_campaign_off());
     VisitorContext ctx;
     DecisionList list_a, list_b;
     for (int v = 0; v < 200; ++v) {
@@ -115,7 +127,7 @@ TEST(CandidateIndex, DecisionsAreTheSameWithoutIt) {
       }
       if (pick(5) != 0) ctx.Set("plan", kPlans[pick(3)]);
       ctx.Set("age", static_cast<double>(pick(90)));
-      const RuntimeState* rt = v % 2 ? &runtime : nullptr;
+      const RuntimeState* rt = v % 3 == 0 ? nullptr : v % 3 == 1 ? &runtime : &quiet;
       ASSERT_TRUE(a.DecideAll(ctx, absl::UnixEpoch(), &list_a, rt).ok());
       ASSERT_TRUE(b.DecideAll(ctx, absl::UnixEpoch(), &list_b, rt).ok());
       ASSERT_EQ(list_a.size(), list_b.size());
