@@ -170,6 +170,9 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
   if (visitor.id_.empty()) return EmptyVisitorId();
   if (absl::Status s = CheckRuntime(runtime); !s.ok()) return s;
   const size_t n = campaigns_.size();
+  // A list that a sparse decision against this config left behind differs
+  // from the template only where it decided.
+  const bool sparse_clean = out->sparse_clean_ && out->config_.get() == this;
   out->Reset(this, n);
   targeting_->Bind(visitor.id_.view(), visitor.attributes_, &visitor.scratch_);
   const int64_t now_ns =
@@ -193,7 +196,13 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
     // single assignment no decision depends on another, so in any order.
     const CompiledTargetingSet::Candidates candidates =
         targeting_->CandidatesOf(visitor.scratch_);
-    std::memcpy(items, sparse_template_.data(), n * sizeof(Decision));
+    std::vector<int32_t>& touched = out->sparse_touched_;
+    if (sparse_clean) {
+      for (const int32_t c : touched) items[c] = sparse_template_[c];
+    } else {
+      std::memcpy(items, sparse_template_.data(), n * sizeof(Decision));
+    }
+    touched.clear();
     auto decide = [&](int32_t c) {
       items[c] = DecideCampaign<false>(c, visitor.id_.view(), &visitor.scratch_,
                                        now, now_ns, runtime, spans, &ab_taken,
@@ -202,8 +211,12 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
     for (const int32_t c : dense_) decide(c);
     for (size_t i = 0; i < candidates.num_marked; ++i) {
       const int32_t c = fast_campaign_of_tree_[candidates.marked[i]];
-      if (c >= 0) decide(c);
+      if (c >= 0) {
+        decide(c);
+        touched.push_back(c);
+      }
     }
+    out->sparse_clean_ = true;
     return absl::OkStatus();
   }
   if (!fast_.empty() && !panic_) {

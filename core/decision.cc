@@ -39,7 +39,11 @@ std::string_view DecisionReasonName(DecisionReason reason) {
 void DecisionList::Reset(const CompiledConfig* config, size_t n) {
   // Every entry is overwritten by the caller: resize only when the count
   // changes, so a steady stream of decisions never touches the allocator.
-  if (items_.size() != n) items_.resize(n);
+  sparse_clean_ = false;  // whoever writes the entries says otherwise
+  if (items_.size() != n) {
+    items_.resize(n);
+    if (sparse_touched_.capacity() < n) sparse_touched_.reserve(n);
+  }
   // Copying the shared_ptr writes its refcount; do it only on a change of
   // config so that steady-state decisions touch no shared memory.
   if (config_.get() != config) {

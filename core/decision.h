@@ -99,6 +99,11 @@ class DecisionList {
   // decision (see TrafficSchedule::Span): a list reused by one thread skips
   // the breakpoint search while the share stays the same.
   std::vector<TrafficSchedule::Span> spans_;
+  // Set by a sparse DecideAll (see CompiledConfig::sparse_template_): every
+  // entry but those in sparse_touched_ equals the template of config_, so
+  // the next sparse decision against config_ restores only those.
+  bool sparse_clean_ = false;
+  std::vector<int32_t> sparse_touched_;
 };
 
 }  // namespace allot

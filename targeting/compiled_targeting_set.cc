@@ -222,8 +222,48 @@ void CompiledTargetingSet::Attach(const Impl& impl,
   s->regexes.assign(impl.tables.regexes.size(), nullptr);
 }
 
-bool CompiledTargetingSet::Test(const Impl& impl, uint32_t index,
-                                TargetingScratch::State* s) {
+// The evaluations that need more than a few instructions: a version parsed
+// once per visitor, a regex through this thread's copy, everything else
+// through EvaluatePredicate. Out of line, so that Test stays small enough to
+// inline into Matches.
+bool CompiledTargetingSet::Evaluate(const Impl& impl, const Predicate& p,
+                                    const AttributeValue* a,
+                                    TargetingScratch::State* s) {
+  if (a != nullptr && p.slot < s->semver_epoch.size() &&
+      internal::IsSemverOp(p.op) && !p.empty_list) {
+    // The visitor's version, parsed once for every SEMVER_* predicate.
+    if (s->semver_epoch[p.slot] != s->epoch) {
+      s->semver_epoch[p.slot] = s->epoch;
+      s->semver_ok[p.slot] =
+          a->type == ValueType::kString &&
+          internal::ParseSemVer(a->string, &s->semvers[p.slot]);
+    }
+    return s->semver_ok[p.slot] != 0 &&
+           internal::EvaluateParsedSemver(p, s->semvers[p.slot], impl.tables);
+  }
+  const RE2* regex = nullptr;
+  if (p.op == Op::kMatchesRegex || p.op == Op::kNotMatchesRegex) {
+    RE2*& own = s->regexes[p.aux];
+    if (own == nullptr) {
+      // This thread's own copy (matching a shared RE2 takes a lock), kept
+      // across configs that share the pattern.
+      const internal::RegexEntry& e = impl.tables.regexes[p.aux];
+      auto it = s->regex_cache.find(e.cache_key);
+      if (it == s->regex_cache.end()) {
+        it = s->regex_cache
+                 .emplace(e.cache_key, std::make_unique<RE2>(e.pattern, e.options))
+                 .first;
+      }
+      own = it->second.get();
+    }
+    regex = own;
+    ++s->stats.regex_matches;
+  }
+  return internal::EvaluatePredicate(p, a, impl.tables, regex);
+}
+
+inline bool CompiledTargetingSet::Test(const Impl& impl, uint32_t index,
+                                       TargetingScratch::State* s) {
   const Predicate& p = impl.tables.predicates[index];
   if (p.memo != internal::kNoMemo) {
     const uint32_t cell = s->memo[p.memo];
@@ -247,52 +287,9 @@ bool CompiledTargetingSet::Test(const Impl& impl, uint32_t index,
     const bool in = id != internal::kNotInterned &&
                     ((impl.bits[p.bits + id / 64] >> (id % 64)) & 1) != 0;
     result = p.op == Op::kIn ? in : !in;
-    if (p.memo != internal::kNoMemo) {
-      s->memo[p.memo] = (s->epoch << 1) | (result ? 1u : 0u);
-    }
-    return result;
+  } else if (!InlineEvaluate(p, a, impl.tables, &result)) {
+    result = Evaluate(impl, p, a, s);
   }
-  if (a != nullptr && p.slot < s->semver_epoch.size() &&
-      internal::IsSemverOp(p.op) && !p.empty_list) {
-    // The visitor's version, parsed once for every SEMVER_* predicate.
-    if (s->semver_epoch[p.slot] != s->epoch) {
-      s->semver_epoch[p.slot] = s->epoch;
-      s->semver_ok[p.slot] =
-          a->type == ValueType::kString &&
-          internal::ParseSemVer(a->string, &s->semvers[p.slot]);
-    }
-    result = s->semver_ok[p.slot] != 0 &&
-             internal::EvaluateParsedSemver(p, s->semvers[p.slot], impl.tables);
-    if (p.memo != internal::kNoMemo) {
-      s->memo[p.memo] = (s->epoch << 1) | (result ? 1u : 0u);
-    }
-    return result;
-  }
-  if (InlineEvaluate(p, a, impl.tables, &result)) {
-    if (p.memo != internal::kNoMemo) {
-      s->memo[p.memo] = (s->epoch << 1) | (result ? 1u : 0u);
-    }
-    return result;
-  }
-  const RE2* regex = nullptr;
-  if (p.op == Op::kMatchesRegex || p.op == Op::kNotMatchesRegex) {
-    RE2*& own = s->regexes[p.aux];
-    if (own == nullptr) {
-      // This thread's own copy (matching a shared RE2 takes a lock), kept
-      // across configs that share the pattern.
-      const internal::RegexEntry& e = impl.tables.regexes[p.aux];
-      auto it = s->regex_cache.find(e.cache_key);
-      if (it == s->regex_cache.end()) {
-        it = s->regex_cache
-                 .emplace(e.cache_key, std::make_unique<RE2>(e.pattern, e.options))
-                 .first;
-      }
-      own = it->second.get();
-    }
-    regex = own;
-    ++s->stats.regex_matches;
-  }
-  result = internal::EvaluatePredicate(p, a, impl.tables, regex);
   if (p.memo != internal::kNoMemo) {
     s->memo[p.memo] = (s->epoch << 1) | (result ? 1u : 0u);
   }

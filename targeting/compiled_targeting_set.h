@@ -75,6 +75,7 @@ struct TargetingExplanation {
 class CompiledTargetingSet;
 namespace internal {
 struct ScratchAccess;  // test and diagnostics access (internal/stats.h)
+struct Predicate;
 }  // namespace internal
 
 // Per-thread evaluation state for one visitor at a time. Reusable: after the
@@ -161,8 +162,14 @@ class CompiledTargetingSet {
   static void Attach(const Impl& impl, TargetingScratch::State* s);
   static void BuildIndex(Impl* impl);
   static void BuildInterned(Impl* impl);
+  // Inline into Matches: the memo, interned IN and the common operators.
   static bool Test(const Impl& impl, uint32_t predicate,
                    TargetingScratch::State* s);
+  // The rest, out of line.
+  [[gnu::noinline]] static bool Evaluate(const Impl& impl,
+                                         const internal::Predicate& p,
+                                         const AttributeValue* a,
+                                         TargetingScratch::State* s);
   std::unique_ptr<Impl> impl_;
 };
 
