@@ -252,6 +252,17 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
       CompiledTargetingSet::Create(trees, options.targeting);
   if (!targeting.ok()) return targeting.status();
   cfg->targeting_ = *std::move(targeting);
+  cfg->hot_.reserve(cfg->campaigns_.size());
+  for (const Campaign& c : cfg->campaigns_) {
+    HotCampaign& h = cfg->hot_.emplace_back();
+    h.first_group = c.first_group;
+    h.num_groups = c.num_groups;
+    h.one_group = c.num_groups == 1;
+    h.tree = h.one_group ? cfg->groups_[c.first_group].targeting : -1;
+    h.active = c.active;
+    h.plain = !c.has_window && c.ranges.empty();
+    h.is_ab = c.is_ab;
+  }
   std::vector<FastCampaign> fast(cfg->campaigns_.size());
   bool any_fast = false;
   for (size_t i = 0; i < cfg->campaigns_.size(); ++i) {

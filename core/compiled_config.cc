@@ -54,12 +54,12 @@ Decision CompiledConfig::DecideCampaign(int32_t c, std::string_view visitor_id,
                                         bool* ab_taken, Lifecycle* lc) const {
   Decision d;
   d.campaign = c;
-  const Campaign& campaign = campaigns_[c];
+  const HotCampaign& hot = hot_[c];
   if (panic_) {
     d.reason = DecisionReason::kPanic;
     return d;
   }
-  if (!campaign.active || (runtime != nullptr && runtime->campaign_off(c))) {
+  if (!hot.active || (runtime != nullptr && runtime->campaign_off(c))) {
     d.reason = DecisionReason::kCampaignInactive;
     return d;
   }
@@ -77,40 +77,51 @@ Decision CompiledConfig::DecideCampaign(int32_t c, std::string_view visitor_id,
       const StickyEntry* record = lc->RecordFor(f->group);
       d.new_assignment = record == nullptr || record->variation != f->variation ||
                          record->version != groups_[f->group].sticky_version;
-      if (campaign.is_ab) *ab_taken = true;
+      if (hot.is_ab) *ab_taken = true;
       return d;
     }
   }
-  if (campaign.has_window && (now < campaign.start || now >= campaign.stop)) {
-    d.reason = DecisionReason::kOutsideSchedule;
-    return d;
-  }
-  if (!campaign.ranges.empty()) {
-    const double z = campaign.bucketer.RangeBucket(visitor_id) * 100.0 /
-                     campaign.bucketer.scale();
-    bool inside = false;
-    for (const auto& [low, high] : campaign.ranges) {
-      inside |= low <= z && z < high;
-    }
-    if (!inside) {
-      d.reason = DecisionReason::kOutsideBucketRange;
+  if (!hot.plain) {
+    const Campaign& campaign = campaigns_[c];
+    if (campaign.has_window && (now < campaign.start || now >= campaign.stop)) {
+      d.reason = DecisionReason::kOutsideSchedule;
       return d;
     }
+    if (!campaign.ranges.empty()) {
+      const double z = campaign.bucketer.RangeBucket(visitor_id) * 100.0 /
+                       campaign.bucketer.scale();
+      bool inside = false;
+      for (const auto& [low, high] : campaign.ranges) {
+        inside |= low <= z && z < high;
+      }
+      if (!inside) {
+        d.reason = DecisionReason::kOutsideBucketRange;
+        return d;
+      }
+    }
   }
-  if (campaign.is_ab && single_assignment_ && *ab_taken) {
+  if (hot.is_ab && single_assignment_ && *ab_taken) {
     d.reason = DecisionReason::kSingleAssignment;
     return d;
   }
   // The first group whose targeting matches decides; no fall-through.
-  const int32_t end = campaign.first_group + campaign.num_groups;
-  int32_t g = campaign.first_group;
-  for (; g < end; ++g) {
-    const int32_t tree = groups_[g].targeting;
-    if (tree >= 0 && targeting_->Matches(tree, scratch)) break;
-  }
-  if (g == end) {
-    d.reason = DecisionReason::kNotTargeted;
-    return d;
+  int32_t g;
+  if (hot.one_group) {
+    g = hot.first_group;
+    if (hot.tree < 0 || !targeting_->Matches(hot.tree, scratch)) {
+      d.reason = DecisionReason::kNotTargeted;
+      return d;
+    }
+  } else {
+    const int32_t end = hot.first_group + hot.num_groups;
+    for (g = hot.first_group; g < end; ++g) {
+      const int32_t tree = groups_[g].targeting;
+      if (tree >= 0 && targeting_->Matches(tree, scratch)) break;
+    }
+    if (g == end) {
+      d.reason = DecisionReason::kNotTargeted;
+      return d;
+    }
   }
   const Group& group = groups_[g];
   d.group = g;
@@ -126,7 +137,7 @@ Decision CompiledConfig::DecideCampaign(int32_t c, std::string_view visitor_id,
     if (record != nullptr && record->version == group.sticky_version) {
       d.variation = record->variation;
       d.reason = DecisionReason::kSticky;
-      if (campaign.is_ab) *ab_taken = true;
+      if (hot.is_ab) *ab_taken = true;
       return d;
     }
   }
@@ -160,7 +171,7 @@ Decision CompiledConfig::DecideCampaign(int32_t c, std::string_view visitor_id,
   // A record naming this variation at this version would have made the
   // decision sticky above: an allocation is always new.
   d.new_assignment = true;
-  if (campaign.is_ab) *ab_taken = true;
+  if (hot.is_ab) *ab_taken = true;
   return d;
 }
 
