@@ -262,8 +262,8 @@ bool CompiledTargetingSet::Evaluate(const Impl& impl, const Predicate& p,
   return internal::EvaluatePredicate(p, a, impl.tables, regex);
 }
 
-inline bool CompiledTargetingSet::Test(const Impl& impl, uint32_t index,
-                                       TargetingScratch::State* s) {
+[[gnu::always_inline]] inline bool CompiledTargetingSet::Test(
+    const Impl& impl, uint32_t index, TargetingScratch::State* s) {
   const Predicate& p = impl.tables.predicates[index];
   if (p.memo != internal::kNoMemo) {
     const uint32_t cell = s->memo[p.memo];
