@@ -103,6 +103,14 @@ class AssignmentInputs {
   mutable std::vector<ForcedEntry> bound_forced_;
   mutable std::vector<StickyEntry> bound_sticky_;
   mutable std::vector<uint64_t> bind_keys_;  // scratch of the binding
+  // By record position: the group index its id had in the config with
+  // `serial`, kept across Clear() (see CompiledConfig::BindLifecycle).
+  struct GroupMemo {
+    uint64_t serial = 0;
+    std::string id;
+    int32_t group = -1;
+  };
+  mutable std::vector<GroupMemo> group_memo_;
 };
 
 }  // namespace allot

@@ -7,6 +7,7 @@
 #include "allocation/hash.h"
 #include "core/compiled_config.h"
 #include "core/internal/lifecycle.h"
+#include "targeting/internal/bytes.h"
 
 namespace allot {
 namespace {
@@ -63,7 +64,7 @@ int32_t CompiledConfig::FindVariation(int32_t first_group, int32_t num_groups,
     const Group& gr = groups_[g];
     for (int32_t v = gr.first_variation;
          v < gr.first_variation + gr.num_variations; ++v) {
-      if (variations_[v].id == id) {
+      if (internal::EqualBytes(variations_[v].id, id)) {
         *group = g;
         return v;
       }
@@ -174,7 +175,25 @@ CompiledConfig::Lifecycle CompiledConfig::BindLifecycle(
     // out: the visitor falls back to the hash.
     LastPerIndex(
         in.num_records(), &in.bind_keys_,
-        [&](size_t i) { return FindGroup(in.record_at(i).group_id); },
+        [&](size_t i) {
+          // A context refilled for the next visitor usually names the same
+          // groups at the same positions: the group found there last time
+          // against this config is checked first.
+          const std::string_view id = in.record_at(i).group_id;
+          if (i < in.group_memo_.size()) {
+            const AssignmentInputs::GroupMemo& m = in.group_memo_[i];
+            if (m.serial == serial_ && internal::EqualBytes(m.id, id)) {
+              return m.group;
+            }
+          } else {
+            in.group_memo_.resize(i + 1);
+          }
+          AssignmentInputs::GroupMemo& m = in.group_memo_[i];
+          m.serial = serial_;
+          m.id.assign(id.data(), id.size());
+          m.group = FindGroup(id);
+          return m.group;
+        },
         [&](size_t i, int32_t g) {
           const AssignmentInputs::Record r = in.record_at(i);
           StickyEntry e{g, -1, r.version};

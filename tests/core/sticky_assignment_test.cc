@@ -1,5 +1,6 @@
 // Sticky assignments (DESIGN §3 step 11, §12): a visitor who has a record
 // keeps its variation across config changes that would otherwise move them.
+#include <map>
 #include <string>
 #include <vector>
 
@@ -242,6 +243,58 @@ TEST(StickyAssignment, ContextAlternatingBetweenConfigsRebinds) {
     EXPECT_EQ(list[0].reason, DecisionReason::kSticky);
     ASSERT_TRUE(two->DecideAll(ctx, kNow, &list).ok());
     EXPECT_EQ(list[0].reason, DecisionReason::kAllocated);
+  }
+}
+
+// A refilled context keeps, per record position, the group its id named in
+// the last config: the memo must follow the id at that position (another
+// group, an unknown one) and the config (where the same id has another
+// index).
+TEST(StickyAssignment, RefilledRecordsBindToTheirOwnGroups) {
+  const std::string two_groups = R"({"campaigns":[
+    {"id":"c1","type":"ab","variation_groups":[{"id":"g1","targeting":{"targeting_groups":[{"targetings":[{"key":"fs_all_users","operator":"EQUALS","value":""}]}]},"variations":[
+      {"id":"x","allocation":50},{"id":"y","allocation":50}]}]},
+    {"id":"c2","type":"ab","variation_groups":[{"id":"g2","targeting":{"targeting_groups":[{"targetings":[{"key":"fs_all_users","operator":"EQUALS","value":""}]}]},"variations":[
+      {"id":"x","allocation":50},{"id":"y","allocation":50}]}]}]})";
+  const std::string swapped = R"({"campaigns":[
+    {"id":"c2","type":"ab","variation_groups":[{"id":"g2","targeting":{"targeting_groups":[{"targetings":[{"key":"fs_all_users","operator":"EQUALS","value":""}]}]},"variations":[
+      {"id":"x","allocation":50},{"id":"y","allocation":50}]}]},
+    {"id":"c1","type":"ab","variation_groups":[{"id":"g1","targeting":{"targeting_groups":[{"targetings":[{"key":"fs_all_users","operator":"EQUALS","value":""}]}]},"variations":[
+      {"id":"x","allocation":50},{"id":"y","allocation":50}]}]}]})";
+  auto first = Load(two_groups);
+  auto second = Load(swapped);
+  ASSERT_NE(first, nullptr);
+  ASSERT_NE(second, nullptr);
+  VisitorContext ctx;
+  DecisionList list;
+  auto reasons = [&](const CompiledConfig& config) {
+    EXPECT_TRUE(config.DecideAll(ctx, kNow, &list).ok());
+    std::map<std::string, std::string> out;
+    for (size_t i = 0; i < list.size(); ++i) {
+      out[std::string(list.campaign_id(i))] =
+          std::string(DecisionReasonName(list[i].reason)) + ":" +
+          std::string(list.variation_id(i));
+    }
+    return out;
+  };
+  for (int round = 0; round < 2; ++round) {
+    for (const CompiledConfig* config : {first.get(), second.get()}) {
+      ctx.Reset("visitor-7");
+      ctx.SetSticky("g1", "y");
+      auto r = reasons(*config);
+      EXPECT_EQ(r["c1"], "sticky:y");
+      EXPECT_NE(r["c2"].substr(0, 6), "sticky");
+      ctx.Reset("visitor-7");
+      ctx.SetSticky("g2", "x");  // same position, another group
+      r = reasons(*config);
+      EXPECT_NE(r["c1"].substr(0, 6), "sticky");
+      EXPECT_EQ(r["c2"], "sticky:x");
+      ctx.Reset("visitor-7");
+      ctx.SetSticky("g9", "x");  // unknown: kept out
+      r = reasons(*config);
+      EXPECT_NE(r["c1"].substr(0, 6), "sticky");
+      EXPECT_NE(r["c2"].substr(0, 6), "sticky");
+    }
   }
 }
 
