@@ -102,6 +102,8 @@ class AssignmentInputs {
   mutable uint64_t bound_serial_ = 0;
   mutable std::vector<ForcedEntry> bound_forced_;
   mutable std::vector<StickyEntry> bound_sticky_;
+  mutable uint32_t num_bound_forced_ = 0;  // their sizes, set with them
+  mutable uint32_t num_bound_sticky_ = 0;
   mutable std::vector<uint64_t> bind_keys_;  // scratch of the binding
   // By record position: the group index its id had in the config with
   // `serial`, kept across Clear() (see CompiledConfig::BindLifecycle).

@@ -202,11 +202,16 @@ CompiledConfig::Lifecycle CompiledConfig::BindLifecycle(
           if (e.variation >= 0) in.bound_sticky_.push_back(e);
         });
     in.bound_serial_ = serial_;
+    in.num_bound_forced_ = static_cast<uint32_t>(in.bound_forced_.size());
+    in.num_bound_sticky_ = static_cast<uint32_t>(in.bound_sticky_.size());
   }
+  // The counts from their own fields, not the vectors' end pointers: a
+  // 16-byte load of (begin, end) right after push_back stored `end` alone
+  // stalled store forwarding on every refill.
   lc.overrides = in.bound_forced_.data();
-  lc.overrides_end = lc.overrides + in.bound_forced_.size();
+  lc.overrides_end = lc.overrides + in.num_bound_forced_;
   lc.sticky = in.bound_sticky_.data();
-  lc.sticky_end = lc.sticky + in.bound_sticky_.size();
+  lc.sticky_end = lc.sticky + in.num_bound_sticky_;
   return lc;
 }
 
