@@ -252,8 +252,12 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
       CompiledTargetingSet::Create(trees, options.targeting);
   if (!targeting.ok()) return targeting.status();
   cfg->targeting_ = *std::move(targeting);
-  cfg->hot_.reserve(cfg->campaigns_.size());
-  for (const Campaign& c : cfg->campaigns_) {
+  const size_t n = cfg->campaigns_.size();
+  cfg->hot_.reserve(n);
+  std::vector<int32_t> fast_tree(n, -1);
+  bool any_fast = false;
+  for (size_t i = 0; i < n; ++i) {
+    const Campaign& c = cfg->campaigns_[i];
     HotCampaign& h = cfg->hot_.emplace_back();
     h.first_group = c.first_group;
     h.num_groups = c.num_groups;
@@ -262,33 +266,26 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
     h.active = c.active;
     h.plain = !c.has_window && c.ranges.empty();
     h.is_ab = c.is_ab;
-  }
-  std::vector<FastCampaign> fast(cfg->campaigns_.size());
-  bool any_fast = false;
-  for (size_t i = 0; i < cfg->campaigns_.size(); ++i) {
-    const Campaign& c = cfg->campaigns_[i];
-    if (c.has_window || !c.ranges.empty() || c.num_groups != 1) continue;
-    const int32_t tree = cfg->groups_[c.first_group].targeting;
-    if (tree < 0 || !cfg->targeting_->IsIndexed(tree)) continue;
-    fast[i] = FastCampaign{tree, c.active, c.is_ab};
-    any_fast = true;
+    if (h.plain && h.tree >= 0 && cfg->targeting_->IsIndexed(h.tree)) {
+      fast_tree[i] = h.tree;
+      any_fast = true;
+    }
   }
   if (any_fast) {
-    cfg->fast_ = std::move(fast);
-    cfg->sparse_template_.resize(cfg->campaigns_.size());
+    cfg->sparse_template_.resize(n);
     cfg->fast_campaign_of_tree_.assign(trees.size(), -1);
-    for (size_t i = 0; i < cfg->campaigns_.size(); ++i) {
-      const FastCampaign& f = cfg->fast_[i];
+    for (size_t i = 0; i < n; ++i) {
       Decision& d = cfg->sparse_template_[i];
       d.campaign = static_cast<int32_t>(i);
-      if (f.tree < 0) {
+      if (fast_tree[i] < 0) {
         cfg->dense_.push_back(static_cast<int32_t>(i));
         continue;
       }
-      d.reason = f.active ? DecisionReason::kNotTargeted
-                          : DecisionReason::kCampaignInactive;
-      cfg->fast_campaign_of_tree_[f.tree] = static_cast<int32_t>(i);
+      d.reason = cfg->hot_[i].active ? DecisionReason::kNotTargeted
+                                     : DecisionReason::kCampaignInactive;
+      cfg->fast_campaign_of_tree_[fast_tree[i]] = static_cast<int32_t>(i);
     }
+    cfg->fast_tree_ = std::move(fast_tree);
   }
 
   if (absl::Status s = cfg->CompileForced(spec); !s.ok()) return s;

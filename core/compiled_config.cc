@@ -200,7 +200,7 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
     }
     return absl::OkStatus();
   }
-  if (!fast_.empty() && !panic_ && !single_assignment_ &&
+  if (!fast_tree_.empty() && !panic_ && !single_assignment_ &&
       (runtime == nullptr || !runtime->any_campaign_off())) {
     // Sparse: every fast campaign starts as its non-candidate decision, and
     // only the dense campaigns and the candidates are decided. Without
@@ -230,22 +230,20 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
     out->sparse_clean_ = true;
     return absl::OkStatus();
   }
-  if (!fast_.empty() && !panic_) {
+  if (!fast_tree_.empty() && !panic_) {
     const CompiledTargetingSet::Candidates candidates =
         targeting_->CandidatesOf(visitor.scratch_);
     for (size_t c = 0; c < n; ++c) {
-      const FastCampaign& f = fast_[c];
-      if (f.tree >= 0 && !candidates.MayMatch(f.tree)) {
+      const int32_t tree = fast_tree_[c];
+      if (tree >= 0 && !candidates.MayMatch(tree)) {
         // DecideCampaign's steps for such a campaign, up to targeting.
         Decision& d = items[c];
-        d = Decision();
-        d.campaign = static_cast<int32_t>(c);
-        if (!f.active || (runtime != nullptr && runtime->campaign_off(c))) {
+        d = sparse_template_[c];
+        if (d.reason != DecisionReason::kNotTargeted) continue;  // inactive
+        if (runtime != nullptr && runtime->campaign_off(c)) {
           d.reason = DecisionReason::kCampaignInactive;
-        } else if (f.is_ab && single_assignment_ && ab_taken) {
+        } else if (hot_[c].is_ab && single_assignment_ && ab_taken) {
           d.reason = DecisionReason::kSingleAssignment;
-        } else {
-          d.reason = DecisionReason::kNotTargeted;
         }
         continue;
       }

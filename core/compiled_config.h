@@ -240,17 +240,6 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   std::vector<Group> groups_;
   std::vector<Variation> variations_;
   std::shared_ptr<const CompiledTargetingSet> targeting_;
-  // Per campaign with no window, no bucket ranges and one variation group
-  // whose targeting tree is in the targeting's candidate index: that tree
-  // (else -1), and what the steps before targeting read. When the index
-  // rules the tree out for a visitor, DecideAll writes the campaign's
-  // decision from these alone (DESIGN §11: a decision costs what the
-  // campaigns that can match cost).
-  struct FastCampaign {
-    int32_t tree = -1;
-    bool active = true;
-    bool is_ab = false;
-  };
   // What a decision reads of every campaign before its targeting, 16 bytes
   // each and apart from the Campaign structs (ids, names and payloads):
   // deciding 50 campaigns then reads 800 bytes rather than 50 scattered
@@ -266,16 +255,20 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   };
   static_assert(sizeof(HotCampaign) == 16);
   std::vector<HotCampaign> hot_;  // by campaign
-  std::vector<FastCampaign> fast_;  // empty when no campaign qualifies
+  // Per campaign with no window, no bucket ranges and one variation group
+  // whose targeting tree is in the targeting's candidate index: that tree,
+  // else -1; empty when no campaign qualifies. When the index rules the tree
+  // out for a visitor, the campaign's decision is sparse_template_'s (not
+  // targeted, or inactive), made from hot_ alone (DESIGN §11: a decision
+  // costs what the campaigns that can match cost).
+  std::vector<int32_t> fast_tree_;
   // Sparse decisions (W3: many campaigns, each targeting a few visitors):
-  // when fast_ is set, DecideAll copies sparse_template_ (each fast
-  // campaign's decision when its tree is not a candidate: not targeted, or
-  // inactive) and then decides only the campaigns whose tree Bind marked and
-  // the dense_ ones (not fast). Not used with single
-  // assignment or a campaign toggled off at run time (the plain fast loop
-  // handles those).
+  // DecideAll copies sparse_template_ and then decides only the campaigns
+  // whose tree Bind marked and the dense_ ones (not fast). Not used with
+  // single assignment or a campaign toggled off at run time (the fast loop
+  // handles those, from the same template).
   std::vector<Decision> sparse_template_;
-  std::vector<int32_t> dense_;               // campaigns not fast, in order
+  std::vector<int32_t> dense_;                  // campaigns not fast, in order
   std::vector<int32_t> fast_campaign_of_tree_;  // by tree, or -1
   std::vector<std::pair<std::string, int32_t>> campaign_index_;  // sorted
   std::vector<std::pair<std::string, int32_t>> group_index_;     // sorted

@@ -188,8 +188,10 @@ void CompiledTargetingSet::BuildInterned(Impl* impl) {
     of_slot[impl->interned[i].slot] = i;
   }
   for (Predicate& p : t.predicates) {
-    if (!interned(p, t) || !of_slot.contains(p.slot)) continue;
-    const auto& ids = impl->interned[of_slot[p.slot]].ids;
+    if (!interned(p, t)) continue;
+    const auto slot = of_slot.find(p.slot);
+    if (slot == of_slot.end()) continue;  // over kMaxInternedValues
+    const auto& ids = impl->interned[slot->second].ids;
     p.bits = static_cast<uint32_t>(impl->bits.size());
     impl->bits.resize(impl->bits.size() + (ids.size() + 63) / 64, 0);
     t.sets[p.aux].ForEachString([&](std::string_view v) {
@@ -209,9 +211,7 @@ void CompiledTargetingSet::Attach(const Impl& impl,
   s->bound_epoch.assign(slots, 0);
   s->memo.assign(impl.tables.memo_cells, 0);
   s->interned.assign(slots, internal::kNotInterned);
-  s->semver_epoch.assign(slots, 0);
-  s->semvers.resize(slots);
-  s->semver_ok.resize(slots);
+  s->versions.assign(slots, TargetingScratch::State::ParsedVersion());
   s->tree_epoch.assign(impl.tree_indexed.size(), 0);
   s->marked_trees.clear();
   s->marked_trees.reserve(impl.tree_indexed.size());  // Bind never grows it
@@ -229,17 +229,16 @@ void CompiledTargetingSet::Attach(const Impl& impl,
 bool CompiledTargetingSet::Evaluate(const Impl& impl, const Predicate& p,
                                     const AttributeValue* a,
                                     TargetingScratch::State* s) {
-  if (a != nullptr && p.slot < s->semver_epoch.size() &&
+  if (a != nullptr && p.slot < s->versions.size() &&
       internal::IsSemverOp(p.op) && !p.empty_list) {
     // The visitor's version, parsed once for every SEMVER_* predicate.
-    if (s->semver_epoch[p.slot] != s->epoch) {
-      s->semver_epoch[p.slot] = s->epoch;
-      s->semver_ok[p.slot] =
-          a->type == ValueType::kString &&
-          internal::ParseSemVer(a->string, &s->semvers[p.slot]);
+    TargetingScratch::State::ParsedVersion& v = s->versions[p.slot];
+    if (v.epoch != s->epoch) {
+      v.epoch = s->epoch;
+      v.ok = a->type == ValueType::kString &&
+             internal::ParseSemVer(a->string, &v.version);
     }
-    return s->semver_ok[p.slot] != 0 &&
-           internal::EvaluateParsedSemver(p, s->semvers[p.slot], impl.tables);
+    return v.ok && internal::EvaluateParsedSemver(p, v.version, impl.tables);
   }
   const RE2* regex = nullptr;
   if (p.op == Op::kMatchesRegex || p.op == Op::kNotMatchesRegex) {
@@ -374,7 +373,7 @@ void CompiledTargetingSet::Bind(std::string_view visitor_id,
     std::fill(s.bound_epoch.begin(), s.bound_epoch.end(), 0);
     std::fill(s.memo.begin(), s.memo.end(), 0);
     std::fill(s.tree_epoch.begin(), s.tree_epoch.end(), 0);
-    std::fill(s.semver_epoch.begin(), s.semver_epoch.end(), 0);
+    for (auto& v : s.versions) v.epoch = 0;
     s.epoch = 1;
   }
   s.visitor = AttributeValue::String(visitor_id);

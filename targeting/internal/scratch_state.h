@@ -38,11 +38,14 @@ struct TargetingScratch::State {
   // the visitor's value, or kNotInterned (see Impl::interned).
   std::vector<uint32_t> interned;
   // Derived values, computed at most once per slot and visitor: a version
-  // parsed for SEMVER_* (valid while semver_epoch[slot] == epoch; the
+  // parsed for SEMVER_* (valid while epoch == the scratch's; the
   // prerelease views the bound value).
-  std::vector<uint32_t> semver_epoch;
-  std::vector<internal::SemVer> semvers;
-  std::vector<uint8_t> semver_ok;
+  struct ParsedVersion {
+    uint32_t epoch = 0;
+    bool ok = false;
+    internal::SemVer version;
+  };
+  std::vector<ParsedVersion> versions;  // by slot
   // By tree: == epoch when Bind found the tree a candidate (see
   // Impl::indexes); only indexed trees are read.
   std::vector<uint32_t> tree_epoch;
