@@ -163,6 +163,38 @@ absl::StatusOr<absl::Time> ParseInstant(std::string_view text) {
                                 /*require_offset=*/true);
 }
 
+absl::StatusOr<absl::CivilDay> ParseCivilDate(std::string_view text) {
+  const auto error = [&](std::string_view reason) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "invalid date \"", absl::string_view(text.data(), text.size()), "\"",
+        reason.empty() ? "" : ": ",
+        absl::string_view(reason.data(), reason.size()),
+        "; expected a calendar date YYYY-MM-DD such as \"2026-03-27\""));
+  };
+  Scanner in(text);
+  int year, month, day;
+  if (!in.ReadDigits(4, &year) || !in.ReadChar('-') ||
+      !in.ReadDigits(2, &month) || !in.ReadChar('-') ||
+      !in.ReadDigits(2, &day) || !in.done()) {
+    return error("");
+  }
+  if (month < 1 || month > 12) {
+    return error(absl::StrCat("month ", month, " out of range"));
+  }
+  if (day < 1 || day > DaysInMonth(year, month)) {
+    return error(absl::StrCat("day ", day, " out of range for the month"));
+  }
+  return absl::CivilDay(year, month, day);
+}
+
+absl::Time StartOfDay(absl::CivilDay day, const absl::TimeZone& tz) {
+  const absl::TimeZone::TimeInfo info = tz.At(absl::CivilSecond(day));
+  // Read with either offset, a skipped midnight lands off the transition
+  // when the gap does not start at 00:00 (`post` in the day before, `pre`
+  // later than the day's first instant): the day starts when the clock jumps.
+  return info.kind == absl::TimeZone::TimeInfo::SKIPPED ? info.trans : info.pre;
+}
+
 absl::StatusOr<absl::TimeZone> LoadTimeZoneOrError(std::string_view name) {
   if (name.empty()) return absl::UTCTimeZone();
   // IANA names are relative paths under the zoneinfo directory; refuse

@@ -17,6 +17,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 
 namespace allot {
@@ -41,6 +42,16 @@ namespace allot {
 // --at and Python's `at` all read through it. Years have four digits, the
 // fraction at most nine.
 [[nodiscard]] absl::StatusOr<absl::Time> ParseInstant(std::string_view text);
+
+// Parses a civil date "YYYY-MM-DD": four-digit year, two-digit month and
+// day, a real calendar date ("2026-02-29" is refused).
+[[nodiscard]] absl::StatusOr<absl::CivilDay> ParseCivilDate(
+    std::string_view text);
+
+// The first instant of `day` in `tz`: its local midnight; where the zone
+// skips that midnight (a DST change at 00:00, as America/Santiago's), the
+// instant of the transition; where it repeats it, the first occurrence.
+absl::Time StartOfDay(absl::CivilDay day, const absl::TimeZone& tz);
 
 // Loads the IANA time zone `name` ("Europe/Paris"); "" is UTC.
 [[nodiscard]] absl::StatusOr<absl::TimeZone> LoadTimeZoneOrError(

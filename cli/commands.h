@@ -5,6 +5,7 @@
 namespace allot::cli {
 
 int DecideCommand(int argc, char** argv);
+int DiffCommand(int argc, char** argv);
 int ScheduleCommand(int argc, char** argv);
 int ValidateCommand(int argc, char** argv);
 

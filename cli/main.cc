@@ -22,8 +22,16 @@ constexpr char kUsage[] =
     "           [--tz ZONE]\n"
     "      Prints a variation group's traffic share over time as CSV\n"
     "      (time,traffic_percent); times in the schedule's time zone.\n"
-    "  validate FILE [--bucketing MODE]\n"
-    "      Checks a config; prints a summary, or the JSON path at fault.\n";
+    "  validate FILE [--against OLD] [--bucketing MODE]\n"
+    "      Checks a config; prints a summary, or the JSON path at fault.\n"
+    "      --against: what a reload from OLD would change (campaigns added,\n"
+    "      removed, changed, payload only, unchanged); exit 1 when it would\n"
+    "      change or remove a locked campaign of OLD.\n"
+    "  diff --from OLD --to NEW [--visitors FILE|-] [--at RFC3339]\n"
+    "       [--format text|json] [--bucketing MODE]\n"
+    "      The same report; with visitors (JSON Lines as for decide), per\n"
+    "      changed campaign how many visitors would move, old variation ->\n"
+    "      new variation.\n";
 
 }  // namespace
 
@@ -34,6 +42,7 @@ int main(int argc, char** argv) {
   }
   if (!std::strcmp(argv[1], "decide")) return allot::cli::DecideCommand(argc, argv);
   if (!std::strcmp(argv[1], "validate")) return allot::cli::ValidateCommand(argc, argv);
+  if (!std::strcmp(argv[1], "diff")) return allot::cli::DiffCommand(argc, argv);
   if (!std::strcmp(argv[1], "schedule")) return allot::cli::ScheduleCommand(argc, argv);
   std::cerr << "allot: unknown command \"" << argv[1] << "\"\n\n" << kUsage;
   return 2;

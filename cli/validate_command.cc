@@ -3,16 +3,20 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "core/compiled_config.h"
+#include "core/fingerprint.h"
 
 namespace allot::cli {
 
 int ValidateCommand(int argc, char** argv) {
   Args args;
   std::string error;
-  if (!ParseArgs(argc, argv, 2, {"bucketing"}, {}, &args, &error) ||
+  if (!ParseArgs(argc, argv, 2, {"bucketing", "against"}, {}, &args, &error) ||
       args.positional.size() != 1) {
     std::cerr << "allot validate: "
-              << (error.empty() ? "expected exactly one FILE" : error) << "\n";
+              << (error.empty() ? "usage: allot validate FILE [--against OLD] "
+                                  "[--bucketing auto|xxh3|flagship]"
+                                : error)
+              << "\n";
     return 2;
   }
   LoadOptions options;
@@ -35,6 +39,20 @@ int ValidateCommand(int argc, char** argv) {
             << (c.bucketing() == BucketingMode::kFlagship ? "flagship" : "xxh3")
             << (c.single_assignment() ? ", single assignment" : "")
             << (c.panic() ? ", PANIC" : "") << "\n";
+  if (!args.Has("against")) return 0;
+  // What a reload from OLD to FILE would do (DESIGN §13).
+  std::shared_ptr<const CompiledConfig> old =
+      LoadConfigFile(args.Get("against"), options, &error);
+  if (old == nullptr) {
+    std::cerr << error << "\n";
+    return 1;
+  }
+  std::cout << "against " << args.Get("against") << ":\n"
+            << ReloadReportText(CompareConfigs(*old, c));
+  if (absl::Status s = CheckLockedCampaigns(*old, c); !s.ok()) {
+    std::cerr << args.positional[0] << ": refused: " << s.message() << "\n";
+    return 1;
+  }
   return 0;
 }
 

@@ -2,6 +2,8 @@
 // flat arrays that decisions walk.
 #include <algorithm>
 #include <cmath>
+#include <optional>
+#include <tuple>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
@@ -61,10 +63,13 @@ absl::StatusOr<BucketingMode> ResolveMode(const ConfigSpec& spec,
                                                      : BucketingMode::kXxh3;
 }
 
+// Sets `*zone` to the scheduler's time zone, which periods are read in too.
 absl::Status CompileScheduler(const SchedulerSpec& spec,
-                              CompiledConfig::Campaign* out) {
+                              CompiledConfig::Campaign* out,
+                              absl::TimeZone* zone) {
   absl::StatusOr<absl::TimeZone> tz = LoadTimeZoneOrError(spec.timezone);
   if (!tz.ok()) return PathError(Field(spec.path, "timezone"), tz.status().message());
+  *zone = *tz;
   if (!spec.start_date.empty()) {
     absl::StatusOr<absl::Time> t = ParseDateTime(spec.start_date, *tz);
     if (!t.ok()) {
@@ -85,6 +90,74 @@ absl::Status CompileScheduler(const SchedulerSpec& spec,
     return PathError(Field(spec.path, "stop_date"),
                      "must be later than start_date");
   }
+  return absl::OkStatus();
+}
+
+// DESIGN §13: narrows the campaign's window (the scheduler's, already in
+// `out`) to the period and sets when its goal metrics close. Dates are days
+// of `tz`, whole and inclusive: a day runs from its first instant to the
+// next day's, so a 23- or 25-hour DST day is still one day.
+absl::Status CompilePeriod(const CampaignSpec& spec, const absl::TimeZone& tz,
+                           CompiledConfig::Campaign* out) {
+  if (spec.period_start.empty() && spec.period_end.empty() &&
+      spec.deadline.empty()) {
+    return absl::OkStatus();
+  }
+  std::optional<absl::CivilDay> start, end, deadline;
+  for (auto [key, text, day] :
+       {std::tuple("period_start", &spec.period_start, &start),
+        std::tuple("period_end", &spec.period_end, &end),
+        std::tuple("deadline", &spec.deadline, &deadline)}) {
+    if (text->empty()) continue;
+    absl::StatusOr<absl::CivilDay> parsed = ParseCivilDate(*text);
+    if (!parsed.ok()) {
+      return PathError(Field(spec.path, key), parsed.status().message());
+    }
+    *day = *parsed;
+  }
+  if (start && end && *end < *start) {
+    return PathError(
+        Field(spec.path, "period_end"),
+        absl::StrCat(spec.period_end, " is before period_start ",
+                     spec.period_start, "; expected a date on or after it"));
+  }
+  if (start && deadline && *deadline < *start) {
+    return PathError(
+        Field(spec.path, "deadline"),
+        absl::StrCat(spec.deadline, " is before period_start ",
+                     spec.period_start, "; expected a date on or after it"));
+  }
+  const auto format = [&tz](absl::Time t) {
+    return absl::FormatTime(absl::RFC3339_sec, t, tz);
+  };
+  if (start) out->period_begin = StartOfDay(*start, tz);
+  if (end) out->period_stop = StartOfDay(*end + 1, tz);
+  if (out->period_begin >= out->stop) {
+    return PathError(
+        Field(spec.path, "period_start"),
+        absl::StrCat("the period starts at ", format(out->period_begin),
+                     ", not before the scheduler's stop_date (",
+                     format(out->stop),
+                     "): the campaign would never be live; expected a period "
+                     "that meets the scheduler window"));
+  }
+  if (out->period_stop <= out->start) {
+    return PathError(
+        Field(spec.path, "period_end"),
+        absl::StrCat("the period ends at ", format(out->period_stop),
+                     ", not after the scheduler's start_date (",
+                     format(out->start),
+                     "): the campaign would never be live; expected a period "
+                     "that meets the scheduler window"));
+  }
+  out->start = std::max(out->start, out->period_begin);
+  out->stop = std::min(out->stop, out->period_stop);
+  out->has_window =
+      out->start != absl::InfinitePast() || out->stop != absl::InfiniteFuture();
+  if (deadline) out->goals_close = StartOfDay(*deadline + 1, tz);
+  out->period_start = spec.period_start;
+  out->period_end = spec.period_end;
+  out->deadline = spec.deadline;
   return absl::OkStatus();
 }
 
@@ -134,10 +207,26 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
     c.status = cs.status;
     c.is_ab = cs.type == "ab";
     c.active = IsActiveStatus(cs.status);
-    c.bucketer = CampaignBucketer::Create(cfg->mode_, cs.id);
-    if (cs.scheduler) {
-      if (absl::Status s = CompileScheduler(*cs.scheduler, &c); !s.ok()) return s;
+    c.path = cs.path;
+    if (!cs.locked_at.empty()) {
+      if (absl::StatusOr<absl::Time> t = ParseInstant(cs.locked_at); !t.ok()) {
+        return PathError(Field(cs.path, "locked_at"), t.status().message());
+      }
+      if (cs.locked_present && !cs.locked) {
+        return PathError(Field(cs.path, "locked"),
+                         "is false but locked_at is set; remove locked_at "
+                         "(or set locked to true)");
+      }
     }
+    c.locked = cs.locked || !cs.locked_at.empty();
+    c.bucketer = CampaignBucketer::Create(cfg->mode_, cs.id);
+    absl::TimeZone tz = absl::UTCTimeZone();
+    if (cs.scheduler) {
+      if (absl::Status s = CompileScheduler(*cs.scheduler, &c, &tz); !s.ok()) {
+        return s;
+      }
+    }
+    if (absl::Status s = CompilePeriod(cs, tz, &c); !s.ok()) return s;
     for (const BucketRangeSpec& r : cs.bucket_ranges) {
       if (!(r.low >= 0 && r.low < r.high && r.high <= 100)) {
         return PathError(r.path, absl::StrCat("bad range [", r.low, ", ", r.high,
@@ -298,6 +387,7 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
   }
   std::sort(cfg->campaign_index_.begin(), cfg->campaign_index_.end());
   std::sort(cfg->group_index_.begin(), cfg->group_index_.end());
+  cfg->ComputeFingerprints(spec);
   return std::shared_ptr<const CompiledConfig>(std::move(cfg));
 }
 

@@ -121,13 +121,31 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
     std::string status;
     bool is_ab = false;
     bool active = true;
-    bool has_window = false;  // a scheduler with a start or a stop date
-    absl::Time start = absl::InfinitePast();  // scheduler window
+    // The live window [start, stop): the scheduler's, narrowed by the
+    // period (DESIGN §13). has_window: either bounds it on some side.
+    bool has_window = false;
+    absl::Time start = absl::InfinitePast();
     absl::Time stop = absl::InfiniteFuture();
+    // The period alone, [period_begin, period_stop) (infinite ends when
+    // open), and its dates as written ("" when absent), for Explain.
+    absl::Time period_begin = absl::InfinitePast();
+    absl::Time period_stop = absl::InfiniteFuture();
+    std::string period_start;
+    std::string period_end;
+    std::string deadline;  // as written
+    // The end of the deadline day: from then on the goal metrics of the
+    // campaign's groups are closed and their rollback latches frozen.
+    absl::Time goals_close = absl::InfiniteFuture();
     std::vector<std::pair<double, double>> ranges;  // percent [low, high)
     CampaignBucketer bucketer;
     int32_t first_group = 0;
     int32_t num_groups = 0;
+    // DESIGN §13 (core/fingerprint.h): a reload may not change the
+    // assignment fingerprint of a locked campaign, nor remove it.
+    bool locked = false;
+    std::string path;  // JSON path of the campaign in its file
+    uint64_t assignment_fingerprint = 0;  // who gets what
+    uint64_t payload_fingerprint = 0;     // the variations' modifications
   };
 
   // Validates and compiles `spec`. Every failure is an InvalidArgument whose
@@ -170,6 +188,9 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   bool single_assignment() const { return single_assignment_; }
   // How many groups have a progressive rollout (a schedule_slot).
   int32_t num_schedules() const { return num_schedules_; }
+  // A hash of everything this config holds (core/fingerprint.h): equal for
+  // two loads of the same content, whatever its key order and whitespace.
+  uint64_t content_fingerprint() const { return content_fingerprint_; }
   // Unique per compiled config in this process (never reused, unlike an
   // address): keys the caches that contexts keep per config.
   uint64_t serial() const { return serial_; }
@@ -229,6 +250,9 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
                         std::string* detail) const;
   // Compiles the forced_assignments lists of `spec` (lifecycle.cc).
   absl::Status CompileForced(const ConfigSpec& spec);
+  // Sets each campaign's fingerprints and content_fingerprint_ from `spec`
+  // and what was compiled of it (fingerprint.cc). Runs last.
+  void ComputeFingerprints(const ConfigSpec& spec);
 
   BucketingMode mode_ = BucketingMode::kXxh3;
   ConfigFormat format_ = ConfigFormat::kCampaignDocuments;
@@ -236,6 +260,7 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   bool single_assignment_ = false;
   int32_t num_schedules_ = 0;
   uint64_t serial_ = 0;
+  uint64_t content_fingerprint_ = 0;
   std::vector<Campaign> campaigns_;
   std::vector<Group> groups_;
   std::vector<Variation> variations_;

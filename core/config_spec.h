@@ -103,6 +103,20 @@ struct CampaignSpec {
   std::string primary_goal_json;                 // minified JSON, or ""
   std::vector<std::string> secondary_goals_json; // minified JSON each
   std::vector<VariationGroupSpec> variation_groups;
+  // DESIGN §13: a locked campaign cannot change in assignment nor be removed
+  // by a reload. `locked` (both formats) and `locked_at` (RFC 3339, campaign
+  // documents; the instant it was locked, kept for the record) lock it.
+  bool locked = false;
+  bool locked_present = false;  // `locked` was written (true or false)
+  std::string locked_at;        // as written, "" when absent
+  // DESIGN §13, campaign documents only: civil dates "YYYY-MM-DD" in the
+  // scheduler's time zone (UTC without one), "" when absent; each at
+  // `path` + ".period_start" / ".period_end" / ".deadline". The period is
+  // live from the start of period_start to the end of period_end; after the
+  // end of deadline the campaign's goal metrics are closed.
+  std::string period_start;
+  std::string period_end;
+  std::string deadline;
   std::string path;
 };
 

@@ -6,6 +6,26 @@
 #include "core/rollback_condition.h"
 
 namespace allot {
+namespace {
+
+// DESIGN §13: FailedPrecondition from the end of the deadline day of group
+// `g`'s campaign on, when its goal metrics are closed and its rollback latch
+// frozen; `what` says which of the two the caller ran into.
+absl::Status CheckGoalsOpen(const CompiledConfig& config, int32_t g,
+                            absl::Time now, std::string_view what) {
+  for (const CompiledConfig::Campaign& c : config.campaigns()) {
+    if (g < c.first_group || g >= c.first_group + c.num_groups) continue;
+    if (now < c.goals_close) return absl::OkStatus();
+    return absl::FailedPreconditionError(absl::StrCat(
+        "variation group \"", config.groups()[g].id, "\" of campaign \"", c.id,
+        "\": the campaign's deadline ", c.deadline, " ended at ",
+        absl::FormatTime(absl::RFC3339_sec, c.goals_close, absl::UTCTimeZone()),
+        "; ", absl::string_view(what.data(), what.size())));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(
     std::string_view json, const LoadOptions& options) {
@@ -18,22 +38,29 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(
 std::unique_ptr<Engine> Engine::FromConfig(
     std::shared_ptr<const CompiledConfig> config, const LoadOptions& options) {
   std::unique_ptr<Engine> engine(new Engine(options));
-  engine->Swap(std::move(config));
+  std::lock_guard<std::mutex> lock(engine->mu_);
+  engine->InstallLocked(std::move(config));
   return engine;
 }
 
-absl::Status Engine::Reload(std::string_view json) {
+absl::StatusOr<ReloadReport> Engine::Reload(std::string_view json) {
   // Compile outside the lock: decisions and other writers go on meanwhile.
   absl::StatusOr<std::shared_ptr<const CompiledConfig>> config =
       LoadConfig(json, options_);
   if (!config.ok()) return config.status();
-  Swap(*std::move(config));
-  return absl::OkStatus();
+  return Swap(*std::move(config));
 }
 
-void Engine::Swap(std::shared_ptr<const CompiledConfig> config) {
+absl::StatusOr<ReloadReport> Engine::Swap(
+    std::shared_ptr<const CompiledConfig> config) {
   std::lock_guard<std::mutex> lock(mu_);
-  InstallLocked(std::move(config));
+  const CompiledConfig& current = *current_->config;
+  if (absl::Status s = CheckLockedCampaigns(current, *config); !s.ok()) {
+    return s;
+  }
+  ReloadReport report = CompareConfigs(current, *config);
+  if (!report.identical) InstallLocked(std::move(config));
+  return report;
 }
 
 void Engine::InstallLocked(std::shared_ptr<const CompiledConfig> config) {
@@ -157,6 +184,12 @@ absl::StatusOr<bool> Engine::UpdateGoalMetrics(std::string_view group_id,
   std::lock_guard<std::mutex> lock(mu_);
   absl::StatusOr<int32_t> g = GroupIndexLocked(group_id);
   if (!g.ok()) return g.status();
+  if (absl::Status s =
+          CheckGoalsOpen(*current_->config, *g, now,
+                         "its goal metrics are closed and take no more totals");
+      !s.ok()) {
+    return s;
+  }
   const CompiledConfig::Group& group = current_->config->groups()[*g];
   if (!group.rollback) {
     return absl::FailedPreconditionError(
@@ -183,10 +216,16 @@ absl::StatusOr<bool> Engine::UpdateGoalMetrics(std::string_view group_id,
   return state.rollback.has_value();
 }
 
-absl::Status Engine::ResetRollback(std::string_view group_id) {
+absl::Status Engine::ResetRollback(std::string_view group_id,
+                                   absl::Time now) {
   std::lock_guard<std::mutex> lock(mu_);
   absl::StatusOr<int32_t> g = GroupIndexLocked(group_id);
   if (!g.ok()) return g.status();
+  if (absl::Status s = CheckGoalsOpen(*current_->config, *g, now,
+                                      "its rollback latch is frozen");
+      !s.ok()) {
+    return s;
+  }
   state_.groups.erase(absl::string_view(group_id.data(), group_id.size()));
   current_->runtime->set_group_rolled_back(*g, false);
   return absl::OkStatus();

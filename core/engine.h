@@ -31,6 +31,7 @@
 #include "absl/time/time.h"
 #include "core/compiled_config.h"
 #include "core/exposure_logger.h"
+#include "core/fingerprint.h"
 #include "core/internal/engine_state.h"
 #include "core/runtime_state.h"
 
@@ -55,11 +56,19 @@ class Engine {
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
-  // Parses, validates and compiles `json`, then swaps it in. On error nothing
-  // changes and the current config keeps serving.
-  [[nodiscard]] absl::Status Reload(std::string_view json);
-  // Swaps in an already compiled config.
-  void Swap(std::shared_ptr<const CompiledConfig> config);
+  // Parses, validates and compiles `json`, then swaps it in, and reports
+  // what changed by campaign (core/fingerprint.h). On error nothing changes
+  // and the current config keeps serving: InvalidArgument for a bad config,
+  // FailedPrecondition when it would change the assignment of, or remove, a
+  // locked campaign (DESIGN §13; the message names each one). When the new
+  // content is identical (report.identical), nothing is swapped: the same
+  // snapshot keeps serving, contexts keep their caches, and the run-time
+  // state (toggles, rollback latches) is untouched, as it is for every
+  // campaign id that survives a reload.
+  [[nodiscard]] absl::StatusOr<ReloadReport> Reload(std::string_view json);
+  // Swaps in an already compiled config: Reload without the parsing.
+  [[nodiscard]] absl::StatusOr<ReloadReport> Swap(
+      std::shared_ptr<const CompiledConfig> config);
 
   // The current config (a reference-counted copy: hold it, don't call this
   // per decision).
@@ -95,13 +104,17 @@ class Engine {
   // totals). Returns whether the group is rolled back after the update.
   // NotFound: unknown group id. FailedPrecondition: the group has no
   // rollback_condition, or it watches another goal. InvalidArgument:
-  // negative totals or conversions > visitors.
+  // negative totals or conversions > visitors. FailedPrecondition too when
+  // `now` is at or after the end of the deadline day of the group's
+  // campaign (DESIGN §13: its goal metrics are closed).
   [[nodiscard]] absl::StatusOr<bool> UpdateGoalMetrics(
       std::string_view group_id, std::string_view goal_key, int64_t visitors,
       int64_t conversions, absl::Time now = absl::Now());
   // Clears a group's rollback latch and the totals fed for it. NotFound for
-  // an unknown group id.
-  [[nodiscard]] absl::Status ResetRollback(std::string_view group_id);
+  // an unknown group id. FailedPrecondition when `now` is at or after the end
+  // of the deadline day of the group's campaign: the latch is frozen then.
+  [[nodiscard]] absl::Status ResetRollback(std::string_view group_id,
+                                           absl::Time now = absl::Now());
   // Whether the group is rolled back now (NotFound for an unknown id).
   [[nodiscard]] absl::StatusOr<bool> IsRolledBack(
       std::string_view group_id) const;

@@ -97,6 +97,23 @@ std::vector<CampaignExplanation> CompiledConfig::Explain(
       case DecisionReason::kForced:
         continue;
       case DecisionReason::kOutsideSchedule:
+        // The window is the scheduler's narrowed by the period: name the
+        // period when it is what left `now` out, since the scheduler's dates
+        // alone would not explain it.
+        if (now < campaign.period_begin || now >= campaign.period_stop) {
+          AppendNote(
+              &e.detail,
+              absl::StrCat(
+                  "now (", absl::FormatTime(now),
+                  ") is outside the campaign's period (period_start ",
+                  campaign.period_start.empty() ? "open"
+                                                : campaign.period_start,
+                  ", period_end ",
+                  campaign.period_end.empty() ? "open" : campaign.period_end,
+                  ", whole days): [", absl::FormatTime(campaign.period_begin),
+                  ", ", absl::FormatTime(campaign.period_stop), ")"));
+          continue;
+        }
         AppendNote(&e.detail,
                    absl::StrCat("now (", absl::FormatTime(now), ") is outside [",
                                 absl::FormatTime(campaign.start), ", ",

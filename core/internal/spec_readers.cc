@@ -275,6 +275,18 @@ absl::Status ReadCampaign(const ObjectReader& in, const FormatKeys& keys,
   if (s.ok()) s = in.String("slug", &out->slug);
   if (s.ok()) s = in.String("type", &out->type);
   if (s.ok()) s = in.String("status", &out->status);
+  if (s.ok()) {
+    out->locked_present = in.Has("locked");
+    s = in.Bool("locked", &out->locked);
+  }
+  if (s.ok() && keys.locked_at != nullptr) {
+    s = in.String(keys.locked_at, &out->locked_at);
+  }
+  if (s.ok() && keys.period_start != nullptr) {
+    s = in.String(keys.period_start, &out->period_start);
+    if (s.ok()) s = in.String(keys.period_end, &out->period_end);
+    if (s.ok()) s = in.String(keys.deadline, &out->deadline);
+  }
   if (!s.ok()) return s;
   std::optional<ObjectReader> scheduler;
   if (s = in.Object("scheduler", &scheduler); !s.ok()) return s;

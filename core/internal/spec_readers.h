@@ -16,14 +16,23 @@ struct FormatKeys {
   const char* variation_id;
   const char* visitor_ids;
   const char* sticky_version;
+  const char* locked_at;  // nullptr: not read in this format
+  // DESIGN §13 periods; nullptr: not read in this format.
+  const char* period_start;
+  const char* period_end;
+  const char* deadline;
 };
 
 inline constexpr FormatKeys kDocumentKeys = {
     "variation_groups", "targeting_groups", "forced_assignments",
-    "variation_id",     "visitor_ids",      "sticky_version"};
+    "variation_id",     "visitor_ids",      "sticky_version",
+    "locked_at",        "period_start",     "period_end",
+    "deadline"};
 inline constexpr FormatKeys kBucketingKeys = {
     "variationGroups", "targetingGroups", "forcedAssignments",
-    "variationId",     "visitorIds",      "stickyVersion"};
+    "variationId",     "visitorIds",      "stickyVersion",
+    nullptr,           nullptr,           nullptr,
+    nullptr};
 
 absl::Status ReadCampaign(const ObjectReader& in, const FormatKeys& keys,
                           CampaignSpec* out);

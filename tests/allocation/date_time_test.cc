@@ -195,3 +195,60 @@ TEST(ParseInstant, AcceptsRfc3339WithAnOffsetOnly) {
 
 }  // namespace
 }  // namespace allot
+
+namespace allot {
+namespace {
+
+// Campaign periods (DESIGN §13) are whole days written YYYY-MM-DD.
+TEST(ParseCivilDate, AcceptsOnlyRealDatesInTheStrictForm) {
+  EXPECT_EQ(*ParseCivilDate("2026-03-08"), absl::CivilDay(2026, 3, 8));
+  EXPECT_EQ(*ParseCivilDate("2028-02-29"), absl::CivilDay(2028, 2, 29));
+  for (const char* bad : {"2026-3-08", "2026-03-8", "26-03-08", "+2026-03-08",
+                          "2026-02-29", "2026-04-31", "2026-13-01", "2026-00-01",
+                          "2026-01-00", "2026-03-08T00:00:00", "2026-03-08Z",
+                          "2026/03/08", " 2026-03-08", "2026-03-08 ", ""}) {
+    SCOPED_TRACE(bad);
+    absl::StatusOr<absl::CivilDay> d = ParseCivilDate(bad);
+    ASSERT_FALSE(d.ok());
+    EXPECT_EQ(d.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(std::string(d.status().message()),
+                HasSubstr("expected a calendar date YYYY-MM-DD"));
+  }
+  EXPECT_THAT(std::string(ParseCivilDate("2026-02-30").status().message()),
+              HasSubstr("day 30 out of range"));
+}
+
+absl::TimeZone Zone(const char* name) {
+  absl::StatusOr<absl::TimeZone> tz = LoadTimeZoneOrError(name);
+  EXPECT_TRUE(tz.ok()) << tz.status();
+  return tz.ok() ? *tz : absl::UTCTimeZone();
+}
+
+TEST(StartOfDay, IsLocalMidnightAcrossDstChanges) {
+  const absl::TimeZone ny = Zone("America/New_York");
+  EXPECT_EQ(StartOfDay(absl::CivilDay(2026, 3, 8), ny), Utc(2026, 3, 8, 5, 0));
+  EXPECT_EQ(StartOfDay(absl::CivilDay(2026, 3, 9), ny), Utc(2026, 3, 9, 4, 0));
+  EXPECT_EQ(StartOfDay(absl::CivilDay(2026, 3, 29), Paris()),
+            Utc(2026, 3, 28, 23, 0));
+  EXPECT_EQ(StartOfDay(absl::CivilDay(2026, 3, 30), Paris()),
+            Utc(2026, 3, 29, 22, 0));
+}
+
+TEST(StartOfDay, SkippedMidnightIsTheTransitionRepeatedTheFirst) {
+  // Santiago: 2026-09-06 00:00 -04 jumps to 01:00 -03, at 04:00Z.
+  const absl::TimeZone santiago = Zone("America/Santiago");
+  ASSERT_EQ(santiago.At(absl::CivilSecond(2026, 9, 6, 0, 0, 0)).kind,
+            absl::TimeZone::TimeInfo::SKIPPED);
+  EXPECT_EQ(StartOfDay(absl::CivilDay(2026, 9, 6), santiago),
+            Utc(2026, 9, 6, 4, 0));
+  // Havana: 2026-11-01 01:00 -04 falls back to 00:00 -05; midnight is
+  // 04:00Z and again 05:00Z, and the day starts at the first.
+  const absl::TimeZone havana = Zone("America/Havana");
+  ASSERT_EQ(havana.At(absl::CivilSecond(2026, 11, 1, 0, 0, 0)).kind,
+            absl::TimeZone::TimeInfo::REPEATED);
+  EXPECT_EQ(StartOfDay(absl::CivilDay(2026, 11, 1), havana),
+            Utc(2026, 11, 1, 4, 0));
+}
+
+}  // namespace
+}  // namespace allot

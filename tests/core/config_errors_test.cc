@@ -118,7 +118,7 @@ TEST(ConfigErrors, BrokenAtomsLeaveTheEngineServing) {
   const CompiledConfig* before = (*engine)->config().get();
   for (const char* text : kBrokenAtoms) {
     SCOPED_TRACE(text);
-    absl::Status reload = (*engine)->Reload(text);
+    absl::Status reload = (*engine)->Reload(text).status();
     EXPECT_EQ(reload.code(), absl::StatusCode::kInvalidArgument) << reload;
     absl::Status import = (*engine)->ImportState(text);
     EXPECT_EQ(import.code(), absl::StatusCode::kInvalidArgument) << import;

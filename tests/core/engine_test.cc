@@ -35,7 +35,7 @@ TEST(Engine, ReloadSwapsAndBadReloadKeepsOld) {
   ASSERT_EQ(list.size(), 2u);
   EXPECT_EQ(list.variation_id(0).substr(0, 4), "one-");
 
-  absl::Status bad = (*engine)->Reload(R"({"campaigns":[{"id":""}]})");
+  absl::Status bad = (*engine)->Reload(R"({"campaigns":[{"id":""}]})").status();
   EXPECT_FALSE(bad.ok());
   ASSERT_TRUE((*engine)->DecideAll(ctx, absl::Now(), &list).ok());
   EXPECT_EQ(list.size(), 2u);

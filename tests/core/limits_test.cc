@@ -132,7 +132,7 @@ TEST(ConfigLimits, EngineKeepsItsConfig) {
   auto engine = Engine::Create(Config(Campaign("c0")));
   ASSERT_TRUE(engine.ok()) << engine.status();
   const absl::Status s =
-      (*engine)->Reload(Config(Campaign(std::string(70000, 'x'))));
+      (*engine)->Reload(Config(Campaign(std::string(70000, 'x')))).status();
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE((*engine)->config()->FindCampaign("c0"), -1);
 }

@@ -66,13 +66,17 @@ class Engine:
         min_visitors`` and ``100 * conversions / visitors <operator> value``,
         the group latches rolled back until :meth:`reset_rollback`. Returns
         whether the group is rolled back after the update. ``at``: when the
-        totals were measured (default now); recorded in the state."""
+        totals were measured (default now); recorded in the state. From the
+        end of the campaign's ``deadline`` day on, the goal metrics are
+        closed and this raises ValueError."""
         return self._core.update_goal_metrics(group_id, goal_key, int(visitors),
                                               int(conversions), at_arg(at))
 
-    def reset_rollback(self, group_id: str) -> None:
-        """Clears a group's rollback latch and the totals fed for it."""
-        self._core.reset_rollback(group_id)
+    def reset_rollback(self, group_id: str, at: Optional[TimeLike] = None) -> None:
+        """Clears a group's rollback latch and the totals fed for it. ``at``:
+        when (default now); from the end of the campaign's ``deadline`` day
+        on the latch is frozen and this raises ValueError."""
+        self._core.reset_rollback(group_id, at_arg(at))
 
     def is_rolled_back(self, group_id: str) -> bool:
         """Whether the group is rolled back now."""

@@ -8,6 +8,7 @@
 #include "core/engine.h"
 #include "core/exposure_logger.h"
 #include "exposure_sink.h"
+#include "operations.h"
 #include "status.h"
 #include "time_arg.h"
 
@@ -83,12 +84,13 @@ void BindEngine(py::module_& m) {
       .def("reload",
            [](PyEngine& e, const py::bytes& json) {
              const std::string text = json;
-             absl::Status s;
+             absl::StatusOr<ReloadReport> report;
              {
                py::gil_scoped_release release;
-               s = e.engine->Reload(text);
+               report = e.engine->Reload(text);
              }
-             ThrowIfError(s, ErrorKind::kConfig);
+             ThrowIfError(report.status(), ErrorKind::kConfig);
+             return ReloadReportToPython(*report);
            })
       .def("set_campaign_active",
            [](PyEngine& e, const std::string& campaign_id, bool active) {
@@ -102,8 +104,8 @@ void BindEngine(py::module_& m) {
                  group_id, goal_key, visitors, conversions, TimeArg(at)));
            })
       .def("reset_rollback",
-           [](PyEngine& e, const std::string& group_id) {
-             ThrowIfError(e.engine->ResetRollback(group_id));
+           [](PyEngine& e, const std::string& group_id, const py::handle& at) {
+             ThrowIfError(e.engine->ResetRollback(group_id, TimeArg(at)));
            })
       .def("is_rolled_back",
            [](const PyEngine& e, const std::string& group_id) {
