@@ -24,12 +24,14 @@ from ._allot import REASONS, ConfigError
 from ._config import Campaign, Config, Decision, Variation, VariationGroup, load
 from ._engine import Engine
 from ._lifecycle import STICKY_COLUMNS, Exposure, ExposureCounters
+from ._operations import TRANSITION_COLUMNS, ReloadReport
 from ._plot import plot_schedule
 from ._stats import chi2_sf, split_check
 
 __all__ = [
     "REASONS",
     "STICKY_COLUMNS",
+    "TRANSITION_COLUMNS",
     "Campaign",
     "Config",
     "ConfigError",
@@ -37,6 +39,7 @@ __all__ = [
     "Engine",
     "Exposure",
     "ExposureCounters",
+    "ReloadReport",
     "Variation",
     "VariationGroup",
     "chi2_sf",

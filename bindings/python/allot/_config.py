@@ -74,7 +74,12 @@ class VariationGroup:
 
 @dataclass(frozen=True)
 class Campaign:
-    """A campaign, in config order. ``active`` is False for a paused status."""
+    """A campaign, in config order. ``active`` is False for a paused status.
+    ``locked``: a reload may not change who gets what in it, nor remove it.
+    ``assignment_fingerprint`` / ``payload_fingerprint``: frozen 64-bit
+    hashes of what decides who gets what, and of its modifications (equal
+    across processes and machines for the same content; names, key order
+    and whitespace do not count)."""
 
     id: str
     name: str
@@ -83,6 +88,9 @@ class Campaign:
     status: str
     active: bool
     groups: Tuple[VariationGroup, ...]
+    locked: bool = False
+    assignment_fingerprint: int = field(default=0, compare=False)
+    payload_fingerprint: int = field(default=0, compare=False)
 
 
 def read_source(source: Source) -> bytes:
@@ -197,8 +205,9 @@ class Config:
                     VariationGroup(gid, gname, has_schedule, goal, tuple(
                         Variation(*v) for v in variations), sticky_version)
                     for gid, gname, has_schedule, goal, variations, sticky_version
-                    in groups))
-                for cid, name, slug, type_, status, active, groups in self._core.campaigns()
+                    in groups), locked, assignment_fp, payload_fp)
+                for (cid, name, slug, type_, status, active, groups, locked, assignment_fp,
+                     payload_fp) in self._core.campaigns()
             )
         return self._campaigns
 
@@ -310,6 +319,38 @@ class Config:
         frame = out[0] if new_assignments else out
         frame.attrs[ALLOCATIONS_ATTR] = self._allocations()
         return out
+
+    def compare(self, other: "Config") -> "ReloadReport":
+        """What a reload from this config to ``other`` would change, by
+        campaign: added, removed, changed, payload only, unchanged."""
+        from ._operations import ReloadReport
+
+        if not isinstance(other, Config):
+            raise TypeError(f"other: expected an allot.Config, got {type(other).__name__}")
+        return ReloadReport._from_core(self._core.compare(other._core))
+
+    def diff(self, other: "Config", visitor_ids: Any, context: Any = None,
+             at: Optional[TimeLike] = None, *, threads: Optional[int] = None):
+        """The blast radius of replacing this config by ``other``: decides
+        every visitor against both (in C++, on ``threads`` threads, with the
+        GIL released) and returns ``(report, transitions)``: the
+        :class:`ReloadReport` of :meth:`compare`, and a DataFrame with one row
+        per changed campaign and (old variation, new variation) met, columns
+        ``campaign_id``, ``from_variation``, ``to_variation`` (None: no
+        variation) and ``visitors`` (int64), most visitors first. Visitors
+        who stay in their variation are rows too, so ``visitors`` sums to the
+        batch size per campaign. ``visitor_ids``, ``context`` and ``at`` as
+        in :meth:`assign`."""
+        from ._batch import context_arg, threads_arg, visitor_ids_arg
+        from ._operations import ReloadReport, transitions_frame
+
+        if not isinstance(other, Config):
+            raise TypeError(f"other: expected an allot.Config, got {type(other).__name__}")
+        ids = visitor_ids_arg(visitor_ids)
+        columns = context_arg(context, len(ids))
+        report, campaigns = self._core.diff(other._core, ids, columns, at_arg(at),
+                                            threads_arg(threads))
+        return ReloadReport._from_core(report), transitions_frame(campaigns)
 
     def traffic_schedule(self, group_id: str, start: TimeLike, end: TimeLike,
                          freq: Any = "1h"):

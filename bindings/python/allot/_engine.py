@@ -46,11 +46,16 @@ class Engine:
         """The config currently serving."""
         return Config._wrap(self._core.config())
 
-    def reload(self, path_or_json_text: Source) -> None:
+    def reload(self, path_or_json_text: Source) -> "ReloadReport":
         """Loads a new config (same bucketing option as the first one) and
-        swaps it in atomically. On error (:class:`allot.ConfigError`) nothing
-        changes."""
-        self._core.reload(read_source(path_or_json_text))
+        swaps it in atomically; returns the :class:`allot.ReloadReport` of
+        what changed. Identical content changes nothing (the report says
+        ``identical``). On error nothing changes: :class:`allot.ConfigError`
+        for a bad config, ValueError when it would change who gets what in
+        a locked campaign, or remove one (the message names each)."""
+        from ._operations import ReloadReport
+
+        return ReloadReport._from_core(self._core.reload(read_source(path_or_json_text)))
 
     def set_campaign_active(self, campaign_id: str, active: bool = True) -> None:
         """Turns a campaign off (``active=False``) or back on at run time.

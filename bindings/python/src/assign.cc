@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -12,16 +11,13 @@
 #include "batch_input.h"
 #include "core/decision.h"
 #include "core/visitor_context.h"
+#include "parallel.h"
 #include "status.h"
 
 namespace allot::python {
 namespace {
 
 namespace py = pybind11;
-
-// Below this many visitors per thread, starting a thread costs more than it
-// saves.
-constexpr size_t kMinVisitorsPerThread = 4096;
 
 // Maps config indices to category codes for the campaigns in scope.
 struct CodeTables {
@@ -202,31 +198,14 @@ py::tuple Assign(const CompiledConfig& config, const RuntimeState* runtime,
                   variation_codes.mutable_data(), reason_codes.mutable_data(),
                   new_assignment.mutable_data()}};
 
-  size_t workers = threads > 0
-                       ? static_cast<size_t>(threads)
-                       : std::max(1u, std::thread::hardware_concurrency());
-  workers = std::max<size_t>(
-      1, std::min(workers, ids.size() / kMinVisitorsPerThread));
+  const size_t workers = WorkerCount(ids.size(), threads);
   bool ok = true;
   {
     py::gil_scoped_release release;
-    if (workers == 1) {
-      ok = Run(job, 0, ids.size());
-    } else {
-      std::vector<std::thread> pool;
-      std::vector<char> results(workers, 1);
-      pool.reserve(workers);
-      for (size_t w = 0; w < workers; ++w) {
-        const size_t begin = ids.size() * w / workers;
-        const size_t end = ids.size() * (w + 1) / workers;
-        pool.emplace_back([&job, &results, w, begin, end] {
-          results[w] = Run(job, begin, end) ? 1 : 0;
-        });
-      }
-      for (std::thread& t : pool) t.join();
-      ok = std::all_of(results.begin(), results.end(),
-                       [](char r) { return r != 0; });
-    }
+    ok = RunInRanges(ids.size(), workers,
+                     [&job](size_t, size_t begin, size_t end) {
+                       return Run(job, begin, end);
+                     });
   }
   if (!ok) Throw(PyExc_RuntimeError, "a decision failed");
   return py::make_tuple(campaign_codes, group_codes, variation_codes,

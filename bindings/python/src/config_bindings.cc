@@ -9,6 +9,7 @@
 #include "assignment_input.h"
 #include "core/rollback_condition.h"
 #include "exposure_sink.h"
+#include "operations.h"
 #include "status.h"
 #include "time_arg.h"
 #include "visitor_input.h"
@@ -48,7 +49,9 @@ py::list CampaignTuples(const CompiledConfig& config) {
                                    group.sticky_version));
     }
     campaigns.append(py::make_tuple(c.id, c.name, c.slug, c.type, c.status,
-                                    c.active, groups));
+                                    c.active, groups, c.locked,
+                                    c.assignment_fingerprint,
+                                    c.payload_fingerprint));
   }
   return campaigns;
 }
@@ -205,6 +208,17 @@ void BindConfig(py::module_& m) {
               const py::handle& sticky) {
              return Assign(*c.config, nullptr, visitor_ids, columns, campaign,
                            TimeArg(at), threads, force, sticky);
+           })
+      .def("diff",
+           [](const PyConfig& c, const PyConfig& other,
+              const py::handle& visitor_ids, const py::handle& columns,
+              const py::handle& at, int threads) {
+             return DiffBatch(c.config, other.config, visitor_ids, columns,
+                              TimeArg(at), threads);
+           })
+      .def("compare",
+           [](const PyConfig& c, const PyConfig& other) {
+             return ReloadReportToPython(CompareConfigs(*c.config, *other.config));
            })
       .def("traffic_shares",
            [](const PyConfig& c, const std::string& group_id,
