@@ -46,7 +46,7 @@ bool IsIndexableEquals(const Predicate& p, const internal::PredicateTables& t) {
 // ignore_case (StrictEquals), and a relational operator of one operand on a
 // number (JavaScript compares numbers as numbers, the operand's ToNumber
 // precomputed). Whether it answered; the answer in *result.
-inline bool InlineEvaluate(const Predicate& p, const AttributeValue* a,
+[[gnu::always_inline]] inline bool InlineEvaluate(const Predicate& p, const AttributeValue* a,
                            const internal::PredicateTables& t, bool* result) {
   if (a == nullptr || p.empty_list || p.count != 1) return false;
   // Only the operators below range over operands (others over semvers or
@@ -343,6 +343,17 @@ CompiledTargetingSet::Create(const std::vector<TargetingTreeSpec>& trees,
   impl->tree_indexed.assign(impl->tree_groups.size() - 1, 0);
   if (options.candidate_index) BuildIndex(impl.get());
   BuildInterned(impl.get());
+  impl->heads.resize(impl->tree_indexed.size());
+  for (size_t t = 0; t < impl->heads.size(); ++t) {
+    Impl::TreeHead& head = impl->heads[t];
+    head.first_group = impl->tree_groups[t];
+    head.end_group = impl->tree_groups[t + 1];
+    head.indexed = impl->tree_indexed[t];
+    if (head.end_group - head.first_group == 1 &&
+        impl->groups[head.first_group].count == 1) {
+      head.single = impl->order[impl->groups[head.first_group].begin];
+    }
+  }
   impl->id = NextSetId();
   return std::shared_ptr<const CompiledTargetingSet>(
       new CompiledTargetingSet(std::move(impl)));
@@ -417,12 +428,15 @@ bool CompiledTargetingSet::Matches(size_t tree,
   const Impl& impl = *impl_;
   TargetingScratch::State* s = scratch->state_.get();
   // A scratch bound to another set (or to none) would index out of bounds.
-  if (s == nullptr || s->set_id != impl.id || tree >= size()) return false;
-  if (impl.tree_indexed[tree] != 0 && s->tree_epoch[tree] != s->epoch) {
+  if (s == nullptr || s->set_id != impl.id || tree >= impl.heads.size()) {
+    return false;
+  }
+  const Impl::TreeHead& head = impl.heads[tree];
+  if (head.indexed != 0 && s->tree_epoch[tree] != s->epoch) {
     return false;  // the index says no group can hold
   }
-  for (uint32_t g = impl.tree_groups[tree]; g < impl.tree_groups[tree + 1];
-       ++g) {
+  if (head.single != Impl::kNoSingle) return Test(impl, head.single, s);
+  for (uint32_t g = head.first_group; g < head.end_group; ++g) {
     const Impl::Group& group = impl.groups[g];
     if (group.count == 0) continue;  // an empty group is false
     bool all = true;

@@ -68,6 +68,19 @@ struct CompiledTargetingSet::Impl {
   };
   std::vector<InternedSlot> interned;
   std::vector<uint64_t> bits;  // the predicates' bitsets, back to back
+
+  // What Matches reads of a tree, in one place: its groups, whether the
+  // index files it, and for a tree of one group of one predicate (W1's
+  // shape, and every single-condition campaign) that predicate, tested
+  // without walking groups and order (three dependent loads fewer).
+  struct TreeHead {
+    uint32_t first_group = 0;
+    uint32_t end_group = 0;
+    uint32_t single = kNoSingle;  // predicate index, or kNoSingle
+    uint32_t indexed = 0;         // tree_indexed[tree]
+  };
+  static constexpr uint32_t kNoSingle = ~uint32_t{0};
+  std::vector<TreeHead> heads;  // by tree; built last
 };
 
 }  // namespace allot
