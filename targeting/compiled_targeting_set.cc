@@ -262,8 +262,7 @@ bool CompiledTargetingSet::Evaluate(const Impl& impl, const Predicate& p,
 }
 
 [[gnu::always_inline]] inline bool CompiledTargetingSet::Test(
-    const Impl& impl, uint32_t index, TargetingScratch::State* s) {
-  const Predicate& p = impl.tables.predicates[index];
+    const Impl& impl, const Predicate& p, TargetingScratch::State* s) {
   if (p.memo != internal::kNoMemo) {
     const uint32_t cell = s->memo[p.memo];
     if ((cell >> 1) == s->epoch) {
@@ -343,6 +342,10 @@ CompiledTargetingSet::Create(const std::vector<TargetingTreeSpec>& trees,
   impl->tree_indexed.assign(impl->tree_groups.size() - 1, 0);
   if (options.candidate_index) BuildIndex(impl.get());
   BuildInterned(impl.get());
+  impl->ordered.reserve(impl->order.size());
+  for (const uint32_t index : impl->order) {
+    impl->ordered.push_back(impl->tables.predicates[index]);
+  }
   impl->heads.resize(impl->tree_indexed.size());
   for (size_t t = 0; t < impl->heads.size(); ++t) {
     Impl::TreeHead& head = impl->heads[t];
@@ -351,7 +354,7 @@ CompiledTargetingSet::Create(const std::vector<TargetingTreeSpec>& trees,
     head.indexed = impl->tree_indexed[t];
     if (head.end_group - head.first_group == 1 &&
         impl->groups[head.first_group].count == 1) {
-      head.single = impl->order[impl->groups[head.first_group].begin];
+      head.single = impl->groups[head.first_group].begin;
     }
   }
   impl->id = NextSetId();
@@ -435,13 +438,15 @@ bool CompiledTargetingSet::Matches(size_t tree,
   if (head.indexed != 0 && s->tree_epoch[tree] != s->epoch) {
     return false;  // the index says no group can hold
   }
-  if (head.single != Impl::kNoSingle) return Test(impl, head.single, s);
+  if (head.single != Impl::kNoSingle) {
+    return Test(impl, impl.ordered[head.single], s);
+  }
   for (uint32_t g = head.first_group; g < head.end_group; ++g) {
     const Impl::Group& group = impl.groups[g];
     if (group.count == 0) continue;  // an empty group is false
     bool all = true;
     for (uint32_t k = 0; k < group.count && all; ++k) {
-      all = Test(impl, impl.order[group.begin + k], s);
+      all = Test(impl, impl.ordered[group.begin + k], s);
     }
     if (all) return true;
   }

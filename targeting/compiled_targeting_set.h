@@ -163,7 +163,7 @@ class CompiledTargetingSet {
   static void BuildIndex(Impl* impl);
   static void BuildInterned(Impl* impl);
   // Inline into Matches: the memo, interned IN and the common operators.
-  static bool Test(const Impl& impl, uint32_t predicate,
+  static bool Test(const Impl& impl, const internal::Predicate& p,
                    TargetingScratch::State* s);
   // The rest, out of line.
   [[gnu::noinline]] static bool Evaluate(const Impl& impl,

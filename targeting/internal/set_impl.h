@@ -41,6 +41,10 @@ struct CompiledTargetingSet::Impl {
   std::vector<uint32_t> tree_groups;  // tree i: groups [t[i], t[i + 1])
   std::vector<Group> groups;
   std::vector<uint32_t> order;                         // predicate indices
+  // tables.predicates[order[i]] for every i, copied once compiled (memo
+  // cells and bitsets assigned): Matches reads a group's predicates in a
+  // row rather than through order (one dependent load fewer per test).
+  std::vector<internal::Predicate> ordered;
   std::vector<std::vector<ExplainTargeting>> explain;  // parallel to groups
 
   // The candidate index. A tree of one AND group holding a case-sensitive
@@ -76,7 +80,7 @@ struct CompiledTargetingSet::Impl {
   struct TreeHead {
     uint32_t first_group = 0;
     uint32_t end_group = 0;
-    uint32_t single = kNoSingle;  // predicate index, or kNoSingle
+    uint32_t single = kNoSingle;  // index into `ordered`, or kNoSingle
     uint32_t indexed = 0;         // tree_indexed[tree]
   };
   static constexpr uint32_t kNoSingle = ~uint32_t{0};
