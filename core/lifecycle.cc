@@ -7,7 +7,7 @@
 #include "allocation/hash.h"
 #include "core/compiled_config.h"
 #include "core/internal/lifecycle.h"
-#include "targeting/internal/bytes.h"
+#include "targeting/bytes.h"
 
 namespace allot {
 namespace {

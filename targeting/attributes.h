@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "targeting/attribute_value.h"
-#include "targeting/internal/bytes.h"
+#include "targeting/bytes.h"
 
 namespace allot {
 

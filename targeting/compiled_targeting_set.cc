@@ -4,7 +4,7 @@
 #include <atomic>
 #include <utility>
 
-#include "targeting/internal/bytes.h"
+#include "targeting/bytes.h"
 #include "targeting/internal/json_render.h"
 #include "targeting/internal/predicate_compiler.h"
 #include "targeting/internal/scratch_state.h"

@@ -3,7 +3,7 @@
 #include <cstring>
 #include <utility>
 
-#include "targeting/internal/bytes.h"
+#include "targeting/bytes.h"
 
 namespace allot::internal {
 namespace {

@@ -17,7 +17,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "targeting/attribute_value.h"
-#include "targeting/internal/bytes.h"
+#include "targeting/bytes.h"
 
 namespace allot::internal {
 

@@ -1,4 +1,4 @@
-#include "targeting/internal/bytes.h"
+#include "targeting/bytes.h"
 
 #include <string>
 

@@ -1,11 +1,15 @@
-// File: targeting/internal/bytes.h
+// File: targeting/bytes.h
+//
+// Support code for the inline fast paths of targeting/attributes.h, not an
+// API (hence namespace allot::internal): it is a public header only because
+// those inline functions need it.
 //
 // Equality and copies of short byte strings without a call into libc. Attribute names
 // and the values targeting compares ("country", "FR", "pro") are a few bytes
 // long; std::string_view's operator== calls memcmp for them, and on W1 those
 // calls were the largest single cost of building a visitor's context.
-#ifndef ALLOT_TARGETING_INTERNAL_BYTES_H_
-#define ALLOT_TARGETING_INTERNAL_BYTES_H_
+#ifndef ALLOT_TARGETING_BYTES_H_
+#define ALLOT_TARGETING_BYTES_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -125,4 +129,4 @@ class ByteBuffer {
 
 }  // namespace allot::internal
 
-#endif  // ALLOT_TARGETING_INTERNAL_BYTES_H_
+#endif  // ALLOT_TARGETING_BYTES_H_
