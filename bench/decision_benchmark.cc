@@ -8,6 +8,8 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
+#include <utility>
 
 #include "absl/time/clock.h"
 #include "allocation/hash.h"
@@ -127,6 +129,60 @@ void BM_W1_DecideAllWithRamp(benchmark::State& state) {
   RunCheckedW1(state, *config, checked);
 }
 BENCHMARK(BM_W1_DecideAllWithRamp)->Threads(1)->Threads(2);
+
+// Every campaign live on weekdays only (DESIGN §14): from 00:00 UTC for 24
+// hours, Monday to Friday, since 2026-01-05 and for the five-year horizon,
+// so about 260 merged windows each. kNow is a Thursday: the decisions are
+// the plain ones', after one binary search per campaign.
+constexpr char kWeekdayScheduler[] =
+    R"("scheduler":{"start_date":"2026-01-05T00:00:00","timezone":"UTC",)"
+    R"("recurrence":"RRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR","duration":"24h"},)";
+
+// The same start_date without the recurrence: a plain scheduler window,
+// which already takes a campaign off the candidate index's sparse path. The
+// difference between the two is the search alone.
+constexpr char kStartScheduler[] =
+    R"("scheduler":{"start_date":"2026-01-05T00:00:00","timezone":"UTC"},)";
+
+// `json` with `scheduler` (a member and its comma) in every campaign.
+std::string WithSchedulerOnEveryCampaign(std::string json,
+                                         const std::string& scheduler) {
+  const std::string anchor = R"("type":"ab",)";
+  for (size_t at = json.find(anchor); at != std::string::npos;
+       at = json.find(anchor, at + anchor.size())) {
+    json.insert(at + anchor.size(), scheduler);
+  }
+  return json;
+}
+
+std::string WithRecurrenceOnEveryCampaign(std::string json) {
+  return WithSchedulerOnEveryCampaign(std::move(json), kWeekdayScheduler);
+}
+
+// Whether every campaign of `config` has recurring windows.
+bool AllRecurring(const CompiledConfig& config) {
+  return std::all_of(config.campaigns().begin(), config.campaigns().end(),
+                     [](const CompiledConfig::Campaign& c) {
+                       return c.windows.size() > 250;
+                     });
+}
+
+void BM_W1_Recurring(benchmark::State& state) {
+  static const auto config =
+      MustLoad(WithRecurrenceOnEveryCampaign(W1Config()));
+  static const bool checked = AllRecurring(*config) && CheckW1(*config);
+  RunCheckedW1(state, *config, checked);
+}
+BENCHMARK(BM_W1_Recurring)->Threads(1)->Threads(2);
+
+void BM_W1_Scheduled(benchmark::State& state) {
+  static const auto config =
+      MustLoad(WithSchedulerOnEveryCampaign(W1Config(), kStartScheduler));
+  static const bool checked =
+      config->campaigns()[0].has_window && CheckW1(*config);
+  RunCheckedW1(state, *config, checked);
+}
+BENCHMARK(BM_W1_Scheduled)->Threads(1)->Threads(2);
 
 void BM_W1_EngineDecideAll(benchmark::State& state) {
   static const auto engine = Engine::FromConfig(MustLoad(W1Config()));
@@ -297,6 +353,26 @@ void BM_W2_DecideAllWithRamp(benchmark::State& state) {
   RunW2(state, *config, checked);
 }
 BENCHMARK(BM_W2_DecideAllWithRamp)->Threads(1)->Threads(2);
+
+// W2 with the weekday recurrence on all 50 campaigns.
+void BM_W2_Recurring(benchmark::State& state) {
+  static const auto config =
+      MustLoad(WithRecurrenceOnEveryCampaign(W2Config()));
+  static const bool checked =
+      AllRecurring(*config) && config->campaigns().size() == 50 &&
+      CheckW2(*config);
+  RunW2(state, *config, checked);
+}
+BENCHMARK(BM_W2_Recurring)->Threads(1)->Threads(2);
+
+void BM_W2_Scheduled(benchmark::State& state) {
+  static const auto config =
+      MustLoad(WithSchedulerOnEveryCampaign(W2Config(), kStartScheduler));
+  static const bool checked =
+      config->campaigns()[0].has_window && CheckW2(*config);
+  RunW2(state, *config, checked);
+}
+BENCHMARK(BM_W2_Scheduled)->Threads(1)->Threads(2);
 
 // W1 and W2 with Flagship's bucketing (MurmurHash3 of UTF-16 ids, the
 // visitor's range hash, DESIGN §4) instead of XXH3.

@@ -7,7 +7,9 @@ namespace allot::cli {
 int DecideCommand(int argc, char** argv);
 int DiffCommand(int argc, char** argv);
 int ScheduleCommand(int argc, char** argv);
+int StatusCommand(int argc, char** argv);
 int ValidateCommand(int argc, char** argv);
+int WindowsCommand(int argc, char** argv);
 
 }  // namespace allot::cli
 

@@ -22,6 +22,17 @@ constexpr char kUsage[] =
     "           [--tz ZONE]\n"
     "      Prints a variation group's traffic share over time as CSV\n"
     "      (time,traffic_percent); times in the schedule's time zone.\n"
+    "  windows --config FILE --campaign ID --from T --to T [--tz ZONE]\n"
+    "      Prints the windows in which a campaign is live (its recurrence's,\n"
+    "      merged and clipped to its start and stop) that meet [T, T], as\n"
+    "      CSV (start,end); an open start or stop is an empty field. Times\n"
+    "      in the scheduler's time zone.\n"
+    "  status --config FILE --state FILE [--kpis FILE]\n"
+    "      Lists each variation group with a rollback_condition: the goal or\n"
+    "      KPI it watches, the latest value fed in the state document, the\n"
+    "      threshold, and whether it is latched; then whether every required\n"
+    "      KPI that a group watches has data. --kpis: KPI definitions kept\n"
+    "      apart from the config.\n"
     "  validate FILE [--against OLD] [--bucketing MODE]\n"
     "      Checks a config; prints a summary, or the JSON path at fault.\n"
     "      --against: what a reload from OLD would change (campaigns added,\n"
@@ -44,6 +55,8 @@ int main(int argc, char** argv) {
   if (!std::strcmp(argv[1], "validate")) return allot::cli::ValidateCommand(argc, argv);
   if (!std::strcmp(argv[1], "diff")) return allot::cli::DiffCommand(argc, argv);
   if (!std::strcmp(argv[1], "schedule")) return allot::cli::ScheduleCommand(argc, argv);
+  if (!std::strcmp(argv[1], "status")) return allot::cli::StatusCommand(argc, argv);
+  if (!std::strcmp(argv[1], "windows")) return allot::cli::WindowsCommand(argc, argv);
   std::cerr << "allot: unknown command \"" << argv[1] << "\"\n\n" << kUsage;
   return 2;
 }

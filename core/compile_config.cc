@@ -13,6 +13,8 @@
 #include "core/compiled_config.h"
 #include "core/config_parser.h"
 #include "core/internal/lifecycle.h"
+#include "core/recurrence_rule.h"
+#include "core/recurring_windows.h"
 #include "core/rollback_condition.h"
 
 namespace allot {
@@ -161,6 +163,60 @@ absl::Status CompilePeriod(const CampaignSpec& spec, const absl::TimeZone& tz,
   return absl::OkStatus();
 }
 
+// DESIGN §14: the scheduler's recurring windows, inside the campaign's
+// window (the scheduler's narrowed by the period, already in `out`).
+absl::Status CompileRecurrence(const SchedulerSpec& spec,
+                               const absl::TimeZone& tz,
+                               CompiledConfig::Campaign* out) {
+  if (spec.recurrence.empty() && spec.duration.empty()) {
+    return absl::OkStatus();
+  }
+  const std::string path = Field(spec.path, "recurrence");
+  const std::string duration_path = Field(spec.path, "duration");
+  if (spec.recurrence.empty()) {
+    return PathError(duration_path,
+                     "is set without a recurrence; expected both a "
+                     "\"recurrence\" rule and a \"duration\", or neither");
+  }
+  if (spec.duration.empty()) {
+    return PathError(path,
+                     "has no duration; expected a \"duration\" per "
+                     "occurrence beside it, such as \"168h\" or \"P7D\"");
+  }
+  if (spec.start_date.empty()) {
+    return PathError(path,
+                     "needs a start_date: the first occurrence (DTSTART) and "
+                     "where the rule's periods count from");
+  }
+  absl::StatusOr<RecurrenceRule> rule = ParseRecurrenceRule(spec.recurrence);
+  if (!rule.ok()) return PathError(path, rule.status().message());
+  absl::StatusOr<absl::Duration> duration =
+      ParseRecurrenceDuration(spec.duration);
+  if (!duration.ok()) {
+    return PathError(duration_path, duration.status().message());
+  }
+  // DTSTART is start_date's wall-clock time in the zone: as written when it
+  // has no offset (so that a time in a DST gap keeps its reading), else the
+  // instant's local time.
+  const std::string_view text = spec.start_date;
+  const bool has_offset = text.find_first_of("Zz+", 10) != text.npos ||
+                          text.find('-', 10) != text.npos;
+  absl::StatusOr<absl::Time> t =
+      ParseDateTime(text, has_offset ? tz : absl::UTCTimeZone());
+  if (!t.ok()) {
+    return PathError(Field(spec.path, "start_date"), t.status().message());
+  }
+  const absl::CivilSecond dtstart =
+      has_offset ? tz.At(*t).cs : absl::ToCivilSecond(*t, absl::UTCTimeZone());
+  absl::StatusOr<RecurringWindows> windows = RecurringWindows::Create(
+      *rule, *duration, dtstart, tz, out->start, out->stop);
+  if (!windows.ok()) return PathError(path, windows.status().message());
+  out->windows = *std::move(windows);
+  out->recurrence = spec.recurrence;
+  out->duration = spec.duration;
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<BucketingChoice> ParseBucketingChoice(std::string_view text) {
@@ -227,6 +283,13 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
       }
     }
     if (absl::Status s = CompilePeriod(cs, tz, &c); !s.ok()) return s;
+    if (cs.scheduler) {
+      c.time_zone = cs.scheduler->timezone;
+      if (absl::Status s = CompileRecurrence(*cs.scheduler, tz, &c); !s.ok()) {
+        return s;
+      }
+      cfg->needs_now_ns_ |= !c.windows.empty();
+    }
     for (const BucketRangeSpec& r : cs.bucket_ranges) {
       if (!(r.low >= 0 && r.low < r.high && r.high <= 100)) {
         return PathError(r.path, absl::StrCat("bad range [", r.low, ", ", r.high,
@@ -317,6 +380,7 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
         g.bp_per_traffic_bucket =
             static_cast<int32_t>(10000 / g.bucketer.scale());
         g.schedule_slot = cfg->num_schedules_++;
+        cfg->needs_now_ns_ = true;
       }
       if (gs.rollback_condition) {
         const RollbackConditionSpec& rb = *gs.rollback_condition;
@@ -378,6 +442,7 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
   }
 
   if (absl::Status s = cfg->CompileForced(spec); !s.ok()) return s;
+  if (absl::Status s = cfg->CompileKpis(spec, options); !s.ok()) return s;
 
   for (size_t i = 0; i < cfg->campaigns_.size(); ++i) {
     cfg->campaign_index_.emplace_back(cfg->campaigns_[i].id, static_cast<int32_t>(i));

@@ -83,7 +83,11 @@ Decision CompiledConfig::DecideCampaign(int32_t c, std::string_view visitor_id,
   }
   if (!hot.plain) {
     const Campaign& campaign = campaigns_[c];
-    if (campaign.has_window && (now < campaign.start || now >= campaign.stop)) {
+    // Recurring windows (DESIGN §14) lie inside [start, stop): a campaign
+    // without them tests only its bounds.
+    if (campaign.has_window &&
+        (now < campaign.start || now >= campaign.stop ||
+         (!campaign.windows.empty() && !campaign.windows.Contains(now_ns)))) {
       d.reason = DecisionReason::kOutsideSchedule;
       return d;
     }
@@ -186,8 +190,7 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
   const bool sparse_clean = out->sparse_clean_ && out->config_.get() == this;
   out->Reset(this, n);
   targeting_->Bind(visitor.id_.view(), visitor.attributes_, &visitor.scratch_);
-  const int64_t now_ns =
-      num_schedules_ > 0 ? TrafficSchedule::Instant(now) : 0;
+  const int64_t now_ns = needs_now_ns_ ? TrafficSchedule::Instant(now) : 0;
   bool ab_taken = false;
   Decision* items = out->items_.data();
   TrafficSchedule::Span* spans = out->spans_.data();
@@ -291,8 +294,7 @@ absl::Status CompiledConfig::Decide(std::string_view campaign_id,
     return absl::OkStatus();
   }
   targeting_->Bind(visitor.id_.view(), visitor.attributes_, &visitor.scratch_);
-  const int64_t now_ns =
-      num_schedules_ > 0 ? TrafficSchedule::Instant(now) : 0;
+  const int64_t now_ns = needs_now_ns_ ? TrafficSchedule::Instant(now) : 0;
   bool ab_taken = false;
   if (NeedsLifecycle(visitor)) {
     Lifecycle lc = BindLifecycle(visitor);

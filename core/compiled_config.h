@@ -34,6 +34,8 @@
 #include "allocation/traffic_schedule.h"
 #include "core/config_spec.h"
 #include "core/decision.h"
+#include "core/kpi_definitions.h"
+#include "core/recurring_windows.h"
 #include "core/runtime_state.h"
 #include "core/visitor_context.h"
 #include "targeting/compiled_targeting_set.h"
@@ -59,6 +61,12 @@ struct LoadOptions {
   std::optional<ConfigFormat> format;
   // Default: see TargetingOptions.
   TargetingOptions targeting;
+  // KPI definitions kept apart from the config (DESIGN §14), in any shape
+  // ParseKpiDefinitions reads, merged after the config's own `kpis`; an id
+  // declared in both is an error. Errors in it name its JSON paths and end
+  // with "(in the separate KPI definitions)".
+  // Default: "" (none).
+  std::string kpis_json;
 };
 
 // One flag of a visitor after merging campaigns (later campaigns win).
@@ -110,6 +118,9 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
     int32_t bp_per_traffic_bucket = 1;  // 10000 / bucketer.scale()
     int32_t schedule_slot = -1;  // index among the groups with a schedule
     std::optional<RollbackConditionSpec> rollback;
+    // The KPI its rollback goal names (DESIGN §14): an index in kpis(), or
+    // -1 for a plain goal (or no rollback).
+    int32_t rollback_kpi = -1;
     int64_t sticky_version = 0;
     uint64_t id_hash = 0;  // Xxh3Hash(id)
   };
@@ -136,6 +147,15 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
     // The end of the deadline day: from then on the goal metrics of the
     // campaign's groups are closed and their rollback latches frozen.
     absl::Time goals_close = absl::InfiniteFuture();
+    // DESIGN §14: with a scheduler recurrence, the windows inside [start,
+    // stop) where the campaign is live (empty without one), and the rule
+    // and duration as written.
+    RecurringWindows windows;
+    std::string recurrence;
+    std::string duration;
+    // The scheduler's time zone as written ("" = UTC): where its dates,
+    // the period and the recurrence are read.
+    std::string time_zone;
     std::vector<std::pair<double, double>> ranges;  // percent [low, high)
     CampaignBucketer bucketer;
     int32_t first_group = 0;
@@ -204,6 +224,9 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   const std::vector<Campaign>& campaigns() const { return campaigns_; }
   const std::vector<Group>& groups() const { return groups_; }
   const std::vector<Variation>& variations() const { return variations_; }
+  // The KPI definitions (DESIGN §14): the config's, then those of
+  // LoadOptions::kpis_json, in declaration order.
+  const std::vector<KpiDefinition>& kpis() const { return kpis_; }
   // Index of a campaign / group by id, or -1.
   int32_t FindCampaign(std::string_view id) const;
   int32_t FindGroup(std::string_view id) const;
@@ -216,7 +239,8 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   // InvalidArgument for a run-time state sized for another config.
   absl::Status CheckRuntime(const RuntimeState* runtime) const;
 
-  // Decides campaign `c`; `now_ns` is TrafficSchedule::Instant(now);
+  // Decides campaign `c`; `now_ns` is TrafficSchedule::Instant(now) when
+  // needs_now_ns_ (else 0);
   // `spans`, when given, caches each schedule's share span (by
   // schedule_slot) across calls; `ab_taken` tracks single assignment.
   // kLifecycle: the visitor has forced or sticky inputs (`lc`); a config and
@@ -250,6 +274,10 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
                         std::string* detail) const;
   // Compiles the forced_assignments lists of `spec` (lifecycle.cc).
   absl::Status CompileForced(const ConfigSpec& spec);
+  // Validates the KPI definitions of `spec` and options.kpis_json into
+  // kpis_ and resolves each rollback goal's KPI (kpi_definitions.cc).
+  // REQUIRES: groups_ compiled.
+  absl::Status CompileKpis(const ConfigSpec& spec, const LoadOptions& options);
   // Sets each campaign's fingerprints and content_fingerprint_ from `spec`
   // and what was compiled of it (fingerprint.cc). Runs last.
   void ComputeFingerprints(const ConfigSpec& spec);
@@ -259,11 +287,15 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   bool panic_ = false;
   bool single_assignment_ = false;
   int32_t num_schedules_ = 0;
+  // Whether a decision needs `now` in Unix nanoseconds: some group has a
+  // rollout or some campaign recurring windows.
+  bool needs_now_ns_ = false;
   uint64_t serial_ = 0;
   uint64_t content_fingerprint_ = 0;
   std::vector<Campaign> campaigns_;
   std::vector<Group> groups_;
   std::vector<Variation> variations_;
+  std::vector<KpiDefinition> kpis_;
   std::shared_ptr<const CompiledTargetingSet> targeting_;
   // What a decision reads of every campaign before its targeting, 16 bytes
   // each and apart from the Campaign structs (ids, names and payloads):

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/internal/config_limits.h"
 #include "core/internal/json_reader.h"
+#include "core/internal/kpi_reader.h"
 #include "core/internal/spec_readers.h"
 #include "simdjson.h"
 
@@ -40,6 +41,15 @@ absl::Status ReadCampaignList(const ObjectReader& in, std::string_view key,
 
 absl::Status ReadDocuments(const ObjectReader& root, ConfigSpec* out) {
   out->format = ConfigFormat::kCampaignDocuments;
+  // DESIGN §14: KPI definitions sit at the top level of every document
+  // shape (a lone campaign ignores unknown fields, so it may carry them too).
+  if (std::optional<internal::element> kpis = root.Get("kpis")) {
+    if (absl::Status s =
+            internal::ReadKpiList(*kpis, root.PathOf("kpis"), &out->kpis);
+        !s.ok()) {
+      return s;
+    }
+  }
   if (root.Has("items")) {
     return ReadCampaignList(root, "items", internal::kDocumentKeys, out);
   }

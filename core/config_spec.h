@@ -49,6 +49,9 @@ struct RollbackConditionSpec {
   std::string goal_type;
   std::string goal_id;
   std::string goal_label;
+  // DESIGN §14: `goal.kpi` as written, the id or name of a KPI definition
+  // ("" when absent); resolved when the config compiles.
+  std::string goal_kpi;
   std::string op;  // "LOWER_THAN", "GREATER_THAN_OR_EQUALS", ...
   double value = 0;
   int64_t min_visitors = 0;
@@ -82,6 +85,11 @@ struct SchedulerSpec {
   std::string start_date;
   std::string stop_date;
   std::string timezone;
+  // DESIGN §14, as written ("" when absent): an RFC 5545 RRULE whose
+  // occurrences, from start_date, open windows of `duration` ("168h",
+  // "P7D") outside which the campaign is not live. Both or neither.
+  std::string recurrence;
+  std::string duration;
   std::string path;
 };
 
@@ -120,6 +128,18 @@ struct CampaignSpec {
   std::string path;
 };
 
+// One KPI definition (DESIGN §14, dcycle's custom-KPI datasets), as written.
+struct KpiSpec {
+  std::string id;
+  std::string name;
+  std::string description;
+  std::string unit;
+  std::string value_type;  // "number", "integer", "percentage", "boolean"
+  bool required = false;
+  int64_t sort_order = 0;
+  std::string path;
+};
+
 struct SettingsSpec {
   // "auto", "xxh3" or "flagship" as written; empty when absent.
   std::string bucketing;
@@ -132,6 +152,8 @@ struct ConfigSpec {
   ConfigFormat format = ConfigFormat::kCampaignDocuments;
   SettingsSpec settings;
   std::vector<CampaignSpec> campaigns;
+  // The top-level `kpis` of campaign documents, in file order.
+  std::vector<KpiSpec> kpis;
 };
 
 }  // namespace allot

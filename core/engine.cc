@@ -1,11 +1,19 @@
 #include "core/engine.h"
 
+#include <cmath>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "core/internal/engine_state.h"
 #include "core/rollback_condition.h"
 
 namespace allot {
+
+Engine::Engine(const LoadOptions& options)
+    : options_(options), state_(std::make_unique<internal::EngineState>()) {}
+
+Engine::~Engine() = default;
+
 namespace {
 
 // DESIGN §13: FailedPrecondition from the end of the deadline day of group
@@ -24,6 +32,20 @@ absl::Status CheckGoalsOpen(const CompiledConfig& config, int32_t g,
   }
   return absl::OkStatus();
 }
+
+// The KPI a group's rollback goal names, or null for a plain goal.
+const KpiDefinition* GroupKpi(const CompiledConfig& config,
+                              const CompiledConfig::Group& group) {
+  return group.rollback_kpi < 0 ? nullptr : &config.kpis()[group.rollback_kpi];
+}
+
+absl::Status NoRollbackError(const CompiledConfig::Group& group) {
+  return absl::FailedPreconditionError(absl::StrCat(
+      "variation group \"", group.id, "\" has no rollback_condition"));
+}
+
+// Sum in (-2^53, 2^53) and whole: an `integer` KPI's sum stays exact.
+constexpr double kMaxIntegerSum = 9007199254740992.0;
 
 }  // namespace
 
@@ -68,20 +90,20 @@ void Engine::InstallLocked(std::shared_ptr<const CompiledConfig> config) {
   snap->runtime = std::make_unique<RuntimeState>(config->campaigns().size(),
                                                  config->groups().size());
   // One pass per map: apply the state of ids the config has, drop the rest.
-  for (auto it = state_.campaign_active.begin();
-       it != state_.campaign_active.end();) {
+  for (auto it = state_->campaign_active.begin();
+       it != state_->campaign_active.end();) {
     const int32_t c = config->FindCampaign(it->first);
     if (c < 0) {
-      state_.campaign_active.erase(it++);
+      state_->campaign_active.erase(it++);
       continue;
     }
     snap->runtime->set_campaign_off(c, !it->second);
     ++it;
   }
-  for (auto it = state_.groups.begin(); it != state_.groups.end();) {
+  for (auto it = state_->groups.begin(); it != state_->groups.end();) {
     const int32_t g = config->FindGroup(it->first);
     if (g < 0) {
-      state_.groups.erase(it++);
+      state_->groups.erase(it++);
       continue;
     }
     if (it->second.rollback) snap->runtime->set_group_rolled_back(g, true);
@@ -155,7 +177,7 @@ absl::Status Engine::SetCampaignActive(std::string_view campaign_id,
                      absl::string_view(campaign_id.data(), campaign_id.size()),
                      "\""));
   }
-  state_.campaign_active[std::string(campaign_id)] = active;
+  state_->campaign_active[std::string(campaign_id)] = active;
   current_->runtime->set_campaign_off(c, !active);
   return absl::OkStatus();
 }
@@ -191,13 +213,18 @@ absl::StatusOr<bool> Engine::UpdateGoalMetrics(std::string_view group_id,
     return s;
   }
   const CompiledConfig::Group& group = current_->config->groups()[*g];
-  if (!group.rollback) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("variation group \"", group.id,
-                     "\" has no rollback_condition"));
+  if (!group.rollback) return NoRollbackError(group);
+  const KpiDefinition* kpi = GroupKpi(*current_->config, group);
+  if (kpi != nullptr && IsMeanKpi(kpi->value_type)) {
+    const std::string_view type = KpiValueTypeName(kpi->value_type);
+    return absl::FailedPreconditionError(absl::StrCat(
+        "variation group \"", group.id, "\" watches KPI \"", kpi->id, "\", a ",
+        absl::string_view(type.data(), type.size()),
+        " KPI whose value is a mean per visitor: feed it with "
+        "UpdateKpiMetrics (visitors and sum), not UpdateGoalMetrics"));
   }
   const std::string_view watched = RollbackGoalKey(*group.rollback);
-  if (goal_key != watched) {
+  if (goal_key != watched && (kpi == nullptr || goal_key != kpi->id)) {
     return absl::FailedPreconditionError(absl::StrCat(
         "variation group \"", group.id, "\" watches goal \"",
         absl::string_view(watched.data(), watched.size()), "\", not \"",
@@ -205,11 +232,85 @@ absl::StatusOr<bool> Engine::UpdateGoalMetrics(std::string_view group_id,
   }
   // Nanosecond precision, so the state exports and imports exactly.
   now = absl::FromUnixNanos(absl::ToUnixNanos(now));
-  internal::GroupRuntime& state = state_.groups[group.id];
-  state.metrics = internal::GoalTotals{std::string(watched), visitors,
-                                       conversions, now};
+  internal::GroupRuntime& state = state_->groups[group.id];
+  internal::GoalTotals& totals = state.metrics.emplace();
+  totals.goal = std::string(watched);
+  if (kpi != nullptr) {
+    totals.kpi = kpi->id;
+    totals.unit = kpi->unit;
+  }
+  totals.visitors = visitors;
+  totals.conversions = conversions;
+  totals.at = now;
   if (!state.rollback &&
       RollbackConditionHolds(*group.rollback, visitors, conversions)) {
+    state.rollback = state.metrics;
+    current_->runtime->set_group_rolled_back(*g, true);
+  }
+  return state.rollback.has_value();
+}
+
+absl::StatusOr<bool> Engine::UpdateKpiMetrics(std::string_view group_id,
+                                              std::string_view kpi_id,
+                                              int64_t visitors, double sum,
+                                              absl::Time now) {
+  if (absl::Status s = internal::CheckMeanTotals(visitors, sum); !s.ok()) {
+    return s;
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  absl::StatusOr<int32_t> g = GroupIndexLocked(group_id);
+  if (!g.ok()) return g.status();
+  if (absl::Status s =
+          CheckGoalsOpen(*current_->config, *g, now,
+                         "its goal metrics are closed and take no more totals");
+      !s.ok()) {
+    return s;
+  }
+  const CompiledConfig::Group& group = current_->config->groups()[*g];
+  if (!group.rollback) return NoRollbackError(group);
+  const KpiDefinition* kpi = GroupKpi(*current_->config, group);
+  const absl::string_view asked(kpi_id.data(), kpi_id.size());
+  if (kpi == nullptr) {
+    const std::string_view goal = RollbackGoalKey(*group.rollback);
+    return absl::FailedPreconditionError(absl::StrCat(
+        "variation group \"", group.id, "\" watches goal \"",
+        absl::string_view(goal.data(), goal.size()),
+        "\", which names no KPI (not \"", asked,
+        "\"): feed it with UpdateGoalMetrics (visitors and conversions)"));
+  }
+  if (kpi_id != kpi->id) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("variation group \"", group.id, "\" watches KPI \"",
+                     kpi->id, "\", not \"", asked, "\""));
+  }
+  const std::string_view type = KpiValueTypeName(kpi->value_type);
+  if (!IsMeanKpi(kpi->value_type)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "KPI \"", kpi->id, "\" of variation group \"", group.id, "\" is a ",
+        absl::string_view(type.data(), type.size()),
+        " KPI, a conversion rate: feed it with UpdateGoalMetrics (visitors "
+        "and conversions), not UpdateKpiMetrics"));
+  }
+  if (kpi->value_type == KpiValueType::kInteger &&
+      (sum != std::trunc(sum) || std::fabs(sum) > kMaxIntegerSum)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "KPI \"", kpi->id, "\" is an integer KPI: its sum must be a whole "
+        "number of magnitude at most 2^53, got ", sum));
+  }
+  // Nanosecond precision, so the state exports and imports exactly.
+  now = absl::FromUnixNanos(absl::ToUnixNanos(now));
+  internal::GroupRuntime& state = state_->groups[group.id];
+  internal::GoalTotals& totals = state.metrics.emplace();
+  totals.goal = std::string(RollbackGoalKey(*group.rollback));
+  totals.kpi = kpi->id;
+  totals.kind = internal::TotalsKind::kMean;
+  totals.unit = kpi->unit;
+  totals.visitors = visitors;
+  totals.sum = sum == 0 ? 0.0 : sum;  // no "-0" in the state document
+  totals.at = now;
+  if (!state.rollback &&
+      RollbackValueHolds(*group.rollback, visitors,
+                         RollbackMean(visitors, totals.sum))) {
     state.rollback = state.metrics;
     current_->runtime->set_group_rolled_back(*g, true);
   }
@@ -226,7 +327,7 @@ absl::Status Engine::ResetRollback(std::string_view group_id,
       !s.ok()) {
     return s;
   }
-  state_.groups.erase(absl::string_view(group_id.data(), group_id.size()));
+  state_->groups.erase(absl::string_view(group_id.data(), group_id.size()));
   current_->runtime->set_group_rolled_back(*g, false);
   return absl::OkStatus();
 }
@@ -238,9 +339,20 @@ absl::StatusOr<bool> Engine::IsRolledBack(std::string_view group_id) const {
   return current_->runtime->group_rolled_back(*g);
 }
 
+absl::StatusOr<GroupRuntime> Engine::GroupMetrics(
+    std::string_view group_id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  absl::StatusOr<int32_t> g = GroupIndexLocked(group_id);
+  if (!g.ok()) return g.status();
+  auto it =
+      state_->groups.find(absl::string_view(group_id.data(), group_id.size()));
+  if (it == state_->groups.end()) return internal::GroupRuntime();
+  return it->second;
+}
+
 std::string Engine::ExportState() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return internal::EngineStateToJson(state_);
+  return internal::EngineStateToJson(*state_);
 }
 
 absl::Status Engine::ImportState(std::string_view json) {
@@ -248,7 +360,7 @@ absl::Status Engine::ImportState(std::string_view json) {
       internal::EngineStateFromJson(json);
   if (!state.ok()) return state.status();
   std::lock_guard<std::mutex> lock(mu_);
-  state_ = *std::move(state);
+  *state_ = *std::move(state);
   InstallLocked(current_->config);
   return absl::OkStatus();
 }

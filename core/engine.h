@@ -32,10 +32,14 @@
 #include "core/compiled_config.h"
 #include "core/exposure_logger.h"
 #include "core/fingerprint.h"
-#include "core/internal/engine_state.h"
+#include "core/goal_metrics.h"
 #include "core/runtime_state.h"
 
 namespace allot {
+
+namespace internal {
+struct EngineState;  // core/internal/engine_state.h
+}  // namespace internal
 
 // A config with the run-time state sized for it.
 struct EngineSnapshot {
@@ -53,6 +57,7 @@ class Engine {
       std::shared_ptr<const CompiledConfig> config,
       const LoadOptions& options = LoadOptions());
 
+  ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
@@ -107,9 +112,28 @@ class Engine {
   // negative totals or conversions > visitors. FailedPrecondition too when
   // `now` is at or after the end of the deadline day of the group's
   // campaign (DESIGN §13: its goal metrics are closed).
+  // When the goal names a KPI (DESIGN §14), `goal_key` may also be the KPI's
+  // id; the KPI must be a `percentage` or `boolean` one (FailedPrecondition
+  // for a `number` or `integer` KPI: feed those with UpdateKpiMetrics).
   [[nodiscard]] absl::StatusOr<bool> UpdateGoalMetrics(
       std::string_view group_id, std::string_view goal_key, int64_t visitors,
       int64_t conversions, absl::Time now = absl::Now());
+  // DESIGN §14. Feeds the absolute totals of a `number` or `integer` KPI
+  // watched by a group's rollback_condition: `visitors` and the `sum` of
+  // the KPI over them (it may be negative, a refund or a net margin). The
+  // KPI value is the mean sum / visitors, compared with the condition's
+  // value as is (no percent); otherwise as UpdateGoalMetrics: idempotent,
+  // min_visitors, the latch records `now` and the totals. Returns whether
+  // the group is rolled back after the update. NotFound: unknown group id.
+  // FailedPrecondition: the group has no rollback_condition, its goal names
+  // no KPI or another one than `kpi_id`, the KPI is a `percentage` or
+  // `boolean` one (feed it with UpdateGoalMetrics), or the campaign's
+  // deadline has passed. InvalidArgument: negative visitors, a sum that is
+  // not finite, or, for an `integer` KPI, not a whole number of magnitude
+  // at most 2^53.
+  [[nodiscard]] absl::StatusOr<bool> UpdateKpiMetrics(
+      std::string_view group_id, std::string_view kpi_id, int64_t visitors,
+      double sum, absl::Time now = absl::Now());
   // Clears a group's rollback latch and the totals fed for it. NotFound for
   // an unknown group id. FailedPrecondition when `now` is at or after the end
   // of the deadline day of the group's campaign: the latch is frozen then.
@@ -117,6 +141,12 @@ class Engine {
                                            absl::Time now = absl::Now());
   // Whether the group is rolled back now (NotFound for an unknown id).
   [[nodiscard]] absl::StatusOr<bool> IsRolledBack(
+      std::string_view group_id) const;
+  // The totals last fed for a group (`metrics`) and those that tripped its
+  // latch (`rollback`), each absent when there are none, as ExportState
+  // writes them; TotalsValue gives their KPI value. NotFound for
+  // an unknown id.
+  [[nodiscard]] absl::StatusOr<GroupRuntime> GroupMetrics(
       std::string_view group_id) const;
 
   // The whole run-time state (campaign toggles, rollback latches with the
@@ -130,7 +160,7 @@ class Engine {
   [[nodiscard]] absl::Status ImportState(std::string_view json);
 
  private:
-  explicit Engine(const LoadOptions& options) : options_(options) {}
+  explicit Engine(const LoadOptions& options);
 
   static uint64_t NextEngineSerial();
   const EngineSnapshot& Current(const VisitorContext& visitor) const;
@@ -145,7 +175,8 @@ class Engine {
   std::atomic<uint64_t> version_{0};
   mutable std::mutex mu_;
   std::shared_ptr<const EngineSnapshot> current_;  // guarded by mu_
-  internal::EngineState state_;  // guarded by mu_; the id-keyed truth
+  // Guarded by mu_; the id-keyed truth (core/internal/engine_state.h).
+  std::unique_ptr<internal::EngineState> state_;
   // Read per decision with one load; the owners below keep it alive.
   std::atomic<ExposureLogger*> exposure_logger_{nullptr};
   std::vector<std::shared_ptr<ExposureLogger>> loggers_;  // guarded by mu_

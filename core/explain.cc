@@ -114,6 +114,26 @@ std::vector<CampaignExplanation> CompiledConfig::Explain(
                   ", ", absl::FormatTime(campaign.period_stop), ")"));
           continue;
         }
+        if (!campaign.windows.empty() && now >= campaign.start &&
+            now < campaign.stop) {
+          // Inside the scheduler window, between two recurring windows.
+          const size_t next =
+              campaign.windows.NextAfter(TrafficSchedule::Instant(now));
+          AppendNote(
+              &e.detail,
+              absl::StrCat(
+                  "now (", absl::FormatTime(now),
+                  ") is between occurrences of the recurrence \"",
+                  campaign.recurrence, "\" (each live for ",
+                  campaign.duration, "); ",
+                  next < campaign.windows.size()
+                      ? absl::StrCat("the next window starts at ",
+                                     absl::FormatTime(
+                                         campaign.windows.start(next)))
+                      : std::string("no window follows (the rule has ended, "
+                                    "or its 5-year horizon has passed)")));
+          continue;
+        }
         AppendNote(&e.detail,
                    absl::StrCat("now (", absl::FormatTime(now), ") is outside [",
                                 absl::FormatTime(campaign.start), ", ",

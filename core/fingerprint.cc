@@ -138,6 +138,17 @@ void CompiledConfig::ComputeFingerprints(const ConfigSpec& spec) {
     assignment.Str(c.type);
     assignment.Time(c.start);
     assignment.Time(c.stop);
+    if (!c.windows.empty()) {
+      // Recurring windows (DESIGN §14) decide who gets what when; appended
+      // only when present, so campaigns without them keep their frozen
+      // fingerprints.
+      assignment.Str("recurrence");
+      assignment.Size(c.windows.size());
+      for (size_t w = 0; w < c.windows.size(); ++w) {
+        assignment.I64(c.windows.start_ns(w));
+        assignment.I64(c.windows.end_ns(w));
+      }
+    }
     assignment.Size(c.ranges.size());
     for (const auto& [low, high] : c.ranges) {
       assignment.Double(low);
@@ -185,6 +196,14 @@ void CompiledConfig::ComputeFingerprints(const ConfigSpec& spec) {
         assignment.Str(g.rollback->op);
         assignment.Double(g.rollback->value);
         assignment.I64(g.rollback->min_visitors);
+        if (g.rollback_kpi >= 0) {
+          // DESIGN §14: a KPI goal; appended only when present, so plain
+          // goals keep their frozen fingerprints.
+          const KpiDefinition& k = kpis_[g.rollback_kpi];
+          assignment.Str("kpi");
+          assignment.Str(k.id);
+          assignment.Byte(static_cast<uint8_t>(k.value_type));
+        }
       }
       assignment.Size(gs.forced_assignments.size());
       for (const ForcedAssignmentSpec& f : gs.forced_assignments) {
@@ -214,6 +233,11 @@ void CompiledConfig::ComputeFingerprints(const ConfigSpec& spec) {
     content.Str(c.period_end);    // these are what Explain shows
     content.Str(c.deadline);
     content.Time(c.goals_close);
+    if (!c.recurrence.empty()) {  // the windows are in the assignment form
+      content.Str("recurrence");
+      content.Str(c.recurrence);
+      content.Str(c.duration);
+    }
     content.Str(cs.primary_goal_json);
     content.Size(cs.secondary_goals_json.size());
     for (const std::string& goal : cs.secondary_goals_json) content.Str(goal);
@@ -224,6 +248,19 @@ void CompiledConfig::ComputeFingerprints(const ConfigSpec& spec) {
       for (int32_t v = 0; v < g.num_variations; ++v) {
         content.Str(variations_[g.first_variation + v].name);
       }
+    }
+  }
+  if (!kpis_.empty()) {  // DESIGN §14; absent from configs without KPIs
+    content.Str("kpis");
+    content.Size(kpis_.size());
+    for (const KpiDefinition& k : kpis_) {
+      content.Str(k.id);
+      content.Str(k.name);
+      content.Str(k.description);
+      content.Str(k.unit);
+      content.Byte(static_cast<uint8_t>(k.value_type));
+      content.Bool(k.required);
+      content.I64(k.sort_order);
     }
   }
   content_fingerprint_ = content.Hash();

@@ -5,7 +5,8 @@
 //
 // Every compiled campaign carries two fingerprints (CompiledConfig::Campaign):
 //  - assignment: a hash of everything that decides who gets what (the
-//    campaign id, its type, bucketing mode, live window and period, bucket
+//    campaign id, its type, bucketing mode, live window, period and
+//    recurring windows (only when it has some, DESIGN §14), bucket
 //    ranges, variation groups with their targeting, variations,
 //    allocations, references, rollouts, rollback conditions, forced lists
 //    and sticky versions; with single assignment, the `ab` campaigns before

@@ -9,8 +9,9 @@ bool IsRollbackOperator(std::string_view op) {
 }
 
 std::string_view RollbackGoalKey(const RollbackConditionSpec& condition) {
-  return condition.goal_id.empty() ? std::string_view(condition.goal_label)
-                                   : std::string_view(condition.goal_id);
+  if (!condition.goal_id.empty()) return condition.goal_id;
+  if (!condition.goal_label.empty()) return condition.goal_label;
+  return condition.goal_kpi;
 }
 
 double RollbackKpi(int64_t visitors, int64_t conversions) {
@@ -19,10 +20,20 @@ double RollbackKpi(int64_t visitors, int64_t conversions) {
          static_cast<double>(visitors);
 }
 
+double RollbackMean(int64_t visitors, double sum) {
+  if (visitors <= 0) return 0;
+  return sum / static_cast<double>(visitors);
+}
+
 bool RollbackConditionHolds(const RollbackConditionSpec& condition,
                             int64_t visitors, int64_t conversions) {
+  return RollbackValueHolds(condition, visitors,
+                            RollbackKpi(visitors, conversions));
+}
+
+bool RollbackValueHolds(const RollbackConditionSpec& condition,
+                        int64_t visitors, double kpi) {
   if (visitors <= 0 || visitors < condition.min_visitors) return false;
-  const double kpi = RollbackKpi(visitors, conversions);
   const double v = condition.value;
   const std::string_view op = condition.op;
   if (op == "LOWER_THAN") return kpi < v;

@@ -23,16 +23,25 @@ namespace allot {
 // EQUALS, NOT_EQUALS.
 bool IsRollbackOperator(std::string_view op);
 
-// The key metrics are fed under: the goal id, or its label when it has no id.
+// The key metrics are fed under: the goal id, or its label when it has no
+// id, or the KPI as written (`goal.kpi`) when it has neither.
 std::string_view RollbackGoalKey(const RollbackConditionSpec& condition);
 
 // The KPI, 100 * conversions / visitors (0 when there are no visitors).
 double RollbackKpi(int64_t visitors, int64_t conversions);
 
+// The KPI of a `number` or `integer` KPI definition (DESIGN §14): the mean
+// per visitor, sum / visitors (0 when there are no visitors).
+double RollbackMean(int64_t visitors, double sum);
+
 // Whether totals trip the condition: at least one visitor, visitors >=
 // min_visitors, and KPI <operator> value.
 bool RollbackConditionHolds(const RollbackConditionSpec& condition,
                             int64_t visitors, int64_t conversions);
+
+// The same for an already computed KPI value (RollbackKpi or RollbackMean).
+bool RollbackValueHolds(const RollbackConditionSpec& condition,
+                        int64_t visitors, double kpi);
 
 }  // namespace allot
 

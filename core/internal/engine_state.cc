@@ -1,6 +1,8 @@
 #include "core/internal/engine_state.h"
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <utility>
 #include <vector>
 
@@ -8,6 +10,7 @@
 #include "allocation/date_time.h"
 #include "core/internal/json_reader.h"
 #include "core/json_text.h"
+#include "core/rollback_condition.h"
 #include "simdjson.h"
 
 namespace allot::internal {
@@ -24,13 +27,35 @@ std::string FormatInstant(absl::Time t) {
                           absl::UTCTimeZone());
 }
 
+// The shortest text that reads back as the same double (std::to_chars),
+// so that a mean KPI's sum exports and imports exactly.
+void AppendDouble(std::string* out, double d) {
+  char buf[32];
+  const std::to_chars_result r = std::to_chars(buf, buf + sizeof(buf), d);
+  out->append(buf, r.ptr);
+}
+
 void AppendTotals(const GoalTotals& totals, const char* time_key,
                   std::string* out) {
   out->append("{\"goal\":");
   AppendJsonString(out, totals.goal);
-  absl::StrAppend(out, ",\"visitors\":", totals.visitors,
-                  ",\"conversions\":", totals.conversions, ",\"", time_key,
-                  "\":\"", FormatInstant(totals.at), "\"}");
+  const bool mean = totals.kind == TotalsKind::kMean;
+  if (!totals.kpi.empty()) {
+    out->append(",\"kpi\":");
+    AppendJsonString(out, totals.kpi);
+    out->append(mean ? ",\"kind\":\"mean\",\"unit\":"
+                     : ",\"kind\":\"conversion\",\"unit\":");
+    AppendJsonString(out, totals.unit);
+  }
+  absl::StrAppend(out, ",\"visitors\":", totals.visitors);
+  if (mean) {
+    out->append(",\"sum\":");
+    AppendDouble(out, totals.sum);
+  } else {
+    absl::StrAppend(out, ",\"conversions\":", totals.conversions);
+  }
+  absl::StrAppend(out, ",\"", time_key, "\":\"", FormatInstant(totals.at),
+                  "\"}");
 }
 
 template <typename Map>
@@ -91,24 +116,75 @@ absl::Status ReadInstant(const ObjectReader& in, std::string_view key,
   return absl::OkStatus();
 }
 
+// "kpi", "kind" and "unit" of totals fed for a KPI (DESIGN §14): all or
+// none, since a document from before KPIs has none of them.
+absl::Status ReadKpiMembers(const ObjectReader& in, GoalTotals* out) {
+  const bool has_kind = in.Has("kind");
+  if (!has_kind) {
+    for (const char* key : {"kpi", "unit", "sum"}) {
+      if (in.Has(key)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            in.PathOf(key), ": only with \"kind\" (\"mean\" or "
+                            "\"conversion\") and \"kpi\""));
+      }
+    }
+    return absl::OkStatus();
+  }
+  std::string kind;
+  absl::Status s = in.String("kind", &kind);
+  if (!s.ok()) return s;
+  if (kind == "mean") {
+    out->kind = TotalsKind::kMean;
+  } else if (kind == "conversion") {
+    out->kind = TotalsKind::kConversion;
+  } else {
+    return absl::InvalidArgumentError(
+        absl::StrCat(in.PathOf("kind"),
+                     ": expected \"mean\" or \"conversion\", got \"", kind,
+                     "\""));
+  }
+  if (s = in.String("kpi", &out->kpi, /*required=*/true); !s.ok()) return s;
+  if (out->kpi.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(in.PathOf("kpi"), ": must not be empty"));
+  }
+  return in.String("unit", &out->unit);
+}
+
 absl::Status ReadTotals(const element& value, const std::string& path,
                         const char* time_key, GoalTotals* out) {
   std::optional<ObjectReader> in;
-  if (absl::Status s = OpenObject(
-          value, path, {"goal", "visitors", "conversions", time_key}, &in);
+  if (absl::Status s = OpenObject(value, path,
+                                  {"goal", "kpi", "kind", "unit", "visitors",
+                                   "conversions", "sum", time_key},
+                                  &in);
       !s.ok()) {
     return s;
   }
   absl::Status s = in->String("goal", &out->goal, /*required=*/true);
+  if (s.ok()) s = ReadKpiMembers(*in, out);
   if (s.ok()) s = in->Integer("visitors", &out->visitors, true);
-  if (s.ok()) s = in->Integer("conversions", &out->conversions, true);
+  const bool mean = out->kind == TotalsKind::kMean;
+  // A mean's totals are a sum, a conversion rate's conversions: never both.
+  const char* other = mean ? "conversions" : "sum";
+  if (s.ok() && in->Has(other)) {
+    s = absl::InvalidArgumentError(absl::StrCat(
+        in->PathOf(other), ": not with \"kind\": ",
+        mean ? "\"mean\" (which carries \"sum\")"
+             : "\"conversion\" (which carries \"conversions\")"));
+  }
+  if (s.ok()) {
+    s = mean ? in->Number("sum", &out->sum, true)
+             : in->Integer("conversions", &out->conversions, true);
+  }
   if (s.ok()) s = ReadInstant(*in, time_key, &out->at);
   if (!s.ok()) return s;
   if (out->goal.empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat(in->PathOf("goal"), ": must not be empty"));
   }
-  if (absl::Status t = CheckGoalTotals(out->visitors, out->conversions);
+  if (absl::Status t = mean ? CheckMeanTotals(out->visitors, out->sum)
+                            : CheckGoalTotals(out->visitors, out->conversions);
       !t.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": ", t.message()));
   }
@@ -203,6 +279,23 @@ absl::Status CheckGoalTotals(int64_t visitors, int64_t conversions) {
   return absl::OkStatus();
 }
 
+absl::Status CheckMeanTotals(int64_t visitors, double sum) {
+  if (visitors < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("visitors must be >= 0, got ", visitors));
+  }
+  if (visitors > kMaxTotal) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("visitors must be <= ", kMaxTotal, ", got ", visitors));
+  }
+  if (!std::isfinite(sum)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the sum must be a finite number, got ", sum));
+  }
+  return absl::OkStatus();
+}
+
+
 std::string EngineStateToJson(const EngineState& state) {
   std::string out = absl::StrCat("{\"allot_state\":", kStateVersion,
                                  ",\"campaigns\":[");
@@ -281,3 +374,13 @@ absl::StatusOr<EngineState> EngineStateFromJson(std::string_view json) {
 }
 
 }  // namespace allot::internal
+
+namespace allot {
+
+double TotalsValue(const GoalTotals& totals) {
+  return totals.kind == TotalsKind::kMean
+             ? RollbackMean(totals.visitors, totals.sum)
+             : RollbackKpi(totals.visitors, totals.conversions);
+}
+
+}  // namespace allot

@@ -69,10 +69,12 @@ absl::Status ReadRollback(const ObjectReader& in, RollbackConditionSpec* out) {
   if (s.ok()) s = goal->String("type", &out->goal_type);
   if (s.ok()) s = goal->String("id", &out->goal_id);
   if (s.ok()) s = goal->String("label", &out->goal_label);
-  if (s.ok() && out->goal_id.empty() && out->goal_label.empty()) {
+  if (s.ok()) s = goal->String("kpi", &out->goal_kpi);
+  if (s.ok() && out->goal_id.empty() && out->goal_label.empty() &&
+      out->goal_kpi.empty()) {
     s = absl::InvalidArgumentError(absl::StrCat(
-        goal->path(), ": a goal needs an \"id\" or a \"label\" to key its "
-                      "metrics by"));
+        goal->path(), ": a goal needs an \"id\", a \"label\" or a \"kpi\" "
+                      "to key its metrics by"));
   }
   if (s.ok()) s = in.String("operator", &out->op, true);
   if (s.ok()) s = in.Number("value", &out->value, true);
@@ -296,6 +298,8 @@ absl::Status ReadCampaign(const ObjectReader& in, const FormatKeys& keys,
     s = scheduler->String("start_date", &sch.start_date);
     if (s.ok()) s = scheduler->String("stop_date", &sch.stop_date);
     if (s.ok()) s = scheduler->String("timezone", &sch.timezone);
+    if (s.ok()) s = scheduler->String("recurrence", &sch.recurrence);
+    if (s.ok()) s = scheduler->String("duration", &sch.duration);
     if (!s.ok()) return s;
   }
   if (std::optional<element> goal = in.Get("primary_goal")) {
