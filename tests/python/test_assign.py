@@ -276,3 +276,28 @@ def test_object_column_values_keep_their_types():
         assert list(reasons[i]) == expected, (i, v)
     assert list(reasons[1]) == ["allocated", "not_targeted", "not_targeted"]
     assert list(reasons[4]) == ["not_targeted", "not_targeted", "allocated"]
+
+
+def test_wide_has_a_row_per_visitor_and_agrees_with_the_long_form(example_config):
+    n = 3000
+    ids = [f"visitor-{i}" for i in range(n)]
+    context = {"country": ["FR", "US", "DE"] * (n // 3), "plan": ["pro", "free"] * (n // 2)}
+    at = "2026-06-01T12:00:00Z"
+    long = example_config.assign(ids, context, at=at)
+    wide = example_config.assign(ids, context, at=at, wide=True)
+    campaigns = example_config.campaigns
+    assert list(wide.columns) == ["visitor_id"] + [c.id for c in campaigns]
+    assert len(wide) == n and list(wide["visitor_id"]) == ids
+    for c in campaigns:
+        column = wide[c.id]
+        # Categories: the campaign's variations, whatever the batch holds.
+        assert list(column.cat.categories) == list(
+            dict.fromkeys(v.id for g in c.groups for v in g.variations))
+        expected = long.loc[long["campaign_id"] == c.id, "variation_id"].astype(object)
+        assert [x if isinstance(x, str) else None for x in column.astype(object)] == \
+            [x if isinstance(x, str) else None for x in expected]
+    one = example_config.assign(ids, context, at=at, wide=True, campaign=campaigns[0].id)
+    assert list(one.columns) == ["visitor_id", campaigns[0].id]
+    assert one[campaigns[0].id].equals(wide[campaigns[0].id])
+    with pytest.raises(TypeError, match="wide"):
+        example_config.assign(ids, context, wide="yes")

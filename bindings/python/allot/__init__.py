@@ -21,7 +21,7 @@ Times (``at``, ``start``, ``end``) are datetimes (a naive datetime is UTC),
 RFC 3339 strings, or None for now.
 """
 from ._allot import REASONS, ConfigError
-from ._config import Campaign, Config, Decision, Variation, VariationGroup, load
+from ._config import Campaign, Config, Decision, Kpi, Variation, VariationGroup, load
 from ._engine import Engine
 from ._lifecycle import STICKY_COLUMNS, Exposure, ExposureCounters
 from ._operations import TRANSITION_COLUMNS, ReloadReport
@@ -39,6 +39,7 @@ __all__ = [
     "Engine",
     "Exposure",
     "ExposureCounters",
+    "Kpi",
     "ReloadReport",
     "Variation",
     "VariationGroup",

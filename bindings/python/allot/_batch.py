@@ -19,6 +19,34 @@ from . import _allot
 ColumnSpec = Tuple[str, str, Any, Any]
 
 
+def wide_frame(id_column: Any, variation_codes: Any, variation_ids: List[str],
+               campaigns: List[Any]):
+    """One row per visitor: ``visitor_id``, then per campaign (config order)
+    a Categorical of its variation ids (NaN where it has none), its
+    categories the campaign's variations whatever the batch holds (so that
+    frames of several batches concatenate). Built from the visitor-major
+    codes without a row per (visitor, campaign)."""
+    import pandas as pd
+
+    k = len(campaigns)
+    n = len(id_column) // k if k else 0
+    codes = np.asarray(variation_codes).reshape(n, k)
+    code_of = {vid: i for i, vid in enumerate(variation_ids)}
+    data = {"visitor_id": id_column[::k] if k else id_column}
+    for j, c in enumerate(campaigns):
+        if c.id in data:
+            raise ValueError(f"wide: campaign id {c.id!r} clashes with another column")
+        names = list(dict.fromkeys(v.id for g in c.groups for v in g.variations))
+        # Global code -> this campaign's code; the extra last entry maps -1.
+        lut = np.full(len(variation_ids) + 1, -1, dtype=np.int32)
+        for i, vid in enumerate(names):
+            if vid in code_of:
+                lut[code_of[vid]] = i
+        data[c.id] = pd.Categorical.from_codes(lut[codes[:, j]],
+                                               categories=pd.Index(names, dtype=object))
+    return pd.DataFrame(data, copy=False)
+
+
 def visitor_ids_arg(visitor_ids: Any) -> Any:
     """A list, tuple, or 1-D object numpy array of the visitor ids."""
     import pandas as pd
@@ -162,10 +190,11 @@ def threads_arg(threads: Optional[int]) -> int:
 
 def assign(core: Any, visitor_ids: Any, context: Any, campaign: Optional[str],
            at: Any, threads: Optional[int], force: Any = None, sticky: Any = None,
-           new_assignments: bool = False):
+           new_assignments: bool = False, wide: bool = False, campaigns: Any = None):
     """Runs a batch assignment on ``core`` (a compiled Config or Engine).
     Returns the assignments frame, or with ``new_assignments`` the pair
-    (assignments, new assignments)."""
+    (assignments, new assignments). ``wide``: one row per visitor and one
+    column per campaign (``campaigns``: the config's Campaign objects)."""
     import pandas as pd
 
     from ._lifecycle import mapping_arg, new_assignments_frame, sticky_frame_arg
@@ -177,6 +206,8 @@ def assign(core: Any, visitor_ids: Any, context: Any, campaign: Optional[str],
         raise TypeError(
             f"new_assignments: expected a bool, got {type(new_assignments).__name__}"
         )
+    if not isinstance(wide, (bool, np.bool_)):
+        raise TypeError(f"wide: expected a bool, got {type(wide).__name__}")
     ids = visitor_ids_arg(visitor_ids)
     columns = context_arg(context, len(ids))
     force = mapping_arg(force, "force")
@@ -189,6 +220,13 @@ def assign(core: Any, visitor_ids: Any, context: Any, campaign: Optional[str],
     def categorical(codes, categories):
         return pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object))
 
+    if wide:
+        in_scope = [c for c in campaigns if campaign is None or c.id == campaign]
+        frame = wide_frame(id_column, variation_codes, variation_ids, in_scope)
+        if not new_assignments:
+            return frame
+        return frame, new_assignments_frame(id_column, group_codes, variation_codes, new_flags,
+                                            group_ids, variation_ids, group_versions)
     frame = pd.DataFrame({
         "visitor_id": id_column,
         "campaign_id": categorical(campaign_codes, campaign_ids),

@@ -1,8 +1,12 @@
 """``allot.load`` and ``allot.Config``: a compiled configuration."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import pickle
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
@@ -62,7 +66,8 @@ class VariationGroup:
     key its rollback_condition watches (for :meth:`Engine.update_goal_metrics`),
     or None; ``sticky_version``: the version a host stores with a new
     assignment of this group (raising it in the config re-randomizes the
-    group's sticky visitors)."""
+    group's sticky visitors); ``rollback_kpi``: the id of the KPI definition
+    its rollback goal names (see :attr:`Config.kpis`), or None."""
 
     id: str
     name: str
@@ -70,6 +75,24 @@ class VariationGroup:
     rollback_goal: Optional[str]
     variations: Tuple[Variation, ...]
     sticky_version: int = 0
+    rollback_kpi: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """A KPI definition (the config's top-level ``kpis``, dcycle's custom-KPI
+    datasets). ``value_type``: ``"number"`` or ``"integer"`` (a rollback on
+    it compares the mean per visitor: feed it with
+    :meth:`Engine.update_kpi_metrics`), ``"percentage"`` or ``"boolean"``
+    (a conversion rate: :meth:`Engine.update_goal_metrics`)."""
+
+    id: str
+    name: str
+    description: str
+    unit: str
+    value_type: str
+    required: bool = False
+    sort_order: int = 0
 
 
 @dataclass(frozen=True)
@@ -135,6 +158,28 @@ def load(path_or_json_text: Source, bucketing: str = "auto") -> "Config":
     return Config._wrap(_allot.load(read_source(path_or_json_text), bucketing))
 
 
+# Configs restored from pickles in this process, by (SHA-256 of the JSON,
+# bucketing): a Dask worker compiles a config once, not once per partition.
+_RESTORED: "OrderedDict[Tuple[bytes, str], Config]" = OrderedDict()
+_RESTORED_MAX = 8
+_RESTORED_LOCK = threading.Lock()
+
+
+def _restore(source: bytes, bucketing: str) -> "Config":
+    key = (hashlib.sha256(source).digest(), bucketing)
+    with _RESTORED_LOCK:
+        config = _RESTORED.get(key)
+        if config is not None:
+            _RESTORED.move_to_end(key)
+            return config
+    config = load(source, bucketing)
+    with _RESTORED_LOCK:
+        _RESTORED[key] = config
+        while len(_RESTORED) > _RESTORED_MAX:
+            _RESTORED.popitem(last=False)
+    return config
+
+
 def _decisions(rows: List[tuple]) -> List[Decision]:
     return [Decision(*row) for row in rows]
 
@@ -158,7 +203,7 @@ class Config:
     Python threads at once; :meth:`assign` releases the GIL while it decides.
     """
 
-    __slots__ = ("_core", "_campaigns")
+    __slots__ = ("_core", "_campaigns", "_kpis")
 
     def __init__(self) -> None:
         raise TypeError("use allot.load() to create a Config")
@@ -168,7 +213,18 @@ class Config:
         self = object.__new__(cls)
         self._core = core
         self._campaigns = None
+        self._kpis = None
         return self
+
+    def __reduce__(self):
+        # A Config travels as its JSON and bucketing option and compiles again
+        # where it lands, once per process (see _restore).
+        source = self._core.source
+        if source is None:
+            raise pickle.PicklingError(
+                "this Config's JSON is not known (the Engine it came from was reloaded "
+                "elsewhere); pickle the result of allot.load() instead")
+        return (_restore, (source, self._core.bucketing_name))
 
     def __repr__(self) -> str:
         return (
@@ -203,13 +259,21 @@ class Config:
             self._campaigns = tuple(
                 Campaign(cid, name, slug, type_, status, active, tuple(
                     VariationGroup(gid, gname, has_schedule, goal, tuple(
-                        Variation(*v) for v in variations), sticky_version)
-                    for gid, gname, has_schedule, goal, variations, sticky_version
+                        Variation(*v) for v in variations), sticky_version, kpi)
+                    for gid, gname, has_schedule, goal, variations, sticky_version, kpi
                     in groups), locked, assignment_fp, payload_fp)
                 for (cid, name, slug, type_, status, active, groups, locked, assignment_fp,
                      payload_fp) in self._core.campaigns()
             )
         return self._campaigns
+
+    @property
+    def kpis(self) -> Tuple[Kpi, ...]:
+        """The KPI definitions, sorted by ``sort_order`` then ``id``."""
+        if self._kpis is None:
+            self._kpis = tuple(sorted((Kpi(*k) for k in self._core.kpis()),
+                                      key=lambda k: (k.sort_order, k.id)))
+        return self._kpis
 
     def campaign(self, campaign_id: str) -> Campaign:
         """The campaign with this id (KeyError if there is none)."""
@@ -274,7 +338,7 @@ class Config:
     def assign(self, visitor_ids: Any, context: Any = None, *,
                campaign: Optional[str] = None, at: Optional[TimeLike] = None,
                threads: Optional[int] = None, force: Optional[Mapping[str, str]] = None,
-               sticky: Any = None, new_assignments: bool = False):
+               sticky: Any = None, new_assignments: bool = False, wide: bool = False):
         """Decides a batch of visitors; returns a pandas DataFrame.
 
         ``visitor_ids``: a list, numpy array or pandas Series of non-empty
@@ -306,6 +370,12 @@ class Config:
         ``version`` (the group's ``sticky_version``, int64): exactly what
         ``sticky=`` takes back.
 
+        ``wide``: one row per visitor instead, with ``visitor_id`` and one
+        column per campaign (config order; just ``campaign`` with it) holding
+        its variation id as a Categorical whose categories are the campaign's
+        variations (NaN where there is none). 1 M visitors x 50 campaigns
+        make 1 M rows, not 50 M.
+
         Columns: ``visitor_id``, then the Categoricals ``campaign_id``,
         ``variation_group_id``, ``variation_id`` (NaN where there is none) and
         ``reason``.
@@ -315,7 +385,7 @@ class Config:
         usable.
         """
         out = _batch.assign(self._core, visitor_ids, context, campaign, at, threads,
-                            force, sticky, new_assignments)
+                            force, sticky, new_assignments, wide, self.campaigns)
         frame = out[0] if new_assignments else out
         frame.attrs[ALLOCATIONS_ATTR] = self._allocations()
         return out

@@ -1,6 +1,7 @@
 """``allot.Engine``: a configuration plus run-time state."""
 from __future__ import annotations
 
+import numbers
 from typing import Any, Callable, Dict, List, Mapping, Optional, Union
 
 from . import _allot, _batch
@@ -77,6 +78,24 @@ class Engine:
         return self._core.update_goal_metrics(group_id, goal_key, int(visitors),
                                               int(conversions), at_arg(at))
 
+    def update_kpi_metrics(self, group_id: str, kpi_id: str, visitors: int,
+                           total: float, at: Optional[TimeLike] = None) -> bool:
+        """Feeds the absolute totals of a ``number`` or ``integer`` KPI that a
+        group's rollback_condition watches (``kpi_id``: see
+        ``VariationGroup.rollback_kpi``): ``visitors`` and the ``total`` of
+        the KPI over them (it may be negative). The KPI value is the mean
+        ``total / visitors``, compared with the condition's value as is; from
+        ``min_visitors`` on, a tripped condition latches the group rolled
+        back until :meth:`reset_rollback`. Returns whether the group is
+        rolled back after the update. ValueError: a ``percentage`` or
+        ``boolean`` KPI (use :meth:`update_goal_metrics`), a group watching a
+        plain goal or another KPI, negative visitors, a total that is not
+        finite (or not whole, for an ``integer`` KPI), a closed deadline."""
+        if isinstance(total, bool) or not isinstance(total, numbers.Real):
+            raise TypeError(f"total: expected a number, got {type(total).__name__}")
+        return self._core.update_kpi_metrics(group_id, kpi_id, int(visitors),
+                                             float(total), at_arg(at))
+
     def reset_rollback(self, group_id: str, at: Optional[TimeLike] = None) -> None:
         """Clears a group's rollback latch and the totals fed for it. ``at``:
         when (default now); from the end of the campaign's ``deadline`` day
@@ -123,13 +142,13 @@ class Engine:
     def assign(self, visitor_ids: Any, context: Any = None, *,
                campaign: Optional[str] = None, at: Optional[TimeLike] = None,
                threads: Optional[int] = None, force: Optional[Mapping[str, str]] = None,
-               sticky: Any = None, new_assignments: bool = False):
+               sticky: Any = None, new_assignments: bool = False, wide: bool = False):
         """As :meth:`Config.assign`, with the run-time state applied. Logs no
         exposures: a batch is analysis or simulation, not a visitor being
         shown a variation (and its worker threads run without the GIL)."""
         config = self.config
         out = _batch.assign(self._core, visitor_ids, context, campaign, at, threads,
-                            force, sticky, new_assignments)
+                            force, sticky, new_assignments, wide, config.campaigns)
         frame = out[0] if new_assignments else out
         frame.attrs[ALLOCATIONS_ATTR] = config._allocations()
         return out

@@ -27,8 +27,9 @@ py::object IdOrNone(std::string_view id) {
 py::str Str(std::string_view s) { return py::str(s.data(), s.size()); }
 
 // (id, name, slug, type, status, active, groups); a group is (id, name,
-// has_allocation_config, rollback_goal or None, variations, sticky_version);
-// a variation is (id, name, allocation percent, reference).
+// has_allocation_config, rollback_goal or None, variations, sticky_version,
+// rollback_kpi id or None); a variation is (id, name, allocation percent,
+// reference).
 py::list CampaignTuples(const CompiledConfig& config) {
   py::list campaigns;
   for (const CompiledConfig::Campaign& c : config.campaigns()) {
@@ -44,9 +45,13 @@ py::list CampaignTuples(const CompiledConfig& config) {
       }
       py::object goal = py::none();
       if (group.rollback) goal = Str(RollbackGoalKey(*group.rollback));
+      py::object kpi = py::none();
+      if (group.rollback_kpi >= 0) {
+        kpi = Str(config.kpis()[group.rollback_kpi].id);
+      }
       groups.append(py::make_tuple(group.id, group.name,
                                    group.schedule.has_value(), goal, variations,
-                                   group.sticky_version));
+                                   group.sticky_version, kpi));
     }
     campaigns.append(py::make_tuple(c.id, c.name, c.slug, c.type, c.status,
                                     c.active, groups, c.locked,
@@ -54,6 +59,18 @@ py::list CampaignTuples(const CompiledConfig& config) {
                                     c.payload_fingerprint));
   }
   return campaigns;
+}
+
+// (id, name, description, unit, value_type, required, sort_order) per KPI
+// definition, in declaration order.
+py::list KpiTuples(const CompiledConfig& config) {
+  py::list out;
+  for (const KpiDefinition& k : config.kpis()) {
+    out.append(py::make_tuple(k.id, k.name, k.description, k.unit,
+                              Str(KpiValueTypeName(k.value_type)), k.required,
+                              k.sort_order));
+  }
+  return out;
 }
 
 // Traffic share in basis points of group `group_id` at each of `times` (Unix
@@ -187,6 +204,14 @@ void BindConfig(py::module_& m) {
           [](const PyConfig& c) { return c.config->single_assignment(); })
       .def("campaigns",
            [](const PyConfig& c) { return CampaignTuples(*c.config); })
+      .def("kpis", [](const PyConfig& c) { return KpiTuples(*c.config); })
+      .def_property_readonly("source",
+                             [](const PyConfig& c) -> py::object {
+                               if (c.source == nullptr) return py::none();
+                               return py::bytes(*c.source);
+                             })
+      .def_property_readonly(
+          "bucketing_name", [](const PyConfig& c) { return c.bucketing; })
       .def("decide",
            [](PyConfig& c, const py::handle& visitor_id,
               const py::handle& context, const py::handle& at,
@@ -241,6 +266,8 @@ void BindConfig(py::module_& m) {
         auto out = std::make_shared<PyConfig>();
         out->config = *std::move(config);
         out->options = options;
+        out->source = std::make_shared<const std::string>(text);
+        out->bucketing = bucketing;
         return out;
       },
       "Parses, validates and compiles config JSON (UTF-8 bytes).");

@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <mutex>
+#include <string>
 #include <string_view>
 
 #include "core/compiled_config.h"
@@ -32,6 +33,11 @@ struct PyConfig {
   std::shared_ptr<const CompiledConfig> config;
   LoadOptions options;
   Scratch scratch;
+  // The JSON it was compiled from and the bucketing name given to load(),
+  // for pickling (a Config travels as its source and loads again); null
+  // when unknown.
+  std::shared_ptr<const std::string> source;
+  std::string bucketing = "auto";
 };
 
 // Parses a bucketing name ("auto", "xxh3", "flagship"); ValueError otherwise.

@@ -26,6 +26,11 @@ struct PyEngine {
   // that its counters stay readable and late exposures can be flushed).
   // Guarded by the GIL.
   std::shared_ptr<ExposureLogger> logger;
+  // The JSON of the config last installed (`source_config`), for pickling
+  // Engine.config(); guarded by the GIL.
+  std::shared_ptr<const std::string> source;
+  std::shared_ptr<const CompiledConfig> source_config;
+  std::string bucketing = "auto";
 };
 
 // Decisions, flushes and logger changes of `e` from inside its own exposure
@@ -72,6 +77,9 @@ void BindEngine(py::module_& m) {
         auto e = std::make_unique<PyEngine>();
         e->options = config.options;
         e->engine = Engine::FromConfig(config.config, config.options);
+        e->source = config.source;
+        e->source_config = config.config;
+        e->bucketing = config.bucketing;
         return e;
       }))
       .def("config",
@@ -79,17 +87,31 @@ void BindEngine(py::module_& m) {
              auto out = std::make_shared<PyConfig>();
              out->config = e.engine->config();
              out->options = e.options;
+             out->bucketing = e.bucketing;
+             // A config installed by a reload this object did not see has
+             // no known source.
+             if (out->config == e.source_config) out->source = e.source;
              return out;
            })
       .def("reload",
            [](PyEngine& e, const py::bytes& json) {
              const std::string text = json;
+             absl::StatusOr<std::shared_ptr<const CompiledConfig>> compiled;
              absl::StatusOr<ReloadReport> report;
              {
                py::gil_scoped_release release;
-               report = e.engine->Reload(text);
+               // Engine::Reload's two steps, keeping the compiled config:
+               // it identifies the source below even if another thread
+               // reloads meanwhile.
+               compiled = LoadConfig(text, e.options);
+               if (compiled.ok()) report = e.engine->Swap(*compiled);
              }
+             ThrowIfError(compiled.status(), ErrorKind::kConfig);
              ThrowIfError(report.status(), ErrorKind::kConfig);
+             if (!report->identical) {
+               e.source = std::make_shared<const std::string>(text);
+               e.source_config = *compiled;
+             }
              return ReloadReportToPython(*report);
            })
       .def("set_campaign_active",
@@ -102,6 +124,13 @@ void BindEngine(py::module_& m) {
               int64_t conversions, const py::handle& at) {
              return ValueOrThrow(e.engine->UpdateGoalMetrics(
                  group_id, goal_key, visitors, conversions, TimeArg(at)));
+           })
+      .def("update_kpi_metrics",
+           [](PyEngine& e, const std::string& group_id,
+              const std::string& kpi_id, int64_t visitors, double total,
+              const py::handle& at) {
+             return ValueOrThrow(e.engine->UpdateKpiMetrics(
+                 group_id, kpi_id, visitors, total, TimeArg(at)));
            })
       .def("reset_rollback",
            [](PyEngine& e, const std::string& group_id, const py::handle& at) {
