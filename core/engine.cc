@@ -194,16 +194,8 @@ absl::StatusOr<int32_t> Engine::GroupIndexLocked(
   return g;
 }
 
-absl::StatusOr<bool> Engine::UpdateGoalMetrics(std::string_view group_id,
-                                               std::string_view goal_key,
-                                               int64_t visitors,
-                                               int64_t conversions,
-                                               absl::Time now) {
-  if (absl::Status s = internal::CheckGoalTotals(visitors, conversions);
-      !s.ok()) {
-    return s;
-  }
-  std::lock_guard<std::mutex> lock(mu_);
+absl::StatusOr<int32_t> Engine::FeedableGroupLocked(std::string_view group_id,
+                                                    absl::Time now) const {
   absl::StatusOr<int32_t> g = GroupIndexLocked(group_id);
   if (!g.ok()) return g.status();
   if (absl::Status s =
@@ -214,6 +206,22 @@ absl::StatusOr<bool> Engine::UpdateGoalMetrics(std::string_view group_id,
   }
   const CompiledConfig::Group& group = current_->config->groups()[*g];
   if (!group.rollback) return NoRollbackError(group);
+  return g;
+}
+
+absl::StatusOr<bool> Engine::UpdateGoalMetrics(std::string_view group_id,
+                                               std::string_view goal_key,
+                                               int64_t visitors,
+                                               int64_t conversions,
+                                               absl::Time now) {
+  if (absl::Status s = internal::CheckGoalTotals(visitors, conversions);
+      !s.ok()) {
+    return s;
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  absl::StatusOr<int32_t> g = FeedableGroupLocked(group_id, now);
+  if (!g.ok()) return g.status();
+  const CompiledConfig::Group& group = current_->config->groups()[*g];
   const KpiDefinition* kpi = GroupKpi(*current_->config, group);
   if (kpi != nullptr && IsMeanKpi(kpi->value_type)) {
     const std::string_view type = KpiValueTypeName(kpi->value_type);
@@ -258,16 +266,9 @@ absl::StatusOr<bool> Engine::UpdateKpiMetrics(std::string_view group_id,
     return s;
   }
   std::lock_guard<std::mutex> lock(mu_);
-  absl::StatusOr<int32_t> g = GroupIndexLocked(group_id);
+  absl::StatusOr<int32_t> g = FeedableGroupLocked(group_id, now);
   if (!g.ok()) return g.status();
-  if (absl::Status s =
-          CheckGoalsOpen(*current_->config, *g, now,
-                         "its goal metrics are closed and take no more totals");
-      !s.ok()) {
-    return s;
-  }
   const CompiledConfig::Group& group = current_->config->groups()[*g];
-  if (!group.rollback) return NoRollbackError(group);
   const KpiDefinition* kpi = GroupKpi(*current_->config, group);
   const absl::string_view asked(kpi_id.data(), kpi_id.size());
   if (kpi == nullptr) {

@@ -169,6 +169,11 @@ class Engine {
   void InstallLocked(std::shared_ptr<const CompiledConfig> config);
   // The current config's index of a group, or NotFound. REQUIRES: mu_ held.
   absl::StatusOr<int32_t> GroupIndexLocked(std::string_view group_id) const;
+  // The index of a group that may be fed metrics at `now`: it exists, its
+  // campaign's deadline has not passed, and it has a rollback condition.
+  // REQUIRES: mu_ held.
+  absl::StatusOr<int32_t> FeedableGroupLocked(std::string_view group_id,
+                                              absl::Time now) const;
 
   const LoadOptions options_;
   const uint64_t serial_ = NextEngineSerial();  // keys contexts' caches
