@@ -16,7 +16,8 @@ state_dir = out / "state"
 config_dir.mkdir(parents=True)
 state_dir.mkdir(parents=True)
 
-for name in ["campaigns.json", "rollout.json"]:
+for name in ["campaigns.json", "campaigns-next.json", "rollout.json", "recurring.json",
+             "kpi_rollout.json"]:
     shutil.copy(root / "examples" / name, config_dir / f"example-{name}")
 for i, suite in enumerate(json.loads((root / "tests/testdata/decision_cases.json").read_text())):
     (config_dir / f"case-{i:03d}.json").write_text(json.dumps(suite["config"]))
@@ -25,6 +26,7 @@ for i, bad in enumerate(json.loads((root / "tests/testdata/bad_configs.json").re
     (config_dir / f"bad-{i:03d}.json").write_text(text)
 
 shutil.copy(root / "examples" / "state.json", state_dir / "example-state.json")
+shutil.copy(root / "examples" / "kpi_state.json", state_dir / "example-kpi_state.json")
 (state_dir / "toggle.json").write_text(
     '{"allot_state":1,"campaigns":[{"id":"c","active":false}],"groups":[]}')
 (state_dir / "latch.json").write_text(
