@@ -22,21 +22,11 @@ absl::Status ReadCampaignList(const ObjectReader& in, std::string_view key,
   bool present = false;
   absl::Status s = in.Array(key, &items, &present, /*required=*/true);
   if (!s.ok()) return s;
-  const std::string base = in.PathOf(key);
-  size_t i = 0;
   out->campaigns.reserve(items.size());
-  for (internal::element item : items) {
-    std::optional<ObjectReader> r;
-    if (s = ObjectReader::Make(item, internal::IndexPath(base, i++), &r);
-        !s.ok()) {
-      return s;
-    }
-    if (s = internal::ReadCampaign(*r, keys, &out->campaigns.emplace_back());
-        !s.ok()) {
-      return s;
-    }
-  }
-  return absl::OkStatus();
+  return internal::ForEachObjectIn(
+      items, in.PathOf(key), [&](const ObjectReader& r, size_t) {
+        return internal::ReadCampaign(r, keys, &out->campaigns.emplace_back());
+      });
 }
 
 absl::Status ReadDocuments(const ObjectReader& root, ConfigSpec* out) {

@@ -68,6 +68,24 @@ class ObjectReader {
   std::string path_;
 };
 
+// Calls read(reader, i) for each item i of `items`, an array at `path`
+// whose items must be objects (a TypeError naming "path[i]" otherwise);
+// stops at the first error.
+template <typename F>
+absl::Status ForEachObjectIn(array items, std::string_view path, F&& read) {
+  size_t i = 0;
+  for (element item : items) {
+    std::optional<ObjectReader> r;
+    if (absl::Status s = ObjectReader::Make(item, IndexPath(path, i), &r);
+        !s.ok()) {
+      return s;
+    }
+    if (absl::Status s = read(*r, i); !s.ok()) return s;
+    ++i;
+  }
+  return absl::OkStatus();
+}
+
 // Number of any JSON numeric type as a double; false when not a number.
 bool AsDouble(const element& e, double* out);
 

@@ -23,18 +23,9 @@ absl::Status ReadList(const element& value, const std::string& path,
                       int nesting, std::vector<KpiSpec>* out) {
   array items;
   if (value.get_array().get(items) == simdjson::SUCCESS) {
-    size_t i = 0;
-    for (element item : items) {
-      std::optional<ObjectReader> r;
-      if (absl::Status s = ObjectReader::Make(item, IndexPath(path, i++), &r);
-          !s.ok()) {
-        return s;
-      }
-      if (absl::Status s = ReadKpi(*r, &out->emplace_back()); !s.ok()) {
-        return s;
-      }
-    }
-    return absl::OkStatus();
+    return ForEachObjectIn(items, path, [&](const ObjectReader& r, size_t) {
+      return ReadKpi(r, &out->emplace_back());
+    });
   }
   object obj;
   if (nesting >= 2 || value.get_object().get(obj) != simdjson::SUCCESS) {

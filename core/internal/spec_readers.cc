@@ -17,18 +17,7 @@ absl::Status ForEachObject(const ObjectReader& in, std::string_view key,
     return s;
   }
   if (!present) return absl::OkStatus();
-  const std::string base = in.PathOf(key);
-  size_t i = 0;
-  for (element item : items) {
-    std::optional<ObjectReader> r;
-    if (absl::Status s = ObjectReader::Make(item, IndexPath(base, i), &r);
-        !s.ok()) {
-      return s;
-    }
-    if (absl::Status s = read(*r, i); !s.ok()) return s;
-    ++i;
-  }
-  return absl::OkStatus();
+  return ForEachObjectIn(items, in.PathOf(key), read);
 }
 
 absl::Status ReadVariation(const ObjectReader& in, VariationSpec* out) {
