@@ -21,14 +21,6 @@
 namespace allot::cli {
 namespace {
 
-void AppendIdOrNull(std::string* out, std::string_view id) {
-  if (id.empty()) {
-    out->append("null");
-  } else {
-    AppendJsonString(out, id);
-  }
-}
-
 void AppendDecisions(const VisitorContext& ctx, const DecisionList& list,
                      std::string* out) {
   out->append("{\"id\":");
@@ -39,9 +31,9 @@ void AppendDecisions(const VisitorContext& ctx, const DecisionList& list,
     out->append("{\"campaign_id\":");
     AppendJsonString(out, list.campaign_id(i));
     out->append(",\"variation_group_id\":");
-    AppendIdOrNull(out, list.group_id(i));
+    AppendJsonIdOrNull(out, list.group_id(i));
     out->append(",\"variation_id\":");
-    AppendIdOrNull(out, list.variation_id(i));
+    AppendJsonIdOrNull(out, list.variation_id(i));
     out->append(",\"reason\":\"");
     out->append(DecisionReasonName(list[i].reason));
     out->append("\"}");
@@ -88,9 +80,9 @@ void AppendExposure(const Exposure& e, std::string* out) {
   out->append(",\"campaign_id\":");
   AppendJsonString(out, e.campaign_id);
   out->append(",\"variation_group_id\":");
-  AppendIdOrNull(out, e.variation_group_id);
+  AppendJsonIdOrNull(out, e.variation_group_id);
   out->append(",\"variation_id\":");
-  AppendIdOrNull(out, e.variation_id);
+  AppendJsonIdOrNull(out, e.variation_id);
   out->append(",\"reason\":\"");
   out->append(DecisionReasonName(e.reason));
   out->append("\",\"at\":");

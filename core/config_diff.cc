@@ -16,14 +16,6 @@ constexpr uint64_t Key(int32_t from, int32_t to) {
          static_cast<uint32_t>(to + 1);
 }
 
-void AppendIdOrNull(std::string* out, const std::string& id, bool none) {
-  if (none) {
-    out->append("null");
-  } else {
-    AppendJsonString(out, id);
-  }
-}
-
 }  // namespace
 
 ConfigDiff::ConfigDiff(std::shared_ptr<const CompiledConfig> from,
@@ -139,9 +131,9 @@ std::string ConfigDiffJson(const ReloadReport& report,
       const VariationTransition& t = c.transitions[k];
       if (k > 0) out.push_back(',');
       out.append("{\"from\":");
-      AppendIdOrNull(&out, t.from, t.from_none);
+      AppendJsonIdOrNull(&out, t.from);  // empty: no variation
       out.append(",\"to\":");
-      AppendIdOrNull(&out, t.to, t.to_none);
+      AppendJsonIdOrNull(&out, t.to);
       absl::StrAppend(&out, ",\"visitors\":", t.visitors, "}");
     }
     out.append("]}");

@@ -41,6 +41,14 @@ void AppendJsonString(std::string* out, std::string_view s) {
   out->push_back('"');
 }
 
+void AppendJsonIdOrNull(std::string* out, std::string_view id) {
+  if (id.empty()) {
+    out->append("null");
+  } else {
+    AppendJsonString(out, id);
+  }
+}
+
 namespace {
 
 absl::string_view Sv(std::string_view s) {

@@ -30,6 +30,10 @@ namespace allot {
 // Appends `s` as a JSON string literal (quotes included).
 void AppendJsonString(std::string* out, std::string_view s);
 
+// Appends an id as a JSON string, or null when it is empty (no group, no
+// variation).
+void AppendJsonIdOrNull(std::string* out, std::string_view id);
+
 class VisitorParser {
  public:
   VisitorParser();
