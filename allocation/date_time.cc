@@ -187,6 +187,12 @@ absl::StatusOr<absl::CivilDay> ParseCivilDate(std::string_view text) {
   return absl::CivilDay(year, month, day);
 }
 
+bool HasUtcOffset(std::string_view text) {
+  // After the date (10 characters), only an offset has 'Z', '+' or '-'.
+  return text.size() > 10 && (text.find_first_of("Zz+", 10) != text.npos ||
+                              text.find('-', 10) != text.npos);
+}
+
 absl::Time StartOfDay(absl::CivilDay day, const absl::TimeZone& tz) {
   const absl::TimeZone::TimeInfo info = tz.At(absl::CivilSecond(day));
   // Read with either offset, a skipped midnight lands off the transition

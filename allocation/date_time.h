@@ -36,6 +36,10 @@ namespace allot {
 [[nodiscard]] absl::StatusOr<absl::Time> ParseDateTime(
     std::string_view text, const absl::TimeZone& tz);
 
+// Whether `text`, a date-time ParseDateTime accepts, carries its own UTC
+// offset or Z (and so names an instant whatever the time zone).
+bool HasUtcOffset(std::string_view text);
+
 // An RFC 3339 instant: ParseDateTime's grammar with the offset required
 // ("2026-06-01T12:00:00Z", "2026-06-01T14:00:00.5+02:00"). The one parser of
 // instants for the whole project: configs, state documents, the command's

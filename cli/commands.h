@@ -4,6 +4,7 @@
 
 namespace allot::cli {
 
+int CampaignsCommand(int argc, char** argv);
 int DecideCommand(int argc, char** argv);
 int DiffCommand(int argc, char** argv);
 int ScheduleCommand(int argc, char** argv);

@@ -27,6 +27,15 @@ constexpr char kUsage[] =
     "      merged and clipped to its start and stop) that meet [T, T], as\n"
     "      CSV (start,end); an open start or stop is an empty field. Times\n"
     "      in the scheduler's time zone.\n"
+    "  campaigns export --config FILE [--at RFC3339] [--output FILE|-]\n"
+    "      Writes the bulk campaign table as CSV (RFC 4180): ID, Name,\n"
+    "      Description, Status, Start Date, End Date, Percentage Completed,\n"
+    "      Is Published, Recurrence, Escalation, Escalation Date; what a\n"
+    "      campaign serves is read at --at (default: now).\n"
+    "  campaigns import --config FILE --csv FILE --output FILE|-\n"
+    "      Applies a table's names, descriptions, statuses, dates and\n"
+    "      recurrences to the campaigns its rows name and writes the new\n"
+    "      config; nothing is written when any row is bad.\n"
     "  status --config FILE --state FILE [--kpis FILE]\n"
     "      Lists each variation group with a rollback_condition: the goal or\n"
     "      KPI it watches, the latest value fed in the state document, the\n"
@@ -57,6 +66,7 @@ int main(int argc, char** argv) {
   if (!std::strcmp(argv[1], "schedule")) return allot::cli::ScheduleCommand(argc, argv);
   if (!std::strcmp(argv[1], "status")) return allot::cli::StatusCommand(argc, argv);
   if (!std::strcmp(argv[1], "windows")) return allot::cli::WindowsCommand(argc, argv);
+  if (!std::strcmp(argv[1], "campaigns")) return allot::cli::CampaignsCommand(argc, argv);
   std::cerr << "allot: unknown command \"" << argv[1] << "\"\n\n" << kUsage;
   return 2;
 }

@@ -4,6 +4,7 @@ path, as scripts/test does:
     PYTHONPATH=build/bindings/python /usr/bin/python3 -m pytest -q tests/python
 """
 import json
+import os
 import pathlib
 
 import pytest
@@ -12,6 +13,23 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 TESTDATA = ROOT / "tests" / "testdata"
 EXAMPLES = ROOT / "examples"
 AT = "2026-06-01T12:00:00Z"
+
+
+@pytest.fixture(scope="session")
+def allot_bin():
+    """The allot command: $ALLOT_BIN, else next to the importable allot
+    package's build (build-dir/cli/allot), else build/cli/allot under the
+    repository root."""
+    if os.environ.get("ALLOT_BIN"):
+        command = pathlib.Path(os.environ["ALLOT_BIN"])
+    else:
+        import allot
+
+        command = pathlib.Path(allot.__file__).resolve().parents[3] / "cli" / "allot"
+        if not command.exists():
+            command = ROOT / "build" / "cli" / "allot"
+    assert command.exists(), f"no allot command at {command} (set ALLOT_BIN)"
+    return command
 
 
 @pytest.fixture(scope="session")

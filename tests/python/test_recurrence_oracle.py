@@ -6,13 +6,9 @@ dateutil.tz.resolve_imaginary; a repeated time is its first occurrence,
 fold=0), each live for the duration, merged where they overlap or touch,
 clipped to [start_date, stop_date) and to a horizon of five years.
 
-The command is found as $ALLOT_BIN, else next to the importable allot
-package's build (build-dir/cli/allot, as test_schedule.py does), else
-build/cli/allot under the repository root.
+The command is the `allot_bin` fixture (conftest.py).
 """
 import json
-import os
-import pathlib
 import subprocess
 from datetime import datetime, timedelta, timezone
 
@@ -20,22 +16,7 @@ import pytest
 from dateutil import tz
 from dateutil.rrule import rrulestr
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
 UTC = timezone.utc
-
-
-def allot_command():
-    if os.environ.get("ALLOT_BIN"):
-        return pathlib.Path(os.environ["ALLOT_BIN"])
-    try:
-        import allot
-
-        built = pathlib.Path(allot.__file__).resolve().parents[3] / "cli" / "allot"
-        if built.exists():
-            return built
-    except ImportError:
-        pass
-    return ROOT / "build" / "cli" / "allot"
 
 
 # zone, start_date (wall-clock), rule, (duration text, timedelta), stop_date
@@ -156,9 +137,9 @@ def oracle(zone_name, start, rule, duration, stop, lo, hi):
 @pytest.mark.parametrize(
     "zone,start,rule,duration,stop,lo,hi", CASES,
     ids=[f"{c[0]}-{c[2]}-{c[3][0]}" for c in CASES])
-def test_windows_match_dateutil(tmp_path, zone, start, rule, duration, stop, lo, hi):
-    command = allot_command()
-    assert command.exists(), f"no allot command at {command} (set ALLOT_BIN)"
+def test_windows_match_dateutil(tmp_path, allot_bin, zone, start, rule, duration, stop,
+                                lo, hi):
+    command = allot_bin
     scheduler = {"start_date": start, "timezone": zone, "recurrence": rule,
                  "duration": duration[0]}
     if stop:

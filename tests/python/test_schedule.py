@@ -1,7 +1,6 @@
 """traffic_schedule and plot_schedule."""
 import datetime as dt
 import os
-import pathlib
 import subprocess
 import sys
 
@@ -75,11 +74,9 @@ def test_schedule_errors(rollout):
         rollout.traffic_schedule("new-search-all", "not a date", "2026-03-27")
 
 
-def test_matches_the_allot_schedule_command(rollout):
-    """Same numbers as `allot schedule` (built next to the module)."""
-    package = pathlib.Path(allot.__file__).resolve().parent
-    command = package.parents[2] / "cli" / "allot"
-    assert command.exists(), f"no allot command at {command}"
+def test_matches_the_allot_schedule_command(rollout, allot_bin):
+    """Same numbers as `allot schedule`."""
+    command = allot_bin
     csv = subprocess.run(
         [str(command), "schedule", "--config", str(EXAMPLES / "rollout.json"),
          "--group", "new-search-all", "--from", "2026-03-26T00:00:00Z",

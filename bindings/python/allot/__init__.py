@@ -17,10 +17,15 @@ sticky={group: (variation, version)})``; ``assign(..., sticky=records,
 new_assignments=True)`` returns the new records to persist;
 ``Engine.log_exposures(sink)`` logs exposure events.
 
+Campaign operations in bulk: ``allot.campaigns_frame(config)`` is the
+campaign table of ``allot campaigns export``; ``config.with_campaigns(frame)``
+imports an edited one.
+
 Times (``at``, ``start``, ``end``) are datetimes (a naive datetime is UTC),
 RFC 3339 strings, or None for now.
 """
 from ._allot import REASONS, ConfigError
+from ._campaigns import campaigns_frame
 from ._config import Campaign, Config, Decision, Kpi, Variation, VariationGroup, load
 from ._engine import Engine
 from ._lifecycle import STICKY_COLUMNS, Exposure, ExposureCounters
@@ -43,6 +48,7 @@ __all__ = [
     "ReloadReport",
     "Variation",
     "VariationGroup",
+    "campaigns_frame",
     "chi2_sf",
     "load",
     "plot_schedule",

@@ -137,7 +137,8 @@ def read_source(source: Source) -> bytes:
     )
 
 
-def load(path_or_json_text: Source, bucketing: str = "auto") -> "Config":
+def load(path_or_json_text: Source, bucketing: str = "auto",
+         kpis: Optional[Source] = None) -> "Config":
     """Parses, validates and compiles a configuration.
 
     ``path_or_json_text``: a file path (str or os.PathLike), or the JSON text
@@ -148,6 +149,11 @@ def load(path_or_json_text: Source, bucketing: str = "auto") -> "Config":
     ``flagship`` for a bucketing file and ``xxh3`` otherwise), ``"xxh3"`` or
     ``"flagship"``.
 
+    ``kpis``: KPI definitions kept apart from the config (a path or JSON
+    text): a list of definitions, ``{"kpis": [...]}``, or a dcycle dataset
+    ``{"name", "description", "kpis": [...]}``; merged after the config's
+    own ``kpis`` (an id declared in both is an error).
+
     Raises :class:`allot.ConfigError` (a ValueError) for a bad configuration;
     its message starts with the JSON path of the value at fault::
 
@@ -155,24 +161,25 @@ def load(path_or_json_text: Source, bucketing: str = "auto") -> "Config":
     """
     if not isinstance(bucketing, str):
         raise TypeError(f"bucketing: expected a str, got {type(bucketing).__name__}")
-    return Config._wrap(_allot.load(read_source(path_or_json_text), bucketing))
+    kpis_json = b"" if kpis is None else read_source(kpis)
+    return Config._wrap(_allot.load(read_source(path_or_json_text), bucketing, kpis_json))
 
 
 # Configs restored from pickles in this process, by (SHA-256 of the JSON,
-# bucketing): a Dask worker compiles a config once, not once per partition.
-_RESTORED: "OrderedDict[Tuple[bytes, str], Config]" = OrderedDict()
+# bucketing, SHA-256 of the separate KPI definitions): a Dask worker compiles a config once, not once per partition.
+_RESTORED: "OrderedDict[Tuple[bytes, str, bytes], Config]" = OrderedDict()
 _RESTORED_MAX = 8
 _RESTORED_LOCK = threading.Lock()
 
 
-def _restore(source: bytes, bucketing: str) -> "Config":
-    key = (hashlib.sha256(source).digest(), bucketing)
+def _restore(source: bytes, bucketing: str, kpis: bytes = b"") -> "Config":
+    key = (hashlib.sha256(source).digest(), bucketing, hashlib.sha256(kpis).digest())
     with _RESTORED_LOCK:
         config = _RESTORED.get(key)
         if config is not None:
             _RESTORED.move_to_end(key)
             return config
-    config = load(source, bucketing)
+    config = load(source, bucketing, kpis or None)
     with _RESTORED_LOCK:
         _RESTORED[key] = config
         while len(_RESTORED) > _RESTORED_MAX:
@@ -224,7 +231,7 @@ class Config:
             raise pickle.PicklingError(
                 "this Config's JSON is not known (the Engine it came from was reloaded "
                 "elsewhere); pickle the result of allot.load() instead")
-        return (_restore, (source, self._core.bucketing_name))
+        return (_restore, (source, self._core.bucketing_name, self._core.kpis_source))
 
     def __repr__(self) -> str:
         return (
@@ -389,6 +396,26 @@ class Config:
         frame = out[0] if new_assignments else out
         frame.attrs[ALLOCATIONS_ATTR] = self._allocations()
         return out
+
+    def with_campaigns(self, frame: Any) -> "Config":
+        """This config with a bulk campaign table applied (DESIGN §14): the
+        import of ``allot campaigns import``, from a DataFrame (or a mapping
+        of column name to values) shaped like :func:`allot.campaigns_frame`.
+
+        Each row names a campaign by ``ID``; its ``Name``, ``Description``,
+        ``Status``, ``Start Date``, ``End Date``, ``Recurrence``,
+        ``Escalation`` and ``Escalation Date`` replace the config's. A column
+        left out leaves that field alone; an empty cell (``""``, None, NaN,
+        NaT) removes it. Dates are ``"YYYY-MM-DD"`` strings, dates or
+        timestamps (their day). ``Percentage Completed`` and ``Is Published``
+        are ignored. Returns a new Config (loaded with the same options);
+        this one is unchanged. Raises :class:`allot.ConfigError` listing each
+        bad row as ``row N, column "C": ...`` (N counts rows from 0), and
+        nothing is applied."""
+        from ._campaigns import table_columns
+
+        names, cells = table_columns(frame)
+        return Config._wrap(self._core.with_campaigns(names, cells))
 
     def compare(self, other: "Config") -> "ReloadReport":
         """What a reload from this config to ``other`` would change, by

@@ -7,6 +7,7 @@
 
 #include "assign.h"
 #include "assignment_input.h"
+#include "campaign_table.h"
 #include "core/rollback_condition.h"
 #include "exposure_sink.h"
 #include "operations.h"
@@ -182,6 +183,22 @@ py::list FlagTuples(const Decider& decider, const py::handle& visitor_id,
       });
 }
 
+std::shared_ptr<PyConfig> LoadPyConfig(std::string text, LoadOptions options,
+                                       std::string bucketing) {
+  absl::StatusOr<std::shared_ptr<const CompiledConfig>> config;
+  {
+    py::gil_scoped_release release;
+    config = LoadConfig(text, options);
+  }
+  ThrowIfError(config.status(), ErrorKind::kConfig);
+  auto out = std::make_shared<PyConfig>();
+  out->config = *std::move(config);
+  out->options = std::move(options);
+  out->source = std::make_shared<const std::string>(std::move(text));
+  out->bucketing = std::move(bucketing);
+  return out;
+}
+
 void BindConfig(py::module_& m) {
   py::class_<PyConfig, std::shared_ptr<PyConfig>>(
       m, "Config",
@@ -212,6 +229,15 @@ void BindConfig(py::module_& m) {
                              })
       .def_property_readonly(
           "bucketing_name", [](const PyConfig& c) { return c.bucketing; })
+      .def_property_readonly("kpis_source",
+                             [](const PyConfig& c) {
+                               return py::bytes(c.options.kpis_json);
+                             })
+      .def("campaign_table",
+           [](const PyConfig& c, const py::handle& at) {
+             return CampaignTableColumns(c, TimeArg(at));
+           })
+      .def("with_campaigns", &WithCampaigns)
       .def("decide",
            [](PyConfig& c, const py::handle& visitor_id,
               const py::handle& context, const py::handle& at,
@@ -254,23 +280,14 @@ void BindConfig(py::module_& m) {
 
   m.def(
       "load",
-      [](const py::bytes& json, const std::string& bucketing) {
-        const LoadOptions options = LoadOptionsFor(bucketing);
-        const std::string text = json;
-        absl::StatusOr<std::shared_ptr<const CompiledConfig>> config;
-        {
-          py::gil_scoped_release release;
-          config = LoadConfig(text, options);
-        }
-        ThrowIfError(config.status(), ErrorKind::kConfig);
-        auto out = std::make_shared<PyConfig>();
-        out->config = *std::move(config);
-        out->options = options;
-        out->source = std::make_shared<const std::string>(text);
-        out->bucketing = bucketing;
-        return out;
+      [](const py::bytes& json, const std::string& bucketing,
+         const py::bytes& kpis) {
+        LoadOptions options = LoadOptionsFor(bucketing);
+        options.kpis_json = kpis;
+        return LoadPyConfig(json, std::move(options), bucketing);
       },
-      "Parses, validates and compiles config JSON (UTF-8 bytes).");
+      "Parses, validates and compiles config JSON (UTF-8 bytes), with KPI "
+      "definitions kept apart (JSON, empty for none).");
 
   py::list reasons;
   for (int r = 0; r < kNumDecisionReasons; ++r) {

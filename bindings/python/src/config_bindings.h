@@ -40,6 +40,12 @@ struct PyConfig {
   std::string bucketing = "auto";
 };
 
+// Compiles `text` with `options` into a Config that remembers its source,
+// options and bucketing name (for pickling); ConfigError when it does not
+// load.
+std::shared_ptr<PyConfig> LoadPyConfig(std::string text, LoadOptions options,
+                                       std::string bucketing);
+
 // Parses a bucketing name ("auto", "xxh3", "flagship"); ValueError otherwise.
 LoadOptions LoadOptionsFor(std::string_view bucketing);
 
