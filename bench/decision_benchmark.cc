@@ -133,14 +133,15 @@ BENCHMARK(BM_W1_DecideAllWithRamp)->Threads(1)->Threads(2);
 // Every campaign live on weekdays only (DESIGN §14): from 00:00 UTC for 24
 // hours, Monday to Friday, since 2026-01-05 and for the five-year horizon,
 // so about 260 merged windows each. kNow is a Thursday: the decisions are
-// the plain ones', after one binary search per campaign.
+// the plain ones'. A decision list keeps the window states it found until
+// the next window opens or closes, so the searches happen once per list and
+// span, not per decision.
 constexpr char kWeekdayScheduler[] =
     R"("scheduler":{"start_date":"2026-01-05T00:00:00","timezone":"UTC",)"
     R"("recurrence":"RRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR","duration":"24h"},)";
 
-// The same start_date without the recurrence: a plain scheduler window,
-// which already takes a campaign off the candidate index's sparse path. The
-// difference between the two is the search alone.
+// The same start_date without the recurrence: a plain scheduler window.
+// Both keep their campaigns on the candidate index's sparse path.
 constexpr char kStartScheduler[] =
     R"("scheduler":{"start_date":"2026-01-05T00:00:00","timezone":"UTC"},)";
 

@@ -35,13 +35,6 @@ std::string Field(std::string_view path, std::string_view field) {
   return out;
 }
 
-// Status values that keep a campaign live; anything else pauses it.
-bool IsActiveStatus(std::string_view status) {
-  std::string s = absl::AsciiStrToLower(absl::string_view(status.data(), status.size()));
-  return s.empty() || s == "active" || s == "running" || s == "live" ||
-         s == "in_progress";
-}
-
 absl::StatusOr<BucketingMode> ResolveMode(const ConfigSpec& spec,
                                           const LoadOptions& options) {
   BucketingChoice choice = options.bucketing;
@@ -199,8 +192,7 @@ absl::Status CompileRecurrence(const SchedulerSpec& spec,
   // has no offset (so that a time in a DST gap keeps its reading), else the
   // instant's local time.
   const std::string_view text = spec.start_date;
-  const bool has_offset = text.find_first_of("Zz+", 10) != text.npos ||
-                          text.find('-', 10) != text.npos;
+  const bool has_offset = HasUtcOffset(text);
   absl::StatusOr<absl::Time> t =
       ParseDateTime(text, has_offset ? tz : absl::UTCTimeZone());
   if (!t.ok()) {
@@ -218,6 +210,12 @@ absl::Status CompileRecurrence(const SchedulerSpec& spec,
 }
 
 }  // namespace
+
+bool IsActiveStatus(std::string_view status) {
+  std::string s = absl::AsciiStrToLower(absl::string_view(status.data(), status.size()));
+  return s.empty() || s == "active" || s == "running" || s == "live" ||
+         s == "in_progress";
+}
 
 absl::StatusOr<BucketingChoice> ParseBucketingChoice(std::string_view text) {
   if (text == "auto") return BucketingChoice::kAuto;
@@ -417,14 +415,20 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
     h.one_group = c.num_groups == 1;
     h.tree = h.one_group ? cfg->groups_[c.first_group].targeting : -1;
     h.active = c.active;
-    h.plain = !c.has_window && c.ranges.empty();
+    h.checks = static_cast<uint8_t>((c.has_window ? kCheckWindow : 0) |
+                                    (c.ranges.empty() ? 0 : kCheckRanges));
     h.is_ab = c.is_ab;
-    if (h.plain && h.tree >= 0 && cfg->targeting_->IsIndexed(h.tree)) {
+    // A live window keeps a campaign fast: whether `now` is inside it is the
+    // same for every visitor, and the template at `now` says it.
+    if (c.ranges.empty() && h.tree >= 0 && cfg->targeting_->IsIndexed(h.tree)) {
       fast_tree[i] = h.tree;
       any_fast = true;
     }
+    if (c.active && c.has_window) {
+      cfg->windowed_.push_back(static_cast<int32_t>(i));
+    }
   }
-  if (any_fast) {
+  if (any_fast || !cfg->windowed_.empty()) {
     cfg->sparse_template_.resize(n);
     cfg->fast_campaign_of_tree_.assign(trees.size(), -1);
     for (size_t i = 0; i < n; ++i) {
@@ -438,7 +442,7 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
                                      : DecisionReason::kCampaignInactive;
       cfg->fast_campaign_of_tree_[fast_tree[i]] = static_cast<int32_t>(i);
     }
-    cfg->fast_tree_ = std::move(fast_tree);
+    if (any_fast) cfg->fast_tree_ = std::move(fast_tree);
   }
 
   if (absl::Status s = cfg->CompileForced(spec); !s.ok()) return s;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 
 #include "core/internal/lifecycle.h"
 
@@ -19,6 +20,14 @@ int32_t FindIndex(const std::vector<std::pair<std::string, int32_t>>& index,
       });
   if (it == index.end() || std::string_view(it->first) != id) return -1;
   return it->second;
+}
+
+// The instants whose TrafficSchedule::Instant is at least / below `ns`:
+// Instant rounds down and saturates, so they are those from / before
+// FromUnixNanos(ns), but for INT64_MIN, which every instant reaches.
+absl::Time FromInstant(int64_t ns) {
+  return ns == std::numeric_limits<int64_t>::min() ? absl::InfinitePast()
+                                                   : absl::FromUnixNanos(ns);
 }
 
 absl::Status EmptyVisitorId() {
@@ -45,13 +54,14 @@ int32_t CompiledConfig::FindGroup(std::string_view id) const {
   return FindIndex(group_index_, id);
 }
 
-template <bool kLifecycle>
+template <bool kLifecycle, CompiledConfig::WindowCheck kWindow>
 Decision CompiledConfig::DecideCampaign(int32_t c, std::string_view visitor_id,
                                         TargetingScratch* scratch,
                                         absl::Time now, int64_t now_ns,
                                         const RuntimeState* runtime,
                                         TrafficSchedule::Span* spans,
-                                        bool* ab_taken, Lifecycle* lc) const {
+                                        bool* ab_taken, Lifecycle* lc,
+                                        bool outside_window) const {
   Decision d;
   d.campaign = c;
   const HotCampaign& hot = hot_[c];
@@ -81,17 +91,24 @@ Decision CompiledConfig::DecideCampaign(int32_t c, std::string_view visitor_id,
       return d;
     }
   }
-  if (!hot.plain) {
-    const Campaign& campaign = campaigns_[c];
-    // Recurring windows (DESIGN §14) lie inside [start, stop): a campaign
-    // without them tests only its bounds.
-    if (campaign.has_window &&
-        (now < campaign.start || now >= campaign.stop ||
-         (!campaign.windows.empty() && !campaign.windows.Contains(now_ns)))) {
-      d.reason = DecisionReason::kOutsideSchedule;
-      return d;
+  if (hot.checks != 0) {
+    if (kWindow != WindowCheck::kInside && (hot.checks & kCheckWindow)) {
+      bool outside = outside_window;
+      if constexpr (kWindow == WindowCheck::kSearch) {
+        const Campaign& campaign = campaigns_[c];
+        // Recurring windows (DESIGN §14) lie inside [start, stop): a
+        // campaign without them tests only its bounds.
+        outside = now < campaign.start || now >= campaign.stop ||
+                  (!campaign.windows.empty() &&
+                   !campaign.windows.Contains(now_ns));
+      }
+      if (outside) {
+        d.reason = DecisionReason::kOutsideSchedule;
+        return d;
+      }
     }
-    if (!campaign.ranges.empty()) {
+    if (hot.checks & kCheckRanges) {
+      const Campaign& campaign = campaigns_[c];
       const double z = campaign.bucketer.RangeBucket(visitor_id) * 100.0 /
                        campaign.bucketer.scale();
       bool inside = false;
@@ -179,6 +196,58 @@ Decision CompiledConfig::DecideCampaign(int32_t c, std::string_view visitor_id,
   return d;
 }
 
+const Decision* CompiledConfig::RefreshTemplate(absl::Time now,
+                                                DecisionList* out) const {
+  out->window_template_.assign(sparse_template_.begin(),
+                               sparse_template_.end());
+  // Each campaign's state (DecideCampaign's step 4) holds over a span around
+  // `now`; the template holds over their intersection.
+  const int64_t now_ns = TrafficSchedule::Instant(now);
+  absl::Time from = absl::InfinitePast();
+  absl::Time until = absl::InfiniteFuture();
+  for (const int32_t c : windowed_) {
+    const Campaign& campaign = campaigns_[c];
+    bool live = false;
+    absl::Time low = absl::InfinitePast();
+    absl::Time high = absl::InfiniteFuture();
+    if (now < campaign.start) {
+      high = campaign.start;
+    } else if (now >= campaign.stop) {
+      low = campaign.stop;
+    } else {
+      live = true;
+      low = campaign.start;
+      high = campaign.stop;
+      const RecurringWindows& windows = campaign.windows;
+      if (!windows.empty()) {
+        // Contains(now_ns), keeping the window or the gap it falls in.
+        const size_t next = windows.NextAfter(now_ns);
+        live = next > 0 && now_ns < windows.end_ns(next - 1);
+        if (live) {
+          low = std::max(low, FromInstant(windows.start_ns(next - 1)));
+          high = std::min(high, FromInstant(windows.end_ns(next - 1)));
+        } else {
+          if (next > 0) {
+            low = std::max(low, FromInstant(windows.end_ns(next - 1)));
+          }
+          if (next < windows.size()) {
+            high = std::min(high, FromInstant(windows.start_ns(next)));
+          }
+        }
+      }
+    }
+    if (!live) {
+      out->window_template_[c].reason = DecisionReason::kOutsideSchedule;
+    }
+    from = std::max(from, low);
+    until = std::min(until, high);
+  }
+  out->window_serial_ = serial_;
+  out->window_from_ = from;
+  out->window_until_ = until;
+  return out->window_template_.data();
+}
+
 absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
                                        absl::Time now, DecisionList* out,
                                        const RuntimeState* runtime) const {
@@ -190,11 +259,11 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
   const bool sparse_clean = out->sparse_clean_ && out->config_.get() == this;
   out->Reset(this, n);
   targeting_->Bind(visitor.id_.view(), visitor.attributes_, &visitor.scratch_);
-  const int64_t now_ns = needs_now_ns_ ? TrafficSchedule::Instant(now) : 0;
   bool ab_taken = false;
   Decision* items = out->items_.data();
   TrafficSchedule::Span* spans = out->spans_.data();
   if (NeedsLifecycle(visitor)) {
+    const int64_t now_ns = needs_now_ns_ ? TrafficSchedule::Instant(now) : 0;
     Lifecycle lc = BindLifecycle(visitor);
     for (size_t c = 0; c < n; ++c) {
       items[c] = DecideCampaign<true>(static_cast<int32_t>(c), visitor.id_.view(),
@@ -203,6 +272,20 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
     }
     return absl::OkStatus();
   }
+  // Below, every live window is read from the template at `now`: only the
+  // rollouts need `now` in nanoseconds.
+  const int64_t now_ns = num_schedules_ > 0 ? TrafficSchedule::Instant(now) : 0;
+  if (sparse_template_.empty()) {
+    // No fast campaign and no live window.
+    for (size_t c = 0; c < n; ++c) {
+      items[c] = DecideCampaign<false>(static_cast<int32_t>(c), visitor.id_.view(),
+                                       &visitor.scratch_, now, now_ns, runtime,
+                                       spans, &ab_taken, nullptr);
+    }
+    return absl::OkStatus();
+  }
+  bool refreshed = false;
+  const Decision* tmpl = TemplateAt(now, out, &refreshed);
   if (!fast_tree_.empty() && !panic_ && !single_assignment_ &&
       (runtime == nullptr || !runtime->any_campaign_off())) {
     // Sparse: every fast campaign starts as its non-candidate decision, and
@@ -211,24 +294,28 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
     const CompiledTargetingSet::Candidates candidates =
         targeting_->CandidatesOf(visitor.scratch_);
     std::vector<int32_t>& touched = out->sparse_touched_;
-    if (sparse_clean) {
-      for (const int32_t c : touched) items[c] = sparse_template_[c];
+    if (sparse_clean && !refreshed) {
+      for (const int32_t c : touched) items[c] = tmpl[c];
     } else {
-      std::memcpy(items, sparse_template_.data(), n * sizeof(Decision));
+      std::memcpy(items, tmpl, n * sizeof(Decision));
     }
     touched.clear();
-    auto decide = [&](int32_t c) {
-      items[c] = DecideCampaign<false>(c, visitor.id_.view(), &visitor.scratch_,
-                                       now, now_ns, runtime, spans, &ab_taken,
-                                       nullptr);
-    };
-    for (const int32_t c : dense_) decide(c);
+    for (const int32_t c : dense_) {
+      items[c] = DecideCampaign<false, WindowCheck::kGiven>(
+          c, visitor.id_.view(), &visitor.scratch_, now, now_ns, runtime,
+          spans, &ab_taken, nullptr, OutsideWindow(tmpl[c]));
+    }
+    // With live windows, the template decides an inactive campaign and one
+    // outside its window; any other is inside its window, if it has one.
+    const bool windows = !windowed_.empty();
     for (size_t i = 0; i < candidates.num_marked; ++i) {
       const int32_t c = fast_campaign_of_tree_[candidates.marked[i]];
-      if (c >= 0) {
-        decide(c);
-        touched.push_back(c);
-      }
+      if (c < 0) continue;
+      if (windows && items[c].reason != DecisionReason::kNotTargeted) continue;
+      items[c] = DecideCampaign<false, WindowCheck::kInside>(
+          c, visitor.id_.view(), &visitor.scratch_, now, now_ns, runtime,
+          spans, &ab_taken, nullptr);
+      touched.push_back(c);
     }
     out->sparse_clean_ = true;
     return absl::OkStatus();
@@ -241,25 +328,26 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
       if (tree >= 0 && !candidates.MayMatch(tree)) {
         // DecideCampaign's steps for such a campaign, up to targeting.
         Decision& d = items[c];
-        d = sparse_template_[c];
-        if (d.reason != DecisionReason::kNotTargeted) continue;  // inactive
+        d = tmpl[c];
+        if (d.reason == DecisionReason::kCampaignInactive) continue;
         if (runtime != nullptr && runtime->campaign_off(c)) {
           d.reason = DecisionReason::kCampaignInactive;
-        } else if (hot_[c].is_ab && single_assignment_ && ab_taken) {
+        } else if (d.reason == DecisionReason::kNotTargeted &&
+                   hot_[c].is_ab && single_assignment_ && ab_taken) {
           d.reason = DecisionReason::kSingleAssignment;
         }
         continue;
       }
-      items[c] = DecideCampaign<false>(static_cast<int32_t>(c), visitor.id_.view(),
-                                       &visitor.scratch_, now, now_ns, runtime,
-                                       spans, &ab_taken, nullptr);
+      items[c] = DecideCampaign<false, WindowCheck::kGiven>(
+          static_cast<int32_t>(c), visitor.id_.view(), &visitor.scratch_, now,
+          now_ns, runtime, spans, &ab_taken, nullptr, OutsideWindow(tmpl[c]));
     }
     return absl::OkStatus();
   }
   for (size_t c = 0; c < n; ++c) {
-    items[c] = DecideCampaign<false>(static_cast<int32_t>(c), visitor.id_.view(),
-                                     &visitor.scratch_, now, now_ns, runtime,
-                                     spans, &ab_taken, nullptr);
+    items[c] = DecideCampaign<false, WindowCheck::kGiven>(
+        static_cast<int32_t>(c), visitor.id_.view(), &visitor.scratch_, now,
+        now_ns, runtime, spans, &ab_taken, nullptr, OutsideWindow(tmpl[c]));
   }
   return absl::OkStatus();
 }

@@ -48,6 +48,11 @@ enum class BucketingChoice : unsigned char {
   kFlagship,  // re-randomizes nobody coming from Flagship
 };
 
+// Whether a campaign `status` keeps it live (DESIGN §3 step 2): absent,
+// "active", "running", "live" or "in_progress", in any case; anything else
+// pauses it.
+bool IsActiveStatus(std::string_view status);
+
 // Parses "auto", "xxh3" or "flagship".
 [[nodiscard]] absl::StatusOr<BucketingChoice> ParseBucketingChoice(
     std::string_view text);
@@ -235,6 +240,11 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   CompiledConfig() = default;
 
   struct Lifecycle;  // a visitor's forced and sticky inputs, bound
+  // How DecideCampaign learns whether `now` is inside the campaign's live
+  // window (step 4): by searching it, from the caller (`outside_window`, as
+  // a window template says), or known inside (the template decided the
+  // campaign otherwise) or absent.
+  enum class WindowCheck : uint8_t { kSearch, kGiven, kInside };
 
   // InvalidArgument for a run-time state sized for another config.
   absl::Status CheckRuntime(const RuntimeState* runtime) const;
@@ -245,12 +255,37 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   // schedule_slot) across calls; `ab_taken` tracks single assignment.
   // kLifecycle: the visitor has forced or sticky inputs (`lc`); a config and
   // visitor without them run the plain instantiation and pay nothing.
-  template <bool kLifecycle>
+  // kWindow: see WindowCheck; `outside_window` is read for kGiven only.
+  template <bool kLifecycle, WindowCheck kWindow = WindowCheck::kSearch>
   Decision DecideCampaign(int32_t c, std::string_view visitor_id,
                           TargetingScratch* scratch, absl::Time now,
                           int64_t now_ns, const RuntimeState* runtime,
                           TrafficSchedule::Span* spans, bool* ab_taken,
-                          Lifecycle* lc) const;
+                          Lifecycle* lc, bool outside_window = false) const;
+  // sparse_template_ at `now`: itself without windowed_ campaigns, else the
+  // copy `out` keeps for the span of instants around `now` over which no
+  // window opens or closes, recomputed (setting `*refreshed`) when `now`
+  // leaves it or `out` was last used with another config. Its entry for
+  // an active campaign with a live window is outside_schedule exactly when
+  // `now` is outside that window.
+  // REQUIRES: sparse_template_ not empty.
+  const Decision* TemplateAt(absl::Time now, DecisionList* out,
+                             bool* refreshed) const {
+    if (windowed_.empty()) return sparse_template_.data();
+    if (out->window_serial_ == serial_ && out->window_from_ <= now &&
+        now < out->window_until_) {
+      return out->window_template_.data();
+    }
+    *refreshed = true;
+    return RefreshTemplate(now, out);
+  }
+  // TemplateAt's search: rebuilds `out`'s template and span at `now`.
+  [[gnu::noinline]] const Decision* RefreshTemplate(absl::Time now,
+                                                    DecisionList* out) const;
+  // Whether an entry of TemplateAt's puts its campaign outside its window.
+  static bool OutsideWindow(const Decision& entry) {
+    return entry.reason == DecisionReason::kOutsideSchedule;
+  }
   // Decide's body: campaign `target` after the earlier `ab` campaigns it
   // depends on under single assignment.
   template <bool kLifecycle>
@@ -288,7 +323,8 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   bool single_assignment_ = false;
   int32_t num_schedules_ = 0;
   // Whether a decision needs `now` in Unix nanoseconds: some group has a
-  // rollout or some campaign recurring windows.
+  // rollout or some campaign recurring windows (DecideAll outside the
+  // lifecycle path reads windows from TemplateAt: rollouts alone need it).
   bool needs_now_ns_ = false;
   uint64_t serial_ = 0;
   uint64_t content_fingerprint_ = 0;
@@ -306,27 +342,36 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
     int32_t num_groups = 0;
     int32_t tree = -1;  // targeting of the only group, -1 for none or many
     bool active = true;
-    bool plain = true;  // no scheduler window and no bucket ranges
+    uint8_t checks = 0;  // kCheckWindow | kCheckRanges; 0: neither
     bool is_ab = false;
     bool one_group = false;
   };
+  static constexpr uint8_t kCheckWindow = 1;  // a live window (step 4)
+  static constexpr uint8_t kCheckRanges = 2;  // bucket ranges (step 5)
   static_assert(sizeof(HotCampaign) == 16);
   std::vector<HotCampaign> hot_;  // by campaign
-  // Per campaign with no window, no bucket ranges and one variation group
-  // whose targeting tree is in the targeting's candidate index: that tree,
-  // else -1; empty when no campaign qualifies. When the index rules the tree
-  // out for a visitor, the campaign's decision is sparse_template_'s (not
+  // Per campaign with no bucket ranges and one variation group whose
+  // targeting tree is in the targeting's candidate index: that tree, else
+  // -1; empty when no campaign qualifies. When the index rules the tree out
+  // for a visitor, the campaign's decision is sparse_template_'s (not
   // targeted, or inactive), made from hot_ alone (DESIGN §11: a decision
-  // costs what the campaigns that can match cost).
+  // costs what the campaigns that can match cost), or for a campaign with
+  // a live window outside_schedule while `now` is outside it.
   std::vector<int32_t> fast_tree_;
   // Sparse decisions (W3: many campaigns, each targeting a few visitors):
-  // DecideAll copies sparse_template_ and then decides only the campaigns
-  // whose tree Bind marked and the dense_ ones (not fast). Not used with
-  // single assignment or a campaign toggled off at run time (the fast loop
-  // handles those, from the same template).
+  // DecideAll copies sparse_template_ (see TemplateAt) and then decides only
+  // the campaigns whose tree Bind marked and the dense_ ones (not fast). Not
+  // used with single assignment or a campaign toggled off at run time (the
+  // fast loop handles those, from the same template). Empty when no
+  // campaign is fast and none has a live window.
   std::vector<Decision> sparse_template_;
   std::vector<int32_t> dense_;                  // campaigns not fast, in order
   std::vector<int32_t> fast_campaign_of_tree_;  // by tree, or -1
+  // The active campaigns with a live window (scheduler dates, a period or
+  // recurring windows), in order: the entries of the template that depend
+  // on `now` (see TemplateAt). Decisions other than the lifecycle path's
+  // read their windows from there, and search no recurring windows.
+  std::vector<int32_t> windowed_;
   std::vector<std::pair<std::string, int32_t>> campaign_index_;  // sorted
   std::vector<std::pair<std::string, int32_t>> group_index_;     // sorted
   // forced_assignments: visitor id -> [begin, end) of forced_entries_, whose

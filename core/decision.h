@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "allocation/traffic_schedule.h"
 
 namespace allot {
@@ -104,6 +105,16 @@ class DecisionList {
   // the next sparse decision against config_ restores only those.
   bool sparse_clean_ = false;
   std::vector<int32_t> sparse_touched_;
+  // For a config with live windows (see CompiledConfig::windowed_): its
+  // sparse template with the window states of its campaigns at every
+  // instant of [window_from_, window_until_), for the config of serial
+  // window_serial_ (0: none). Decisions come at nearby instants: the states
+  // found last time hold until a window opens or closes, and the list skips
+  // every window search until then.
+  std::vector<Decision> window_template_;
+  uint64_t window_serial_ = 0;
+  absl::Time window_from_ = absl::InfiniteFuture();
+  absl::Time window_until_ = absl::InfinitePast();
 };
 
 }  // namespace allot
