@@ -14,7 +14,6 @@
 #include "absl/time/civil_time.h"
 #include "allocation/date_time.h"
 #include "core/config_parser.h"
-#include "core/fingerprint.h"
 #include "core/internal/csv.h"
 #include "core/internal/json_reader.h"
 #include "core/json_text.h"
@@ -552,9 +551,6 @@ absl::StatusOr<CampaignImport> ImportCampaignTable(
   parse_options.format = options.format;
   absl::StatusOr<ConfigSpec> spec = ParseConfigJson(config_json, parse_options);
   if (!spec.ok()) return spec.status();
-  absl::StatusOr<std::shared_ptr<const CompiledConfig>> before =
-      CompiledConfig::Create(*spec, options);
-  if (!before.ok()) return before.status();
   ConfigDom dom;
   if (absl::Status s = ParseDom(config_json, *spec, &dom); !s.ok()) return s;
 
@@ -707,13 +703,31 @@ absl::StatusOr<CampaignImport> ImportCampaignTable(
   result.rows = static_cast<int64_t>(patches.size());
   result.config_json = PatchedWriter(dom, by_campaign).Write();
 
-  absl::StatusOr<ConfigSpec> new_spec =
-      ParseConfigJson(result.config_json, parse_options);
-  if (!new_spec.ok()) return RowOfConfigError(new_spec.status(), patches, *spec);
+  // The model of the text just written: the parsed one with the same
+  // patches, validated by compiling it (parsing the new text again would
+  // cost as much as the first parse and give the same model).
+  for (const Patch* p : by_campaign) {
+    if (p == nullptr) continue;
+    CampaignSpec& cs = spec->campaigns[p->campaign];
+    // Who gets what changes with the live window or with a pause or resume
+    // (as CompareConfigs reports a reload): names and descriptions do not.
+    if (p->TouchesScheduler() ||
+        (p->status && IsActiveStatus(cs.status) != IsActiveStatus(*p->status))) {
+      result.changed.push_back(cs.id);
+    }
+    if (p->name) cs.name = *p->name;
+    if (p->status) cs.status = *p->status;
+    if (!p->TouchesScheduler()) continue;
+    if (!cs.scheduler) cs.scheduler.emplace().path = cs.path.empty() ? "scheduler" : cs.path + ".scheduler";
+    SchedulerSpec& sch = *cs.scheduler;
+    if (p->start) sch.start_date = *p->start;
+    if (p->stop) sch.stop_date = *p->stop;
+    if (p->recurrence) sch.recurrence = *p->recurrence;
+    if (p->duration) sch.duration = *p->duration;
+  }
   absl::StatusOr<std::shared_ptr<const CompiledConfig>> after =
-      CompiledConfig::Create(*new_spec, options);
+      CompiledConfig::Create(*spec, options);
   if (!after.ok()) return RowOfConfigError(after.status(), patches, *spec);
-  result.changed = CompareConfigs(**before, **after).changed;
   return result;
 }
 

@@ -101,9 +101,11 @@ struct CampaignImport {
   // with two-space indents (key order kept).
   std::string config_json;
   int64_t rows = 0;
-  // Campaigns whose assignment fingerprint the import changes (who gets
-  // what: dates and recurrences do; names, descriptions do not) and those
-  // paused or resumed, as CompareConfigs reports them.
+  // Campaigns in which the import may change who gets what, in config
+  // order: those whose dates, recurrence or duration change and those it
+  // pauses or resumes (CompareConfigs' `changed` for a reload from the old
+  // config to the new one); names, descriptions and statuses that keep a
+  // campaign live or paused change nobody's variation.
   std::vector<std::string> changed;
 };
 

@@ -30,6 +30,31 @@ int DaysInYear(absl::CivilDay day) {
 
 int WeekdayIndex(absl::Weekday w) { return static_cast<int>(w); }  // MO = 0
 
+// What matching reads of a day, kept up to date while walking a period one
+// day at a time: absl's civil-day arithmetic normalizes on every step, which
+// made the walk the bulk of compiling a config of many recurring campaigns.
+struct DayFacts {
+  int day = 1, month = 1, weekday = 0;  // weekday: MO = 0
+  int days_in_month = 31, year_day = 1, days_in_year = 365;
+
+  explicit DayFacts(absl::CivilDay d) { Reset(d); }
+  void Reset(absl::CivilDay d) {
+    day = d.day();
+    month = d.month();
+    weekday = WeekdayIndex(absl::GetWeekday(d));
+    days_in_month = DaysInMonth(d);
+    year_day = absl::GetYearDay(d);
+    days_in_year = DaysInYear(d);
+  }
+  // Moves to the next day within the month; false when that leaves the
+  // month (the caller then Resets to the next day).
+  bool Step() {
+    weekday = weekday == 6 ? 0 : weekday + 1;
+    ++year_day;
+    return ++day <= days_in_month;
+  }
+};
+
 // The rule with dateutil's defaults applied, as bit masks where that helps.
 class Matcher {
  public:
@@ -65,27 +90,27 @@ class Matcher {
                     !rule.by_month.empty();
   }
 
-  bool Matches(absl::CivilDay day) const {
-    if (months_ != 0 && (months_ >> day.month() & 1) == 0) return false;
+  // Whether the day with these calendar facts matches (weekday: MO = 0).
+  bool Matches(const DayFacts& day) const {
+    if (months_ != 0 && (months_ >> day.month & 1) == 0) return false;
     if (!month_days_.empty()) {
-      const int dim = DaysInMonth(day);
-      const int d = day.day();
+      const int dim = day.days_in_month;
+      const int d = day.day;
       bool any = false;
       for (int md : month_days_) any |= md > 0 ? d == md : d == dim + md + 1;
       if (!any) return false;
     }
     if (weekdays_ == 0 && nth_.empty()) return true;
-    const absl::Weekday wd = absl::GetWeekday(day);
-    if (weekdays_ >> WeekdayIndex(wd) & 1) return true;
+    if (weekdays_ >> day.weekday & 1) return true;
     for (const RecurrenceRule::Day& n : nth_) {
-      if (n.weekday != wd) continue;
+      if (WeekdayIndex(n.weekday) != day.weekday) continue;
       int index, size;
       if (nth_in_month_) {
-        index = day.day();
-        size = DaysInMonth(day);
+        index = day.day;
+        size = day.days_in_month;
       } else {
-        index = absl::GetYearDay(day);
-        size = DaysInYear(day);
+        index = day.year_day;
+        size = day.days_in_year;
       }
       const int from_start = (index - 1) / 7 + 1;
       const int from_end = -((size - index) / 7 + 1);
@@ -184,8 +209,11 @@ int64_t ForEachOccurrence(const RecurrenceRule& rule, absl::CivilSecond dtstart,
     }
     if (first > last_day) break;
     days.clear();
-    for (absl::CivilDay d = first; d < end; ++d) {
-      if (matcher.Matches(d)) days.push_back(d);
+    DayFacts facts(first);
+    const int64_t length = end - first;
+    for (int64_t i = 0; i < length; ++i) {
+      if (matcher.Matches(facts)) days.push_back(first + i);
+      if (i + 1 < length && !facts.Step()) facts.Reset(first + (i + 1));
     }
     if (rule.by_set_pos.empty()) {
       for (size_t i = 0; i < days.size() && !done; ++i) {
