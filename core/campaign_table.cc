@@ -594,6 +594,14 @@ absl::StatusOr<CampaignImport> ImportCampaignTable(
       if (index[column] < 0) return std::nullopt;
       return std::string_view(row[index[column]]);
     };
+    // Cells become JSON strings: UTF-8 only, as in any config.
+    for (int column = 0; column < kNumColumns; ++column) {
+      const std::optional<std::string_view> v = cell(column);
+      if (v && !simdjson::validate_utf8(v->data(), v->size())) {
+        bad(column, "not valid UTF-8");
+      }
+    }
+    if (!row_ok) continue;
     const std::string_view id = *cell(kId);
     if (id.empty()) {
       bad(kId, "empty; every row names a campaign");

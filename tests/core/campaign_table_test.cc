@@ -380,6 +380,15 @@ TEST(CampaignImport, EveryBadRowIsReportedWithItsColumnAndNothingIsReturned) {
   EXPECT_EQ(message.find("row 2,"), std::string::npos) << message;
 }
 
+TEST(CampaignImport, CellsMustBeUtf8) {
+  auto r = ImportCampaignTable(
+      Example("recurring.json"),
+      Table({"ID", "Status"}, {{"spring-sale", "paused \xAA\xAA"}}));
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.status().message(),
+              HasSubstr("row 2, column \"Status\": not valid UTF-8"));
+}
+
 TEST(CampaignImport, ConfigErrorsOfTheResultLandOnTheirRow) {
   const std::string json = Example("recurring.json");
   // Ends before it starts: the compiled config's error, on row 3's column.
