@@ -1,45 +1,11 @@
 #include "core/json_text.h"
 
-#include <cstdio>
 
 #include "absl/strings/str_cat.h"
 #include "core/internal/json_reader.h"
 #include "simdjson.h"
 
 namespace allot {
-
-void AppendJsonString(std::string* out, std::string_view s) {
-  out->push_back('"');
-  for (char ch : s) {
-    const unsigned char c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-          out->append(buf);
-        } else {
-          out->push_back(ch);
-        }
-    }
-  }
-  out->push_back('"');
-}
 
 void AppendJsonIdOrNull(std::string* out, std::string_view id) {
   if (id.empty()) {

@@ -24,11 +24,9 @@
 #include "absl/status/status.h"
 #include "allocation/date_time.h"  // ParseInstant: the one RFC 3339 parser
 #include "core/visitor_context.h"
+#include "targeting/json_string.h"  // AppendJsonString: the one JSON string writer
 
 namespace allot {
-
-// Appends `s` as a JSON string literal (quotes included).
-void AppendJsonString(std::string* out, std::string_view s);
 
 // Appends an id as a JSON string, or null when it is empty (no group, no
 // variation).

@@ -16,7 +16,7 @@ void Append(const TargetingValueSpec& v, std::string* out) {
       out->append("null");
       return;
     case TargetingValueSpec::Kind::kString:
-      AppendJsonString(v.string, out);
+      AppendJsonString(out, v.string);
       return;
     case TargetingValueSpec::Kind::kNumber:
       AppendNumber(v.number, out);
@@ -37,40 +37,6 @@ void Append(const TargetingValueSpec& v, std::string* out) {
 
 }  // namespace
 
-void AppendJsonString(std::string_view s, std::string* out) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out->push_back('"');
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      default:
-        if (u < 0x20) {
-          out->append("\\u00");
-          out->push_back(kHex[u >> 4]);
-          out->push_back(kHex[u & 0xF]);
-        } else {
-          out->push_back(c);
-        }
-    }
-  }
-  out->push_back('"');
-}
-
 std::string RenderJson(const TargetingValueSpec& v) {
   std::string out;
   Append(v, &out);
@@ -81,7 +47,7 @@ std::string RenderJson(const AttributeValue& v) {
   std::string out;
   switch (v.type) {
     case ValueType::kString:
-      AppendJsonString(v.string, &out);
+      AppendJsonString(&out, v.string);
       break;
     case ValueType::kNumber:
       AppendNumber(v.number, &out);

@@ -11,11 +11,11 @@
 #include <string_view>
 
 #include "targeting/attribute_value.h"
+#include "targeting/json_string.h"  // AppendJsonString
 #include "targeting/targeting_spec.h"
 
 namespace allot::internal {
 
-void AppendJsonString(std::string_view s, std::string* out);
 std::string RenderJson(const TargetingValueSpec& v);
 std::string RenderJson(const AttributeValue& v);
 

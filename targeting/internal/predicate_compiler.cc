@@ -23,7 +23,7 @@ bool IsEmptyList(const TargetingValueSpec& v) {
 
 std::string Quoted(std::string_view s) {
   std::string out;
-  AppendJsonString(s, &out);
+  AppendJsonString(&out, s);
   return out;
 }
 

@@ -63,7 +63,7 @@ absl::Status PredicateCompiler::CompileSemver(const TargetingSpec& spec,
     const std::string_view kept = tables_->Keep(text);
     if (!ParseSemVer(kept, &v)) {
       std::string quoted;
-      AppendJsonString(text, &quoted);
+      AppendJsonString(&quoted, text);
       return InvalidAt(path, "invalid semantic version " + quoted +
                                  "; expected MAJOR.MINOR.PATCH[-PRERELEASE]"
                                  "[+BUILD] (SemVer 2.0.0), optionally "
@@ -130,7 +130,7 @@ absl::Status PredicateCompiler::CompileDate(const TargetingSpec& spec,
     absl::Time t;
     if (!ParseRfc3339(text, &t)) {
       std::string quoted;
-      AppendJsonString(text, &quoted);
+      AppendJsonString(&quoted, text);
       return InvalidAt(path, "invalid date-time " + quoted +
                                  "; expected RFC 3339 with an offset, e.g. "
                                  "\"2024-05-01T12:00:00Z\" or "
