@@ -184,13 +184,13 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   // Decides every campaign, in config order, into `out` (cleared first).
   // InvalidArgument only for an empty visitor id, or a `runtime` (toggles
   // and rollbacks of an Engine) sized for another config.
-  absl::Status DecideAll(const VisitorContext& visitor, absl::Time now,
+  [[nodiscard]] absl::Status DecideAll(const VisitorContext& visitor, absl::Time now,
                          DecisionList* out,
                          const RuntimeState* runtime = nullptr) const;
 
   // Decides one campaign (evaluating earlier `ab` campaigns too when single
   // assignment is on). An unknown id gives reason kUnknownCampaign.
-  absl::Status Decide(std::string_view campaign_id,
+  [[nodiscard]] absl::Status Decide(std::string_view campaign_id,
                       const VisitorContext& visitor, absl::Time now,
                       Decision* out,
                       const RuntimeState* runtime = nullptr) const;
@@ -247,7 +247,7 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   enum class WindowCheck : uint8_t { kSearch, kGiven, kInside };
 
   // InvalidArgument for a run-time state sized for another config.
-  absl::Status CheckRuntime(const RuntimeState* runtime) const;
+  [[nodiscard]] absl::Status CheckRuntime(const RuntimeState* runtime) const;
 
   // Decides campaign `c`; `now_ns` is TrafficSchedule::Instant(now) when
   // needs_now_ns_ (else 0);
@@ -308,11 +308,11 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   void ExplainLifecycle(const VisitorContext& visitor, const Decision& d,
                         std::string* detail) const;
   // Compiles the forced_assignments lists of `spec` (lifecycle.cc).
-  absl::Status CompileForced(const ConfigSpec& spec);
+  [[nodiscard]] absl::Status CompileForced(const ConfigSpec& spec);
   // Validates the KPI definitions of `spec` and options.kpis_json into
   // kpis_ and resolves each rollback goal's KPI (kpi_definitions.cc).
   // REQUIRES: groups_ compiled.
-  absl::Status CompileKpis(const ConfigSpec& spec, const LoadOptions& options);
+  [[nodiscard]] absl::Status CompileKpis(const ConfigSpec& spec, const LoadOptions& options);
   // Sets each campaign's fingerprints and content_fingerprint_ from `spec`
   // and what was compiled of it (fingerprint.cc). Runs last.
   void ComputeFingerprints(const ConfigSpec& spec);

@@ -56,7 +56,7 @@ class ConfigDiff {
   // Decides `visitor` at `at` against both configs and counts its
   // transitions in every changed campaign. InvalidArgument for an empty
   // visitor id (nothing is counted).
-  absl::Status Add(const VisitorContext& visitor, absl::Time at);
+  [[nodiscard]] absl::Status Add(const VisitorContext& visitor, absl::Time at);
 
   // Adds the counts of `other`, a diff of the same two configs.
   void Merge(const ConfigDiff& other);

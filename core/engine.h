@@ -82,9 +82,9 @@ class Engine {
 
   // DESIGN §3 against the current config and run-time state. With an
   // exposure logger set, DecideAll logs the exposures among the decisions.
-  absl::Status DecideAll(const VisitorContext& visitor, absl::Time now,
+  [[nodiscard]] absl::Status DecideAll(const VisitorContext& visitor, absl::Time now,
                          DecisionList* out) const;
-  absl::Status Decide(std::string_view campaign_id,
+  [[nodiscard]] absl::Status Decide(std::string_view campaign_id,
                       const VisitorContext& visitor, absl::Time now,
                       Decision* out) const;
 
@@ -168,11 +168,11 @@ class Engine {
   // state for ids `config` does not have. REQUIRES: mu_ held.
   void InstallLocked(std::shared_ptr<const CompiledConfig> config);
   // The current config's index of a group, or NotFound. REQUIRES: mu_ held.
-  absl::StatusOr<int32_t> GroupIndexLocked(std::string_view group_id) const;
+  [[nodiscard]] absl::StatusOr<int32_t> GroupIndexLocked(std::string_view group_id) const;
   // The index of a group that may be fed metrics at `now`: it exists, its
   // campaign's deadline has not passed, and it has a rollback condition.
   // REQUIRES: mu_ held.
-  absl::StatusOr<int32_t> FeedableGroupLocked(std::string_view group_id,
+  [[nodiscard]] absl::StatusOr<int32_t> FeedableGroupLocked(std::string_view group_id,
                                               absl::Time now) const;
 
   const LoadOptions options_;
