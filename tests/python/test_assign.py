@@ -165,8 +165,45 @@ def test_visitor_id_containers(example_config, make_ids):
     ids = [f"visitor-{i}" for i in range(50)] + ["visiteur-é", "访客-1"]
     expected = example_config.assign(list(ids), at=AT)
     got = example_config.assign(make_ids(ids), at=AT)
-    pd.testing.assert_frame_equal(got, expected)
+    # A Series keeps its index on the rows (see test_input_index_is_kept).
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), expected)
     assert got["visitor_id"].iloc[-1] == "访客-1"
+
+
+def test_input_index_is_kept(example_config):
+    """Each visitor's rows carry its label from the ids Series (or the
+    context DataFrame): one per campaign in the long form, one in the wide."""
+    n_campaigns = len(example_config.campaigns)
+    ids = pd.Series(["a", "b", "c"], index=["x", "y", "z"])
+    long = example_config.assign(ids, at=AT)
+    assert list(long.index) == [label for label in "xyz" for _ in range(n_campaigns)]
+    assert (long.loc["y", "visitor_id"] == "b").all()
+    wide = example_config.assign(ids, at=AT, wide=True)
+    assert list(wide.index) == ["x", "y", "z"]
+    one = example_config.assign(ids, at=AT, campaign=example_config.campaigns[0].id)
+    assert list(one.index) == ["x", "y", "z"]
+    context = pd.DataFrame({"country": ["FR", "DE"]}, index=[10, 20])
+    from_context = example_config.assign(["a", "b"], context, at=AT, wide=True)
+    assert list(from_context.index) == [10, 20]
+    # A list gives a RangeIndex.
+    plain = example_config.assign(["a", "b"], at=AT, wide=True)
+    assert isinstance(plain.index, pd.RangeIndex)
+
+
+def test_integer_ids_decide_as_their_decimal_strings(example_config):
+    as_text = example_config.assign(["7", "12345678901234567890", "-3"], at=AT)
+    for ints in ([7, 12345678901234567890, -3],
+                 np.array([7, 2**63 - 1, -3], dtype=np.int64)):
+        got = example_config.assign(ints, at=AT)
+        if isinstance(ints, list):
+            pd.testing.assert_frame_equal(got, as_text)
+        assert got["visitor_id"].iloc[0] == "7"
+    series = pd.Series([1, 2, 3], dtype="int64")
+    assert list(example_config.assign(series, at=AT, wide=True)["visitor_id"]) == ["1", "2", "3"]
+    with pytest.raises(TypeError, match=r"visitor_ids\[0\]"):
+        example_config.assign([True, False], at=AT)
+    with pytest.raises(TypeError):
+        example_config.assign(np.array([1.5, 2.5]), at=AT)
 
 
 def test_dict_of_columns_equals_dataframe(mixed):
@@ -175,12 +212,13 @@ def test_dict_of_columns_equals_dataframe(mixed):
     as_lists = {name: frame[name].astype(object).tolist() for name in frame.columns}
     as_lists["tier"] = [None if not isinstance(v, str) else v for v in as_lists["tier"]]
     as_lists["score"] = [None if v is pd.NA else v for v in as_lists["score"]]
-    a = mixed.assign(ids, frame, at=AT)
+    # The DataFrame's index labels the rows; the dicts give a RangeIndex.
+    a = mixed.assign(ids, frame, at=AT).reset_index(drop=True)
     pd.testing.assert_frame_equal(mixed.assign(ids, as_dict, at=AT), a)
     pd.testing.assert_frame_equal(mixed.assign(ids, as_lists, at=AT), a)
 
 
-def test_numpy_columns_and_index_is_ignored(mixed):
+def test_numpy_columns_and_context_is_positional(mixed):
     ids = [f"v{i}" for i in range(500)]
     ages = np.arange(500) % 40
     by_numpy = mixed.assign(ids, {"age": ages.astype(np.int16)}, at=AT, campaign="adults")
@@ -188,7 +226,10 @@ def test_numpy_columns_and_index_is_ignored(mixed):
                              pd.DataFrame({"age": ages.astype(float)},
                                           index=np.arange(1000, 1500)),
                              at=AT, campaign="adults")
-    pd.testing.assert_frame_equal(by_numpy, by_series)
+    # Context values go by position, whatever the indexes; the rows keep
+    # the ids' index.
+    assert list(by_series.index) == list(np.arange(500)[::-1])
+    pd.testing.assert_frame_equal(by_numpy, by_series.reset_index(drop=True))
     adults = by_numpy["reason"].ne("not_targeted").to_numpy()
     assert (adults == (ages >= 18)).all()
 

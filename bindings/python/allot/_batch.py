@@ -47,6 +47,17 @@ def wide_frame(id_column: Any, variation_codes: Any, variation_ids: List[str],
     return pd.DataFrame(data, copy=False)
 
 
+def input_index(visitor_ids: Any, context: Any, n: int) -> Any:
+    """The index the output rows keep: the visitor ids' (a Series), else the
+    context's (a DataFrame), else None (a RangeIndex)."""
+    import pandas as pd
+
+    for source in (visitor_ids, context):
+        if isinstance(source, (pd.Series, pd.DataFrame)) and len(source.index) == n:
+            return source.index
+    return None
+
+
 def visitor_ids_arg(visitor_ids: Any) -> Any:
     """A list, tuple, or 1-D object numpy array of the visitor ids."""
     import pandas as pd
@@ -62,11 +73,12 @@ def visitor_ids_arg(visitor_ids: Any) -> Any:
             raise ValueError(
                 f"visitor_ids: expected a 1-D array, got {visitor_ids.ndim} dimensions"
             )
-        if visitor_ids.dtype.kind not in "OU":
+        if visitor_ids.dtype.kind not in "OUiu":
             raise TypeError(
-                f"visitor_ids: expected str values, got a numpy array of dtype {visitor_ids.dtype}"
+                "visitor_ids: expected str or int values, got a numpy array of dtype "
+                f"{visitor_ids.dtype}"
             )
-        if visitor_ids.dtype.kind == "U":
+        if visitor_ids.dtype.kind in "Uiu":
             return visitor_ids.astype(object)
         return np.ascontiguousarray(visitor_ids)
     if isinstance(visitor_ids, (str, bytes)):
@@ -220,9 +232,12 @@ def assign(core: Any, visitor_ids: Any, context: Any, campaign: Optional[str],
     def categorical(codes, categories):
         return pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object))
 
+    index = input_index(visitor_ids, context, len(ids))
     if wide:
         in_scope = [c for c in campaigns if campaign is None or c.id == campaign]
         frame = wide_frame(id_column, variation_codes, variation_ids, in_scope)
+        if index is not None:
+            frame.index = index
         if not new_assignments:
             return frame
         return frame, new_assignments_frame(id_column, group_codes, variation_codes, new_flags,
@@ -234,6 +249,9 @@ def assign(core: Any, visitor_ids: Any, context: Any, campaign: Optional[str],
         "variation_id": categorical(variation_codes, variation_ids),
         "reason": categorical(reason_codes, _allot.REASONS),
     }, copy=False)
+    if index is not None and len(ids) > 0:
+        # Each visitor's rows (one per campaign decided) carry its label.
+        frame.index = index.repeat(len(frame) // len(ids))
     if not new_assignments:
         return frame
     return frame, new_assignments_frame(id_column, group_codes, variation_codes, new_flags,

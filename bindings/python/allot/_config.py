@@ -349,9 +349,12 @@ class Config:
         """Decides a batch of visitors; returns a pandas DataFrame.
 
         ``visitor_ids``: a list, numpy array or pandas Series of non-empty
-        str. ``context``: a pandas DataFrame, or a dict of columns (lists,
-        numpy arrays or Series), one value per visitor, positionally (indexes
-        are ignored). Values may be str, float, int or bool; None, NaN,
+        str, or of int (decided as their decimal strings: ``7`` is ``"7"``).
+        ``context``: a pandas DataFrame, or a dict of columns (lists, numpy
+        arrays or Series), one value per visitor, positionally (indexes are
+        not aligned). The output rows keep the index of ``visitor_ids`` when
+        it is a Series, else of ``context`` when it is a DataFrame: each
+        visitor's rows carry its label (a RangeIndex otherwise). Values may be str, float, int or bool; None, NaN,
         pandas.NA and NaT mean missing. Categorical columns are read through
         their codes; datetime columns become Unix seconds.
 

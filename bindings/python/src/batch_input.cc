@@ -79,11 +79,23 @@ VisitorIds ReadVisitorIds(const py::handle& ids) {
   for (size_t i = 0; i < objects.size; ++i) {
     PyObject* item = objects.items[i];
     // Common case first: a non-empty ASCII str.
-    if (!(PyUnicode_Check(item) && PyUnicode_IS_COMPACT_ASCII(item) &&
-          PyUnicode_GET_LENGTH(item) > 0)) {
-      // Validates, and caches the UTF-8 form in the object for Utf8Of.
-      ReadVisitorId(item, "visitor_ids[" + std::to_string(i) + "]");
+    if (PyUnicode_Check(item) && PyUnicode_IS_COMPACT_ASCII(item) &&
+        PyUnicode_GET_LENGTH(item) > 0) {
+      out.pinned_.Pin(item);
+      continue;
     }
+    // An integer id (Python or numpy, not bool) is its decimal string, as
+    // the str the id would be written as.
+    if (!PyBool_Check(item) && PyIndex_Check(item) && !PyUnicode_Check(item)) {
+      py::object number = py::reinterpret_steal<py::object>(PyNumber_Index(item));
+      if (!number) throw py::error_already_set();
+      py::object text = py::reinterpret_steal<py::object>(PyObject_Str(number.ptr()));
+      if (!text) throw py::error_already_set();
+      out.pinned_.Pin(text.ptr());
+      continue;
+    }
+    // Validates, and caches the UTF-8 form in the object for Utf8Of.
+    ReadVisitorId(item, "visitor_ids[" + std::to_string(i) + "]");
     out.pinned_.Pin(item);
   }
   return out;

@@ -87,7 +87,7 @@ void ThrowBadValue(std::string_view where, PyObject* value) {
 std::string_view ReadVisitorId(PyObject* id, std::string_view where) {
   if (!PyUnicode_Check(id)) {
     Throw(PyExc_TypeError, std::string(where) +
-                               ": expected a str visitor id, got " +
+                               ": expected a str (or int) visitor id, got " +
                                Py_TYPE(id)->tp_name);
   }
   Py_ssize_t size = 0;
