@@ -342,3 +342,46 @@ def test_wide_has_a_row_per_visitor_and_agrees_with_the_long_form(example_config
     assert one[campaigns[0].id].equals(wide[campaigns[0].id])
     with pytest.raises(TypeError, match="wide"):
         example_config.assign(ids, context, wide="yes")
+
+
+def test_one_at_per_row_matches_one_call_per_time(example_config):
+    """at= a context column (or a Series of times) decides each visitor at
+    its own instant, exactly as a batch at that one instant would."""
+    rng = np.random.default_rng(5)
+    n = 300
+    base = pd.Timestamp("2026-01-05T07:00:00Z")
+    times = base + pd.to_timedelta(rng.integers(0, 4 * 3600, n), unit="s")
+    ids = [f"visitor-{i}" for i in range(n)]
+    context = pd.DataFrame({"country": rng.choice(["FR", "DE", "US"], n),
+                            "event_time": times})
+    per_row = example_config.assign(ids, context, at="event_time", campaign="homepage-hero")
+    reasons = set()
+    for i in range(0, n, 7):
+        one = example_config.assign([ids[i]], context.iloc[[i]], at=times[i],
+                                    campaign="homepage-hero")
+        assert per_row["variation_id"].iloc[i] == one["variation_id"].iloc[0] or (
+            pd.isna(per_row["variation_id"].iloc[i]) and pd.isna(one["variation_id"].iloc[0]))
+        assert per_row["reason"].iloc[i] == one["reason"].iloc[0]
+        reasons.add(per_row["reason"].iloc[i])
+    # The window opens at 08:00 UTC: both sides of it are in the batch.
+    assert {"outside_schedule", "allocated"} <= reasons
+    # Naive datetimes are UTC; strings with offsets; a Series of times works too.
+    naive = context.assign(event_time=times.tz_convert(None))
+    pd.testing.assert_frame_equal(
+        example_config.assign(ids, naive, at="event_time", campaign="homepage-hero"), per_row)
+    as_text = [t.isoformat() for t in times.tz_convert("Europe/Paris")]
+    pd.testing.assert_frame_equal(
+        example_config.assign(ids, context, at=as_text, campaign="homepage-hero"), per_row)
+    engine = allot.Engine(example_config)
+    pd.testing.assert_frame_equal(
+        engine.assign(ids, context, at="event_time", campaign="homepage-hero"), per_row)
+
+
+def test_per_row_at_errors(example_config):
+    context = pd.DataFrame({"t": [pd.Timestamp("2026-06-01"), pd.NaT]})
+    with pytest.raises(ValueError, match=r"at\[1\]: missing time"):
+        example_config.assign(["a", "b"], context, at="t")
+    with pytest.raises(ValueError, match="1 times for 2 visitors"):
+        example_config.assign(["a", "b"], at=["2026-06-01T00:00:00Z"])
+    with pytest.raises(ValueError, match="at: not times"):
+        example_config.assign(["a"], at=["yesterday-ish"])

@@ -47,6 +47,38 @@ def wide_frame(id_column: Any, variation_codes: Any, variation_ids: List[str],
     return pd.DataFrame(data, copy=False)
 
 
+def batch_at_arg(at: Any, context: Any, n: int) -> Any:
+    """``at`` of a batch: one instant (as at_arg gives it), or one per
+    visitor as int64 Unix nanoseconds, from the context column ``at`` names
+    or from a Series / array / list of times. Naive times are UTC, as
+    everywhere; a missing one is an error."""
+    import pandas as pd
+
+    from ._times import at_arg
+
+    column = None
+    if isinstance(at, str):
+        if isinstance(context, (pd.DataFrame, dict)) and at in context:
+            column = context[at]
+        else:
+            return at_arg(at)
+    elif isinstance(at, (pd.Series, pd.Index, np.ndarray, list, tuple)):
+        column = at
+    else:
+        return at_arg(at)
+    values = pd.Series(column.to_numpy() if hasattr(column, "to_numpy") else list(column))
+    if len(values) != n:
+        raise ValueError(f"at: {len(values)} times for {n} visitors")
+    try:
+        times = pd.to_datetime(values, utc=True)
+    except (ValueError, TypeError) as e:
+        raise ValueError(f"at: not times: {e}") from None
+    missing = times.isna().to_numpy()
+    if missing.any():
+        raise ValueError(f"at[{int(missing.argmax())}]: missing time")
+    return times.dt.tz_convert(None).to_numpy(dtype="datetime64[ns]").view(np.int64)
+
+
 def input_index(visitor_ids: Any, context: Any, n: int) -> Any:
     """The index the output rows keep: the visitor ids' (a Series), else the
     context's (a DataFrame), else None (a RangeIndex)."""
@@ -227,7 +259,8 @@ def assign(core: Any, visitor_ids: Any, context: Any, campaign: Optional[str],
     (campaign_codes, group_codes, variation_codes, reason_codes,
      campaign_ids, group_ids, variation_ids, id_column,
      new_flags, group_versions) = core.assign(
-        ids, columns, campaign, at_arg(at), threads_arg(threads), force, sticky_columns)
+        ids, columns, campaign, batch_at_arg(at, context, len(ids)), threads_arg(threads),
+        force, sticky_columns)
 
     def categorical(codes, categories):
         return pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object))

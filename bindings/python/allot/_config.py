@@ -361,7 +361,10 @@ class Config:
         ``campaign``: decide only this campaign (one row per visitor);
         default: every campaign (one row per visitor and campaign, visitor by
         visitor, campaigns in config order). ``at`` as in :meth:`decide`, one
-        instant for the whole batch. ``threads``: worker threads (default: all
+        instant for the whole batch; or one per visitor: the name of a
+        context column of times (``at="event_time"``), or a Series / array /
+        list of them (datetimes, datetime64, RFC 3339 strings; naive ones are
+        UTC; none may be missing). ``threads``: worker threads (default: all
         cores; small batches use fewer).
 
         ``force``: ``{campaign_id: variation_id}``, as in :meth:`decide`,

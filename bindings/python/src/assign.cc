@@ -13,6 +13,7 @@
 #include "core/visitor_context.h"
 #include "parallel.h"
 #include "status.h"
+#include "time_arg.h"
 
 namespace allot::python {
 namespace {
@@ -75,6 +76,8 @@ struct Job {
   const StickyTable* sticky;
   std::string_view campaign_id;  // empty: every campaign
   absl::Time now;
+  // One instant per visitor (Unix nanoseconds), or null: `now` for all.
+  const int64_t* at_ns;
   Outputs out;
 };
 
@@ -102,12 +105,15 @@ bool Run(const Job& job, size_t begin, size_t end) {
     }
     job.forced->Apply(&ctx);
     job.sticky->Apply(id, &ctx);
+    const absl::Time now = job.at_ns == nullptr
+                               ? job.now
+                               : absl::FromUnixNanos(job.at_ns[row]);
     if (job.campaign_id.empty()) {
-      ok &= job.config->DecideAll(ctx, job.now, &list, job.runtime).ok();
+      ok &= job.config->DecideAll(ctx, now, &list, job.runtime).ok();
       const size_t k = list.size();
       for (size_t i = 0; i < k; ++i) Write(job, row * k + i, list[i]);
     } else {
-      ok &= job.config->Decide(job.campaign_id, ctx, job.now, &one, job.runtime)
+      ok &= job.config->Decide(job.campaign_id, ctx, now, &one, job.runtime)
                 .ok();
       Write(job, row, one);
     }
@@ -162,8 +168,9 @@ StickyTable ReadSticky(const py::handle& sticky) {
 
 py::tuple Assign(const CompiledConfig& config, const RuntimeState* runtime,
                  const py::handle& visitor_ids, const py::handle& columns,
-                 const py::handle& campaign, absl::Time now, int threads,
-                 const py::handle& force, const py::handle& sticky) {
+                 const py::handle& campaign, const py::handle& at,
+                 int threads, const py::handle& force,
+                 const py::handle& sticky) {
   std::string campaign_id;
   int32_t only_campaign = -1;
   if (!campaign.is_none()) {
@@ -175,6 +182,24 @@ py::tuple Assign(const CompiledConfig& config, const RuntimeState* runtime,
   }
   const VisitorIds ids = ReadVisitorIds(visitor_ids);
   const std::vector<Column> cols = ReadColumns(columns, ids.size());
+  // `at`: one instant for the batch (TimeArg), or an int64 array of Unix
+  // nanoseconds, one per visitor.
+  absl::Time now;
+  py::array_t<int64_t, py::array::c_style> at_column;
+  const int64_t* at_ns = nullptr;
+  if (py::isinstance<py::array>(at)) {
+    at_column = py::array_t<int64_t, py::array::c_style>::ensure(at);
+    if (!at_column || at_column.ndim() != 1 ||
+        static_cast<size_t>(at_column.size()) != ids.size()) {
+      PyErr_Clear();
+      Throw(PyExc_ValueError,
+            "at: expected one instant per visitor (" +
+                std::to_string(ids.size()) + ")");
+    }
+    at_ns = at_column.data();
+  } else {
+    now = TimeArg(at);
+  }
   const CodeTables tables = MakeTables(config, only_campaign);
   const ForcedList forced = ReadForced(force);
   const StickyTable sticky_table = ReadSticky(sticky);
@@ -194,6 +219,7 @@ py::tuple Assign(const CompiledConfig& config, const RuntimeState* runtime,
           &sticky_table,
           campaign_id,
           now,
+          at_ns,
           Outputs{campaign_codes.mutable_data(), group_codes.mutable_data(),
                   variation_codes.mutable_data(), reason_codes.mutable_data(),
                   new_assignment.mutable_data()}};

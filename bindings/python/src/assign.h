@@ -25,7 +25,9 @@ namespace allot::python {
 // group code. Rows are visitor-major: every campaign of visitor 0 in config
 // order, then visitor 1, ... With `campaign` (a str), one row per visitor for
 // that campaign only (KeyError if the config has no such campaign).
-// `columns` as ReadColumns takes them. `threads` <= 0: all cores.
+// `columns` as ReadColumns takes them. `at`: what TimeArg takes (one
+// instant for every visitor), or an int64 numpy array of Unix nanoseconds,
+// one per visitor. `threads` <= 0: all cores.
 //
 // `force`: a dict {campaign_id: variation_id} (or None) forced on every row.
 // `sticky`: None, or the tuple (visitor_ids, group_ids, variation_ids,
@@ -38,8 +40,9 @@ pybind11::tuple Assign(const CompiledConfig& config,
                        const RuntimeState* runtime,
                        const pybind11::handle& visitor_ids,
                        const pybind11::handle& columns,
-                       const pybind11::handle& campaign, absl::Time now,
-                       int threads, const pybind11::handle& force,
+                       const pybind11::handle& campaign,
+                       const pybind11::handle& at, int threads,
+                       const pybind11::handle& force,
                        const pybind11::handle& sticky);
 
 }  // namespace allot::python

@@ -258,7 +258,7 @@ void BindConfig(py::module_& m) {
               const py::handle& at, int threads, const py::handle& force,
               const py::handle& sticky) {
              return Assign(*c.config, nullptr, visitor_ids, columns, campaign,
-                           TimeArg(at), threads, force, sticky);
+                           at, threads, force, sticky);
            })
       .def("diff",
            [](const PyConfig& c, const PyConfig& other,

@@ -170,7 +170,7 @@ void BindEngine(py::module_& m) {
              const std::shared_ptr<const EngineSnapshot> snap =
                  e.engine->snapshot();
              return Assign(*snap->config, snap->runtime.get(), visitor_ids,
-                           columns, campaign, TimeArg(at), threads, force,
+                           columns, campaign, at, threads, force,
                            sticky);
            })
       .def("log_exposures",
