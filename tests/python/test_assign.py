@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 import allot
+from conftest import EXAMPLES
 
 AT = "2026-06-01T12:00:00Z"
 
@@ -383,5 +384,29 @@ def test_per_row_at_errors(example_config):
         example_config.assign(["a", "b"], context, at="t")
     with pytest.raises(ValueError, match="1 times for 2 visitors"):
         example_config.assign(["a", "b"], at=["2026-06-01T00:00:00Z"])
-    with pytest.raises(ValueError, match="at: not times"):
+    with pytest.raises(ValueError, match=r'at\[0\]: "yesterday-ish" is not an RFC 3339 time'):
         example_config.assign(["a"], at=["yesterday-ish"])
+
+
+def test_one_time_convention(example_config):
+    """Strings without an offset are UTC in decide, assign (one at or one
+    per row) and traffic_schedule alike, as naive datetimes are."""
+    import datetime as dt
+
+    forms = ["2026-01-05T08:00:00", "2026-01-05 08:00", "2026-01-05T08:00:00Z",
+             "2026-01-05T09:00:00+01:00", dt.datetime(2026, 1, 5, 8)]
+    for at in forms:
+        d = example_config.decide("v", at=at)[0]
+        assert d.reason == "allocated", at
+        a = example_config.assign(["v"], at=at, campaign="homepage-hero")
+        assert a["reason"][0] == "allocated", at
+    per_row = example_config.assign(["v"] * 2, at=["2026-01-05T07:59:59", "2026-01-05"],
+                                    campaign="homepage-hero")
+    assert list(per_row["reason"]) == ["outside_schedule", "outside_schedule"]
+    rollout = allot.load(EXAMPLES / "rollout.json")
+    by_text = rollout.traffic_schedule("new-search-all", "2026-03-27", "2026-03-28T00:00:00")
+    by_datetime = rollout.traffic_schedule("new-search-all", dt.datetime(2026, 3, 27),
+                                           dt.datetime(2026, 3, 28))
+    pd.testing.assert_frame_equal(by_text, by_datetime)
+    with pytest.raises(ValueError, match=r'at: "March 5" is not an RFC 3339 time'):
+        example_config.decide("v", at="March 5")

@@ -22,7 +22,7 @@ campaign table of ``allot campaigns export``; ``config.with_campaigns(frame)``
 imports an edited one.
 
 Times (``at``, ``start``, ``end``) are datetimes (a naive datetime is UTC),
-RFC 3339 strings, or None for now.
+strings (RFC 3339; without an offset, UTC), or None for now.
 """
 from ._allot import REASONS, ConfigError
 from ._campaigns import campaigns_frame

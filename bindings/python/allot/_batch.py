@@ -69,6 +69,9 @@ def batch_at_arg(at: Any, context: Any, n: int) -> Any:
     values = pd.Series(column.to_numpy() if hasattr(column, "to_numpy") else list(column))
     if len(values) != n:
         raise ValueError(f"at: {len(values)} times for {n} visitors")
+    if values.dtype == object and values.map(type).eq(str).all():
+        # Strings go through the core's parser, as a single at= string does.
+        return _allot.parse_times(values.tolist(), "at")
     try:
         times = pd.to_datetime(values, utc=True)
     except (ValueError, TypeError) as e:

@@ -5,7 +5,10 @@ Every time argument (``at``, ``start``, ``end``) accepts:
 * a :class:`datetime.datetime` (or :class:`pandas.Timestamp`): an aware one is
   that instant; a **naive one is read as UTC**;
 * a :class:`numpy.datetime64`: UTC;
-* an RFC 3339 string (``"2026-06-01T12:00:00Z"``, ``"...+02:00"``);
+* a string, read by the core's one parser everywhere: RFC 3339 with an
+  offset (``"2026-06-01T12:00:00Z"``, ``"...+02:00"``) is that instant;
+  **without an offset** (``"2026-06-01T12:00:00"``, ``"2026-06-01 12:00"``,
+  ``"2026-06-01"``) it is UTC, as a naive datetime is;
 * ``None`` where the argument allows it: now.
 """
 from __future__ import annotations
@@ -32,6 +35,10 @@ def unix_nanos(t: TimeLike, what: str = "time") -> int:
     """Unix time in nanoseconds of a datetime, numpy datetime64 or RFC 3339
     string (naive datetimes and strings without an offset are UTC). ``what``
     names the argument in errors."""
+    if isinstance(t, str):
+        from . import _allot
+
+        return _allot.parse_time(t, what)
     try:
         return _unix_nanos(t)
     except (TypeError, ValueError) as e:
@@ -39,14 +46,6 @@ def unix_nanos(t: TimeLike, what: str = "time") -> int:
 
 
 def _unix_nanos(t: TimeLike) -> int:
-    if isinstance(t, str):
-        import pandas as pd
-
-        try:
-            ts = pd.Timestamp(t)
-        except ValueError as e:
-            raise ValueError(f"{t!r} is not an RFC 3339 date-time: {e}") from None
-        return _unix_nanos(ts)
     if isinstance(t, _dt.datetime):
         value = getattr(t, "value", None)  # pandas.Timestamp: nanoseconds
         if isinstance(value, (int, np.integer)) and hasattr(t, "tz_localize"):

@@ -279,6 +279,14 @@ void BindConfig(py::module_& m) {
            });
 
   m.def(
+      "parse_time",
+      [](const std::string& text, const std::string& what) {
+        return absl::ToUnixNanos(TimeText(text, what));
+      },
+      "A time string as Unix nanoseconds (RFC 3339; without an offset, UTC).");
+  m.def("parse_times", &TimeTexts,
+        "Each time string of a sequence as Unix nanoseconds (int64 array).");
+  m.def(
       "load",
       [](const py::bytes& json, const std::string& bucketing,
          const py::bytes& kpis) {

@@ -7,6 +7,41 @@
 
 namespace allot::python {
 
+absl::StatusOr<absl::Time> ParseTimeText(std::string_view text) {
+  if (HasUtcOffset(text)) return ParseInstant(text);
+  if (text.size() == 10) {
+    absl::StatusOr<absl::CivilDay> day = ParseCivilDate(text);
+    if (!day.ok()) return day.status();
+    return StartOfDay(*day, absl::UTCTimeZone());
+  }
+  return ParseDateTime(text, absl::UTCTimeZone());
+}
+
+absl::Time TimeText(std::string_view text, const std::string& what) {
+  absl::StatusOr<absl::Time> t = ParseTimeText(text);
+  if (!t.ok()) {
+    Throw(PyExc_ValueError, what + ": \"" + std::string(text) +
+                                "\" is not an RFC 3339 time: " +
+                                std::string(t.status().message()));
+  }
+  return *t;
+}
+
+py::array_t<int64_t> TimeTexts(const py::sequence& texts, const std::string& what) {
+  py::array_t<int64_t> out(static_cast<py::ssize_t>(texts.size()));
+  int64_t* o = out.mutable_data();
+  for (size_t i = 0; i < texts.size(); ++i) {
+    const std::string where = what + "[" + std::to_string(i) + "]";
+    const py::handle item = texts[i];
+    if (!py::isinstance<py::str>(item)) {
+      Throw(PyExc_TypeError, where + ": expected a str time, got " +
+                                 Py_TYPE(item.ptr())->tp_name);
+    }
+    o[i] = absl::ToUnixNanos(TimeText(item.cast<std::string>(), where));
+  }
+  return out;
+}
+
 absl::Time TimeArg(const py::handle& at) {
   if (at.is_none()) return absl::Now();
   if (PyBool_Check(at.ptr())) {
@@ -16,14 +51,7 @@ absl::Time TimeArg(const py::handle& at) {
     return absl::FromUnixNanos(at.cast<int64_t>());
   }
   if (PyUnicode_Check(at.ptr())) {
-    const std::string text = at.cast<std::string>();
-    absl::StatusOr<absl::Time> t = ParseInstant(text);
-    if (!t.ok()) {
-      Throw(PyExc_ValueError, "at: \"" + text +
-                                  "\" is not an RFC 3339 time with an offset: " +
-                                  std::string(t.status().message()));
-    }
-    return *t;
+    return TimeText(at.cast<std::string>(), "at");
   }
   Throw(PyExc_TypeError, "at: expected a datetime, an RFC 3339 str or None");
 }
