@@ -98,3 +98,22 @@ def test_a_bad_config_fails_on_the_client_with_its_path(client):
         allot.dask.assign(ddf, allot.load(bad.replace("120", "100")), id_column="user")
     with pytest.raises(ValueError):
         allot.dask.assign(ddf, allot.load(bad.replace("120", "100")), at="not a time")
+
+
+def test_per_row_times_and_index_match_in_process(client, example_config):
+    """at= a column of the frame: each visitor decided at its own time on
+    the workers, as in process; the frame's index labels the rows."""
+    frame = visitors(4_000)
+    rng = np.random.default_rng(3)
+    frame["seen"] = (pd.Timestamp("2026-01-05T06:00:00")
+                     + pd.to_timedelta(rng.integers(0, 5 * 3600, len(frame)), unit="s"))
+    frame.index = frame.index + 10_000
+    ddf = dd.from_pandas(frame, npartitions=4)
+    got = allot.dask.assign(ddf, example_config, at="seen",
+                            context_columns=["country", "plan"]).compute()
+    want = example_config.assign(frame["visitor_id"], frame[["country", "plan", "seen"]],
+                                 at="seen")[list(got.columns)]
+    assert_same_rows(got, want)
+    assert (got.index.to_numpy() == want.index.to_numpy()).all()
+    assert got.index[0] == 10_000
+    assert {"outside_schedule", "allocated"} <= set(got["reason"].astype(str))

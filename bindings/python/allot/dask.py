@@ -27,8 +27,10 @@ __all__ = ["assign"]
 
 
 def _assign_partition(frame: Any, config: Config, id_column: str, context_columns: list,
-                      at: Any, wide: bool, threads: Optional[int]):
+                      at: Any, wide: bool, threads: Optional[int], at_column: Optional[str] = None):
     context = {name: frame[name] for name in context_columns}
+    if at_column is not None:
+        at = frame[at_column]
     out = config.assign(frame[id_column], context, at=at, wide=wide, threads=threads)
     out.attrs.clear()  # per-partition attributes do not survive concatenation
     return out
@@ -47,7 +49,8 @@ def assign(ddf: Any, config: Any, id_column: str = "visitor_id",
     JSON path before anything is sent to a worker). ``id_column``: the
     column of visitor ids. ``context_columns``: the columns to use as
     attributes (default: every other column). ``at``: one instant for the
-    whole frame (default: now, read once on the client). ``threads``: C++
+    whole frame (default: now, read once on the client), or the name of a
+    column of times: each visitor decided at its own (naive times UTC). ``threads``: C++
     threads per partition (default 1: Dask already runs one task per worker
     thread).
     """
@@ -71,13 +74,17 @@ def assign(ddf: Any, config: Any, id_column: str = "visitor_id",
         missing = [c for c in columns if c not in ddf.columns]
         if missing:
             raise KeyError(f"context_columns: no column {missing[0]!r} in the frame")
-    # One instant for every partition, as Unix nanoseconds.
-    instant = at_arg(at)
-    if instant is None:
-        import time
+    at_column = at if isinstance(at, str) and at in ddf.columns else None
+    if at_column is not None:
+        instant = None
+    else:
+        # One instant for every partition, as Unix nanoseconds.
+        instant = at_arg(at)
+        if instant is None:
+            import time
 
-        instant = time.time_ns()
-    meta = _assign_partition(ddf._meta, config, id_column, columns, instant, wide, 1)
+            instant = time.time_ns()
+    meta = _assign_partition(ddf._meta, config, id_column, columns, instant, wide, 1, at_column)
     shared = dask.delayed(config, pure=True)
     return ddf.map_partitions(_assign_partition, shared, id_column, columns, instant, wide,
-                              threads, meta=meta, align_dataframes=False)
+                              threads, at_column, meta=meta, align_dataframes=False)
