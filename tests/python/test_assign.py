@@ -410,3 +410,19 @@ def test_one_time_convention(example_config):
     pd.testing.assert_frame_equal(by_text, by_datetime)
     with pytest.raises(ValueError, match=r'at: "March 5" is not an RFC 3339 time'):
         example_config.decide("v", at="March 5")
+
+
+def test_numpy_bools_are_booleans(example_config):
+    """numpy.bool_ values read as booleans (found by type, not by name):
+    in contexts, refused as ids and as sticky versions."""
+    config = allot.load(json.dumps({"campaigns": [{
+        "id": "c", "variation_groups": [{
+            "id": "g", "targeting": {"targeting_groups": [{"targetings": [
+                {"key": "beta", "operator": "EQUALS", "value": True}]}]},
+            "variations": [{"id": "v", "allocation": 100}]}]}]}))
+    flags = np.array([True, False])
+    got = config.assign(["a", "b"], {"beta": flags.astype(object)}, at=AT)
+    assert list(got["reason"]) == ["allocated", "not_targeted"]
+    assert config.decide("a", {"beta": np.True_}, at=AT)[0].reason == "allocated"
+    with pytest.raises(TypeError, match=r"visitor_ids\[0\]"):
+        config.assign(np.array([np.True_], dtype=object), at=AT)

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "status.h"
+#include "visitor_input.h"
 
 namespace allot::python {
 namespace {
@@ -42,8 +43,7 @@ std::string KeyRepr(PyObject* key) {
 
 // A version: an int or a numpy integer, not a bool.
 int64_t ReadVersion(PyObject* item, const std::string& where) {
-  if (PyBool_Check(item) || !PyIndex_Check(item) ||
-      std::string_view(Py_TYPE(item)->tp_name) == "numpy.bool_") {
+  if (IsBoolScalar(item) || !PyIndex_Check(item)) {
     Throw(PyExc_TypeError,
           where + ": expected an int version, got " + Py_TYPE(item)->tp_name);
   }

@@ -86,7 +86,7 @@ VisitorIds ReadVisitorIds(const py::handle& ids) {
     }
     // An integer id (Python or numpy, not bool) is its decimal string, as
     // the str the id would be written as.
-    if (!PyBool_Check(item) && PyIndex_Check(item) && !PyUnicode_Check(item)) {
+    if (!IsBoolScalar(item) && PyIndex_Check(item) && !PyUnicode_Check(item)) {
       py::object number = py::reinterpret_steal<py::object>(PyNumber_Index(item));
       if (!number) throw py::error_already_set();
       py::object text = py::reinterpret_steal<py::object>(PyObject_Str(number.ptr()));

@@ -15,7 +15,27 @@ bool TypeNameIs(PyObject* value, const char* name) {
   return std::strcmp(Py_TYPE(value)->tp_name, name) == 0;
 }
 
+// numpy's bool scalar type, or null without numpy.
+PyTypeObject* NumpyBoolType() {
+  static PyTypeObject* const type = []() -> PyTypeObject* {
+    try {
+      py::object t = py::module_::import("numpy").attr("bool_");
+      if (!PyType_Check(t.ptr())) return nullptr;
+      return reinterpret_cast<PyTypeObject*>(t.release().ptr());
+    } catch (const py::error_already_set&) {
+      return nullptr;
+    }
+  }();
+  return type;
+}
+
 }  // namespace
+
+bool IsBoolScalar(PyObject* value) {
+  if (PyBool_Check(value)) return true;
+  PyTypeObject* numpy_bool = NumpyBoolType();
+  return numpy_bool != nullptr && PyObject_TypeCheck(value, numpy_bool);
+}
 
 bool ReadValue(PyObject* value, PyValue* out) {
   if (PyUnicode_Check(value)) {
@@ -31,7 +51,7 @@ bool ReadValue(PyObject* value, PyValue* out) {
     return true;
   }
   // bool before int: bool is an int subclass.
-  if (PyBool_Check(value) || TypeNameIs(value, "numpy.bool_")) {
+  if (IsBoolScalar(value)) {
     const int truth = PyObject_IsTrue(value);
     if (truth < 0) return false;
     out->kind = ValueKind::kBool;

@@ -28,6 +28,11 @@ struct PyValue {
   double number = 0;        // kNumber; kBool: 0 or 1
 };
 
+// Whether `value` is a boolean: a Python bool or a numpy bool scalar (found
+// by its type object, numpy.bool_, not by a printed type name, which numpy
+// 2 changed). REQUIRES: the GIL.
+bool IsBoolScalar(PyObject* value);
+
 // Classifies `value`. Returns false (with a Python error set) for a value of
 // an unsupported type or a str that is not valid UTF-8 (lone surrogates).
 bool ReadValue(PyObject* value, PyValue* out);
