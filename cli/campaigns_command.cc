@@ -4,15 +4,16 @@
 #include <cstdio>
 #include <cstring>
 #include <iostream>
-#include <set>
+#include <optional>
 #include <string>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
-#include "cli/args.h"
+#include "cli/command_line.h"
 #include "cli/commands.h"
+#include "cli/files.h"
 #include "core/campaign_table.h"
 #include "core/json_text.h"  // ParseInstant
 
@@ -64,42 +65,47 @@ bool WriteOutput(const std::string& path, const std::string& text,
   return true;
 }
 
+// The options of both actions; `at` for export, `csv` for import.
+struct CampaignsOptions {
+  std::string config, at, csv, output = "-";
+  CLI::Option* at_option = nullptr;
+};
+
 // Reads --config, with the load options of --bucketing.
-bool ReadConfig(const Args& args, std::string* json, LoadOptions* options,
-                std::string* error) {
-  return LoadOptionsFromArgs(args, options, error) &&
-         ReadFile(args.Get("config"), json, error);
+bool ReadConfig(const CampaignsOptions& args, const BucketingOption& bucketing,
+                std::string* json, LoadOptions* options, std::string* error) {
+  return bucketing.Apply(options, error) && ReadFile(args.config, json, error);
 }
 
-int Export(const Args& args) {
+int Export(const CampaignsOptions& args, const BucketingOption& bucketing) {
   absl::Time at = absl::Now();
-  if (args.Has("at")) {
-    absl::StatusOr<absl::Time> t = ParseInstant(args.Get("at"));
+  if (args.at_option->count() > 0) {
+    absl::StatusOr<absl::Time> t = ParseInstant(args.at);
     if (!t.ok()) return Fail(absl::StrFormat("--at: %s", t.status().message()));
     at = *t;
   }
   std::string json, error;
   LoadOptions options;
-  if (!ReadConfig(args, &json, &options, &error)) return Fail(error);
+  if (!ReadConfig(args, bucketing, &json, &options, &error)) return Fail(error);
   absl::StatusOr<CampaignTable> table = ExportCampaignTable(json, at, options);
   if (!table.ok()) {
-    std::cerr << args.Get("config") << ": " << table.status().message() << "\n";
+    std::cerr << args.config << ": " << table.status().message() << "\n";
     return 2;
   }
-  if (!WriteOutput(args.Get("output", "-"), CampaignTableCsv(*table), &error)) {
+  if (!WriteOutput(args.output, CampaignTableCsv(*table), &error)) {
     return Fail(error);
   }
   return 0;
 }
 
-int Import(const Args& args) {
+int Import(const CampaignsOptions& args, const BucketingOption& bucketing) {
   std::string json, csv, error;
   LoadOptions options;
-  if (!ReadConfig(args, &json, &options, &error)) return Fail(error);
-  if (!ReadFile(args.Get("csv"), &csv, &error)) return Fail(error);
+  if (!ReadConfig(args, bucketing, &json, &options, &error)) return Fail(error);
+  if (!ReadFile(args.csv, &csv, &error)) return Fail(error);
   absl::StatusOr<CampaignTable> table = ReadCampaignTableCsv(csv);
   if (!table.ok()) {
-    std::cerr << args.Get("csv") << ": " << table.status().message() << "\n";
+    std::cerr << args.csv << ": " << table.status().message() << "\n";
     return 1;
   }
   absl::StatusOr<CampaignImport> result =
@@ -109,12 +115,12 @@ int Import(const Args& args) {
     // table's: either way nothing is written.
     std::cerr << (absl::StartsWith(result.status().message(), "row ") ||
                           absl::StartsWith(result.status().message(), "column ")
-                      ? args.Get("csv")
-                      : args.Get("config"))
+                      ? args.csv
+                      : args.config)
               << ": " << result.status().message() << "\n";
     return 1;
   }
-  if (!WriteOutput(args.Get("output"), result->config_json, &error)) {
+  if (!WriteOutput(args.output, result->config_json, &error)) {
     return Fail(error);
   }
   std::cerr << absl::StrFormat("allot campaigns import: %d rows applied",
@@ -134,7 +140,12 @@ int Import(const Args& args) {
 int CampaignsCommand(int argc, char** argv) {
   const std::string action = argc > 2 ? argv[2] : "";
   if (action == "--help" || action == "-h") {
-    std::cout << kUsage << "\n";
+    std::cout
+        << kUsage << "\n\n"
+        << "export: writes the bulk campaign table as CSV (RFC 4180).\n"
+        << "import: applies an edited table to the config.\n"
+        << "Run `allot campaigns export --help` or `allot campaigns import "
+           "--help` for their options.\n";
     return 0;
   }
   if (action != "export" && action != "import") {
@@ -142,23 +153,51 @@ int CampaignsCommand(int argc, char** argv) {
                                : absl::StrFormat("unknown action \"%s\"\n%s",
                                                  action, kUsage));
   }
-  Args args;
-  std::string error;
   const bool is_export = action == "export";
-  const std::set<std::string> options =
-      is_export ? std::set<std::string>{"config", "at", "output", "bucketing"}
-                : std::set<std::string>{"config", "csv", "output", "bucketing"};
-  if (!ParseArgs(argc, argv, 3, options, {}, &args, &error) ||
-      !args.positional.empty()) {
-    return Fail(error.empty() ? kUsage : error);
+  // Errors keep the "allot campaigns:" prefix of the actions' own messages.
+  Command command(
+      "campaigns",
+      is_export ? "usage: allot campaigns export --config FILE [--at RFC3339] "
+                  "[--output FILE|-] [--bucketing MODE]"
+                : "usage: allot campaigns import --config FILE --csv FILE "
+                  "--output FILE|- [--bucketing MODE]",
+      is_export
+          ? "Writes the bulk campaign table as CSV (RFC 4180): ID, Name,\n"
+            "Description, Status, Start Date, End Date, Percentage Completed,\n"
+            "Is Published, Recurrence, Escalation, Escalation Date; what a\n"
+            "campaign serves is read at --at."
+          : "Applies a table's names, descriptions, statuses, dates and\n"
+            "recurrences to the campaigns its rows name and writes the new\n"
+            "config; nothing is written when any row is bad (exit 1).",
+      is_export ? "allot campaigns export --config examples/recurring.json "
+                  "--at 2026-06-01T00:00:00Z --output campaigns.csv"
+                : "allot campaigns import --config examples/recurring.json "
+                  "--csv examples/campaigns_sheet.csv --output new.json");
+  CLI::App& app = command.app();
+  CampaignsOptions args;
+  app.add_option("--config", args.config, "campaign config (JSON)")
+      ->type_name("FILE")
+      ->required();
+  if (is_export) {
+    args.at_option =
+        app.add_option("--at", args.at,
+                       "instant the table is read at (default: now)")
+            ->type_name("RFC3339");
+    app.add_option("--output", args.output,
+                   "where the CSV goes (default: -, stdout)")
+        ->type_name("FILE|-");
+  } else {
+    app.add_option("--csv", args.csv, "the edited table (CSV)")
+        ->type_name("FILE")
+        ->required();
+    app.add_option("--output", args.output,
+                   "where the new config goes (may be the --config)")
+        ->type_name("FILE|-")
+        ->required();
   }
-  for (const char* required : {"config", "csv", "output"}) {
-    if (is_export && std::strcmp(required, "config") != 0) continue;
-    if (!args.Has(required)) {
-      return Fail(absl::StrFormat("--%s is required\n%s", required, kUsage));
-    }
-  }
-  return is_export ? Export(args) : Import(args);
+  BucketingOption bucketing(app);
+  if (std::optional<int> status = command.Parse(argc, argv, 3)) return *status;
+  return is_export ? Export(args, bucketing) : Import(args, bucketing);
 }
 
 }  // namespace allot::cli

@@ -4,15 +4,18 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <span>
 #include <fstream>
 #include <iostream>
+#include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "absl/time/time.h"
-#include "cli/args.h"
+#include "cli/command_line.h"
 #include "cli/commands.h"
+#include "cli/files.h"
+#include "cli/progress.h"
 #include "core/compiled_config.h"
 #include "core/engine.h"
 #include "core/exposure_logger.h"
@@ -118,30 +121,65 @@ FILE* OpenOutput(const std::string& path) {
 }  // namespace
 
 int DecideCommand(int argc, char** argv) {
-  Args args;
-  std::string error;
-  if (!ParseArgs(argc, argv, 2,
-                 {"config", "at", "bucketing", "input", "output", "state", "exposures",
-                  "exposure-capacity", "new-assignments"},
-                 {"flags", "flag-metadata"}, &args, &error) ||
-      !args.positional.empty() || !args.Has("config")) {
-    std::cerr << "allot decide: "
-              << (error.empty() ? "usage: allot decide --config FILE [--at RFC3339] "
-                                  "[--bucketing auto|xxh3|flagship] [--flags] "
-                                  "[--flag-metadata] [--state FILE] [--input FILE|-] [--output FILE|-] "
-                                  "[--exposures FILE [--exposure-capacity N]] [--new-assignments FILE]"
-                                : error)
-              << "\n";
-    return 2;
-  }
+  Command command(
+      "decide",
+      "usage: allot decide --config FILE [--at RFC3339] "
+      "[--bucketing auto|xxh3|flagship] [--flags] "
+      "[--flag-metadata] [--state FILE] [--input FILE|-] [--output FILE|-] "
+      "[--exposures FILE [--exposure-capacity N]] [--new-assignments FILE]",
+      "Reads visitors as JSON Lines {\"id\": ..., \"context\": {...}} and\n"
+      "writes one JSON line of decisions per visitor. A bad line is reported\n"
+      "on stderr and skipped (exit 1). On a terminal, stderr shows progress.",
+      "allot decide --config examples/campaigns.json "
+      "--input examples/visitors.jsonl --at 2026-06-01T12:00:00Z --flags");
+  CLI::App& app = command.app();
+  std::string config_path, at_text, state_path, exposures_path, capacity_text,
+      new_assignments_path;
+  std::string input = "-", output = "-";
+  bool flags_switch = false, metadata_switch = false;
+  app.add_option("--config", config_path, "campaign config (JSON)")
+      ->type_name("FILE")
+      ->required();
+  CLI::Option* at_option =
+      app.add_option("--at", at_text,
+                     "instant decisions are made at (default: now)")
+          ->type_name("RFC3339");
+  BucketingOption bucketing(app);
+  app.add_flag("--flags", flags_switch, "add the merged flags of each visitor")
+      ->disable_flag_override();
+  app.add_flag("--flag-metadata", metadata_switch,
+               "add where each flag comes from (implies --flags)")
+      ->disable_flag_override();
+  CLI::Option* state_option =
+      app.add_option("--state", state_path,
+                     "run-time state exported by an Engine")
+          ->type_name("FILE");
+  app.add_option("--input", input, "visitors as JSON Lines (default: -, stdin)")
+      ->type_name("FILE|-");
+  app.add_option("--output", output, "where decisions go (default: -, stdout)")
+      ->type_name("FILE|-");
+  CLI::Option* exposures_option =
+      app.add_option("--exposures", exposures_path,
+                     "write exposures as JSON Lines, repeats skipped")
+          ->type_name("FILE");
+  CLI::Option* capacity_option =
+      app.add_option("--exposure-capacity", capacity_text,
+                     "visitors remembered to skip repeated exposures")
+          ->type_name("N");
+  CLI::Option* new_assignments_option =
+      app.add_option("--new-assignments", new_assignments_path,
+                     "write the sticky assignments to persist")
+          ->type_name("FILE");
+  if (std::optional<int> status = command.Parse(argc, argv, 2)) return *status;
   LoadOptions options;
-  if (!LoadOptionsFromArgs(args, &options, &error)) {
+  std::string error;
+  if (!bucketing.Apply(&options, &error)) {
     std::cerr << "allot decide: " << error << "\n";
     return 2;
   }
   absl::Time now = absl::Now();
-  if (args.Has("at")) {
-    absl::StatusOr<absl::Time> at = ParseInstant(args.Get("at"));
+  if (at_option->count() > 0) {
+    absl::StatusOr<absl::Time> at = ParseInstant(at_text);
     if (!at.ok()) {
       std::cerr << "allot decide: --at: " << at.status().message() << "\n";
       return 2;
@@ -149,7 +187,7 @@ int DecideCommand(int argc, char** argv) {
     now = *at;
   }
   std::shared_ptr<const CompiledConfig> loaded =
-      LoadConfigFile(args.Get("config"), options, &error);
+      LoadConfigFile(config_path, options, &error);
   if (loaded == nullptr) {
     std::cerr << error << "\n";
     return 2;
@@ -158,9 +196,8 @@ int DecideCommand(int argc, char** argv) {
   // Decisions go through an Engine so that a run-time state document
   // (toggles, rollback latches) applies to them.
   std::unique_ptr<Engine> engine = Engine::FromConfig(loaded, options);
-  if (args.Has("state")) {
+  if (state_option->count() > 0) {
     std::string text;
-    const std::string state_path = args.Get("state");
     if (!ReadFile(state_path, &text, &error)) {
       std::cerr << "allot decide: " << error << "\n";
       return 2;
@@ -173,7 +210,6 @@ int DecideCommand(int argc, char** argv) {
 
   std::ifstream input_file;
   std::istream* in = &std::cin;
-  const std::string input = args.Get("input", "-");
   if (!CheckInputPath(input, &error)) {
     std::cerr << "allot decide: --input: " << error << "\n";
     return 2;
@@ -186,7 +222,6 @@ int DecideCommand(int argc, char** argv) {
     }
     in = &input_file;
   }
-  const std::string output = args.Get("output", "-");
   FILE* out = OpenOutput(output);
   if (out == nullptr) {
     std::cerr << "allot decide: cannot write " << output << ": " << std::strerror(errno) << "\n";
@@ -194,10 +229,10 @@ int DecideCommand(int argc, char** argv) {
   }
   // --exposures: every exposure, de-duplicated by an ExposureLogger.
   FILE* exposures = nullptr;
-  if (args.Has("exposures")) {
+  if (exposures_option->count() > 0) {
     ExposureLoggerOptions logger_options;
-    if (args.Has("exposure-capacity")) {
-      const std::string text = args.Get("exposure-capacity");
+    if (capacity_option->count() > 0) {
+      const std::string& text = capacity_text;
       char* end = nullptr;
       const long long n = std::strtoll(text.c_str(), &end, 10);
       if (text.empty() || *end != '\0' || n <= 0) {
@@ -207,9 +242,9 @@ int DecideCommand(int argc, char** argv) {
       }
       logger_options.capacity = static_cast<size_t>(n);
     }
-    exposures = OpenOutput(args.Get("exposures"));
+    exposures = OpenOutput(exposures_path);
     if (exposures == nullptr) {
-      std::cerr << "allot decide: cannot write " << args.Get("exposures") << ": "
+      std::cerr << "allot decide: cannot write " << exposures_path << ": "
                 << std::strerror(errno) << "\n";
       return 2;
     }
@@ -225,21 +260,21 @@ int DecideCommand(int argc, char** argv) {
       return 2;
     }
     engine->SetExposureLogger(std::shared_ptr<ExposureLogger>(*std::move(logger)));
-  } else if (args.Has("exposure-capacity")) {
+  } else if (capacity_option->count() > 0) {
     std::cerr << "allot decide: --exposure-capacity needs --exposures\n";
     return 2;
   }
   FILE* new_assignments = nullptr;
-  if (args.Has("new-assignments")) {
-    new_assignments = OpenOutput(args.Get("new-assignments"));
+  if (new_assignments_option->count() > 0) {
+    new_assignments = OpenOutput(new_assignments_path);
     if (new_assignments == nullptr) {
-      std::cerr << "allot decide: cannot write " << args.Get("new-assignments") << ": "
+      std::cerr << "allot decide: cannot write " << new_assignments_path << ": "
                 << std::strerror(errno) << "\n";
       return 2;
     }
   }
-  const bool with_metadata = args.Has("flag-metadata");
-  const bool with_flags = args.Has("flags") || with_metadata;
+  const bool with_metadata = metadata_switch;
+  const bool with_flags = flags_switch || with_metadata;
 
   VisitorParser parser;
   VisitorContext ctx;
@@ -247,13 +282,16 @@ int DecideCommand(int argc, char** argv) {
   std::vector<ResolvedFlag> flags;
   std::string line, buffer;
   size_t line_number = 0, bad = 0;
+  Progress progress("allot decide");
   while (std::getline(*in, line)) {
     ++line_number;
+    progress.Tick();
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     absl::Status s = parser.Parse(line, &ctx);
     if (s.ok()) s = engine->DecideAll(ctx, now, &decisions);
     if (!s.ok()) {
       ++bad;
+      progress.Clear();
       std::cerr << input << ":" << line_number << ": skipped: " << s.message() << "\n";
       continue;
     }
@@ -272,6 +310,7 @@ int DecideCommand(int argc, char** argv) {
       std::fwrite(buffer.data(), 1, buffer.size(), new_assignments);
     }
   }
+  progress.Clear();
   // getline stops on a read error as on the end: tell them apart.
   if (in->bad()) {
     std::cerr << "allot decide: error reading " << (input == "-" ? "standard input" : input)
@@ -295,8 +334,8 @@ int DecideCommand(int argc, char** argv) {
     std::cerr << "allot decide: " << n.logged << " exposures logged, " << n.deduplicated
               << " repeats skipped\n";
   }
-  finish(exposures, args.Get("exposures"));
-  finish(new_assignments, args.Get("new-assignments"));
+  finish(exposures, exposures_path);
+  finish(new_assignments, new_assignments_path);
   finish(out, output);
   if (write_failed) return 2;
   if (bad > 0) {

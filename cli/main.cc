@@ -1,72 +1,78 @@
 // allot: decide, validate and inspect campaign configs from the command line.
-#include <cstring>
+// Each subcommand parses its own options (cli/command_line.h); this file
+// dispatches to them and answers `allot --help` and `allot --version`.
 #include <iostream>
+#include <memory>
+#include <string>
 
+#include "CLI/CLI.hpp"
 #include "cli/commands.h"
 
 namespace {
 
-constexpr char kUsage[] =
-    "usage: allot <command> [options]\n"
-    "\n"
-    "commands:\n"
-    "  decide --config FILE [--at RFC3339] [--bucketing auto|xxh3|flagship]\n"
-    "         [--flags] [--flag-metadata] [--state FILE] [--input FILE|-]\n"
-    "         [--output FILE|-]\n"
-    "      Reads visitors as JSON Lines {\"id\": ..., \"context\": {...}} and\n"
-    "      writes one JSON line of decisions per visitor (with --flags, the\n"
-    "      merged flags; --flag-metadata adds where each flag comes from).\n"
-    "      --state applies a run-time state document (toggles, rollbacks)\n"
-    "      exported by an Engine.\n"
-    "  schedule --config FILE --group ID --from T --to T [--every 1h]\n"
-    "           [--tz ZONE]\n"
-    "      Prints a variation group's traffic share over time as CSV\n"
-    "      (time,traffic_percent); times in the schedule's time zone.\n"
-    "  windows --config FILE --campaign ID --from T --to T [--tz ZONE]\n"
-    "      Prints the windows in which a campaign is live (its recurrence's,\n"
-    "      merged and clipped to its start and stop) that meet [T, T], as\n"
-    "      CSV (start,end); an open start or stop is an empty field. Times\n"
-    "      in the scheduler's time zone.\n"
-    "  campaigns export --config FILE [--at RFC3339] [--output FILE|-]\n"
-    "      Writes the bulk campaign table as CSV (RFC 4180): ID, Name,\n"
-    "      Description, Status, Start Date, End Date, Percentage Completed,\n"
-    "      Is Published, Recurrence, Escalation, Escalation Date; what a\n"
-    "      campaign serves is read at --at (default: now).\n"
-    "  campaigns import --config FILE --csv FILE --output FILE|-\n"
-    "      Applies a table's names, descriptions, statuses, dates and\n"
-    "      recurrences to the campaigns its rows name and writes the new\n"
-    "      config; nothing is written when any row is bad.\n"
-    "  status --config FILE --state FILE [--kpis FILE]\n"
-    "      Lists each variation group with a rollback_condition: the goal or\n"
-    "      KPI it watches, the latest value fed in the state document, the\n"
-    "      threshold, and whether it is latched; then whether every required\n"
-    "      KPI that a group watches has data. --kpis: KPI definitions kept\n"
-    "      apart from the config.\n"
-    "  validate FILE [--against OLD] [--bucketing MODE]\n"
-    "      Checks a config; prints a summary, or the JSON path at fault.\n"
-    "      --against: what a reload from OLD would change (campaigns added,\n"
-    "      removed, changed, payload only, unchanged); exit 1 when it would\n"
-    "      change or remove a locked campaign of OLD.\n"
-    "  diff --from OLD --to NEW [--visitors FILE|-] [--at RFC3339]\n"
-    "       [--format text|json] [--bucketing MODE]\n"
-    "      The same report; with visitors (JSON Lines as for decide), per\n"
-    "      changed campaign how many visitors would move, old variation ->\n"
-    "      new variation.\n";
+struct Subcommand {
+  const char* name;
+  const char* summary;
+  int (*run)(int argc, char** argv);
+};
+
+constexpr Subcommand kSubcommands[] = {
+    {"decide",
+     "JSON Lines of visitors in, one JSON line of decisions out per visitor",
+     allot::cli::DecideCommand},
+    {"validate", "check a config; with --against, what a reload would change",
+     allot::cli::ValidateCommand},
+    {"diff", "what a new config changes and, for visitors, who would move",
+     allot::cli::DiffCommand},
+    {"schedule", "a variation group's traffic share over time, as CSV",
+     allot::cli::ScheduleCommand},
+    {"windows", "the windows in which a campaign is live, as CSV",
+     allot::cli::WindowsCommand},
+    {"status", "guarded variation groups against their rollback conditions",
+     allot::cli::StatusCommand},
+    {"campaigns", "export: the bulk campaign table as CSV; import: apply one",
+     allot::cli::CampaignsCommand},
+};
+
+// The usage line first, in our words; then the description and CLI11's
+// lists of options and subcommands.
+class UsageFormatter : public CLI::Formatter {
+ public:
+  UsageFormatter() { column_width(14); }
+  std::string make_help(const CLI::App* app, std::string,
+                        CLI::AppFormatMode mode) const override {
+    return "usage: allot <command> [options]\n\n" + app->get_description() +
+           "\n" + make_groups(app, mode) + make_subcommands(app, mode) + "\n" +
+           make_footer(app);
+  }
+};
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
-    std::cout << kUsage;
-    return argc < 2 ? 2 : 0;
+  if (argc >= 2) {
+    for (const Subcommand& command : kSubcommands) {
+      if (argv[1] == std::string(command.name)) return command.run(argc, argv);
+    }
   }
-  if (!std::strcmp(argv[1], "decide")) return allot::cli::DecideCommand(argc, argv);
-  if (!std::strcmp(argv[1], "validate")) return allot::cli::ValidateCommand(argc, argv);
-  if (!std::strcmp(argv[1], "diff")) return allot::cli::DiffCommand(argc, argv);
-  if (!std::strcmp(argv[1], "schedule")) return allot::cli::ScheduleCommand(argc, argv);
-  if (!std::strcmp(argv[1], "status")) return allot::cli::StatusCommand(argc, argv);
-  if (!std::strcmp(argv[1], "windows")) return allot::cli::WindowsCommand(argc, argv);
-  if (!std::strcmp(argv[1], "campaigns")) return allot::cli::CampaignsCommand(argc, argv);
-  std::cerr << "allot: unknown command \"" << argv[1] << "\"\n\n" << kUsage;
+  CLI::App app("Decides, validates and inspects campaign configs.", "allot");
+  app.set_version_flag("--version", "allot " ALLOT_VERSION);
+  for (const Subcommand& command : kSubcommands) {
+    app.add_subcommand(command.name, command.summary);
+  }
+  app.formatter(std::make_shared<UsageFormatter>());
+  app.footer(
+      "Run `allot <command> --help` for a command's options and an example.");
+  if (argc < 2) {
+    std::cout << app.help();
+    return 2;
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {  // --help, --version
+    return app.exit(e);
+  } catch (const CLI::ParseError&) {
+  }
+  std::cerr << "allot: unknown command \"" << argv[1] << "\"\n\n" << app.help();
   return 2;
 }

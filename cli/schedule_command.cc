@@ -1,11 +1,14 @@
 // allot schedule: a variation group's traffic share over time, as CSV.
 #include <cstdio>
 #include <iostream>
+#include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/strings/str_format.h"
-#include "cli/args.h"
+#include "cli/command_line.h"
 #include "cli/commands.h"
+#include "cli/time_range_options.h"
 #include "core/compiled_config.h"
 #include "core/traffic_share_table.h"
 
@@ -24,34 +27,31 @@ int Fail(const std::string& message) {
 }  // namespace
 
 int ScheduleCommand(int argc, char** argv) {
-  Args args;
-  std::string error;
-  if (!ParseArgs(argc, argv, 2,
-                 {"config", "group", "from", "to", "every", "tz", "bucketing"},
-                 {}, &args, &error) ||
-      !args.positional.empty()) {
-    return Fail(error.empty() ? kUsage : error);
-  }
-  for (const char* required : {"config", "group", "from", "to"}) {
-    if (!args.Has(required)) {
-      return Fail(absl::StrFormat("--%s is required\n%s", required, kUsage));
-    }
-  }
-  LoadOptions options;
-  if (!LoadOptionsFromArgs(args, &options, &error)) return Fail(error);
-  const std::string config_path = args.Get("config");
-  std::shared_ptr<const CompiledConfig> loaded =
-      LoadConfigFile(config_path, options, &error);
-  if (loaded == nullptr) {
-    std::cerr << error << "\n";
-    return 2;
-  }
+  Command command(
+      "schedule", kUsage,
+      "Prints a variation group's traffic share over time as CSV\n"
+      "(time,traffic_percent). T is an RFC 3339 instant or a wall-clock time\n"
+      "in the schedule's time zone, which is also the zone times print in.",
+      "allot schedule --config examples/rollout.json --group new-search-all "
+      "--from 2026-03-26T09:00 --to 2026-03-30T09:00 --every 1d");
+  TimeRangeOptions range(command, "--group", "variation group",
+                         "zone times print in (default: the schedule's)");
+  std::string every = "1h";
+  command.app()
+      .add_option("--every", every,
+                  "step: 30m, 1h, 1h30m, ...; 1d, 7d step calendar days")
+      ->type_name("DURATION");
+  BucketingOption bucketing(command.app());
+  if (std::optional<int> status = command.Parse(argc, argv, 2)) return *status;
+  std::shared_ptr<const CompiledConfig> loaded = range.LoadConfig(bucketing);
+  if (loaded == nullptr) return 2;
+  const std::string& config_path = range.config_path();
   TrafficShareQuery query;
-  query.group_id = args.Get("group");
-  query.from = args.Get("from");
-  query.to = args.Get("to");
-  query.every = args.Get("every", "1h");
-  query.time_zone = args.Get("tz");
+  query.group_id = range.id();
+  query.from = range.from();
+  query.to = range.to();
+  query.every = every;
+  query.time_zone = range.tz();
   absl::StatusOr<TrafficShareTable> table = SampleTrafficShare(*loaded, query);
   if (!table.ok()) {
     if (table.status().code() == absl::StatusCode::kNotFound) {

@@ -3,6 +3,7 @@
 // document exported by an Engine.
 #include <algorithm>
 #include <iostream>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -10,8 +11,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "cli/args.h"
+#include "cli/command_line.h"
 #include "cli/commands.h"
+#include "cli/files.h"
 #include "core/compiled_config.h"
 #include "core/engine.h"
 #include "core/kpi_definitions.h"
@@ -61,21 +63,31 @@ void PrintTable(const std::vector<std::vector<std::string>>& rows) {
 }  // namespace
 
 int StatusCommand(int argc, char** argv) {
-  Args args;
-  std::string error;
-  if (!ParseArgs(argc, argv, 2, {"config", "state", "kpis"}, {}, &args,
-                 &error) ||
-      !args.positional.empty()) {
-    return Fail(error.empty() ? kUsage : error);
-  }
-  for (const char* required : {"config", "state"}) {
-    if (!args.Has(required)) {
-      return Fail(absl::StrFormat("--%s is required\n%s", required, kUsage));
-    }
-  }
+  Command command(
+      "status", kUsage,
+      "Lists each variation group with a rollback_condition: the goal or KPI\n"
+      "it watches, the latest value fed in the state document, the threshold,\n"
+      "and whether it is latched; then whether every required KPI that a\n"
+      "group watches has data.",
+      "allot status --config examples/kpi_rollout.json "
+      "--kpis examples/kpis.json --state examples/kpi_state.json");
+  CLI::App& app = command.app();
+  std::string config_path, state_path, kpis_path;
+  app.add_option("--config", config_path, "campaign config (JSON)")
+      ->type_name("FILE")
+      ->required();
+  app.add_option("--state", state_path, "run-time state exported by an Engine")
+      ->type_name("FILE")
+      ->required();
+  CLI::Option* kpis_option =
+      app.add_option("--kpis", kpis_path,
+                     "KPI definitions kept apart from the config")
+          ->type_name("FILE");
+  if (std::optional<int> status = command.Parse(argc, argv, 2)) return *status;
   LoadOptions options;
-  if (args.Has("kpis")) {
-    const std::string path = args.Get("kpis");
+  std::string error;
+  if (kpis_option->count() > 0) {
+    const std::string& path = kpis_path;
     if (!ReadFile(path, &options.kpis_json, &error)) return Fail(error);
     // Checked alone first, so that its errors name its own file.
     absl::StatusOr<std::vector<KpiDefinition>> alone =
@@ -86,14 +98,13 @@ int StatusCommand(int argc, char** argv) {
     }
   }
   std::shared_ptr<const CompiledConfig> config =
-      LoadConfigFile(args.Get("config"), options, &error);
+      LoadConfigFile(config_path, options, &error);
   if (config == nullptr) {
     std::cerr << error << "\n";
     return 2;
   }
   std::unique_ptr<Engine> engine = Engine::FromConfig(config, options);
   std::string text;
-  const std::string state_path = args.Get("state");
   if (!ReadFile(state_path, &text, &error)) return Fail(error);
   if (absl::Status s = engine->ImportState(text); !s.ok()) {
     std::cerr << state_path << ": " << s.message() << "\n";

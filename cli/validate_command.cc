@@ -1,56 +1,71 @@
 #include <iostream>
+#include <optional>
+#include <string>
 
-#include "cli/args.h"
+#include "cli/command_line.h"
 #include "cli/commands.h"
+#include "cli/files.h"
 #include "core/compiled_config.h"
 #include "core/fingerprint.h"
 
 namespace allot::cli {
 
 int ValidateCommand(int argc, char** argv) {
-  Args args;
-  std::string error;
-  if (!ParseArgs(argc, argv, 2, {"bucketing", "against"}, {}, &args, &error) ||
-      args.positional.size() != 1) {
-    std::cerr << "allot validate: "
-              << (error.empty() ? "usage: allot validate FILE [--against OLD] "
-                                  "[--bucketing auto|xxh3|flagship]"
-                                : error)
-              << "\n";
-    return 2;
-  }
+  Command command(
+      "validate",
+      "usage: allot validate FILE [--against OLD] "
+      "[--bucketing auto|xxh3|flagship]",
+      "Checks a config: prints a one-line summary and exits 0, or the JSON\n"
+      "path at fault and exits 1. --against: what a reload from OLD would\n"
+      "change; exit 1 when it would change or remove a locked campaign of OLD.",
+      "allot validate examples/campaigns-next.json "
+      "--against examples/campaigns.json");
+  std::string file, against;
+  command.app()
+      .add_option("FILE", file, "the config to check")
+      ->type_name("")
+      ->required();
+  CLI::Option* against_option =
+      command.app()
+          .add_option("--against", against, "the config a reload would replace")
+          ->type_name("OLD");
+  BucketingOption bucketing(command.app());
+  if (std::optional<int> status = command.Parse(argc, argv, 2)) return *status;
   LoadOptions options;
-  if (!LoadOptionsFromArgs(args, &options, &error)) {
+  std::string error;
+  if (!bucketing.Apply(&options, &error)) {
     std::cerr << "allot validate: " << error << "\n";
     return 2;
   }
   std::shared_ptr<const CompiledConfig> config =
-      LoadConfigFile(args.positional[0], options, &error);
+      LoadConfigFile(file, options, &error);
   if (config == nullptr) {
     std::cerr << error << "\n";
     return 1;
   }
   const CompiledConfig& c = *config;
-  std::cout << args.positional[0] << ": ok: "
-            << (c.format() == ConfigFormat::kBucketingFile ? "bucketing file"
-                                                           : "campaign documents")
-            << ", " << c.campaigns().size() << " campaigns, " << c.groups().size()
-            << " variation groups, " << c.variations().size() << " variations, bucketing "
+  std::cout << file << ": ok: "
+            << (c.format() == ConfigFormat::kBucketingFile
+                    ? "bucketing file"
+                    : "campaign documents")
+            << ", " << c.campaigns().size() << " campaigns, "
+            << c.groups().size() << " variation groups, "
+            << c.variations().size() << " variations, bucketing "
             << (c.bucketing() == BucketingMode::kFlagship ? "flagship" : "xxh3")
             << (c.single_assignment() ? ", single assignment" : "")
             << (c.panic() ? ", PANIC" : "") << "\n";
-  if (!args.Has("against")) return 0;
+  if (against_option->count() == 0) return 0;
   // What a reload from OLD to FILE would do (DESIGN §13).
   std::shared_ptr<const CompiledConfig> old =
-      LoadConfigFile(args.Get("against"), options, &error);
+      LoadConfigFile(against, options, &error);
   if (old == nullptr) {
     std::cerr << error << "\n";
     return 1;
   }
-  std::cout << "against " << args.Get("against") << ":\n"
+  std::cout << "against " << against << ":\n"
             << ReloadReportText(CompareConfigs(*old, c));
   if (absl::Status s = CheckLockedCampaigns(*old, c); !s.ok()) {
-    std::cerr << args.positional[0] << ": refused: " << s.message() << "\n";
+    std::cerr << file << ": refused: " << s.message() << "\n";
     return 1;
   }
   return 0;

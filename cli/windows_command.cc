@@ -1,12 +1,14 @@
 // allot windows: a campaign's live windows (DESIGN §14) as CSV.
 #include <cstdio>
 #include <iostream>
+#include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/strings/str_format.h"
-#include "core/json_text.h"  // ParseInstant, LoadTimeZoneOrError
-#include "cli/args.h"
+#include "cli/command_line.h"
 #include "cli/commands.h"
+#include "cli/time_range_options.h"
 #include "core/compiled_config.h"
 #include "core/traffic_share_table.h"
 
@@ -31,49 +33,33 @@ std::string Field(absl::Time t, const absl::TimeZone& zone) {
 }  // namespace
 
 int WindowsCommand(int argc, char** argv) {
-  Args args;
-  std::string error;
-  if (!ParseArgs(argc, argv, 2,
-                 {"config", "campaign", "from", "to", "tz", "bucketing"}, {},
-                 &args, &error) ||
-      !args.positional.empty()) {
-    return Fail(error.empty() ? kUsage : error);
-  }
-  for (const char* required : {"config", "campaign", "from", "to"}) {
-    if (!args.Has(required)) {
-      return Fail(absl::StrFormat("--%s is required\n%s", required, kUsage));
-    }
-  }
+  Command command(
+      "windows", kUsage,
+      "Prints the windows in which a campaign is live (its recurrence's,\n"
+      "merged and clipped to its start and stop) that meet [T, T], as CSV\n"
+      "(start,end); an open start or stop is an empty field. T is an RFC 3339\n"
+      "instant. Exit 1 for an unknown campaign.",
+      "allot windows --config examples/recurring.json --campaign monday-deals "
+      "--from 2026-01-01T00:00:00Z --to 2026-04-30T00:00:00Z");
+  TimeRangeOptions range(command, "--campaign", "campaign",
+                         "zone times print in (default: the scheduler's)");
+  BucketingOption bucketing(command.app());
+  if (std::optional<int> status = command.Parse(argc, argv, 2)) return *status;
   absl::Time from, to;
-  for (auto [name, out] : {std::pair("from", &from), std::pair("to", &to)}) {
-    absl::StatusOr<absl::Time> t = ParseInstant(args.Get(name));
-    if (!t.ok()) {
-      return Fail(absl::StrFormat("--%s: %s", name, t.status().message()));
-    }
-    *out = *t;
-  }
-  if (to < from) return Fail("--to is before --from");
-  LoadOptions options;
-  if (!LoadOptionsFromArgs(args, &options, &error)) return Fail(error);
-  const std::string config_path = args.Get("config");
-  std::shared_ptr<const CompiledConfig> loaded =
-      LoadConfigFile(config_path, options, &error);
-  if (loaded == nullptr) {
-    std::cerr << error << "\n";
-    return 2;
-  }
-  const int32_t index = loaded->FindCampaign(args.Get("campaign"));
+  std::string error;
+  if (!range.ParseInstants(&from, &to, &error)) return Fail(error);
+  std::shared_ptr<const CompiledConfig> loaded = range.LoadConfig(bucketing);
+  if (loaded == nullptr) return 2;
+  const std::string& config_path = range.config_path();
+  const int32_t index = loaded->FindCampaign(range.id());
   if (index < 0) {
     return Fail(absl::StrFormat("--campaign: no campaign \"%s\" in %s",
-                                args.Get("campaign"), config_path),
+                                range.id(), config_path),
                 1);
   }
   const CompiledConfig::Campaign& campaign = loaded->campaigns()[index];
-  absl::StatusOr<absl::TimeZone> zone =
-      LoadTimeZoneOrError(args.Has("tz") ? args.Get("tz") : campaign.time_zone);
-  if (!zone.ok()) {
-    return Fail(absl::StrFormat("--tz: %s", zone.status().message()));
-  }
+  absl::StatusOr<absl::TimeZone> zone = range.Zone(campaign.time_zone);
+  if (!zone.ok()) return Fail(std::string(zone.status().message()));
   // Windows that meet [from, to]: start <= to and end > from.
   std::string out = "start,end\n";
   const auto add = [&](absl::Time start, absl::Time end) {
