@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "core/internal/lifecycle.h"
+#include "core/internal/runtime_state.h"
 
 namespace allot {
 namespace {

@@ -36,11 +36,14 @@
 #include "core/decision.h"
 #include "core/kpi_definitions.h"
 #include "core/recurring_windows.h"
-#include "core/runtime_state.h"
 #include "core/visitor_context.h"
 #include "targeting/compiled_targeting_set.h"
 
 namespace allot {
+
+// An Engine's run-time toggles and rollback latches, sized for one config
+// (core/internal/runtime_state.h); decisions take it by pointer.
+class RuntimeState;
 
 enum class BucketingChoice : unsigned char {
   kAuto,      // settings.bucketing, else flagship for bucketing files, else xxh3

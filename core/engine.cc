@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/internal/engine_state.h"
+#include "core/internal/runtime_state.h"
 #include "core/rollback_condition.h"
 
 namespace allot {
@@ -87,7 +88,7 @@ absl::StatusOr<ReloadReport> Engine::Swap(
 
 void Engine::InstallLocked(std::shared_ptr<const CompiledConfig> config) {
   auto snap = std::make_shared<EngineSnapshot>();
-  snap->runtime = std::make_unique<RuntimeState>(config->campaigns().size(),
+  snap->runtime = std::make_shared<RuntimeState>(config->campaigns().size(),
                                                  config->groups().size());
   // One pass per map: apply the state of ids the config has, drop the rest.
   for (auto it = state_->campaign_active.begin();

@@ -33,9 +33,12 @@
 #include "core/exposure_logger.h"
 #include "core/fingerprint.h"
 #include "core/goal_metrics.h"
-#include "core/runtime_state.h"
 
 namespace allot {
+
+// An Engine's run-time toggles and rollback latches, sized for one config
+// (core/internal/runtime_state.h); decisions take it by pointer.
+class RuntimeState;
 
 namespace internal {
 struct EngineState;  // core/internal/engine_state.h
@@ -44,7 +47,7 @@ struct EngineState;  // core/internal/engine_state.h
 // A config with the run-time state sized for it.
 struct EngineSnapshot {
   std::shared_ptr<const CompiledConfig> config;
-  std::unique_ptr<RuntimeState> runtime;
+  std::shared_ptr<RuntimeState> runtime;
 };
 
 class Engine {

@@ -1,6 +1,7 @@
 // The slow path: re-runs a decision step by step and records why.
 #include "absl/strings/str_cat.h"
 #include "core/compiled_config.h"
+#include "core/internal/runtime_state.h"
 
 namespace allot {
 namespace {

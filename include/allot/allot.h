@@ -17,6 +17,7 @@
 #ifndef ALLOT_ALLOT_H_
 #define ALLOT_ALLOT_H_
 
+#include "core/campaign_table.h"
 #include "core/compiled_config.h"
 #include "core/config_diff.h"
 #include "core/decision.h"

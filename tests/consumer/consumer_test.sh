@@ -21,6 +21,10 @@ check "no internal/ directory is installed" \
   bash -c "! find '$prefix/include' -type d -name internal | grep -q ."
 check "no installed header includes an internal/ header" \
   bash -c "! grep -rn '#include \"[a-z]*/internal/' '$prefix/include'"
+check "the run-time state layout and the command's JSON helpers are not installed" \
+  bash -c "! find '$prefix/include' -name runtime_state.h -o -name json_text.h | grep -q ."
+check "every installed header compiles alone" \
+  bash -c "for h in \$(cd '$prefix/include/allot' && find . -name '*.h'); do echo \"#include <allot/\${h#./}>\" | c++ -std=c++20 -fsyntax-only -I'$prefix/include' -I'$prefix/include/allot' -x c++ - || exit 1; done"
 
 cmake -S "$root/tests/consumer" -B "$tmp/cmake-build" -G Ninja \
   -DCMAKE_PREFIX_PATH="$prefix" > "$tmp/configure.log" 2>&1

@@ -9,7 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "core/compiled_config.h"
-#include "core/runtime_state.h"
+#include "core/internal/runtime_state.h"
 #include "gtest/gtest.h"
 
 namespace allot {

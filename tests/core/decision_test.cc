@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "core/compiled_config.h"
+#include "core/internal/runtime_state.h"
 #include "gtest/gtest.h"
 #include "tests/core/test_util.h"
 

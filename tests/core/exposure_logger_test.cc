@@ -16,7 +16,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/compiled_config.h"
-#include "core/runtime_state.h"
+#include "core/internal/runtime_state.h"
 #include "gtest/gtest.h"
 
 namespace allot {

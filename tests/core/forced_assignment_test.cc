@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/compiled_config.h"
 #include "core/engine.h"
+#include "core/internal/runtime_state.h"
 #include "gtest/gtest.h"
 #include "tests/core/test_util.h"
 

@@ -5,6 +5,7 @@
 
 #include "core/compiled_config.h"
 #include "core/engine.h"
+#include "core/internal/runtime_state.h"
 #include "gtest/gtest.h"
 
 namespace allot {

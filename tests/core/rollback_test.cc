@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/engine.h"
 #include "core/rollback_condition.h"
+#include "core/internal/runtime_state.h"
 #include "gtest/gtest.h"
 #include "tests/core/test_util.h"
 

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/compiled_config.h"
+#include "core/internal/runtime_state.h"
 #include "gtest/gtest.h"
 
 namespace allot {

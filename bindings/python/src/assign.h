@@ -12,7 +12,6 @@
 
 #include "absl/time/time.h"
 #include "core/compiled_config.h"
-#include "core/runtime_state.h"
 
 namespace allot::python {
 

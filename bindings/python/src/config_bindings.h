@@ -13,7 +13,6 @@
 #include "core/compiled_config.h"
 #include "core/decision.h"
 #include "core/engine.h"
-#include "core/runtime_state.h"
 #include "core/visitor_context.h"
 
 namespace allot::python {

@@ -1,4 +1,4 @@
-// File: core/runtime_state.h
+// File: core/internal/runtime_state.h
 //
 // Run-time switches that a decision reads alongside an immutable config: a
 // campaign toggled off, a variation group rolled back. One RuntimeState is
@@ -7,8 +7,8 @@
 //
 // Thread-safe: every field is an atomic byte. Decisions read them with one
 // relaxed load each; writers are rare (toggles, rollbacks).
-#ifndef ALLOT_CORE_RUNTIME_STATE_H_
-#define ALLOT_CORE_RUNTIME_STATE_H_
+#ifndef ALLOT_CORE_INTERNAL_RUNTIME_STATE_H_
+#define ALLOT_CORE_INTERNAL_RUNTIME_STATE_H_
 
 #include <atomic>
 #include <cstddef>
@@ -61,4 +61,4 @@ class RuntimeState {
 
 }  // namespace allot
 
-#endif  // ALLOT_CORE_RUNTIME_STATE_H_
+#endif  // ALLOT_CORE_INTERNAL_RUNTIME_STATE_H_
