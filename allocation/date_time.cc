@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "base/date_time_text.h"
 
 namespace allot {
 namespace {
@@ -19,56 +20,6 @@ constexpr char kExpectedDateTime[] =
     "\"2026-03-27T09:00:00+01:00\", or a civil time such as "
     "\"2026-03-27T09:00:00\" read in the time zone";
 
-// A cursor over the text; every Read* consumes only on success.
-class Scanner {
- public:
-  explicit Scanner(std::string_view s) : s_(s) {}
-
-  bool done() const { return pos_ == s_.size(); }
-  char peek() const { return done() ? '\0' : s_[pos_]; }
-
-  bool ReadChar(char c) {
-    if (peek() != c || done()) return false;
-    ++pos_;
-    return true;
-  }
-
-  // Exactly `n` decimal digits.
-  bool ReadDigits(int n, int* out) {
-    if (s_.size() - pos_ < static_cast<size_t>(n)) return false;
-    int v = 0;
-    for (int i = 0; i < n; ++i) {
-      const char c = s_[pos_ + i];
-      if (c < '0' || c > '9') return false;
-      v = v * 10 + (c - '0');
-    }
-    pos_ += n;
-    *out = v;
-    return true;
-  }
-
-  // One or more digits of a fraction of a second, in nanoseconds.
-  // At most 9 digits (nanoseconds, the precision of absl::Time): more is
-  // refused rather than silently dropped.
-  bool ReadFraction(int64_t* nanos) {
-    int64_t v = 0;
-    int digits = 0;
-    while (!done() && peek() >= '0' && peek() <= '9') {
-      if (++digits > 9) return false;
-      v = v * 10 + (peek() - '0');
-      ++pos_;
-    }
-    if (digits == 0) return false;
-    for (int i = digits; i < 9; ++i) v *= 10;
-    *nanos = v;
-    return true;
-  }
-
- private:
-  std::string_view s_;
-  size_t pos_ = 0;
-};
-
 absl::Status DateTimeError(std::string_view text, std::string_view reason,
                            bool instant = false) {
   return absl::InvalidArgumentError(absl::StrCat(
@@ -79,76 +30,32 @@ absl::Status DateTimeError(std::string_view text, std::string_view reason,
       instant ? kExpectedInstant : kExpectedDateTime));
 }
 
-int DaysInMonth(int64_t year, int month) {
-  const absl::CivilDay first(year, month, 1);
-  return static_cast<int>(
-      (absl::CivilDay(absl::CivilMonth(first) + 1) - 1).day());
+// Why base::ReadDateTimeText refused a text, with the month or day at fault.
+std::string Reason(base::DateTimeTextError e, const base::DateTimeText& t) {
+  switch (e) {
+    case base::DateTimeTextError::kMonthRange:
+      return absl::StrCat("month ", t.month, " out of range");
+    case base::DateTimeTextError::kDayRange:
+      return absl::StrCat("day ", t.day, " out of range for the month");
+    default:
+      return base::DescribeDateTimeTextError(e);
+  }
 }
 
 absl::StatusOr<absl::Time> ParseDateTimeOrInstant(std::string_view text,
                                                   const absl::TimeZone& tz,
                                                   bool require_offset) {
-  const auto error = [&](std::string_view reason) {
-    return DateTimeError(text, reason, require_offset);
-  };
-  Scanner in(text);
-  int year, month, day, hour, minute, second = 0;
-  if (!in.ReadDigits(4, &year) || !in.ReadChar('-') ||
-      !in.ReadDigits(2, &month) || !in.ReadChar('-') ||
-      !in.ReadDigits(2, &day)) {
-    return error( "");
+  using base::DateTimeTextError;
+  base::DateTimeText t;
+  const DateTimeTextError e = base::ReadDateTimeText(text, require_offset, &t);
+  if (e != DateTimeTextError::kNone) {
+    return DateTimeError(text, Reason(e, t), require_offset);
   }
-  if (!(in.ReadChar('T') || in.ReadChar('t') || in.ReadChar(' ')) ||
-      !in.ReadDigits(2, &hour) || !in.ReadChar(':') ||
-      !in.ReadDigits(2, &minute)) {
-    return error( "");
-  }
-  int64_t nanos = 0;
-  if (in.ReadChar(':')) {
-    if (!in.ReadDigits(2, &second)) return error( "");
-    if ((in.ReadChar('.') || in.ReadChar(',')) && !in.ReadFraction(&nanos)) {
-      return error( "a fraction of a second has 1 to 9 digits");
-    }
-  }
-  bool has_offset = false;
-  int offset_seconds = 0;
-  if (in.ReadChar('Z') || in.ReadChar('z')) {
-    has_offset = true;
-  } else if (in.peek() == '+' || in.peek() == '-') {
-    const int sign = in.peek() == '-' ? -1 : 1;
-    in.ReadChar(in.peek());
-    int oh, om;
-    if (!in.ReadDigits(2, &oh) || !in.ReadChar(':') || !in.ReadDigits(2, &om)) {
-      return error( "");
-    }
-    if (oh > 23 || om > 59) return error( "offset out of range");
-    has_offset = true;
-    offset_seconds = sign * (oh * 3600 + om * 60);
-  }
-  if (!in.done()) return error( "unexpected trailing text");
-  if (require_offset && !has_offset) {
-    return error(
-                         "an instant needs an offset (\"Z\" or \"+hh:mm\")");
-  }
-
-  if (month < 1 || month > 12) {
-    return error( absl::StrCat("month ", month, " out of range"));
-  }
-  if (day < 1 || day > DaysInMonth(year, month)) {
-    return DateTimeError(
-        text, absl::StrCat("day ", day, " out of range for the month"));
-  }
-  if (hour > 23 || minute > 59 || second > 60) {
-    return error( "time of day out of range");
-  }
+  if (t.has_offset) return base::InstantInUtc(t);
   // CivilSecond normalizes second 60 into the next minute.
-  const absl::CivilSecond cs(year, month, day, hour, minute, second);
-  const absl::Duration fraction = absl::Nanoseconds(nanos);
-  if (has_offset) {
-    return absl::FromCivil(cs, absl::UTCTimeZone()) -
-           absl::Seconds(offset_seconds) + fraction;
-  }
-  return absl::FromCivil(cs, tz) + fraction;
+  const absl::CivilSecond cs(t.year, t.month, t.day, t.hour, t.minute,
+                             t.second);
+  return absl::FromCivil(cs, tz) + absl::Nanoseconds(t.nanos);
 }
 
 }  // namespace
@@ -171,20 +78,10 @@ absl::StatusOr<absl::CivilDay> ParseCivilDate(std::string_view text) {
         absl::string_view(reason.data(), reason.size()),
         "; expected a calendar date YYYY-MM-DD such as \"2026-03-27\""));
   };
-  Scanner in(text);
-  int year, month, day;
-  if (!in.ReadDigits(4, &year) || !in.ReadChar('-') ||
-      !in.ReadDigits(2, &month) || !in.ReadChar('-') ||
-      !in.ReadDigits(2, &day) || !in.done()) {
-    return error("");
-  }
-  if (month < 1 || month > 12) {
-    return error(absl::StrCat("month ", month, " out of range"));
-  }
-  if (day < 1 || day > DaysInMonth(year, month)) {
-    return error(absl::StrCat("day ", day, " out of range for the month"));
-  }
-  return absl::CivilDay(year, month, day);
+  base::DateTimeText t;
+  const base::DateTimeTextError e = base::ReadDateText(text, &t);
+  if (e != base::DateTimeTextError::kNone) return error(Reason(e, t));
+  return absl::CivilDay(t.year, t.month, t.day);
 }
 
 bool HasUtcOffset(std::string_view text) {

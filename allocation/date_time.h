@@ -41,10 +41,12 @@ namespace allot {
 bool HasUtcOffset(std::string_view text);
 
 // An RFC 3339 instant: ParseDateTime's grammar with the offset required
-// ("2026-06-01T12:00:00Z", "2026-06-01T14:00:00.5+02:00"). The one parser of
-// instants for the whole project: configs, state documents, the command's
-// --at and Python's `at` all read through it. Years have four digits, the
-// fraction at most nine.
+// ("2026-06-01T12:00:00Z", "2026-06-01T14:00:00.5+02:00"). Configs, state
+// documents, the command's --at and Python's `at` read instants through it;
+// it and ParseDateTime wrap the project's one date-time reader
+// (base/date_time_text.h, which the BEFORE / AFTER operators also use), so
+// every surface accepts the same text. Years have four digits, the fraction
+// at most nine.
 [[nodiscard]] absl::StatusOr<absl::Time> ParseInstant(std::string_view text);
 
 // Parses a civil date "YYYY-MM-DD": four-digit year, two-digit month and

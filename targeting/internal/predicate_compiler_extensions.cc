@@ -3,10 +3,10 @@
 
 #include "absl/strings/str_cat.h"
 
+#include "base/date_time_text.h"
 #include "targeting/internal/compile_error.h"
 #include "targeting/internal/json_render.h"
 #include "targeting/internal/predicate_compiler.h"
-#include "targeting/internal/rfc3339.h"
 
 namespace allot::internal {
 
@@ -128,7 +128,7 @@ absl::Status PredicateCompiler::CompileDate(const TargetingSpec& spec,
   p->begin = static_cast<uint32_t>(tables_->instants.size());
   for (const auto& [text, path] : dates) {
     absl::Time t;
-    if (!ParseRfc3339(text, &t)) {
+    if (!base::ParseRfc3339Instant(text, &t)) {
       std::string quoted;
       AppendJsonString(&quoted, text);
       return InvalidAt(path, "invalid date-time " + quoted +

@@ -2,9 +2,9 @@
 // (flagship-compat.md §Targeting); the extensions are allot's own.
 #include <cmath>
 
+#include "base/date_time_text.h"
 #include "targeting/internal/js_semantics.h"
 #include "targeting/internal/predicate.h"
-#include "targeting/internal/rfc3339.h"
 
 namespace allot::internal {
 namespace {
@@ -168,11 +168,22 @@ bool EvaluateParsedSemver(const Predicate& p, const SemVer& v,
 
 namespace {
 
+// An instant from seconds since the Unix epoch; false for NaN.
+bool TimeFromEpochSeconds(double seconds, absl::Time* out) {
+  if (std::isnan(seconds)) return false;
+  if (std::isinf(seconds)) {
+    *out = seconds > 0 ? absl::InfiniteFuture() : absl::InfinitePast();
+    return true;
+  }
+  *out = absl::UnixEpoch() + absl::Seconds(seconds);
+  return true;
+}
+
 bool EvaluateDate(const Predicate& p, const AttributeValue& a,
                   const PredicateTables& t) {
   absl::Time when;
   if (a.type == ValueType::kString) {
-    if (!ParseRfc3339(a.string, &when)) return false;
+    if (!base::ParseRfc3339Instant(a.string, &when)) return false;
   } else if (a.type == ValueType::kNumber) {
     if (!TimeFromEpochSeconds(a.number, &when)) return false;
   } else {
