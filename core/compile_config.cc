@@ -11,6 +11,7 @@
 #include "allocation/date_time.h"
 #include "allocation/hash.h"
 #include "core/compiled_config.h"
+#include "core/internal/path_error.h"
 #include "core/config_parser.h"
 #include "core/internal/lifecycle.h"
 #include "core/recurrence_rule.h"
@@ -20,20 +21,11 @@
 namespace allot {
 namespace {
 
+using internal::Field;
+using internal::PathError;
+
 // Schedule breakpoints of one config in all (DESIGN §17).
 constexpr size_t kMaxBreakpointsPerConfig = 1000000;
-
-absl::Status PathError(std::string_view path, absl::string_view message) {
-  return absl::InvalidArgumentError(absl::StrCat(
-      absl::string_view(path.data(), path.size()), ": ", message));
-}
-
-std::string Field(std::string_view path, std::string_view field) {
-  std::string out(path);
-  if (!out.empty()) out += '.';
-  out.append(field.data(), field.size());
-  return out;
-}
 
 absl::StatusOr<BucketingMode> ResolveMode(const ConfigSpec& spec,
                                           const LoadOptions& options) {
@@ -399,6 +391,16 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
     c.num_groups = static_cast<int32_t>(cfg->groups_.size()) - c.first_group;
   }
 
+  if (absl::Status s = cfg->CompileStructure(spec); !s.ok()) return s;
+  // A campaign that is another's prerequisite is decided in file order
+  // before it, so it is never fast (fast campaigns are decided last).
+  std::vector<bool> is_prerequisite(cfg->campaigns_.size(), false);
+  for (const Campaign& c : cfg->campaigns_) {
+    for (const Campaign::Prerequisite& p : c.prerequisites) {
+      is_prerequisite[p.campaign] = true;
+    }
+  }
+
   absl::StatusOr<std::shared_ptr<const CompiledTargetingSet>> targeting =
       CompiledTargetingSet::Create(trees, options.targeting);
   if (!targeting.ok()) return targeting.status();
@@ -415,12 +417,16 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
     h.one_group = c.num_groups == 1;
     h.tree = h.one_group ? cfg->groups_[c.first_group].targeting : -1;
     h.active = c.active;
+    const bool structured =
+        c.layer >= 0 || c.holdouts != 0 || !c.prerequisites.empty();
     h.checks = static_cast<uint8_t>((c.has_window ? kCheckWindow : 0) |
-                                    (c.ranges.empty() ? 0 : kCheckRanges));
+                                    (c.ranges.empty() ? 0 : kCheckRanges) |
+                                    (structured ? kCheckStructure : 0));
     h.is_ab = c.is_ab;
     // A live window keeps a campaign fast: whether `now` is inside it is the
     // same for every visitor, and the template at `now` says it.
-    if (c.ranges.empty() && h.tree >= 0 && cfg->targeting_->IsIndexed(h.tree)) {
+    if (c.ranges.empty() && !structured && !is_prerequisite[i] &&
+        h.tree >= 0 && cfg->targeting_->IsIndexed(h.tree)) {
       fast_tree[i] = h.tree;
       any_fast = true;
     }

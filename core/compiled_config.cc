@@ -8,6 +8,7 @@
 
 #include "core/internal/lifecycle.h"
 #include "core/internal/runtime_state.h"
+#include "core/internal/structure.h"
 
 namespace allot {
 namespace {
@@ -62,7 +63,8 @@ Decision CompiledConfig::DecideCampaign(int32_t c, std::string_view visitor_id,
                                         const RuntimeState* runtime,
                                         TrafficSchedule::Span* spans,
                                         bool* ab_taken, Lifecycle* lc,
-                                        bool outside_window) const {
+                                        bool outside_window,
+                                        Structure* st) const {
   Decision d;
   d.campaign = c;
   const HotCampaign& hot = hot_[c];
@@ -118,6 +120,14 @@ Decision CompiledConfig::DecideCampaign(int32_t c, std::string_view visitor_id,
       }
       if (!inside) {
         d.reason = DecisionReason::kOutsideBucketRange;
+        return d;
+      }
+    }
+    if (hot.checks & kCheckStructure) {
+      // Steps 5 (layer), 6 (holdout) and 7 (prerequisites).
+      const DecisionReason r = CheckStructure(c, visitor_id, st);
+      if (r != DecisionReason::kAllocated) {
+        d.reason = r;
         return d;
       }
     }
@@ -263,13 +273,22 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
   bool ab_taken = false;
   Decision* items = out->items_.data();
   TrafficSchedule::Span* spans = out->spans_.data();
+  // Layers, holdouts and prerequisites (DESIGN §15): the campaigns that have
+  // them are never fast, so each loop below decides them in file order,
+  // after every campaign they depend on.
+  Structure structure;
+  Structure* st = nullptr;
+  if (has_structure_) {
+    structure.earlier = items;
+    st = &structure;
+  }
   if (NeedsLifecycle(visitor)) {
     const int64_t now_ns = needs_now_ns_ ? TrafficSchedule::Instant(now) : 0;
     Lifecycle lc = BindLifecycle(visitor);
     for (size_t c = 0; c < n; ++c) {
       items[c] = DecideCampaign<true>(static_cast<int32_t>(c), visitor.id_.view(),
                                       &visitor.scratch_, now, now_ns, runtime,
-                                      spans, &ab_taken, &lc);
+                                      spans, &ab_taken, &lc, false, st);
     }
     return absl::OkStatus();
   }
@@ -281,7 +300,7 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
     for (size_t c = 0; c < n; ++c) {
       items[c] = DecideCampaign<false>(static_cast<int32_t>(c), visitor.id_.view(),
                                        &visitor.scratch_, now, now_ns, runtime,
-                                       spans, &ab_taken, nullptr);
+                                       spans, &ab_taken, nullptr, false, st);
     }
     return absl::OkStatus();
   }
@@ -304,7 +323,7 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
     for (const int32_t c : dense_) {
       items[c] = DecideCampaign<false, WindowCheck::kGiven>(
           c, visitor.id_.view(), &visitor.scratch_, now, now_ns, runtime,
-          spans, &ab_taken, nullptr, OutsideWindow(tmpl[c]));
+          spans, &ab_taken, nullptr, OutsideWindow(tmpl[c]), st);
     }
     // With live windows, the template decides an inactive campaign and one
     // outside its window; any other is inside its window, if it has one.
@@ -341,16 +360,38 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
       }
       items[c] = DecideCampaign<false, WindowCheck::kGiven>(
           static_cast<int32_t>(c), visitor.id_.view(), &visitor.scratch_, now,
-          now_ns, runtime, spans, &ab_taken, nullptr, OutsideWindow(tmpl[c]));
+          now_ns, runtime, spans, &ab_taken, nullptr, OutsideWindow(tmpl[c]),
+          st);
     }
     return absl::OkStatus();
   }
   for (size_t c = 0; c < n; ++c) {
     items[c] = DecideCampaign<false, WindowCheck::kGiven>(
         static_cast<int32_t>(c), visitor.id_.view(), &visitor.scratch_, now,
-        now_ns, runtime, spans, &ab_taken, nullptr, OutsideWindow(tmpl[c]));
+        now_ns, runtime, spans, &ab_taken, nullptr, OutsideWindow(tmpl[c]), st);
   }
   return absl::OkStatus();
+}
+
+template <bool kLifecycle>
+void CompiledConfig::DecidePrefix(int32_t target, const VisitorContext& visitor,
+                                  absl::Time now, int64_t now_ns,
+                                  const RuntimeState* runtime, Lifecycle* lc,
+                                  Decision* out) const {
+  // The earlier decisions a prerequisite reads: per thread, grown once.
+  thread_local std::vector<Decision> earlier;
+  if (earlier.size() < static_cast<size_t>(target) + 1) {
+    earlier.resize(static_cast<size_t>(target) + 1);
+  }
+  Structure st;
+  st.earlier = earlier.data();
+  bool ab_taken = false;
+  for (int32_t c = 0; c <= target; ++c) {
+    earlier[c] = DecideCampaign<kLifecycle>(
+        c, visitor.id_.view(), &visitor.scratch_, now, now_ns, runtime,
+        /*spans=*/nullptr, &ab_taken, lc, false, &st);
+  }
+  *out = earlier[target];
 }
 
 template <bool kLifecycle>
@@ -358,17 +399,30 @@ void CompiledConfig::DecideOne(int32_t target, const VisitorContext& visitor,
                                absl::Time now, int64_t now_ns,
                                const RuntimeState* runtime, bool* ab_taken,
                                Lifecycle* lc, Decision* out) const {
+  const bool sa_depends = single_assignment_ && campaigns_[target].is_ab;
+  if (has_prerequisites_ &&
+      (sa_depends || !campaigns_[target].prerequisites.empty())) {
+    // The decision reads earlier campaigns' (their prerequisites, their
+    // single assignment): decide them all, in order, as DecideAll does.
+    DecidePrefix<kLifecycle>(target, visitor, now, now_ns, runtime, lc, out);
+    return;
+  }
+  // No campaign decided below has prerequisites: their layers and holdouts
+  // need only the visitor's buckets.
+  Structure structure;
+  Structure* st = has_structure_ ? &structure : nullptr;
   // Single assignment makes an `ab` campaign depend on the earlier ones.
-  if (single_assignment_ && campaigns_[target].is_ab) {
+  if (sa_depends) {
     for (int32_t c = 0; c < target && !*ab_taken; ++c) {
       if (!campaigns_[c].is_ab) continue;
       DecideCampaign<kLifecycle>(c, visitor.id_.view(), &visitor.scratch_, now, now_ns,
-                                 runtime, /*spans=*/nullptr, ab_taken, lc);
+                                 runtime, /*spans=*/nullptr, ab_taken, lc,
+                                 false, st);
     }
   }
   *out = DecideCampaign<kLifecycle>(target, visitor.id_.view(), &visitor.scratch_, now,
                                     now_ns, runtime, /*spans=*/nullptr,
-                                    ab_taken, lc);
+                                    ab_taken, lc, false, st);
 }
 
 absl::Status CompiledConfig::Decide(std::string_view campaign_id,

@@ -171,10 +171,42 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
     // DESIGN §13 (core/fingerprint.h): a reload may not change the
     // assignment fingerprint of a locked campaign, nor remove it.
     bool locked = false;
+    // DESIGN §15 (core/structure.cc): the layer (index in layers(), -1:
+    // none) and the range [layer_low_bp, layer_high_bp) of its bucket; the
+    // holdouts that cover the campaign (bit h: holdouts()[h]); the
+    // prerequisites, each an earlier campaign and, when listed, the
+    // variations (absolute indices) it must have given.
+    int32_t layer = -1;
+    int32_t layer_low_bp = 0;
+    int32_t layer_high_bp = 0;
+    uint64_t holdouts = 0;
+    struct Prerequisite {
+      int32_t campaign = -1;
+      std::vector<int32_t> variations;  // empty: any variation
+    };
+    std::vector<Prerequisite> prerequisites;
     std::string path;  // JSON path of the campaign in its file
     uint64_t assignment_fingerprint = 0;  // who gets what
     uint64_t payload_fingerprint = 0;     // the variations' modifications
   };
+
+  // DESIGN §15: `settings.layers` and `settings.holdouts`.
+  struct Layer {
+    std::string id;
+    std::string name;
+    uint64_t seed = 0;  // Xxh3Hash("layer:" + id)
+  };
+  struct Holdout {
+    std::string id;
+    int32_t basis_points = 0;  // percent × 100
+    uint64_t seed = 0;         // Xxh3Hash("holdout:" + id)
+    bool all = false;          // "campaigns": "all"
+    std::vector<int32_t> campaigns;  // the campaigns it covers, in order
+  };
+  // At most this many layers and holdouts per config: a decision keeps the
+  // visitor's bucket of each in a fixed array (no allocation).
+  static constexpr int kMaxLayers = 64;
+  static constexpr int kMaxHoldouts = 64;
 
   // Validates and compiles `spec`. Every failure is an InvalidArgument whose
   // message starts with the JSON path at fault.
@@ -235,6 +267,12 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   // The KPI definitions (DESIGN §14): the config's, then those of
   // LoadOptions::kpis_json, in declaration order.
   const std::vector<KpiDefinition>& kpis() const { return kpis_; }
+  const std::vector<Layer>& layers() const { return layers_; }
+  const std::vector<Holdout>& holdouts() const { return holdouts_; }
+  // The visitor's bucket (0..9999) in layer `layer` / holdout `holdout`
+  // (DESIGN §15; XXH3 in every bucketing mode).
+  uint32_t LayerBucket(int32_t layer, std::string_view visitor_id) const;
+  uint32_t HoldoutBucket(int32_t holdout, std::string_view visitor_id) const;
   // Index of a campaign / group by id, or -1.
   int32_t FindCampaign(std::string_view id) const;
   int32_t FindGroup(std::string_view id) const;
@@ -243,6 +281,10 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   CompiledConfig() = default;
 
   struct Lifecycle;  // a visitor's forced and sticky inputs, bound
+  // One call's view of the experiment structure (DESIGN §15): the decisions
+  // made so far (for prerequisites) and the visitor's layer and holdout
+  // buckets, each hashed on first use (core/internal/structure.h).
+  struct Structure;
   // How DecideCampaign learns whether `now` is inside the campaign's live
   // window (step 4): by searching it, from the caller (`outside_window`, as
   // a window template says), or known inside (the template decided the
@@ -264,7 +306,21 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
                           TargetingScratch* scratch, absl::Time now,
                           int64_t now_ns, const RuntimeState* runtime,
                           TrafficSchedule::Span* spans, bool* ab_taken,
-                          Lifecycle* lc, bool outside_window = false) const;
+                          Lifecycle* lc, bool outside_window = false,
+                          Structure* st = nullptr) const;
+  // Steps 5 (layer), 6 (holdout) and 7 (prerequisites) for campaign `c`,
+  // which has some of them: kAllocated when they let it through, else the
+  // reason that stops it. Out of line: configs without structure never
+  // reach it.
+  [[gnu::noinline]] DecisionReason CheckStructure(int32_t c,
+                                                  std::string_view visitor_id,
+                                                  Structure* st) const;
+  // Decide with prerequisites: every campaign up to `target`, in order, as
+  // DecideAll would, into `*out` for the last.
+  template <bool kLifecycle>
+  void DecidePrefix(int32_t target, const VisitorContext& visitor,
+                    absl::Time now, int64_t now_ns, const RuntimeState* runtime,
+                    Lifecycle* lc, Decision* out) const;
   // sparse_template_ at `now`: itself without windowed_ campaigns, else the
   // copy `out` keeps for the span of instants around `now` over which no
   // window opens or closes, recomputed (setting `*refreshed`) when `now`
@@ -310,12 +366,21 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   // campaign of `d`, appended to `detail`.
   void ExplainLifecycle(const VisitorContext& visitor, const Decision& d,
                         std::string* detail) const;
+  // Explain's note on why a layer, a holdout or a prerequisite stopped the
+  // campaign of `d` (one of `decisions`), appended to `detail`.
+  void ExplainStructure(const VisitorContext& visitor,
+                        const DecisionList& decisions, const Decision& d,
+                        std::string* detail) const;
   // Compiles the forced_assignments lists of `spec` (lifecycle.cc).
   [[nodiscard]] absl::Status CompileForced(const ConfigSpec& spec);
   // Validates the KPI definitions of `spec` and options.kpis_json into
   // kpis_ and resolves each rollback goal's KPI (kpi_definitions.cc).
   // REQUIRES: groups_ compiled.
   [[nodiscard]] absl::Status CompileKpis(const ConfigSpec& spec, const LoadOptions& options);
+  // Validates and compiles the layers, holdouts and prerequisites of `spec`
+  // (structure.cc). REQUIRES: campaigns_ and variations_ compiled, hot_
+  // not yet.
+  [[nodiscard]] absl::Status CompileStructure(const ConfigSpec& spec);
   // Sets each campaign's fingerprints and content_fingerprint_ from `spec`
   // and what was compiled of it (fingerprint.cc). Runs last.
   void ComputeFingerprints(const ConfigSpec& spec);
@@ -335,6 +400,12 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   std::vector<Group> groups_;
   std::vector<Variation> variations_;
   std::vector<KpiDefinition> kpis_;
+  std::vector<Layer> layers_;
+  std::vector<Holdout> holdouts_;
+  // Some campaign has a layer, a holdout or prerequisites: decisions carry
+  // a Structure. has_prerequisites_: Decide may need earlier campaigns.
+  bool has_structure_ = false;
+  bool has_prerequisites_ = false;
   std::shared_ptr<const CompiledTargetingSet> targeting_;
   // What a decision reads of every campaign before its targeting, 16 bytes
   // each and apart from the Campaign structs (ids, names and payloads):
@@ -351,6 +422,8 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   };
   static constexpr uint8_t kCheckWindow = 1;  // a live window (step 4)
   static constexpr uint8_t kCheckRanges = 2;  // bucket ranges (step 5)
+  // A layer, a holdout or prerequisites (steps 5-7): CheckStructure.
+  static constexpr uint8_t kCheckStructure = 4;
   static_assert(sizeof(HotCampaign) == 16);
   std::vector<HotCampaign> hot_;  // by campaign
   // Per campaign with no bucket ranges and one variation group whose

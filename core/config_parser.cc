@@ -56,6 +56,7 @@ absl::Status ReadDocuments(const ObjectReader& root, ConfigSpec* out) {
       s = settings->Bool("single_assignment", &out->settings.single_assignment);
     }
     if (s.ok()) s = settings->Bool("panic", &out->settings.panic);
+    if (s.ok()) s = internal::ReadStructureSettings(*settings, &out->settings);
   }
   if (!s.ok()) return s;
   return ReadCampaignList(root, "campaigns", internal::kDocumentKeys, out);

@@ -100,6 +100,25 @@ struct BucketRangeSpec {
   std::string path;
 };
 
+// DESIGN §15: a campaign's place in a layer, `"layer": {"id", "range":
+// [low, high]}` (percent, two decimals).
+struct CampaignLayerSpec {
+  std::string id;
+  double low = 0;
+  double high = 0;
+  std::string path;  // of the "layer" object
+};
+
+// DESIGN §15: the campaign applies only when the earlier campaign
+// `campaign_id` gave the visitor a variation (one of `variation_ids` when
+// that list was written).
+struct PrerequisiteSpec {
+  std::string campaign_id;
+  std::vector<std::string> variation_ids;
+  bool variation_ids_present = false;
+  std::string path;
+};
+
 struct CampaignSpec {
   std::string id;
   std::string name;
@@ -125,6 +144,9 @@ struct CampaignSpec {
   std::string period_start;
   std::string period_end;
   std::string deadline;
+  // DESIGN §15 (absent: none).
+  std::optional<CampaignLayerSpec> layer;
+  std::vector<PrerequisiteSpec> prerequisites;
   std::string path;
 };
 
@@ -140,12 +162,30 @@ struct KpiSpec {
   std::string path;
 };
 
+// DESIGN §15: `settings.layers[i]`.
+struct LayerSpec {
+  std::string id;
+  std::string name;
+  std::string path;
+};
+
+// DESIGN §15: `settings.holdouts[i]`; `all` for `"campaigns": "all"`.
+struct HoldoutSpec {
+  std::string id;
+  double percent = 0;
+  bool all = false;
+  std::vector<std::string> campaigns;
+  std::string path;
+};
+
 struct SettingsSpec {
   // "auto", "xxh3" or "flagship" as written; empty when absent.
   std::string bucketing;
   std::string bucketing_path;
   bool single_assignment = false;  // 1V1T
   bool panic = false;
+  std::vector<LayerSpec> layers;      // DESIGN §15
+  std::vector<HoldoutSpec> holdouts;  // DESIGN §15
 };
 
 struct ConfigSpec {

@@ -32,6 +32,12 @@ std::string_view DecisionReasonName(DecisionReason reason) {
       return "forced";
     case DecisionReason::kSticky:
       return "sticky";
+    case DecisionReason::kOutsideLayerRange:
+      return "outside_layer_range";
+    case DecisionReason::kHoldout:
+      return "holdout";
+    case DecisionReason::kPrerequisiteFailed:
+      return "prerequisite_failed";
   }
   return "unknown";
 }

@@ -42,8 +42,15 @@ enum class DecisionReason : uint8_t {
   kUnknownCampaign,
   kForced,  // a per-call override or a forced_assignments entry (§12)
   kSticky,  // the visitor's assignment record for the group (§12)
+  // DESIGN §15: the visitor's layer bucket is outside the campaign's range;
+  // a holdout that covers the campaign holds the visitor out (no variation,
+  // but an exposure); a prerequisite campaign did not give the visitor a
+  // (listed) variation.
+  kOutsideLayerRange,
+  kHoldout,
+  kPrerequisiteFailed,
 };
-inline constexpr int kNumDecisionReasons = 13;
+inline constexpr int kNumDecisionReasons = 16;
 
 // "allocated", "not_targeted", ... as the CLI and Python print them.
 std::string_view DecisionReasonName(DecisionReason reason);

@@ -1,4 +1,6 @@
 // The slow path: re-runs a decision step by step and records why.
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "core/compiled_config.h"
 #include "core/internal/runtime_state.h"
@@ -69,6 +71,61 @@ void CompiledConfig::ExplainLifecycle(const VisitorContext& visitor,
                       Sv(DecisionReasonName(d.reason)), ")");
     }
     AppendNote(detail, note);
+  }
+}
+
+// Why steps 5-7 (DESIGN §15) stopped the campaign of `d`.
+void CompiledConfig::ExplainStructure(const VisitorContext& visitor,
+                                      const DecisionList& decisions,
+                                      const Decision& d,
+                                      std::string* detail) const {
+  const Campaign& campaign = campaigns_[d.campaign];
+  const std::string_view id = visitor.visitor_id();
+  if (d.reason == DecisionReason::kOutsideLayerRange) {
+    AppendNote(detail,
+               absl::StrCat("layer bucket ", LayerBucket(campaign.layer, id),
+                            " of 10000 in layer \"", layers_[campaign.layer].id,
+                            "\" is outside the campaign's range [",
+                            campaign.layer_low_bp / 100.0, ", ",
+                            campaign.layer_high_bp / 100.0, ") %"));
+    return;
+  }
+  if (d.reason == DecisionReason::kHoldout) {
+    for (size_t h = 0; h < holdouts_.size(); ++h) {
+      if ((campaign.holdouts >> h & 1) == 0) continue;
+      const uint32_t bucket = HoldoutBucket(static_cast<int32_t>(h), id);
+      if (bucket >= static_cast<uint32_t>(holdouts_[h].basis_points)) continue;
+      AppendNote(detail,
+                 absl::StrCat("held out by holdout \"", holdouts_[h].id,
+                              "\": bucket ", bucket, " of 10000 is below its ",
+                              holdouts_[h].basis_points / 100.0, " %"));
+      return;
+    }
+    return;
+  }
+  for (const Campaign::Prerequisite& p : campaign.prerequisites) {
+    const Decision& dep = decisions[p.campaign];
+    const std::string& dep_id = campaigns_[p.campaign].id;
+    if (!dep.has_variation()) {
+      AppendNote(detail, absl::StrCat("prerequisite campaign \"", dep_id,
+                                      "\" gave no variation (",
+                                      Sv(DecisionReasonName(dep.reason)), ")"));
+      return;
+    }
+    if (!p.variations.empty() &&
+        std::find(p.variations.begin(), p.variations.end(), dep.variation) ==
+            p.variations.end()) {
+      std::string listed;
+      for (const int32_t v : p.variations) {
+        absl::StrAppend(&listed, listed.empty() ? "" : ", ", "\"",
+                        variations_[v].id, "\"");
+      }
+      AppendNote(detail, absl::StrCat("prerequisite campaign \"", dep_id,
+                                      "\" gave \"",
+                                      variations_[dep.variation].id,
+                                      "\", not one of ", listed));
+      return;
+    }
   }
 }
 
@@ -146,6 +203,11 @@ std::vector<CampaignExplanation> CompiledConfig::Explain(
                                 campaign.bucketer.RangeBucket(visitor.visitor_id()),
                                 " of ", campaign.bucketer.scale(),
                                 " is outside every bucket range"));
+        continue;
+      case DecisionReason::kOutsideLayerRange:
+      case DecisionReason::kHoldout:
+      case DecisionReason::kPrerequisiteFailed:
+        ExplainStructure(visitor, decisions, d, &e.detail);
         continue;
       case DecisionReason::kSingleAssignment:
         AppendNote(&e.detail,

@@ -87,9 +87,13 @@ class ExposureLogger {
   ~ExposureLogger();
 
   // Whether a decision is an exposure: it shows the visitor a variation
-  // (allocated, sticky, forced, or rolled back to the group's reference).
-  // The one place that decides it; holdouts (DESIGN §15) will join here.
-  static bool IsExposure(const Decision& d) { return d.has_variation(); }
+  // (allocated, sticky, forced, or rolled back to the group's reference), or
+  // holds the visitor out of the campaign (DESIGN §15: the analysis compares
+  // the held-out visitors with the others, so they are logged too, keyed by
+  // campaign with no group or variation).
+  static bool IsExposure(const Decision& d) {
+    return d.has_variation() || d.reason == DecisionReason::kHoldout;
+  }
 
   // Logs the exposures among `decisions`, made for `visitor_id` at `at`:
   // each (visitor, group) once, again when its variation changes, and again

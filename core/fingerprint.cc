@@ -212,6 +212,32 @@ void CompiledConfig::ComputeFingerprints(const ConfigSpec& spec) {
         for (const std::string& id : f.visitor_ids) assignment.Str(id);
       }
     }
+    // DESIGN §15: each appended only when present, so campaigns without a
+    // layer, a holdout or prerequisites keep their frozen fingerprints.
+    if (c.layer >= 0) {
+      assignment.Str("layer");
+      assignment.Str(layers_[c.layer].id);
+      assignment.I64(c.layer_low_bp);
+      assignment.I64(c.layer_high_bp);
+    }
+    if (c.holdouts != 0) {
+      assignment.Str("holdouts");
+      for (size_t h = 0; h < holdouts_.size(); ++h) {
+        if ((c.holdouts >> h & 1) == 0) continue;
+        assignment.Str(holdouts_[h].id);
+        assignment.I64(holdouts_[h].basis_points);
+      }
+    }
+    if (!c.prerequisites.empty()) {
+      // Who passes depends on who the earlier campaign gave what.
+      assignment.Str("prerequisites");
+      assignment.Size(c.prerequisites.size());
+      for (const Campaign::Prerequisite& p : c.prerequisites) {
+        assignment.U64(campaigns_[p.campaign].assignment_fingerprint);
+        assignment.Size(p.variations.size());
+        for (const int32_t v : p.variations) assignment.Str(variations_[v].id);
+      }
+    }
     // Under single assignment an ab campaign gets only the visitors the ab
     // campaigns before it left: their assignment is part of its own.
     const bool chained = single_assignment_ && c.is_ab;
@@ -248,6 +274,22 @@ void CompiledConfig::ComputeFingerprints(const ConfigSpec& spec) {
       for (int32_t v = 0; v < g.num_variations; ++v) {
         content.Str(variations_[g.first_variation + v].name);
       }
+    }
+  }
+  if (!layers_.empty() || !holdouts_.empty()) {  // DESIGN §15, when present
+    content.Str("structure");
+    content.Size(layers_.size());
+    for (const Layer& l : layers_) {
+      content.Str(l.id);
+      content.Str(l.name);
+    }
+    content.Size(holdouts_.size());
+    for (const Holdout& h : holdouts_) {
+      content.Str(h.id);
+      content.I64(h.basis_points);
+      content.Bool(h.all);
+      content.Size(h.campaigns.size());
+      for (const int32_t c : h.campaigns) content.Str(campaigns_[c].id);
     }
   }
   if (!kpis_.empty()) {  // DESIGN §14; absent from configs without KPIs

@@ -6,18 +6,14 @@
 #include "absl/strings/str_cat.h"
 #include "allocation/hash.h"
 #include "core/compiled_config.h"
+#include "core/internal/path_error.h"
 #include "core/internal/lifecycle.h"
 #include "targeting/bytes.h"
 
 namespace allot {
 namespace {
 
-std::string Field(std::string_view path, std::string_view field) {
-  std::string out(path);
-  if (!out.empty()) out += '.';
-  out.append(field.data(), field.size());
-  return out;
-}
+using internal::Field;
 
 // Keeps, per index, the input given last, in increasing index order.
 // `index_of(i)` is the index of input i (-1: unknown, dropped) and

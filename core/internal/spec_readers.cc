@@ -20,6 +20,57 @@ absl::Status ForEachObject(const ObjectReader& in, std::string_view key,
   return ForEachObjectIn(items, in.PathOf(key), read);
 }
 
+// Reads the array field `key` of non-empty strings into `out`; `what` names
+// one item in errors ("a visitor id").
+absl::Status ReadStringList(const ObjectReader& in, std::string_view key,
+                            bool required, const char* what,
+                            std::vector<std::string>* out,
+                            bool* present = nullptr) {
+  array items;
+  bool here = false;
+  absl::Status s = in.Array(key, &items, &here, required);
+  if (present != nullptr) *present = here;
+  if (!s.ok() || !here) return s;
+  const std::string base = in.PathOf(key);
+  size_t i = 0;
+  for (element item : items) {
+    std::string_view text;
+    if (item.get_string().get(text) != simdjson::SUCCESS) {
+      return TypeError(IndexPath(base, i), absl::StrCat(what, " string"), item);
+    }
+    if (text.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(IndexPath(base, i), ": ", what,
+                       " must be a non-empty string"));
+    }
+    out->emplace_back(text);
+    ++i;
+  }
+  return absl::OkStatus();
+}
+
+// The array field `key` of `in` as [low, high], two numbers in percent.
+absl::Status ReadPercentPair(const ObjectReader& in, std::string_view key,
+                             double* low, double* high) {
+  array bounds;
+  bool present = false;
+  absl::Status s = in.Array(key, &bounds, &present, /*required=*/true);
+  if (!s.ok()) return s;
+  double v[2];
+  size_t n = 0;
+  for (element b : bounds) {
+    if (n >= 2 || !AsDouble(b, &v[n])) break;
+    ++n;
+  }
+  if (n != 2 || bounds.size() != 2) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        in.PathOf(key), ": expected [low, high], two numbers in percent"));
+  }
+  *low = v[0];
+  *high = v[1];
+  return absl::OkStatus();
+}
+
 absl::Status ReadVariation(const ObjectReader& in, VariationSpec* out) {
   out->path = in.path();
   absl::Status s = in.String("id", &out->id, /*required=*/true);
@@ -105,25 +156,8 @@ absl::Status ReadForcedAssignment(const ObjectReader& in,
   out->path = in.path();
   absl::Status s = in.String(keys.variation_id, &out->variation_id, true);
   if (!s.ok()) return s;
-  array ids;
-  bool present = false;
-  s = in.Array(keys.visitor_ids, &ids, &present, /*required=*/true);
-  if (!s.ok()) return s;
-  const std::string base = in.PathOf(keys.visitor_ids);
-  size_t i = 0;
-  for (element id : ids) {
-    std::string_view text;
-    if (id.get_string().get(text) != simdjson::SUCCESS) {
-      return TypeError(IndexPath(base, i), "a visitor id string", id);
-    }
-    if (text.empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          IndexPath(base, i), ": a visitor id must be a non-empty string"));
-    }
-    out->visitor_ids.emplace_back(text);
-    ++i;
-  }
-  return absl::OkStatus();
+  return ReadStringList(in, keys.visitor_ids, /*required=*/true,
+                        "a visitor id", &out->visitor_ids);
 }
 
 absl::Status ReadGroup(const ObjectReader& in, const FormatKeys& keys,
@@ -169,24 +203,34 @@ absl::Status ReadBucketRanges(const ObjectReader& in, std::string_view key,
   return ForEachObject(in, key, false, [&](const ObjectReader& r, size_t) {
     BucketRangeSpec& range = out->bucket_ranges.emplace_back();
     range.path = r.PathOf("r");
-    array bounds;
-    bool present = false;
-    absl::Status s = r.Array("r", &bounds, &present, /*required=*/true);
-    if (!s.ok()) return s;
-    double v[2];
-    size_t n = 0;
-    for (element b : bounds) {
-      if (n >= 2 || !AsDouble(b, &v[n])) break;
-      ++n;
-    }
-    if (n != 2 || bounds.size() != 2) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          range.path, ": expected [low, high], two numbers in percent"));
-    }
-    range.low = v[0];
-    range.high = v[1];
-    return absl::OkStatus();
+    return ReadPercentPair(r, "r", &range.low, &range.high);
   });
+}
+
+absl::Status ReadPrerequisites(const ObjectReader& in, const FormatKeys& keys,
+                               CampaignSpec* out) {
+  return ForEachObject(
+      in, "prerequisites", false, [&](const ObjectReader& r, size_t) {
+        PrerequisiteSpec& p = out->prerequisites.emplace_back();
+        p.path = r.path();
+        absl::Status s = r.String(keys.prerequisite_campaign_id,
+                                  &p.campaign_id, /*required=*/true);
+        if (!s.ok()) return s;
+        return ReadStringList(r, keys.prerequisite_variation_ids, false,
+                              "a variation id", &p.variation_ids,
+                              &p.variation_ids_present);
+      });
+}
+
+absl::Status ReadCampaignLayer(const ObjectReader& in, const FormatKeys& keys,
+                               CampaignSpec* out) {
+  std::optional<ObjectReader> layer;
+  absl::Status s = in.Object(keys.layer, &layer);
+  if (!s.ok() || !layer) return s;
+  CampaignLayerSpec& l = out->layer.emplace();
+  l.path = layer->path();
+  if (s = layer->String("id", &l.id, /*required=*/true); !s.ok()) return s;
+  return ReadPercentPair(*layer, "range", &l.low, &l.high);
 }
 
 }  // namespace
@@ -302,11 +346,50 @@ absl::Status ReadCampaign(const ObjectReader& in, const FormatKeys& keys,
   }
   if (s = ReadBucketRanges(in, "bucketRanges", out); !s.ok()) return s;
   if (s = ReadBucketRanges(in, "bucket_ranges", out); !s.ok()) return s;
+  if (keys.layer != nullptr) {
+    if (s = ReadCampaignLayer(in, keys, out); !s.ok()) return s;
+  }
+  if (s = ReadPrerequisites(in, keys, out); !s.ok()) return s;
   return ForEachObject(in, keys.variation_groups, /*required=*/true,
                        [&](const ObjectReader& r, size_t) {
                          return ReadGroup(
                              r, keys, &out->variation_groups.emplace_back());
                        });
+}
+
+absl::Status ReadStructureSettings(const ObjectReader& settings,
+                                   SettingsSpec* out) {
+  absl::Status s = ForEachObject(
+      settings, "layers", false, [&](const ObjectReader& r, size_t) {
+        LayerSpec& l = out->layers.emplace_back();
+        l.path = r.path();
+        absl::Status st = r.String("id", &l.id, /*required=*/true);
+        if (st.ok()) st = r.String("name", &l.name);
+        return st;
+      });
+  if (!s.ok()) return s;
+  return ForEachObject(
+      settings, "holdouts", false, [&](const ObjectReader& r, size_t) {
+        HoldoutSpec& h = out->holdouts.emplace_back();
+        h.path = r.path();
+        absl::Status st = r.String("id", &h.id, /*required=*/true);
+        if (st.ok()) st = r.Number("percent", &h.percent, /*required=*/true);
+        if (!st.ok()) return st;
+        std::optional<element> campaigns = r.Get("campaigns");
+        std::string_view text;
+        if (campaigns && campaigns->get_string().get(text) == simdjson::SUCCESS) {
+          if (text != "all") {
+            return absl::InvalidArgumentError(absl::StrCat(
+                r.PathOf("campaigns"), ": expected \"all\" or a list of "
+                                       "campaign ids, got \"",
+                absl::string_view(text.data(), text.size()), "\""));
+          }
+          h.all = true;
+          return absl::OkStatus();
+        }
+        return ReadStringList(r, "campaigns", /*required=*/true,
+                              "a campaign id", &h.campaigns);
+      });
 }
 
 }  // namespace allot::internal

@@ -21,21 +21,33 @@ struct FormatKeys {
   const char* period_start;
   const char* period_end;
   const char* deadline;
+  // DESIGN §15: the campaign's "layer" (nullptr: not read in this format)
+  // and the fields of a prerequisite.
+  const char* layer;
+  const char* prerequisite_campaign_id;
+  const char* prerequisite_variation_ids;
 };
 
 inline constexpr FormatKeys kDocumentKeys = {
     "variation_groups", "targeting_groups", "forced_assignments",
     "variation_id",     "visitor_ids",      "sticky_version",
     "locked_at",        "period_start",     "period_end",
-    "deadline"};
+    "deadline",         "layer",            "campaign_id",
+    "variation_ids"};
 inline constexpr FormatKeys kBucketingKeys = {
     "variationGroups", "targetingGroups", "forcedAssignments",
     "variationId",     "visitorIds",      "stickyVersion",
     nullptr,           nullptr,           nullptr,
-    nullptr};
+    nullptr,           nullptr,           "campaignId",
+    "variationIds"};
 
 absl::Status ReadCampaign(const ObjectReader& in, const FormatKeys& keys,
                           CampaignSpec* out);
+
+// DESIGN §15: `settings.layers` and `settings.holdouts` of a campaigns
+// file, into `out`.
+absl::Status ReadStructureSettings(const ObjectReader& settings,
+                                   SettingsSpec* out);
 
 absl::Status ReadTargetingTree(const ObjectReader& in, const FormatKeys& keys,
                                TargetingTreeSpec* out);

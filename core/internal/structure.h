@@ -1,0 +1,27 @@
+// One decision call's view of the experiment structure (DESIGN §15), read by
+// CompiledConfig::CheckStructure.
+#ifndef ALLOT_CORE_INTERNAL_STRUCTURE_H_
+#define ALLOT_CORE_INTERNAL_STRUCTURE_H_
+
+#include <cstdint>
+
+#include "core/compiled_config.h"
+
+namespace allot {
+
+struct CompiledConfig::Structure {
+  // The decisions of this call by campaign index: every campaign before the
+  // one being decided is final there (prerequisites name earlier campaigns
+  // only). Null when no campaign decided in this call has prerequisites.
+  const Decision* earlier = nullptr;
+  // Bit l / h: the visitor's bucket of layer l is in layer_bucket[l] /
+  // whether the visitor is held out by holdout h is in held_out.
+  uint64_t layers_known = 0;
+  uint64_t holdouts_known = 0;
+  uint64_t held_out = 0;
+  uint16_t layer_bucket[CompiledConfig::kMaxLayers];  // read once known
+};
+
+}  // namespace allot
+
+#endif  // ALLOT_CORE_INTERNAL_STRUCTURE_H_
