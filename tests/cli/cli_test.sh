@@ -9,7 +9,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/../check_lib.sh"
 # validate: good config
 "$allot" validate "$root/examples/campaigns.json" > "$tmp/out" 2>&1
 check "validate accepts the example" test $? -eq 0
-check "validate summary counts campaigns" grep -q "5 campaigns" "$tmp/out"
+check "validate summary counts campaigns" grep -q "7 campaigns" "$tmp/out"
 
 # validate: bad config names the JSON path, exit 1
 printf '{"campaigns":[{"id":"c","variation_groups":[{"id":"g","variations":[{"id":"v","allocation":120}]}]}]}' > "$tmp/bad.json"
@@ -42,7 +42,7 @@ check "decide writes the good lines" test "$(wc -l < "$tmp/out")" -eq 2
 check "bad line 2 reported" grep -q ":2: skipped" "$tmp/err"
 check "bad line 3 reported" grep -q ":3: skipped" "$tmp/err"
 check "empty id on line 6 reported" grep -q ":6: skipped" "$tmp/err"
-check "every campaign in config order" grep -q '^{"id":"visitor-1","decisions":\[{"campaign_id":"homepage-hero",.*{"campaign_id":"winter-banner","variation_group_id":null,"variation_id":null,"reason":"campaign_inactive"}\],"flags":{' "$tmp/out"
+check "every campaign in config order" grep -q '^{"id":"visitor-1","decisions":\[{"campaign_id":"homepage-hero",.*{"campaign_id":"winter-banner","variation_group_id":null,"variation_id":null,"reason":"campaign_inactive"},{"campaign_id":"checkout-button",[^]]*{"campaign_id":"checkout-copy",[^]]*\],"flags":{' "$tmp/out"
 check "flags present" grep -q '"hero_title":' "$tmp/out"
 
 # decide: forced and sticky visitors, exposures and new assignments (DESIGN §12)
@@ -56,9 +56,29 @@ check "a sticky record holds" grep -q '^{"id":"visitor-1001","decisions":\[{"cam
 check "exposure lines have every field" grep -q '^{"visitor_id":"qa-alice","campaign_id":"homepage-hero","variation_group_id":"homepage-hero-everyone","variation_id":"hero-bold","reason":"forced","at":"2026-06-01T12:00:00+00:00"}$' "$tmp/exposures.jsonl"
 check "a repeated visitor is exposed once" test "$(grep -c '"visitor_id":"visitor-1003","campaign_id":"homepage-hero"' "$tmp/exposures.jsonl")" -eq 1
 check "non-exposures are not logged" test "$(grep -c 'not_targeted' "$tmp/exposures.jsonl")" -eq 0
-check "exposure counters on stderr" grep -q "11 exposures logged, 2 repeats skipped" "$tmp/err"
+check "exposure counters on stderr" grep -q "13 exposures logged, 2 repeats skipped" "$tmp/err"
 check "sticky decisions are not new assignments" test "$(grep -c '"visitor_id":"visitor-1001","variation_group_id":"homepage-hero-everyone"' "$tmp/new.jsonl")" -eq 0
 check "allocations are new assignments with their version" grep -q '^{"visitor_id":"visitor-1003","variation_group_id":"homepage-hero-everyone","variation_id":"hero-bold","version":0}$' "$tmp/new.jsonl"
+# layers, holdouts and prerequisites (DESIGN §15): the example's checkout
+# layer splits its two tests, its 5 % global holdout holds visitors out of
+# every campaign, and checkout-button needs the new checkout
+for i in $(seq 1 300); do
+  printf '{"id":"v%d","context":{"country":"FR","plan":"pro","app_version":"2.5.0"}}\n' "$i"
+done > "$tmp/many.jsonl"
+"$allot" decide --config "$root/examples/campaigns.json" --input "$tmp/many.jsonl" \
+  --at 2026-06-01T12:00:00Z --exposures "$tmp/structure_exposures.jsonl" > "$tmp/out" 2> "$tmp/err"
+check "decide over 300 visitors exits 0" test $? -eq 0
+check "no visitor gets both tests of the layer" \
+  bash -c "! grep -q '\"campaign_id\":\"checkout-button\",\"variation_group_id\":\"checkout-button-everyone\",\"variation_id\":\"[a-z-]*\",\"reason\":\"allocated\"},{\"campaign_id\":\"checkout-copy\",\"variation_group_id\":\"checkout-copy-everyone\"' '$tmp/out'"
+check "outside_layer_range is a reason" grep -q '"campaign_id":"checkout-copy","variation_group_id":null,"variation_id":null,"reason":"outside_layer_range"' "$tmp/out"
+check "prerequisite_failed is a reason" grep -q '"campaign_id":"checkout-button","variation_group_id":null,"variation_id":null,"reason":"prerequisite_failed"' "$tmp/out"
+held=$(grep -c '"campaign_id":"homepage-hero","variation_group_id":null,"variation_id":null,"reason":"holdout"' "$tmp/out")
+check "about 5 % of 300 visitors are held out ($held)" test "$held" -ge 5 -a "$held" -le 30
+check "held-out visitors are held out of every live campaign" \
+  test "$(grep -c '"campaign_id":"pricing-page","variation_group_id":null,"variation_id":null,"reason":"holdout"' "$tmp/out")" -eq "$held"
+check "holdouts are logged as exposures without a variation" \
+  test "$(grep -c '"campaign_id":"homepage-hero","variation_group_id":null,"variation_id":null,"reason":"holdout"' "$tmp/structure_exposures.jsonl")" -eq "$held"
+
 # bad force/sticky members are bad lines, reported and skipped
 printf '%s\n' '{"id":"a","force":{"homepage-hero":3}}' '{"id":"b","sticky":{"g":{"variation_id":"x","version":-1}}}' \
   '{"id":"c","sticky":["g"]}' '{"id":"d","force":{"homepage-hero":"hero-bold"}}' |

@@ -16,7 +16,7 @@ check "report: added" grep -q "^added (1): spring-banner$" "$tmp/out"
 check "report: changed" grep -q "^changed (1): homepage-hero$" "$tmp/out"
 check "report: payload only" grep -q "^payload only (1): winter-banner$" "$tmp/out"
 check "report: a renamed locked campaign is unchanged" \
-  grep -q "^unchanged (3): pricing-page new-checkout staff-search$" "$tmp/out"
+  grep -q "^unchanged (5): pricing-page new-checkout staff-search checkout-button checkout-copy$" "$tmp/out"
 
 # the same content again: identical
 "$allot" validate "$old" --against "$old" > "$tmp/out" 2>&1

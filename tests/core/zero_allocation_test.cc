@@ -78,7 +78,7 @@ TEST(ZeroAllocation, EngineDecisionsAfterWarmUp) {
     if (!(*engine)->DecideAll(ctx, now, &list).ok()) break;
   }
   EXPECT_EQ(window.Stop(), 0);
-  EXPECT_EQ(list.size(), 5u);
+  EXPECT_EQ(list.size(), 7u);
 
   // With a rollback latched (outside the counted loop), deciding still
   // allocates nothing, and the latch is read.
@@ -89,17 +89,22 @@ TEST(ZeroAllocation, EngineDecisionsAfterWarmUp) {
     ctx.Set("app_version", "2.5.0");
     ASSERT_TRUE((*engine)->DecideAll(ctx, now, &list).ok());
   }
-  size_t rolled_back = 0;
+  size_t rolled_back = 0, held_out = 0;
   testing::AllocationWindow latched;
   for (int i = 0; i < 1000; ++i) {
     id[8 + i % 4] = static_cast<char>('0' + i % 10);
     ctx.Reset(id);
     ctx.Set("app_version", "2.5.0");
     if (!(*engine)->DecideAll(ctx, now, &list).ok()) break;
-    for (const Decision& d : list) rolled_back += d.reason == DecisionReason::kRolledBack;
+    for (const Decision& d : list) {
+      rolled_back += d.reason == DecisionReason::kRolledBack;
+      held_out += d.campaign == 2 && d.reason == DecisionReason::kHoldout;
+    }
   }
   EXPECT_EQ(latched.Stop(), 0);
-  EXPECT_EQ(rolled_back, 1000u);
+  // new-checkout: everyone but the example's 5 % global holdout.
+  EXPECT_EQ(rolled_back + held_out, 1000u);
+  EXPECT_GT(rolled_back, 800u);
 }
 
 // Forced overrides, sticky records, the config's forced list and an exposure
@@ -120,7 +125,7 @@ TEST(ZeroAllocation, ForcedStickyAndExposuresAfterWarmUp) {
   DecisionList list;
   const absl::Time now = testing::At("2026-06-01T12:00:00Z");
   std::string id = "visitor-0000";
-  size_t forced = 0, sticky = 0;
+  size_t forced = 0, sticky = 0, held_out = 0;
   auto decide = [&](int i) {
     id[8 + i % 4] = static_cast<char>('0' + i % 10);
     ctx.Reset(i % 10 == 0 ? "qa-alice" : id);
@@ -133,18 +138,21 @@ TEST(ZeroAllocation, ForcedStickyAndExposuresAfterWarmUp) {
     for (const Decision& d : list) {
       forced += d.reason == DecisionReason::kForced;
       sticky += d.reason == DecisionReason::kSticky;
+      // The example's global holdout comes before the sticky step.
+      held_out += d.campaign == 0 && d.reason == DecisionReason::kHoldout;
     }
     return true;
   };
   for (int i = 0; i < 3000; ++i) ASSERT_TRUE(decide(i));  // warm-up: fills batches
-  forced = sticky = 0;
+  forced = sticky = held_out = 0;
   testing::AllocationWindow window;
   for (int i = 0; i < 1000; ++i) {
     if (!decide(i)) break;
   }
   EXPECT_EQ(window.Stop(), 0);
   EXPECT_GT(forced, 300u);
-  EXPECT_GT(sticky, 800u);
+  EXPECT_GT(sticky + held_out, 800u);
+  EXPECT_GT(sticky, 700u);
   EXPECT_GT(exposures, 0u);
 }
 
@@ -252,7 +260,7 @@ TEST(ZeroAllocation, FirstDecisionsAfterAnEngineReload) {
     }
     EXPECT_EQ(window.Stop(), 0) << "after reload " << reload;
   }
-  EXPECT_EQ(list.size(), 5u);
+  EXPECT_EQ(list.size(), 7u);
 }
 
 }  // namespace

@@ -38,7 +38,8 @@ def test_campaign_toggles(engine):
     # Turning a campaign on undoes a run-time toggle; it does not override a
     # paused status in the config.
     engine.set_campaign_active("winter-banner", True)
-    assert engine.decide("v1", CONTEXT, at=AT)[-1].reason == "campaign_inactive"
+    winter = [d for d in engine.decide("v1", CONTEXT, at=AT) if d.campaign_id == "winter-banner"]
+    assert [d.reason for d in winter] == ["campaign_inactive"]
     assert engine.flags("v1", CONTEXT, at=AT).get("hero_title") is None
     engine.set_campaign_active("homepage-hero")
     assert engine.decide("v1", CONTEXT, at=AT)[0].reason == "allocated"
@@ -117,11 +118,12 @@ def test_reload_keeps_state_and_refuses_bad_configs(engine, campaigns_json):
     doc["campaigns"] = [c for c in doc["campaigns"] if c["id"] != "staff-search"]
     engine.reload(json.dumps(doc))
     assert [c.id for c in engine.config.campaigns] == [
-        "homepage-hero", "pricing-page", "new-checkout", "winter-banner"]
+        "homepage-hero", "pricing-page", "new-checkout", "winter-banner",
+        "checkout-button", "checkout-copy"]
     decisions = engine.decide("v1", CONTEXT, at=AT)
-    assert len(decisions) == 4 and decisions[0].reason == "campaign_inactive"
+    assert len(decisions) == 6 and decisions[0].reason == "campaign_inactive"
     engine.reload(campaigns_json)
-    assert len(engine.config.campaigns) == 5
+    assert len(engine.config.campaigns) == 7
 
 
 def test_engine_from_a_path():

@@ -53,7 +53,8 @@ def test_load_from_path_bytes_and_text(campaigns_json):
     d = allot.load(campaigns_json.read_text())
     assert a.campaigns == b.campaigns == c.campaigns == d.campaigns
     assert [x.id for x in a.campaigns] == ["homepage-hero", "pricing-page", "new-checkout",
-                                           "staff-search", "winter-banner"]
+                                           "staff-search", "winter-banner", "checkout-button",
+                                           "checkout-copy"]
 
 
 def test_bad_bucketing(campaigns_json):

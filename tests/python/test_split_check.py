@@ -22,13 +22,18 @@ def assignments(example_config):
 
 def test_unskewed_assignment_passes(assignments):
     result = allot.split_check(assignments).set_index("campaign_id")
-    assert list(result.index) == ["homepage-hero", "pricing-page", "new-checkout"]
+    assert sorted(result.index) == ["checkout-button", "checkout-copy", "homepage-hero",
+                                    "new-checkout", "pricing-page"]
     assert not result["srm"].any()
     assert (result.loc[["homepage-hero", "pricing-page"], "p_value"] > 0.01).all()
     assert result.loc["homepage-hero", "dof"] == 1
     # Two groups of three and two variations: 2 + 1 degrees of freedom.
     assert result.loc["pricing-page", "dof"] == 3
-    assert result.loc["homepage-hero", "visitors"] == N
+    # Everyone but the example's 5 % global holdout.
+    hero = assignments[assignments["campaign_id"] == "homepage-hero"]
+    held = int((hero["reason"] == "holdout").sum())
+    assert 0.04 * N < held < 0.06 * N
+    assert result.loc["homepage-hero", "visitors"] == N - held
 
 
 def test_skewed_assignment_is_flagged(assignments):
