@@ -2,6 +2,7 @@
 // ratio of W1 to the floor comes from a single run. The visitor context is
 // rebuilt inside the timed loop, once per decision (W1) or per visitor (W2).
 #include <benchmark/benchmark.h>
+#include <xxhash.h>
 
 #include <algorithm>
 #include <atomic>
@@ -10,6 +11,7 @@
 #include <cstdlib>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/time/clock.h"
 #include "allocation/hash.h"
@@ -374,6 +376,101 @@ void BM_W2_Scheduled(benchmark::State& state) {
   RunW2(state, *config, checked);
 }
 BENCHMARK(BM_W2_Scheduled)->Threads(1)->Threads(2);
+
+// Checks W2 under WithLayersAndHoldout against layer and holdout buckets
+// computed here with XXH3 itself (DESIGN §15 formulas), for 20,000 W2
+// visitors: a campaign whose range leaves the visitor out of its layer says
+// outside_layer_range, a held-out visitor in range gets holdout (no
+// variation), and any other decision is the one plain W2 gives. The holdout
+// keeps about 5 % of visitors out, and each campaign's range about 10 % of
+// its layer's visitors.
+bool CheckW2Layered(const CompiledConfig& layered, bool layers = true) {
+  const auto plain = MustLoad(W2Config());
+  const size_t n = plain->campaigns().size();
+  const int num_layers = static_cast<int>(n) / kCampaignsPerLayer;
+  const auto seed_of = [](const std::string& name) {
+    return XXH3_64bits(name.data(), name.size());
+  };
+  const auto bucket = [](const std::string& id, uint64_t seed) {
+    return static_cast<int>(XXH3_64bits_withSeed(id.data(), id.size(), seed) % 10000);
+  };
+  std::vector<uint64_t> layer_seeds;
+  for (int l = 0; l < num_layers; ++l) layer_seeds.push_back(seed_of("layer:" + LayerId(l)));
+  const uint64_t holdout_seed = seed_of(std::string("holdout:") + kHoldoutId);
+  const int visitors = 20000;
+  VisitorContext ctx;
+  DecisionList expected, list;
+  std::vector<int> layer_bucket(num_layers);
+  std::vector<long> in_range(n);
+  long held_out = 0;
+  for (int i = 0; i < visitors; ++i) {
+    const W2Visitor& v = W2Population()[i];
+    FillW2(v, &ctx);
+    if (!plain->DecideAll(ctx, kNow, &expected).ok() ||
+        !layered.DecideAll(ctx, kNow, &list).ok() || list.size() != n) {
+      return false;
+    }
+    for (int l = 0; l < num_layers; ++l) layer_bucket[l] = bucket(v.id, layer_seeds[l]);
+    const bool held = bucket(v.id, holdout_seed) < kHoldoutPercent * 100;
+    held_out += held;
+    for (size_t c = 0; c < n; ++c) {
+      const int low = static_cast<int>(c) % kCampaignsPerLayer * kLayerRangePercent * 100;
+      const int b = layer_bucket[c / kCampaignsPerLayer];
+      const bool inside = !layers || (low <= b && b < low + kLayerRangePercent * 100);
+      in_range[c] += inside;
+      const DecisionReason want = !inside ? DecisionReason::kOutsideLayerRange
+                                  : held  ? DecisionReason::kHoldout
+                                          : expected[c].reason;
+      const Decision& d = list[c];
+      const bool same_ids = inside && !held
+                                ? list.campaign_id(c) == expected.campaign_id(c) &&
+                                      list.group_id(c) == expected.group_id(c) &&
+                                      list.variation_id(c) == expected.variation_id(c)
+                                : !d.has_variation();
+      if (d.reason != want || !same_ids) {
+        std::fprintf(stderr, "W2 layered check: %s, %s: %s / %s, expected %s / %s\n",
+                     v.id.c_str(), std::string(expected.campaign_id(c)).c_str(),
+                     std::string(DecisionReasonName(d.reason)).c_str(),
+                     std::string(list.variation_id(c)).c_str(),
+                     std::string(DecisionReasonName(want)).c_str(),
+                     inside && !held ? std::string(expected.variation_id(c)).c_str() : "");
+        return false;
+      }
+    }
+  }
+  const auto [fewest, most] = std::minmax_element(in_range.begin(), in_range.end());
+  const double held_share = double(held_out) / visitors;
+  const double low_share = double(*fewest) / visitors, high_share = double(*most) / visitors;
+  std::fprintf(stderr,
+               "W2 layered check: %.2f %% held out, %.2f to %.2f %% of visitors per campaign\n",
+               100 * held_share, 100 * low_share, 100 * high_share);
+  const double range_share = layers ? kLayerRangePercent / 100.0 : 1.0;
+  return std::abs(held_share - kHoldoutPercent / 100.0) < 0.005 &&
+         std::abs(low_share - range_share) < 0.01 && std::abs(high_share - range_share) < 0.01;
+}
+
+// W2 with its 50 campaigns in 5 layers of 10 campaigns (10 % ranges) and a
+// 5 % holdout over all of them: 5 layer hashes and 1 holdout hash per
+// visitor, and 45 of the 50 campaigns stop at their layer range, before
+// targeting. Compare with BM_W2_DecideAll.
+void BM_W2_Layered(benchmark::State& state) {
+  static const auto config = MustLoad(WithLayersAndHoldout(W2Config()));
+  static const bool checked = CheckW2Layered(*config);
+  RunW2(state, *config, checked);
+}
+BENCHMARK(BM_W2_Layered)->Threads(1)->Threads(2);
+
+// W2 with the 5 % holdout over all 50 campaigns and no layer: every campaign
+// still reaches targeting, so this one measures what the structure step
+// adds (one holdout hash per visitor, a check per campaign, no campaign on
+// the sparse path). Compare with BM_W2_DecideAll.
+void BM_W2_Holdout(benchmark::State& state) {
+  static const auto config =
+      MustLoad(WithLayersAndHoldout(W2Config(), /*layers_too=*/false));
+  static const bool checked = CheckW2Layered(*config, /*layers=*/false);
+  RunW2(state, *config, checked);
+}
+BENCHMARK(BM_W2_Holdout)->Threads(1)->Threads(2);
 
 // W1 and W2 with Flagship's bucketing (MurmurHash3 of UTF-16 ids, the
 // visitor's range hash, DESIGN §4) instead of XXH3.

@@ -136,6 +136,47 @@ inline std::string WithRampOnEveryGroup(std::string json) {
   return json;
 }
 
+// The structure WithLayersAndHoldout gives a config (DESIGN §15): campaign k
+// of the file is in layer LayerId(k / kCampaignsPerLayer) over the range
+// [s, s + kLayerRangePercent) with s = (k % kCampaignsPerLayer) *
+// kLayerRangePercent, so the campaigns of a layer split it whole; the
+// holdout kHoldoutId of kHoldoutPercent % covers every campaign.
+inline constexpr int kCampaignsPerLayer = 10;
+inline constexpr int kLayerRangePercent = 10;
+inline constexpr int kHoldoutPercent = 5;
+inline constexpr char kHoldoutId[] = "holdout";
+static_assert(kCampaignsPerLayer * kLayerRangePercent == 100);
+
+inline std::string LayerId(int layer) { return absl::StrCat("layer-", layer); }
+
+// `json` (a W2-style config: campaigns of type "ab", and a "settings"
+// object) with every campaign placed in its layer and the layers and the
+// holdout declared first in "settings"; without `layers`, the holdout only.
+inline std::string WithLayersAndHoldout(const std::string& json,
+                                        bool layers_too = true) {
+  std::string out = json;
+  const std::string anchor = R"("type":"ab",)";
+  int campaigns = 0;
+  for (size_t at = layers_too ? out.find(anchor) : std::string::npos;
+       at != std::string::npos; at = out.find(anchor, at + anchor.size())) {
+    const int low = campaigns % kCampaignsPerLayer * kLayerRangePercent;
+    out.insert(at + anchor.size(),
+               absl::StrCat(R"("layer":{"id":")", LayerId(campaigns / kCampaignsPerLayer),
+                            R"(","range":[)", low, ",", low + kLayerRangePercent, "]},"));
+    ++campaigns;
+  }
+  std::vector<std::string> layers;
+  for (int l = 0; l * kCampaignsPerLayer < campaigns; ++l) {
+    layers.push_back(absl::StrCat(R"({"id":")", LayerId(l), R"("})"));
+  }
+  const std::string settings = R"("settings":{)";
+  out.insert(out.find(settings) + settings.size(),
+             absl::StrCat(R"("layers":[)", absl::StrJoin(layers, ","),
+                          R"(],"holdouts":[{"id":")", kHoldoutId, R"(","percent":)",
+                          kHoldoutPercent, R"(,"campaigns":"all"}],)"));
+  return out;
+}
+
 struct W2Visitor {
   std::string id;
   const char* plan;

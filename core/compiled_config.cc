@@ -123,7 +123,8 @@ Decision CompiledConfig::DecideCampaign(int32_t c, std::string_view visitor_id,
         return d;
       }
     }
-    if (hot.checks & kCheckStructure) {
+    if ((hot.checks & kCheckStructure) ||
+        ((hot.checks & kCheckHoldout) && st->held_out != 0)) {
       // Steps 5 (layer), 6 (holdout) and 7 (prerequisites).
       const DecisionReason r = CheckStructure(c, visitor_id, st);
       if (r != DecisionReason::kAllocated) {
@@ -273,15 +274,18 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
   bool ab_taken = false;
   Decision* items = out->items_.data();
   TrafficSchedule::Span* spans = out->spans_.data();
-  // Layers, holdouts and prerequisites (DESIGN §15): the campaigns that have
-  // them are never fast, so each loop below decides them in file order,
-  // after every campaign they depend on.
+  // Layers and prerequisites (DESIGN §15): the campaigns that have them are
+  // never fast, so each loop below decides them in file order, after every
+  // campaign they depend on. Holdouts: see held_out.
   Structure structure;
   Structure* st = nullptr;
   if (has_structure_) {
-    structure.earlier = items;
+    BindStructure(visitor.id_.view(), items, &structure);
     st = &structure;
   }
+  // A visitor held out by a holdout decides every campaign in order (the
+  // templates say not_targeted where a covered campaign says holdout).
+  const bool held_out = structure.held_out != 0;
   if (NeedsLifecycle(visitor)) {
     const int64_t now_ns = needs_now_ns_ ? TrafficSchedule::Instant(now) : 0;
     Lifecycle lc = BindLifecycle(visitor);
@@ -306,7 +310,7 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
   }
   bool refreshed = false;
   const Decision* tmpl = TemplateAt(now, out, &refreshed);
-  if (!fast_tree_.empty() && !panic_ && !single_assignment_ &&
+  if (!fast_tree_.empty() && !panic_ && !single_assignment_ && !held_out &&
       (runtime == nullptr || !runtime->any_campaign_off())) {
     // Sparse: every fast campaign starts as its non-candidate decision, and
     // only the dense campaigns and the candidates are decided. Without
@@ -334,13 +338,13 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
       if (windows && items[c].reason != DecisionReason::kNotTargeted) continue;
       items[c] = DecideCampaign<false, WindowCheck::kInside>(
           c, visitor.id_.view(), &visitor.scratch_, now, now_ns, runtime,
-          spans, &ab_taken, nullptr);
+          spans, &ab_taken, nullptr, false, st);
       touched.push_back(c);
     }
     out->sparse_clean_ = true;
     return absl::OkStatus();
   }
-  if (!fast_tree_.empty() && !panic_) {
+  if (!fast_tree_.empty() && !panic_ && !held_out) {
     const CompiledTargetingSet::Candidates candidates =
         targeting_->CandidatesOf(visitor.scratch_);
     for (size_t c = 0; c < n; ++c) {
@@ -384,7 +388,7 @@ void CompiledConfig::DecidePrefix(int32_t target, const VisitorContext& visitor,
     earlier.resize(static_cast<size_t>(target) + 1);
   }
   Structure st;
-  st.earlier = earlier.data();
+  BindStructure(visitor.id_.view(), earlier.data(), &st);
   bool ab_taken = false;
   for (int32_t c = 0; c <= target; ++c) {
     earlier[c] = DecideCampaign<kLifecycle>(
@@ -410,7 +414,11 @@ void CompiledConfig::DecideOne(int32_t target, const VisitorContext& visitor,
   // No campaign decided below has prerequisites: their layers and holdouts
   // need only the visitor's buckets.
   Structure structure;
-  Structure* st = has_structure_ ? &structure : nullptr;
+  Structure* st = nullptr;
+  if (has_structure_) {
+    BindStructure(visitor.id_.view(), nullptr, &structure);
+    st = &structure;
+  }
   // Single assignment makes an `ab` campaign depend on the earlier ones.
   if (sa_depends) {
     for (int32_t c = 0; c < target && !*ab_taken; ++c) {

@@ -315,6 +315,10 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   [[gnu::noinline]] DecisionReason CheckStructure(int32_t c,
                                                   std::string_view visitor_id,
                                                   Structure* st) const;
+  // Starts `st` for a visitor: the decisions so far (`earlier`) and the
+  // holdouts that hold the visitor out.
+  void BindStructure(std::string_view visitor_id, const Decision* earlier,
+                     Structure* st) const;
   // Decide with prerequisites: every campaign up to `target`, in order, as
   // DecideAll would, into `*out` for the last.
   template <bool kLifecycle>
@@ -404,7 +408,10 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   std::vector<Holdout> holdouts_;
   // Some campaign has a layer, a holdout or prerequisites: decisions carry
   // a Structure. has_prerequisites_: Decide may need earlier campaigns.
+  // active_holdouts_: the holdouts above 0 %, whose buckets every decision
+  // of a config with some hashes up front (BindStructure).
   bool has_structure_ = false;
+  uint64_t active_holdouts_ = 0;
   bool has_prerequisites_ = false;
   std::shared_ptr<const CompiledTargetingSet> targeting_;
   // What a decision reads of every campaign before its targeting, 16 bytes
@@ -422,8 +429,13 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   };
   static constexpr uint8_t kCheckWindow = 1;  // a live window (step 4)
   static constexpr uint8_t kCheckRanges = 2;  // bucket ranges (step 5)
-  // A layer, a holdout or prerequisites (steps 5-7): CheckStructure.
+  // A layer or prerequisites (steps 5, 7): CheckStructure, and never fast.
   static constexpr uint8_t kCheckStructure = 4;
+  // Covered by a holdout (step 6): CheckStructure when the visitor is held
+  // out by any holdout. Holdouts keep a campaign fast: a visitor held out
+  // by none (most) decides as without them, one held out by some decides
+  // every campaign in order.
+  static constexpr uint8_t kCheckHoldout = 8;
   static_assert(sizeof(HotCampaign) == 16);
   std::vector<HotCampaign> hot_;  // by campaign
   // Per campaign with no bucket ranges and one variation group whose

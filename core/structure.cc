@@ -253,8 +253,25 @@ absl::Status CompiledConfig::CompileStructure(const ConfigSpec& spec) {
   }
   for (const Campaign& c : campaigns_) {
     has_structure_ |= c.layer >= 0 || c.holdouts != 0 || !c.prerequisites.empty();
+    active_holdouts_ |= c.holdouts;
   }
   return absl::OkStatus();
+}
+
+void CompiledConfig::BindStructure(std::string_view visitor_id,
+                                   const Decision* earlier,
+                                   Structure* st) const {
+  st->earlier = earlier;
+  st->layers_known = 0;
+  uint64_t held = 0;
+  for (uint64_t left = active_holdouts_; left != 0; left &= left - 1) {
+    const int h = __builtin_ctzll(left);
+    if (HoldoutBucket(h, visitor_id) <
+        static_cast<uint32_t>(holdouts_[h].basis_points)) {
+      held |= uint64_t{1} << h;
+    }
+  }
+  st->held_out = held;
 }
 
 DecisionReason CompiledConfig::CheckStructure(int32_t c,
@@ -273,19 +290,7 @@ DecisionReason CompiledConfig::CheckStructure(int32_t c,
       return DecisionReason::kOutsideLayerRange;
     }
   }
-  if (campaign.holdouts != 0) {
-    for (uint64_t unknown = campaign.holdouts & ~st->holdouts_known;
-         unknown != 0; unknown &= unknown - 1) {
-      const int h = __builtin_ctzll(unknown);
-      const uint64_t bit = uint64_t{1} << h;
-      if (HoldoutBucket(h, visitor_id) <
-          static_cast<uint32_t>(holdouts_[h].basis_points)) {
-        st->held_out |= bit;
-      }
-      st->holdouts_known |= bit;
-    }
-    if ((st->held_out & campaign.holdouts) != 0) return DecisionReason::kHoldout;
-  }
+  if ((st->held_out & campaign.holdouts) != 0) return DecisionReason::kHoldout;
   for (const Campaign::Prerequisite& p : campaign.prerequisites) {
     const Decision& d = st->earlier[p.campaign];
     if (!d.has_variation() ||

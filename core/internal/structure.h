@@ -14,11 +14,11 @@ struct CompiledConfig::Structure {
   // one being decided is final there (prerequisites name earlier campaigns
   // only). Null when no campaign decided in this call has prerequisites.
   const Decision* earlier = nullptr;
-  // Bit l / h: the visitor's bucket of layer l is in layer_bucket[l] /
-  // whether the visitor is held out by holdout h is in held_out.
-  uint64_t layers_known = 0;
-  uint64_t holdouts_known = 0;
+  // Bit h: holdout h holds the visitor out (hashed up front: one hash per
+  // holdout, and a visitor held out by none takes the fast paths).
   uint64_t held_out = 0;
+  // Bit l: the visitor's bucket of layer l is in layer_bucket[l].
+  uint64_t layers_known = 0;
   uint16_t layer_bucket[CompiledConfig::kMaxLayers];  // read once known
 };
 

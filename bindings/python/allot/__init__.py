@@ -17,6 +17,11 @@ sticky={group: (variation, version)})``; ``assign(..., sticky=records,
 new_assignments=True)`` returns the new records to persist;
 ``Engine.log_exposures(sink)`` logs exposure events.
 
+Experiment structure: ``config.layers`` (mutually exclusive campaigns and
+their ranges), ``config.holdouts``, ``Campaign.prerequisites``; the
+reasons ``outside_layer_range``, ``holdout`` and ``prerequisite_failed``;
+``allot.split_check(frame, by="layer")`` checks each layer's split.
+
 Campaign operations in bulk: ``allot.campaigns_frame(config)`` is the
 campaign table of ``allot campaigns export``; ``config.with_campaigns(frame)``
 imports an edited one.
@@ -26,7 +31,8 @@ strings (RFC 3339; without an offset, UTC), or None for now.
 """
 from ._allot import REASONS, ConfigError
 from ._campaigns import campaigns_frame
-from ._config import Campaign, Config, Decision, Kpi, Variation, VariationGroup, load
+from ._config import (Campaign, Config, Decision, Holdout, Kpi, Layer, LayerRange, Prerequisite,
+                      Variation, VariationGroup, load)
 from ._engine import Engine
 from ._lifecycle import STICKY_COLUMNS, Exposure, ExposureCounters
 from ._operations import TRANSITION_COLUMNS, ReloadReport
@@ -44,7 +50,11 @@ __all__ = [
     "Engine",
     "Exposure",
     "ExposureCounters",
+    "Holdout",
     "Kpi",
+    "Layer",
+    "LayerRange",
+    "Prerequisite",
     "ReloadReport",
     "Variation",
     "VariationGroup",

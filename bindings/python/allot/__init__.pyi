@@ -10,6 +10,7 @@ import pandas as pd
 
 __version__: str
 
+# "allocated", "panic", ..., "outside_layer_range", "holdout", "prerequisite_failed"
 REASONS: Tuple[str, ...]
 STICKY_COLUMNS: Tuple[str, str, str, str]
 
@@ -79,6 +80,34 @@ class Kpi:
     sort_order: int = ...
 
 @dataclass(frozen=True)
+class Prerequisite:
+    campaign_id: str
+    variation_ids: Tuple[str, ...] = ...  # empty: any variation
+
+@dataclass(frozen=True)
+class LayerRange:
+    campaign_id: str
+    low: float  # percent
+    high: float
+    @property
+    def width(self) -> float: ...
+
+@dataclass(frozen=True)
+class Layer:
+    id: str
+    name: str
+    campaigns: Tuple[LayerRange, ...]
+    @property
+    def uncovered(self) -> float: ...
+
+@dataclass(frozen=True)
+class Holdout:
+    id: str
+    percent: float
+    campaigns: Tuple[str, ...]
+    all: bool = ...
+
+@dataclass(frozen=True)
 class Campaign:
     id: str
     name: str
@@ -90,6 +119,7 @@ class Campaign:
     locked: bool = ...
     assignment_fingerprint: int = ...
     payload_fingerprint: int = ...
+    prerequisites: Tuple[Prerequisite, ...] = ...
 
 @dataclass(frozen=True)
 class ReloadReport:
@@ -118,6 +148,10 @@ class Config:
     def campaigns(self) -> Tuple[Campaign, ...]: ...
     @property
     def kpis(self) -> Tuple[Kpi, ...]: ...
+    @property
+    def layers(self) -> Tuple[Layer, ...]: ...
+    @property
+    def holdouts(self) -> Tuple[Holdout, ...]: ...
     def campaign(self, campaign_id: str) -> Campaign: ...
     def group(self, group_id: str) -> VariationGroup: ...
     def decide(self, visitor_id: str, context: Optional[Mapping[str, ContextValue]] = ...,
@@ -187,7 +221,8 @@ class Engine:
 
 def split_check(assignments: pd.DataFrame,
                 expected: Optional[Mapping[str, Union[float, Mapping[str, float]]]] = ..., *,
-                config: Optional[Config] = ..., alpha: float = ...) -> pd.DataFrame: ...
+                config: Optional[Config] = ..., alpha: float = ...,
+                by: Literal["campaign", "layer"] = ...) -> pd.DataFrame: ...
 
 def chi2_sf(statistic: float, dof: int) -> float: ...
 

@@ -26,8 +26,15 @@ _VariationTuple = Tuple[str, str, float, bool]
 _GroupTuple = Tuple[str, str, bool, Optional[str], List[_VariationTuple], int, Optional[str]]
 # (id, name, description, unit, value_type, required, sort_order)
 _KpiTuple = Tuple[str, str, str, str, str, bool, int]
-# (..., groups, locked, assignment fingerprint, payload fingerprint)
-_CampaignTuple = Tuple[str, str, str, str, str, bool, List[_GroupTuple], bool, int, int]
+# (campaign id, [variation ids]; empty: any variation)
+_PrerequisiteTuple = Tuple[str, List[str]]
+# (..., groups, locked, assignment fingerprint, payload fingerprint, prerequisites)
+_CampaignTuple = Tuple[str, str, str, str, str, bool, List[_GroupTuple], bool, int, int,
+                       List[_PrerequisiteTuple]]
+# (id, name, [(campaign id, low percent, high percent)])
+_LayerTuple = Tuple[str, str, List[Tuple[str, float, float]]]
+# (id, percent, all, [campaign ids])
+_HoldoutTuple = Tuple[str, float, bool, List[str]]
 # {"identical": bool, "added": [ids], "removed", "changed", "payload_only", "unchanged"}
 _Report = Dict[str, Any]
 # (campaign_id, visitors, moved, [(from variation, to variation, visitors)])
@@ -44,6 +51,8 @@ class Config:
     def single_assignment(self) -> bool: ...
     def campaigns(self) -> List[_CampaignTuple]: ...
     def kpis(self) -> List[_KpiTuple]: ...
+    def layers(self) -> List[_LayerTuple]: ...
+    def holdouts(self) -> List[_HoldoutTuple]: ...
     def decide(self, visitor_id: str, context: Optional[dict], at: _At, force: Optional[dict], sticky: Optional[dict]) -> List[_DecisionTuple]: ...
     def flags(self, visitor_id: str, context: Optional[dict], at: _At, force: Optional[dict], sticky: Optional[dict]) -> List[Tuple[str, str]]: ...
     def assign(self, visitor_ids: object, columns: List[_Column], campaign: Optional[str], at: _At, threads: int, force: Optional[dict], sticky: Optional[_StickyColumns]) -> _Codes: ...

@@ -20,6 +20,9 @@ Source = Union[str, bytes, "os.PathLike[str]"]
 # DataFrame.attrs key under which assign() leaves the configured allocations
 # for split_check().
 ALLOCATIONS_ATTR = "allot_allocations"
+# DataFrame.attrs key under which assign() leaves the layers and their
+# campaigns' ranges, for split_check(by="layer").
+LAYERS_ATTR = "allot_layers"
 
 # More rows than anyone reads; a typo in `freq` should not fill the memory.
 _MAX_SCHEDULE_ROWS = 1_000_000
@@ -33,6 +36,13 @@ class Decision:
     ``"not_targeted"``, ``"forced"``, ``"sticky"``, ...), as the ``allot
     decide`` command prints them. ``variation_group_id`` and ``variation_id``
     are None when the campaign gave the visitor none.
+
+    The experiment structure (DESIGN §15) adds three reasons, all without a
+    variation: ``"outside_layer_range"`` (the visitor's bucket in the
+    campaign's layer is outside the campaign's range), ``"holdout"`` (a
+    holdout covering the campaign holds the visitor out) and
+    ``"prerequisite_failed"`` (an earlier campaign that this one requires
+    did not give the visitor a variation, or not one of those listed).
 
     ``new_assignment``: the decision is allocated or forced, and the
     visitor's sticky record (if any) does not already name this variation at
@@ -96,13 +106,72 @@ class Kpi:
 
 
 @dataclass(frozen=True)
+class Prerequisite:
+    """A campaign's prerequisite: the earlier campaign ``campaign_id`` must
+    have given the visitor a variation, one of ``variation_ids`` when that
+    is not empty (empty: any variation); else the campaign decides
+    ``"prerequisite_failed"``."""
+
+    campaign_id: str
+    variation_ids: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LayerRange:
+    """A campaign's range in its layer, in percent: the visitors whose
+    layer bucket is in [``low``, ``high``) may get the campaign, the others
+    decide ``"outside_layer_range"``."""
+
+    campaign_id: str
+    low: float
+    high: float
+
+    @property
+    def width(self) -> float:
+        """``high - low``: the share of the layer's visitors, in percent."""
+        return round(self.high - self.low, 2)
+
+
+@dataclass(frozen=True)
+class Layer:
+    """A layer of ``settings.layers`` (mutually exclusive campaigns): its
+    ``campaigns`` are the ranges of the campaigns placed in it, in config
+    order; no two overlap."""
+
+    id: str
+    name: str
+    campaigns: Tuple[LayerRange, ...]
+
+    @property
+    def uncovered(self) -> float:
+        """The percent of the layer that no campaign covers: its visitors
+        get none of the layer's campaigns."""
+        return round(100.0 - sum(r.high - r.low for r in self.campaigns), 2)
+
+
+@dataclass(frozen=True)
+class Holdout:
+    """A holdout of ``settings.holdouts``: the visitors whose holdout bucket
+    is below ``percent`` decide ``"holdout"`` (no variation) in each of
+    ``campaigns`` (ids, config order); ``all``: it was declared for every
+    campaign (``"campaigns": "all"``)."""
+
+    id: str
+    percent: float
+    campaigns: Tuple[str, ...]
+    all: bool = False
+
+
+@dataclass(frozen=True)
 class Campaign:
     """A campaign, in config order. ``active`` is False for a paused status.
     ``locked``: a reload may not change who gets what in it, nor remove it.
     ``assignment_fingerprint`` / ``payload_fingerprint``: frozen 64-bit
     hashes of what decides who gets what, and of its modifications (equal
     across processes and machines for the same content; names, key order
-    and whitespace do not count)."""
+    and whitespace do not count). ``prerequisites``: the earlier campaigns
+    it requires (see :class:`Prerequisite`); its layer and holdouts are in
+    :attr:`Config.layers` and :attr:`Config.holdouts`."""
 
     id: str
     name: str
@@ -114,6 +183,7 @@ class Campaign:
     locked: bool = False
     assignment_fingerprint: int = field(default=0, compare=False)
     payload_fingerprint: int = field(default=0, compare=False)
+    prerequisites: Tuple[Prerequisite, ...] = ()
 
 
 def read_source(source: Source) -> bytes:
@@ -210,7 +280,7 @@ class Config:
     Python threads at once; :meth:`assign` releases the GIL while it decides.
     """
 
-    __slots__ = ("_core", "_campaigns", "_kpis")
+    __slots__ = ("_core", "_campaigns", "_kpis", "_layers", "_holdouts")
 
     def __init__(self) -> None:
         raise TypeError("use allot.load() to create a Config")
@@ -221,6 +291,8 @@ class Config:
         self._core = core
         self._campaigns = None
         self._kpis = None
+        self._layers = None
+        self._holdouts = None
         return self
 
     def __reduce__(self):
@@ -268,11 +340,36 @@ class Config:
                     VariationGroup(gid, gname, has_schedule, goal, tuple(
                         Variation(*v) for v in variations), sticky_version, kpi)
                     for gid, gname, has_schedule, goal, variations, sticky_version, kpi
-                    in groups), locked, assignment_fp, payload_fp)
+                    in groups), locked, assignment_fp, payload_fp, tuple(
+                        Prerequisite(pid, tuple(vids)) for pid, vids in prerequisites))
                 for (cid, name, slug, type_, status, active, groups, locked, assignment_fp,
-                     payload_fp) in self._core.campaigns()
+                     payload_fp, prerequisites) in self._core.campaigns()
             )
         return self._campaigns
+
+    @property
+    def layers(self) -> Tuple[Layer, ...]:
+        """The layers of ``settings.layers``, in declaration order, each with
+        the ranges of its campaigns (percent), e.g. ``Layer(id="checkout",
+        name="", campaigns=(LayerRange(campaign_id="a", low=0.0, high=50.0),
+        ...))``. A layer no campaign uses has no ranges. Empty for a config without
+        layers (and for bucketing files, which have none)."""
+        if self._layers is None:
+            self._layers = tuple(
+                Layer(lid, name, tuple(LayerRange(*r) for r in ranges))
+                for lid, name, ranges in self._core.layers())
+        return self._layers
+
+    @property
+    def holdouts(self) -> Tuple[Holdout, ...]:
+        """The holdouts of ``settings.holdouts``, in declaration order, each
+        with its percent and the ids of the campaigns it covers (every
+        campaign for ``"campaigns": "all"``)."""
+        if self._holdouts is None:
+            self._holdouts = tuple(
+                Holdout(hid, percent, tuple(campaigns), all_)
+                for hid, percent, all_, campaigns in self._core.holdouts())
+        return self._holdouts
 
     @property
     def kpis(self) -> Tuple[Kpi, ...]:
@@ -391,7 +488,9 @@ class Config:
 
         Columns: ``visitor_id``, then the Categoricals ``campaign_id``,
         ``variation_group_id``, ``variation_id`` (NaN where there is none) and
-        ``reason``.
+        ``reason`` (the names of :data:`allot.REASONS`). The frame's
+        ``attrs`` carry the configured allocations and layer ranges, so that
+        :func:`allot.split_check` needs no ``config=``.
 
         Raises TypeError / ValueError for bad inputs (naming the position,
         key or column), KeyError for an unknown campaign; the Config stays
@@ -401,6 +500,7 @@ class Config:
                             force, sticky, new_assignments, wide, self.campaigns)
         frame = out[0] if new_assignments else out
         frame.attrs[ALLOCATIONS_ATTR] = self._allocations()
+        frame.attrs[LAYERS_ATTR] = self._layer_ranges()
         return out
 
     def with_campaigns(self, frame: Any) -> "Config":
@@ -489,6 +589,12 @@ class Config:
         else:
             percent = shares / 100.0
         return pd.DataFrame({"time": times, "traffic_percent": percent})
+
+    def _layer_ranges(self) -> Dict[str, Dict[str, Tuple[float, float]]]:
+        """layer id -> campaign id -> (low, high) percent, declaration and
+        config order."""
+        return {layer.id: {r.campaign_id: (r.low, r.high) for r in layer.campaigns}
+                for layer in self.layers}
 
     def _allocations(self) -> Dict[str, Dict[str, Dict[str, float]]]:
         """campaign id -> group id -> variation id -> allocation percent."""

@@ -5,8 +5,8 @@ import numbers
 from typing import Any, Callable, Dict, List, Mapping, Optional, Union
 
 from . import _allot, _batch
-from ._config import (ALLOCATIONS_ATTR, Config, Decision, Source, _context,
-                      _decisions, _flags, load, read_source)
+from ._config import (ALLOCATIONS_ATTR, LAYERS_ATTR, Config, Decision, Source,
+                      _context, _decisions, _flags, load, read_source)
 from ._lifecycle import Exposure, ExposureCounters, mapping_arg, positive_int_arg
 from ._times import TimeLike, at_arg
 
@@ -151,6 +151,7 @@ class Engine:
                             force, sticky, new_assignments, wide, config.campaigns)
         frame = out[0] if new_assignments else out
         frame.attrs[ALLOCATIONS_ATTR] = config._allocations()
+        frame.attrs[LAYERS_ATTR] = config._layer_ranges()
         return out
 
     def log_exposures(self, sink: Union[None, List[Exposure],

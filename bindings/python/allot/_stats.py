@@ -1,4 +1,5 @@
-"""``allot.split_check``: sample-ratio-mismatch (SRM) check of assignments.
+"""``allot.split_check``: sample-ratio-mismatch (SRM) check of assignments,
+per campaign (its variations) or per layer (its campaigns' ranges).
 
 The p-value is the chi-square survival function, computed with the
 regularized upper incomplete gamma function Q(k/2, x/2) written here (series
@@ -11,11 +12,18 @@ import math
 from collections.abc import Mapping
 from typing import Any, Dict, Optional
 
-from ._config import ALLOCATIONS_ATTR, Config
+from ._config import ALLOCATIONS_ATTR, LAYERS_ATTR, Config
 
 _EPS = 1e-15
 _TINY = 1e-300
 _MAX_ITERATIONS = 10_000
+
+# Reasons decided before the layer step (DESIGN §3, steps 1-4, and an unknown
+# campaign): such a row says nothing of the visitor's layer bucket. A forced
+# visitor of a rolled-back group decides "rolled_back" without the layer step
+# too, but that row cannot be told from others: forced lists are QA-sized.
+_BEFORE_LAYER = ("panic", "campaign_inactive", "outside_schedule", "outside_bucket_range",
+                 "forced", "unknown_campaign")
 
 
 def gamma_q(a: float, x: float) -> float:
@@ -91,12 +99,76 @@ def _chi2(observed: Dict[str, int], weights: Mapping[str, float]):
     return statistic, len(positive) - 1
 
 
-def split_check(assignments: Any, expected: Optional[Mapping[str, Any]] = None, *,
-                config: Optional[Config] = None, alpha: float = 0.001):
-    """Sample-ratio-mismatch check of an :meth:`Config.assign` result, per
-    campaign.
+def _layer_check(assignments: Any, layers: Mapping[str, Mapping[str, Any]], alpha: float):
+    """split_check(by="layer"): ``layers`` is layer id -> campaign id ->
+    (low, high) percent."""
+    import numpy as np
+    import pandas as pd
 
-    Only rows whose reason is ``allocated`` count. By default each variation
+    ids = [c for ranges in layers.values() for c in ranges]
+    if len(set(ids)) != len(ids):
+        raise ValueError("split_check: a campaign is placed in two layers")
+    codes = np.asarray(pd.Categorical(assignments["campaign_id"], categories=ids).codes)
+    reason = assignments["reason"]
+    reached = ~reason.isin(_BEFORE_LAYER).to_numpy(dtype=bool)
+    outside = (reason == "outside_layer_range").to_numpy(dtype=bool)
+    visitor_ids = assignments["visitor_id"].to_numpy()
+
+    rows = []
+    first = 0
+    for layer_id, ranges in layers.items():
+        k = len(ranges)
+        widths = [int(round((float(high) - float(low)) * 100)) for low, high in ranges.values()]
+        rows_in = reached & (codes >= first) & (codes < first + k)
+        slot = codes[rows_in] - first
+        first += k
+        if not rows_in.any():
+            continue
+        # One row per visitor (a visitor listed twice counts once: its layer
+        # bucket is the same each time): which campaigns of the layer reached
+        # the layer step, and which of those found it inside their range.
+        visitor, unique_ids = pd.factorize(visitor_ids[rows_in])
+        n = len(unique_ids)
+        seen = np.zeros((n, k), dtype=bool)
+        seen[visitor, slot] = True
+        inside = np.zeros((n, k), dtype=bool)
+        hit = ~outside[rows_in]
+        inside[visitor[hit], slot[hit]] = True
+        hits = inside.sum(axis=1)
+        # Cell k: the part of the layer that no campaign covers; k + 1: in two
+        # campaigns' ranges at once, which a correct split never does.
+        cell = np.where(hits == 1, inside.argmax(axis=1), np.where(hits == 0, k, k + 1))
+        # Visitors for whom some campaign of the layer never reached the layer
+        # step (paused, outside its schedule, left out of the frame, ...)
+        # cannot be told apart between that campaign's range and the uncovered
+        # part: per pattern of campaigns seen, those join the uncovered cell,
+        # and the chi-square statistics of the patterns add up.
+        _, first_of, pattern = np.unique(np.packbits(seen, axis=1), axis=0,
+                                         return_index=True, return_inverse=True)
+        pattern = pattern.reshape(-1)
+        counts = np.bincount(pattern * (k + 2) + cell,
+                             minlength=len(first_of) * (k + 2)).reshape(-1, k + 2)
+        statistic, dof = 0.0, 0
+        for p, representative in enumerate(first_of):
+            row = seen[representative]
+            weights = {j: widths[j] for j in range(k) if row[j]}
+            weights[k] = 10000 - sum(weights.values())
+            weights[k + 1] = 0
+            observed = {j: int(counts[p, j]) for j in weights}
+            s, d = _chi2(observed, weights)
+            statistic += s
+            dof += d
+        p_value = chi2_sf(statistic, dof)
+        rows.append((layer_id, n, statistic, dof, p_value, p_value < alpha))
+    return pd.DataFrame(rows, columns=["layer_id", "visitors", "chi2", "dof", "p_value", "srm"])
+
+
+def split_check(assignments: Any, expected: Optional[Mapping[str, Any]] = None, *,
+                config: Optional[Config] = None, alpha: float = 0.001, by: str = "campaign"):
+    """Sample-ratio-mismatch check of an :meth:`Config.assign` result, per
+    campaign (``by="campaign"``, the default) or per layer (``by="layer"``).
+
+    By campaign, only rows whose reason is ``allocated`` count. By default each variation
     is expected to get its configured allocation, normalised over the
     allocated rows of its variation group (a campaign with several groups
     sums the chi-square statistics and degrees of freedom of its groups). The
@@ -112,8 +184,48 @@ def split_check(assignments: Any, expected: Optional[Mapping[str, Any]] = None, 
     ``campaign_id``, ``visitors`` (allocated rows), ``chi2``, ``dof``,
     ``p_value``, and ``srm`` (``p_value < alpha``; a mismatch this unlikely
     means the split is broken, not unlucky).
+
+    ``by="layer"`` checks that the visitors of each layer (DESIGN §15) split
+    over its campaigns as their ranges say: a visitor counts for campaign X
+    when its row for X reached the layer step (any reason but ``panic``,
+    ``campaign_inactive``, ``outside_schedule``, ``outside_bucket_range``,
+    ``forced`` and ``unknown_campaign``) with a reason other than
+    ``outside_layer_range``; a visitor outside every range counts for the
+    part of the layer that no campaign covers, a cell of its own. The
+    expected shares are the range widths (and the uncovered rest). A
+    visitor counts once however many rows it has, and when a campaign of
+    the layer has no row that reached the layer step for it (a paused
+    campaign, a frame of ``assign(campaign=...)``), that campaign's range
+    joins the uncovered cell for that visitor. A visitor inside two ranges
+    of one layer makes ``chi2`` infinite. The ranges come from the
+    assignments (``assign`` records them in ``DataFrame.attrs``) or from
+    ``config``; ``expected`` does not apply. Returns one row per layer with
+    such visitors, in declaration order: ``layer_id``, ``visitors``,
+    ``chi2``, ``dof``, ``p_value`` and ``srm``.
     """
     import pandas as pd
+
+    if by not in ("campaign", "layer"):
+        raise ValueError(f'by: expected "campaign" or "layer", got {by!r}')
+    if by == "layer":
+        needed = {"visitor_id", "campaign_id", "reason"}
+        if not isinstance(assignments, pd.DataFrame) or not needed <= set(assignments.columns):
+            raise TypeError(
+                "assignments: expected the DataFrame of Config.assign (columns visitor_id, "
+                "campaign_id, reason)"
+            )
+        if expected is not None:
+            raise ValueError('split_check: expected= does not apply with by="layer" (the '
+                             "expected shares are the layer ranges)")
+        if config is not None:
+            layers = config._layer_ranges()
+        elif LAYERS_ATTR in assignments.attrs:
+            layers = assignments.attrs[LAYERS_ATTR]
+        else:
+            raise ValueError(
+                "split_check: no layer ranges in these assignments (the result of "
+                "Config.assign carries them); pass config=")
+        return _layer_check(assignments, layers, alpha)
 
     needed = {"campaign_id", "variation_group_id", "variation_id", "reason"}
     if not isinstance(assignments, pd.DataFrame) or not needed <= set(assignments.columns):

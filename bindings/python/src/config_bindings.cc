@@ -27,7 +27,23 @@ py::object IdOrNone(std::string_view id) {
 
 py::str Str(std::string_view s) { return py::str(s.data(), s.size()); }
 
-// (id, name, slug, type, status, active, groups); a group is (id, name,
+// The prerequisites of campaign `c` (DESIGN §15): (campaign id, [variation
+// ids]) each, an empty list meaning any variation.
+py::list PrerequisiteTuples(const CompiledConfig& config,
+                            const CompiledConfig::Campaign& c) {
+  py::list out;
+  for (const CompiledConfig::Campaign::Prerequisite& p : c.prerequisites) {
+    py::list variations;
+    for (const int32_t v : p.variations) {
+      variations.append(config.variations()[v].id);
+    }
+    out.append(py::make_tuple(config.campaigns()[p.campaign].id, variations));
+  }
+  return out;
+}
+
+// (id, name, slug, type, status, active, groups, locked, assignment
+// fingerprint, payload fingerprint, prerequisites); a group is (id, name,
 // has_allocation_config, rollback_goal or None, variations, sticky_version,
 // rollback_kpi id or None); a variation is (id, name, allocation percent,
 // reference).
@@ -54,12 +70,43 @@ py::list CampaignTuples(const CompiledConfig& config) {
                                    group.schedule.has_value(), goal, variations,
                                    group.sticky_version, kpi));
     }
-    campaigns.append(py::make_tuple(c.id, c.name, c.slug, c.type, c.status,
-                                    c.active, groups, c.locked,
-                                    c.assignment_fingerprint,
-                                    c.payload_fingerprint));
+    campaigns.append(
+        py::make_tuple(c.id, c.name, c.slug, c.type, c.status, c.active, groups,
+                       c.locked, c.assignment_fingerprint,
+                       c.payload_fingerprint, PrerequisiteTuples(config, c)));
   }
   return campaigns;
+}
+
+// (id, name, [(campaign id, low percent, high percent)]) per layer of
+// `settings.layers`, in declaration order; its campaigns in config order.
+py::list LayerTuples(const CompiledConfig& config) {
+  std::vector<py::list> members(config.layers().size());
+  for (const CompiledConfig::Campaign& c : config.campaigns()) {
+    if (c.layer < 0) continue;
+    members[c.layer].append(
+        py::make_tuple(c.id, c.layer_low_bp / 100.0, c.layer_high_bp / 100.0));
+  }
+  py::list out;
+  for (size_t l = 0; l < config.layers().size(); ++l) {
+    const CompiledConfig::Layer& layer = config.layers()[l];
+    out.append(py::make_tuple(layer.id, layer.name, members[l]));
+  }
+  return out;
+}
+
+// (id, percent, all, [campaign ids in config order]) per holdout of
+// `settings.holdouts`, in declaration order.
+py::list HoldoutTuples(const CompiledConfig& config) {
+  py::list out;
+  for (const CompiledConfig::Holdout& h : config.holdouts()) {
+    py::list campaigns;
+    for (const int32_t c : h.campaigns) {
+      campaigns.append(config.campaigns()[c].id);
+    }
+    out.append(py::make_tuple(h.id, h.basis_points / 100.0, h.all, campaigns));
+  }
+  return out;
 }
 
 // (id, name, description, unit, value_type, required, sort_order) per KPI
@@ -222,6 +269,9 @@ void BindConfig(py::module_& m) {
       .def("campaigns",
            [](const PyConfig& c) { return CampaignTuples(*c.config); })
       .def("kpis", [](const PyConfig& c) { return KpiTuples(*c.config); })
+      .def("layers", [](const PyConfig& c) { return LayerTuples(*c.config); })
+      .def("holdouts",
+           [](const PyConfig& c) { return HoldoutTuples(*c.config); })
       .def_property_readonly("source",
                              [](const PyConfig& c) -> py::object {
                                if (c.source == nullptr) return py::none();
@@ -229,10 +279,9 @@ void BindConfig(py::module_& m) {
                              })
       .def_property_readonly(
           "bucketing_name", [](const PyConfig& c) { return c.bucketing; })
-      .def_property_readonly("kpis_source",
-                             [](const PyConfig& c) {
-                               return py::bytes(c.options.kpis_json);
-                             })
+      .def_property_readonly(
+          "kpis_source",
+          [](const PyConfig& c) { return py::bytes(c.options.kpis_json); })
       .def("campaign_table",
            [](const PyConfig& c, const py::handle& at) {
              return CampaignTableColumns(c, TimeArg(at));
