@@ -374,6 +374,54 @@ TEST(Structure, SparseConfigsDecideFastCampaignsAfterTheirDependents) {
   EXPECT_GT(allocated_dependent, 0);
 }
 
+TEST(Structure, HoldoutsOnSparseCampaigns) {
+  // Campaigns targeted by an indexed attribute stay sparse under a holdout:
+  // a visitor held out by none decides from the template, one held out
+  // decides every campaign in order and gets holdout where covered.
+  std::vector<std::string> campaigns, covered;
+  for (int i = 0; i < 30; ++i) {
+    const std::string id = absl::StrCat("c", i);
+    std::string c = Campaign(id, "", {50, 50}, "toggle");
+    const std::string all =
+        R"({"key":"fs_all_users","operator":"EQUALS","value":true})";
+    c.replace(c.find(all), all.size(),
+              absl::StrCat(R"({"key":"country","operator":"EQUALS","value":"C)",
+                           i % 3, R"("})"));
+    campaigns.push_back(c);
+    if (i % 2 == 0) covered.push_back(absl::StrCat("\"", id, "\""));
+  }
+  auto config = Load(Config(
+      campaigns, absl::StrCat(R"("holdouts":[{"id":"h","percent":20,"campaigns":[)",
+                              absl::StrJoin(covered, ","), "]}]")));
+  auto plain = Load(Config(campaigns));
+  ASSERT_NE(config, nullptr);
+  ASSERT_NE(plain, nullptr);
+  VisitorContext ctx;
+  DecisionList list, plain_list;
+  int held_visitors = 0;
+  for (int i = 0; i < 1000; ++i) {
+    ctx.Reset(Visitor(i));
+    ctx.Set("country", absl::StrCat("C", i % 3));
+    ASSERT_TRUE(config->DecideAll(ctx, kNow, &list).ok());
+    ASSERT_TRUE(plain->DecideAll(ctx, kNow, &plain_list).ok());
+    const bool held = config->HoldoutBucket(0, Visitor(i)) < 2000;
+    held_visitors += held;
+    for (size_t c = 0; c < list.size(); ++c) {
+      const bool is_covered = c % 2 == 0;
+      if (held && is_covered) {
+        ASSERT_EQ(list[c].reason, DecisionReason::kHoldout) << Visitor(i) << " c" << c;
+      } else {
+        ASSERT_EQ(list[c].reason, plain_list[c].reason) << Visitor(i) << " c" << c;
+        ASSERT_EQ(list[c].variation, plain_list[c].variation);
+      }
+      Decision d;
+      ASSERT_TRUE(config->Decide(list.campaign_id(c), ctx, kNow, &d).ok());
+      ASSERT_EQ(d.reason, list[c].reason);
+    }
+  }
+  EXPECT_NEAR(held_visitors / 1000.0, 0.2, 0.04);
+}
+
 TEST(Structure, HoldoutsAreExposuresWithoutAVariation) {
   std::vector<std::string> ids;
   auto logger = ExposureLogger::Create([&](std::span<const Exposure> batch) {

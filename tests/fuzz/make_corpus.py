@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes the seed corpora of the fuzz targets from the examples and test data:
 tests/fuzz/corpus/config/ (example configs, the decision-case configs, every bad
-config of tests/testdata/bad_configs.json) and tests/fuzz/corpus/state/."""
+config of tests/testdata/bad_configs.json) and tests/fuzz/corpus/state/. The
+hand-written corpus/campaigns/ (CSV sheets) is left as it is."""
 import json
 import pathlib
 import shutil
@@ -9,10 +10,12 @@ import shutil
 root = pathlib.Path(__file__).resolve().parents[2]
 out = root / "tests" / "fuzz" / "corpus"
 # Inputs that once crashed a target stay in the corpora as regression-*.
-keep = {p.parent.name + "/" + p.name: p.read_bytes() for p in out.glob("*/regression-*")}
-shutil.rmtree(out, ignore_errors=True)
 config_dir = out / "config"
 state_dir = out / "state"
+keep = {p.parent.name + "/" + p.name: p.read_bytes()
+        for d in (config_dir, state_dir) for p in d.glob("regression-*")}
+shutil.rmtree(config_dir, ignore_errors=True)
+shutil.rmtree(state_dir, ignore_errors=True)
 config_dir.mkdir(parents=True)
 state_dir.mkdir(parents=True)
 
