@@ -31,6 +31,32 @@ absl::Status BasisPoints(double percent, std::string_view path, int32_t* out) {
   return absl::OkStatus();
 }
 
+// Indexes the ids of `specs` (settings.layers or settings.holdouts, each a
+// `what`): at most `max` of them, each non-empty and unique.
+template <typename Spec>
+absl::Status IndexIds(const std::vector<Spec>& specs, const char* what,
+                      int max,
+                      absl::flat_hash_map<std::string_view, int32_t>* index_of) {
+  if (specs.size() > static_cast<size_t>(max)) {
+    return PathError(specs[max].path, absl::StrCat("a config has at most ", max,
+                                                   " ", what, "s"));
+  }
+  for (size_t i = 0; i < specs.size(); ++i) {
+    const Spec& spec = specs[i];
+    if (spec.id.empty()) {
+      return PathError(Field(spec.path, "id"), "must be a non-empty string");
+    }
+    if (auto [it, inserted] =
+            index_of->emplace(spec.id, static_cast<int32_t>(i));
+        !inserted) {
+      return PathError(Field(spec.path, "id"),
+                       absl::StrCat("duplicate ", what, " id ", Quoted(spec.id),
+                                    " (also at ", specs[it->second].path, ")"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 uint32_t CompiledConfig::LayerBucket(int32_t layer,
@@ -53,23 +79,12 @@ absl::Status CompiledConfig::CompileStructure(const ConfigSpec& spec) {
   }
 
   // Layers.
-  if (settings.layers.size() > static_cast<size_t>(kMaxLayers)) {
-    return PathError(settings.layers[kMaxLayers].path,
-                     absl::StrCat("a config has at most ", kMaxLayers,
-                                  " layers"));
-  }
   absl::flat_hash_map<std::string_view, int32_t> layer_of;
+  if (absl::Status st = IndexIds(settings.layers, "layer", kMaxLayers, &layer_of);
+      !st.ok()) {
+    return st;
+  }
   for (const LayerSpec& ls : settings.layers) {
-    if (ls.id.empty()) {
-      return PathError(Field(ls.path, "id"), "must be a non-empty string");
-    }
-    const int32_t index = static_cast<int32_t>(layers_.size());
-    if (auto [it, inserted] = layer_of.emplace(ls.id, index); !inserted) {
-      return PathError(Field(ls.path, "id"),
-                       absl::StrCat("duplicate layer id ", Quoted(ls.id),
-                                    " (also at ",
-                                    settings.layers[it->second].path, ")"));
-    }
     layers_.push_back(Layer{ls.id, ls.name, Xxh3Hash("layer:" + ls.id)});
   }
   // Per layer, its campaigns' ranges, to find overlaps.
@@ -136,23 +151,14 @@ absl::Status CompiledConfig::CompileStructure(const ConfigSpec& spec) {
   }
 
   // Holdouts.
-  if (settings.holdouts.size() > static_cast<size_t>(kMaxHoldouts)) {
-    return PathError(settings.holdouts[kMaxHoldouts].path,
-                     absl::StrCat("a config has at most ", kMaxHoldouts,
-                                  " holdouts"));
-  }
   absl::flat_hash_map<std::string_view, int32_t> holdout_of;
+  if (absl::Status st =
+          IndexIds(settings.holdouts, "holdout", kMaxHoldouts, &holdout_of);
+      !st.ok()) {
+    return st;
+  }
   for (const HoldoutSpec& hs : settings.holdouts) {
-    if (hs.id.empty()) {
-      return PathError(Field(hs.path, "id"), "must be a non-empty string");
-    }
     const int32_t index = static_cast<int32_t>(holdouts_.size());
-    if (auto [it, inserted] = holdout_of.emplace(hs.id, index); !inserted) {
-      return PathError(Field(hs.path, "id"),
-                       absl::StrCat("duplicate holdout id ", Quoted(hs.id),
-                                    " (also at ",
-                                    settings.holdouts[it->second].path, ")"));
-    }
     Holdout h;
     h.id = hs.id;
     h.all = hs.all;
