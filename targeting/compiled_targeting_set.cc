@@ -265,10 +265,7 @@ bool CompiledTargetingSet::Evaluate(const Impl& impl, const Predicate& p,
     const Impl& impl, const Predicate& p, TargetingScratch::State* s) {
   if (p.memo != internal::kNoMemo) {
     const uint32_t cell = s->memo[p.memo];
-    if ((cell >> 1) == s->epoch) {
-      ++s->stats.memo_hits;
-      return (cell & 1) != 0;
-    }
+    if ((cell >> 1) == s->epoch) return (cell & 1) != 0;
   }
   const AttributeValue* a = nullptr;
   if (p.slot == internal::kVisitorIdSlot) {
@@ -276,7 +273,6 @@ bool CompiledTargetingSet::Evaluate(const Impl& impl, const Predicate& p,
   } else if (p.slot < s->values.size() && s->bound_epoch[p.slot] == s->epoch) {
     a = &s->values[p.slot];
   }
-  ++s->stats.evaluations;
   bool result;
   if (p.bits != internal::kNoBits && a != nullptr &&
       a->type == ValueType::kString) {
