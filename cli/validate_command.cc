@@ -10,6 +10,29 @@
 
 namespace allot::cli {
 
+namespace {
+
+// ", 1 layer, 1 holdout, 1 campaign with prerequisites" (DESIGN §15), or
+// "" for a config without them.
+std::string StructureSummary(const CompiledConfig& c) {
+  size_t with_prerequisites = 0;
+  for (const CompiledConfig::Campaign& campaign : c.campaigns()) {
+    with_prerequisites += !campaign.prerequisites.empty();
+  }
+  std::string out;
+  const auto add = [&out](size_t n, const char* one, const char* many) {
+    if (n == 0) return;
+    out += ", " + std::to_string(n) + " " + (n == 1 ? one : many);
+  };
+  add(c.layers().size(), "layer", "layers");
+  add(c.holdouts().size(), "holdout", "holdouts");
+  add(with_prerequisites, "campaign with prerequisites",
+      "campaigns with prerequisites");
+  return out;
+}
+
+}  // namespace
+
 int ValidateCommand(int argc, char** argv) {
   Command command(
       "validate",
@@ -53,7 +76,7 @@ int ValidateCommand(int argc, char** argv) {
             << c.variations().size() << " variations, bucketing "
             << (c.bucketing() == BucketingMode::kFlagship ? "flagship" : "xxh3")
             << (c.single_assignment() ? ", single assignment" : "")
-            << (c.panic() ? ", PANIC" : "") << "\n";
+            << StructureSummary(c) << (c.panic() ? ", PANIC" : "") << "\n";
   if (against_option->count() == 0) return 0;
   // What a reload from OLD to FILE would do (DESIGN §13).
   std::shared_ptr<const CompiledConfig> old =

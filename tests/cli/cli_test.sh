@@ -10,6 +10,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/../check_lib.sh"
 "$allot" validate "$root/examples/campaigns.json" > "$tmp/out" 2>&1
 check "validate accepts the example" test $? -eq 0
 check "validate summary counts campaigns" grep -q "7 campaigns" "$tmp/out"
+check "validate summary names the structure" \
+  grep -q "bucketing xxh3, 1 layer, 1 holdout, 1 campaign with prerequisites$" "$tmp/out"
 
 # validate: bad config names the JSON path, exit 1
 printf '{"campaigns":[{"id":"c","variation_groups":[{"id":"g","variations":[{"id":"v","allocation":120}]}]}]}' > "$tmp/bad.json"
