@@ -317,13 +317,18 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
     // single assignment no decision depends on another, so in any order.
     const CompiledTargetingSet::Candidates candidates =
         targeting_->CandidatesOf(visitor.scratch_);
-    std::vector<int32_t>& touched = out->sparse_touched_;
+    // touched: sized for every campaign, its first num_touched entries live
+    // (indexed stores rather than push_back: nothing to grow or inline).
+    int32_t* touched = out->sparse_touched_.data();
+    uint32_t& num_touched = out->sparse_num_touched_;
     if (sparse_clean && !refreshed) {
-      for (const int32_t c : touched) items[c] = tmpl[c];
+      for (uint32_t k = 0; k < num_touched; ++k) {
+        items[touched[k]] = tmpl[touched[k]];
+      }
     } else {
       std::memcpy(items, tmpl, n * sizeof(Decision));
     }
-    touched.clear();
+    num_touched = 0;
     for (const int32_t c : dense_) {
       items[c] = DecideCampaign<false, WindowCheck::kGiven>(
           c, visitor.id_.view(), &visitor.scratch_, now, now_ns, runtime,
@@ -339,7 +344,7 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
       items[c] = DecideCampaign<false, WindowCheck::kInside>(
           c, visitor.id_.view(), &visitor.scratch_, now, now_ns, runtime,
           spans, &ab_taken, nullptr, false, st);
-      touched.push_back(c);
+      touched[num_touched++] = c;
     }
     out->sparse_clean_ = true;
     return absl::OkStatus();

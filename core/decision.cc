@@ -48,7 +48,7 @@ void DecisionList::Reset(const CompiledConfig* config, size_t n) {
   sparse_clean_ = false;  // whoever writes the entries says otherwise
   if (items_.size() != n) {
     items_.resize(n);
-    if (sparse_touched_.capacity() < n) sparse_touched_.reserve(n);
+    sparse_touched_.resize(n);
   }
   // Copying the shared_ptr writes its refcount; do it only on a change of
   // config so that steady-state decisions touch no shared memory.

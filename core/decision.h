@@ -111,7 +111,8 @@ class DecisionList {
   // entry but those in sparse_touched_ equals the template of config_, so
   // the next sparse decision against config_ restores only those.
   bool sparse_clean_ = false;
-  std::vector<int32_t> sparse_touched_;
+  std::vector<int32_t> sparse_touched_;  // sized n; [0, sparse_num_touched_)
+  uint32_t sparse_num_touched_ = 0;
   // For a config with live windows (see CompiledConfig::windowed_): its
   // sparse template with the window states of its campaigns at every
   // instant of [window_from_, window_until_), for the config of serial

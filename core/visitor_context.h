@@ -49,8 +49,11 @@ class VisitorContext {
   void set_visitor_id(std::string_view visitor_id) { id_.Assign(visitor_id); }
   std::string_view visitor_id() const { return id_.view(); }
 
+  // Always inline, whatever the caller's translation unit weighs: a context
+  // is built from a few of these per decision, and a literal's length is
+  // then known without strlen.
   template <typename T>
-  void Set(std::string_view name, const T& value) {
+  [[gnu::always_inline]] void Set(std::string_view name, const T& value) {
     attributes_.Set(name, value);
   }
   Attributes& attributes() { return attributes_; }

@@ -37,37 +37,40 @@ class Attributes {
     index_live_ = false;
   }
 
-  // Inline: a visitor's context is built from a few of these per decision.
-  void SetString(std::string_view name, std::string_view value) {
+  // Always inline (whatever the caller's translation unit weighs): a
+  // visitor's context is built from a few of these per decision.
+  [[gnu::always_inline]] void SetString(std::string_view name, std::string_view value) {
     Entry& e = Slot(name);
     e.type = ValueType::kString;
     e.str_size = value.size();
     e.str_offset = chars_.Append(value);
   }
-  void SetNumber(std::string_view name, double value) {
+  [[gnu::always_inline]] void SetNumber(std::string_view name, double value) {
     Entry& e = Slot(name);
     e.type = ValueType::kNumber;
     e.number = value;
   }
-  void SetBool(std::string_view name, bool value) {
+  [[gnu::always_inline]] void SetBool(std::string_view name, bool value) {
     Entry& e = Slot(name);
     e.type = ValueType::kBool;
     e.boolean = value;
   }
 
   // Convenience overloads; `bool` stays a bool and integers become numbers.
-  void Set(std::string_view name, std::string_view value) {
+  [[gnu::always_inline]] void Set(std::string_view name,
+                                  std::string_view value) {
     SetString(name, value);
   }
   // Inline, so that the length of a literal is known without strlen.
   [[gnu::always_inline]] void Set(std::string_view name, const char* value) {
     SetString(name, value);
   }
-  void Set(std::string_view name, const std::string& value) {
+  [[gnu::always_inline]] void Set(std::string_view name,
+                                  const std::string& value) {
     SetString(name, value);
   }
   template <typename T, typename = std::enable_if_t<std::is_arithmetic_v<T>>>
-  void Set(std::string_view name, T value) {
+  [[gnu::always_inline]] void Set(std::string_view name, T value) {
     if constexpr (std::is_same_v<T, bool>) {
       SetBool(name, value);
     } else {
@@ -120,7 +123,7 @@ class Attributes {
   };
   // The entry for `name`: inline for a refill in the previous fill's order
   // (see refill_limit_), out of line otherwise.
-  Entry& Slot(std::string_view name) {
+  [[gnu::always_inline]] Entry& Slot(std::string_view name) {
     if (size_ < refill_limit_) {
       Entry& e = entries_[size_];
       if (internal::EqualBytes(e.name, name)) {
