@@ -24,6 +24,8 @@
 #include <string_view>
 #include <vector>
 
+#include "targeting/bytes.h"
+
 namespace allot {
 
 class CompiledConfig;
@@ -64,15 +66,31 @@ class AssignmentInputs {
   }
   bool empty() const { return overrides_.empty() && records_.empty(); }
 
-  // Later calls for the same campaign (group) replace earlier ones.
-  void Force(std::string_view campaign_id, std::string_view variation_id);
-  void SetSticky(std::string_view group_id, std::string_view variation_id,
-                 int64_t version);
+  // Later calls for the same campaign (group) replace earlier ones
+  // (resolved when binding, the last one winning, so that setting stays
+  // O(1) however many a visitor carries). Inline: a host sets these per
+  // request, on the decision path.
+  void Force(std::string_view campaign_id, std::string_view variation_id) {
+    bound_serial_ = 0;
+    overrides_.push_back(RawOverride{Store(campaign_id), Store(variation_id)});
+  }
+  [[gnu::always_inline]] void SetSticky(std::string_view group_id,
+                                        std::string_view variation_id,
+                                        int64_t version) {
+    bound_serial_ = 0;
+    records_.push_back(
+        RawRecord{Store(group_id), Store(variation_id), version});
+  }
 
   size_t num_overrides() const { return overrides_.size(); }
-  Override override_at(size_t i) const;
+  Override override_at(size_t i) const {
+    return Override{View(overrides_[i].campaign), View(overrides_[i].variation)};
+  }
   size_t num_records() const { return records_.size(); }
-  Record record_at(size_t i) const;
+  Record record_at(size_t i) const {
+    return Record{View(records_[i].group), View(records_[i].variation),
+                  records_[i].version};
+  }
 
  private:
   friend class CompiledConfig;
@@ -88,12 +106,15 @@ class AssignmentInputs {
     Span group, variation;
     int64_t version = 0;
   };
-  Span Store(std::string_view s);
+  [[gnu::always_inline]] Span Store(std::string_view s) {
+    return Span{static_cast<uint32_t>(chars_.Append(s)),
+                static_cast<uint32_t>(s.size())};
+  }
   std::string_view View(Span s) const {
     return std::string_view(chars_.data() + s.offset, s.size);
   }
 
-  std::string chars_;  // every id, back to back
+  internal::ByteBuffer chars_;  // every id, back to back (inline copies)
   std::vector<RawOverride> overrides_;
   std::vector<RawRecord> records_;
 

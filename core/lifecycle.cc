@@ -169,34 +169,38 @@ CompiledConfig::Lifecycle CompiledConfig::BindLifecycle(
         });
     // A record whose variation was deleted since it was written is left
     // out: the visitor falls back to the hash.
-    LastPerIndex(
-        in.num_records(), &in.bind_keys_,
-        [&](size_t i) {
-          // A context refilled for the next visitor usually names the same
-          // groups at the same positions: the group found there last time
-          // against this config is checked first.
-          const std::string_view id = in.record_at(i).group_id;
-          if (i < in.group_memo_.size()) {
-            const AssignmentInputs::GroupMemo& m = in.group_memo_[i];
-            if (m.serial == serial_ && internal::EqualBytes(m.id, id)) {
-              return m.group;
-            }
-          } else {
-            in.group_memo_.resize(i + 1);
-          }
-          AssignmentInputs::GroupMemo& m = in.group_memo_[i];
-          m.serial = serial_;
-          m.id.assign(id.data(), id.size());
-          m.group = FindGroup(id);
+    const auto group_of = [&](size_t i) {
+      // A context refilled for the next visitor usually names the same
+      // groups at the same positions: the group found there last time
+      // against this config is checked first.
+      const std::string_view id = in.record_at(i).group_id;
+      if (i < in.group_memo_.size()) {
+        const AssignmentInputs::GroupMemo& m = in.group_memo_[i];
+        if (m.serial == serial_ && internal::EqualBytes(m.id, id)) {
           return m.group;
-        },
-        [&](size_t i, int32_t g) {
-          const AssignmentInputs::Record r = in.record_at(i);
-          StickyEntry e{g, -1, r.version};
-          int32_t unused;
-          e.variation = FindVariation(g, 1, r.variation_id, &unused);
-          if (e.variation >= 0) in.bound_sticky_.push_back(e);
-        });
+        }
+      } else {
+        in.group_memo_.resize(i + 1);
+      }
+      AssignmentInputs::GroupMemo& m = in.group_memo_[i];
+      m.serial = serial_;
+      m.id.assign(id.data(), id.size());
+      m.group = FindGroup(id);
+      return m.group;
+    };
+    const auto bind_record = [&](size_t i, int32_t g) {
+      const AssignmentInputs::Record r = in.record_at(i);
+      StickyEntry e{g, -1, r.version};
+      int32_t unused;
+      e.variation = FindVariation(g, 1, r.variation_id, &unused);
+      if (e.variation >= 0) in.bound_sticky_.push_back(e);
+    };
+    if (in.num_records() == 1) {
+      // The usual record per visitor: nothing to sort or deduplicate.
+      if (const int32_t g = group_of(0); g >= 0) bind_record(0, g);
+    } else {
+      LastPerIndex(in.num_records(), &in.bind_keys_, group_of, bind_record);
+    }
     in.bound_serial_ = serial_;
     in.num_bound_forced_ = static_cast<uint32_t>(in.bound_forced_.size());
     in.num_bound_sticky_ = static_cast<uint32_t>(in.bound_sticky_.size());
