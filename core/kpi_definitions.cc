@@ -9,6 +9,7 @@
 #include "core/compiled_config.h"
 #include "core/internal/json_reader.h"
 #include "core/internal/kpi_reader.h"
+#include "core/internal/path_error.h"
 #include "simdjson.h"
 
 namespace allot {
@@ -24,9 +25,7 @@ absl::Status PathError(std::string_view path, std::string_view message,
                    absl::string_view(suffix.data(), suffix.size())));
 }
 
-std::string Quoted(std::string_view s) {
-  return absl::StrCat("\"", absl::string_view(s.data(), s.size()), "\"");
-}
+using internal::Quoted;
 
 absl::StatusOr<std::vector<KpiSpec>> ParseKpiSpecs(std::string_view json) {
   simdjson::padded_string text(json);

@@ -17,10 +17,7 @@ namespace {
 
 using internal::Field;
 using internal::PathError;
-
-std::string Quoted(std::string_view s) {
-  return absl::StrCat("\"", absl::string_view(s.data(), s.size()), "\"");
-}
+using internal::Quoted;
 
 // A percent of two decimals in [0, 100] as basis points, or the error at
 // `path`.

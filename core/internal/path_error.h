@@ -26,6 +26,11 @@ inline std::string Field(std::string_view path, std::string_view field) {
   return out;
 }
 
+// `s` between double quotes, as error messages name ids and values.
+inline std::string Quoted(std::string_view s) {
+  return absl::StrCat("\"", absl::string_view(s.data(), s.size()), "\"");
+}
+
 }  // namespace allot::internal
 
 #endif  // ALLOT_CORE_INTERNAL_PATH_ERROR_H_
