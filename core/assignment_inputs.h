@@ -130,7 +130,7 @@ class AssignmentInputs {
   // `serial`, kept across Clear() (see CompiledConfig::BindLifecycle).
   struct GroupMemo {
     uint64_t serial = 0;
-    std::string id;
+    internal::ByteBuffer id;
     int32_t group = -1;
   };
   mutable std::vector<GroupMemo> group_memo_;

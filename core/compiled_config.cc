@@ -286,15 +286,16 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
   // A visitor held out by a holdout decides every campaign in order (the
   // templates say not_targeted where a covered campaign says holdout).
   const bool held_out = structure.held_out != 0;
-  if (NeedsLifecycle(visitor)) {
-    const int64_t now_ns = needs_now_ns_ ? TrafficSchedule::Instant(now) : 0;
-    Lifecycle lc = BindLifecycle(visitor);
-    for (size_t c = 0; c < n; ++c) {
-      items[c] = DecideCampaign<true>(static_cast<int32_t>(c), visitor.id_.view(),
-                                      &visitor.scratch_, now, now_ns, runtime,
-                                      spans, &ab_taken, &lc, false, st);
+  if (MayNeedLifecycle(visitor)) {
+    if (Lifecycle lc; BindLifecycle(visitor, &lc)) {
+      const int64_t now_ns = needs_now_ns_ ? TrafficSchedule::Instant(now) : 0;
+      for (size_t c = 0; c < n; ++c) {
+        items[c] = DecideCampaign<true>(
+            static_cast<int32_t>(c), visitor.id_.view(), &visitor.scratch_,
+            now, now_ns, runtime, spans, &ab_taken, &lc, false, st);
+      }
+      return absl::OkStatus();
     }
-    return absl::OkStatus();
   }
   // Below, every live window is read from the template at `now`: only the
   // rollouts need `now` in nanoseconds.
@@ -452,13 +453,15 @@ absl::Status CompiledConfig::Decide(std::string_view campaign_id,
   targeting_->Bind(visitor.id_.view(), visitor.attributes_, &visitor.scratch_);
   const int64_t now_ns = needs_now_ns_ ? TrafficSchedule::Instant(now) : 0;
   bool ab_taken = false;
-  if (NeedsLifecycle(visitor)) {
-    Lifecycle lc = BindLifecycle(visitor);
-    DecideOne<true>(target, visitor, now, now_ns, runtime, &ab_taken, &lc, out);
-  } else {
-    DecideOne<false>(target, visitor, now, now_ns, runtime, &ab_taken, nullptr,
-                     out);
+  if (MayNeedLifecycle(visitor)) {
+    if (Lifecycle lc; BindLifecycle(visitor, &lc)) {
+      DecideOne<true>(target, visitor, now, now_ns, runtime, &ab_taken, &lc,
+                      out);
+      return absl::OkStatus();
+    }
   }
+  DecideOne<false>(target, visitor, now, now_ns, runtime, &ab_taken, nullptr,
+                   out);
   return absl::OkStatus();
 }
 

@@ -355,13 +355,30 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   void DecideOne(int32_t target, const VisitorContext& visitor, absl::Time now,
                  int64_t now_ns, const RuntimeState* runtime, bool* ab_taken,
                  Lifecycle* lc, Decision* out) const;
-  // Whether DecideAll/Decide need the lifecycle path for this visitor.
-  bool NeedsLifecycle(const VisitorContext& visitor) const {
+  // Whether the visitor may need the lifecycle path: it carries forced or
+  // sticky inputs, or the config has forced_assignments lists. A config
+  // without them and a visitor without inputs pay these two tests.
+  bool MayNeedLifecycle(const VisitorContext& visitor) const {
     return !forced_entries_.empty() || !visitor.assignments().empty();
   }
-  // Binds the visitor's inputs (cached in its context per config) and
-  // probes the forced lists once.
-  Lifecycle BindLifecycle(const VisitorContext& visitor) const;
+  // Whether DecideAll/Decide take the lifecycle path: the visitor carries
+  // inputs, or a forced list names it (one probe of the lists for the whole
+  // config). Binds them into `*lc` when so.
+  bool BindLifecycle(const VisitorContext& visitor, Lifecycle* lc) const;
+  // Binds the context's inputs to this config's indices (cached in the
+  // context until it is refilled or meets another config): the general
+  // case, several records or overrides.
+  void BindInputs(const AssignmentInputs& in) const;
+  // The group named by record `i` of `in`, -1 when unknown.
+  int32_t GroupOfRecord(const AssignmentInputs& in, size_t i) const;
+  // The variation of group `g` with `id`, or -1.
+  int32_t FindVariationOfGroup(int32_t g, std::string_view id) const;
+  // Whether the forced lists' Bloom filter lets `visitor_id` through.
+  // REQUIRES: the config has forced lists.
+  bool MayBeListed(std::string_view visitor_id) const;
+  // The forced_index_ probe behind ForcedFor.
+  std::pair<const ForcedEntry*, const ForcedEntry*> ListedFor(
+      std::string_view visitor_id) const;
   // The first variation with `id` in groups [first_group, first_group +
   // num_groups), setting `*group`; -1 when none.
   int32_t FindVariation(int32_t first_group, int32_t num_groups,
@@ -403,6 +420,9 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   std::vector<Campaign> campaigns_;
   std::vector<Group> groups_;
   std::vector<Variation> variations_;
+  // variations_[v].id, as a flat array (binding a sticky record compares
+  // them without touching the larger Variation structs).
+  std::vector<std::string_view> variation_ids_;
   std::vector<KpiDefinition> kpis_;
   std::vector<Layer> layers_;
   std::vector<Holdout> holdouts_;
@@ -467,12 +487,13 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   absl::flat_hash_map<std::string, std::pair<uint32_t, uint32_t>>
       forced_index_;
   std::vector<ForcedEntry> forced_entries_;
-  // A Bloom filter of the listed ids (16 bits per id, 4 probes: about 0.2 %
-  // false positives) in front of forced_index_: a visitor who is not listed,
-  // nearly everyone, costs one hash and four bit tests in a table small
-  // enough to stay in cache, not a probe of a large hash map.
+  // A blocked Bloom filter of the listed ids (16 bits per id, 4 of them
+  // in one 64-bit word per id: 0.1 to 0.5 % false positives) in front of
+  // forced_index_: a visitor who is not listed, nearly everyone, costs one
+  // hash and one word read from a table small enough to stay in cache, not
+  // a probe of a large hash map.
   std::vector<uint64_t> forced_bloom_;
-  uint64_t forced_bloom_mask_ = 0;  // bits - 1
+  uint64_t forced_bloom_mask_ = 0;  // words - 1
 };
 
 // Parses, validates and compiles config JSON (either format, DESIGN §2).

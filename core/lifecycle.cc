@@ -42,32 +42,24 @@ void LastPerIndex(size_t n, std::vector<uint64_t>* keys, IndexOf index_of,
   }
 }
 
-// The four Bloom filter bit positions of a visitor id (double hashing on
-// the two halves of one 64-bit hash).
-template <typename F>
-void ForEachBloomBit(std::string_view visitor_id, uint64_t mask, F&& f) {
+// A blocked Bloom filter: a visitor id sets four bits of one 64-bit word,
+// so a probe reads one word (one cache line) however many bits it tests.
+// `word_mask` is the number of words - 1 (a power of two); the word comes
+// from the hash's high half, the four bit positions from its low 24 bits.
+struct BloomProbe {
+  uint64_t word;
+  uint64_t bits;
+};
+[[gnu::always_inline]] inline BloomProbe BloomOf(std::string_view visitor_id,
+                                                 uint64_t word_mask) {
   const uint64_t h = Xxh3Hash(visitor_id);
-  const uint64_t h1 = h, h2 = (h >> 32) | (h << 32) | 1;
-  for (uint64_t k = 0; k < 4; ++k) f((h1 + k * h2) & mask);
+  const uint64_t bits = uint64_t{1} << (h & 63) | uint64_t{1} << ((h >> 6) & 63) |
+                        uint64_t{1} << ((h >> 12) & 63) |
+                        uint64_t{1} << ((h >> 18) & 63);
+  return BloomProbe{(h >> 32) & word_mask, bits};
 }
 
 }  // namespace
-
-int32_t CompiledConfig::FindVariation(int32_t first_group, int32_t num_groups,
-                                      std::string_view id,
-                                      int32_t* group) const {
-  for (int32_t g = first_group; g < first_group + num_groups; ++g) {
-    const Group& gr = groups_[g];
-    for (int32_t v = gr.first_variation;
-         v < gr.first_variation + gr.num_variations; ++v) {
-      if (internal::EqualBytes(variations_[v].id, id)) {
-        *group = g;
-        return v;
-      }
-    }
-  }
-  return -1;
-}
 
 uint64_t NextConfigSerial() {
   static std::atomic<uint64_t> next{1};
@@ -84,8 +76,7 @@ absl::Status CompiledConfig::CompileForced(const ConfigSpec& spec) {
     for (const VariationGroupSpec& gs : spec.campaigns[c].variation_groups) {
       const Group& group = groups_[g];
       for (const ForcedAssignmentSpec& fa : gs.forced_assignments) {
-        int32_t unused;
-        const int32_t v = FindVariation(g, 1, fa.variation_id, &unused);
+        const int32_t v = FindVariationOfGroup(g, fa.variation_id);
         if (v < 0) {
           return absl::InvalidArgumentError(absl::StrCat(
               Field(fa.path, "variation_id"), ": unknown variation \"",
@@ -114,7 +105,7 @@ absl::Status CompiledConfig::CompileForced(const ConfigSpec& spec) {
   uint64_t bits = 1024;
   while (bits < 16 * by_visitor.size()) bits *= 2;
   forced_bloom_.assign(bits / 64, 0);
-  forced_bloom_mask_ = bits - 1;
+  forced_bloom_mask_ = bits / 64 - 1;
   forced_index_.reserve(by_visitor.size());
   for (auto& [id, entries] : by_visitor) {
     const uint32_t begin = static_cast<uint32_t>(forced_entries_.size());
@@ -122,21 +113,20 @@ absl::Status CompiledConfig::CompileForced(const ConfigSpec& spec) {
                            entries.end());
     forced_index_.emplace(
         id, std::make_pair(begin, static_cast<uint32_t>(forced_entries_.size())));
-    ForEachBloomBit(id, forced_bloom_mask_, [&](uint64_t bit) {
-      forced_bloom_[bit >> 6] |= uint64_t{1} << (bit & 63);
-    });
+    const BloomProbe probe = BloomOf(id, forced_bloom_mask_);
+    forced_bloom_[probe.word] |= probe.bits;
   }
   return absl::OkStatus();
 }
 
-std::pair<const ForcedEntry*, const ForcedEntry*> CompiledConfig::ForcedFor(
+[[gnu::always_inline]] inline bool CompiledConfig::MayBeListed(
     std::string_view visitor_id) const {
-  if (forced_bloom_.empty()) return {nullptr, nullptr};
-  bool maybe = true;
-  ForEachBloomBit(visitor_id, forced_bloom_mask_, [&](uint64_t bit) {
-    maybe &= (forced_bloom_[bit >> 6] >> (bit & 63)) & 1;
-  });
-  if (!maybe) return {nullptr, nullptr};
+  const BloomProbe probe = BloomOf(visitor_id, forced_bloom_mask_);
+  return (forced_bloom_[probe.word] & probe.bits) == probe.bits;
+}
+
+std::pair<const ForcedEntry*, const ForcedEntry*> CompiledConfig::ListedFor(
+    std::string_view visitor_id) const {
   auto it = forced_index_.find(
       absl::string_view(visitor_id.data(), visitor_id.size()));
   if (it == forced_index_.end()) return {nullptr, nullptr};
@@ -144,75 +134,123 @@ std::pair<const ForcedEntry*, const ForcedEntry*> CompiledConfig::ForcedFor(
   return {base + it->second.first, base + it->second.second};
 }
 
-CompiledConfig::Lifecycle CompiledConfig::BindLifecycle(
-    const VisitorContext& visitor) const {
-  Lifecycle lc;
-  if (!forced_entries_.empty()) {
-    std::tie(lc.listed, lc.listed_end) = ForcedFor(visitor.visitor_id());
+std::pair<const ForcedEntry*, const ForcedEntry*> CompiledConfig::ForcedFor(
+    std::string_view visitor_id) const {
+  if (forced_bloom_.empty() || !MayBeListed(visitor_id)) return {nullptr, nullptr};
+  return ListedFor(visitor_id);
+}
+
+[[gnu::always_inline]] inline int32_t CompiledConfig::FindVariationOfGroup(
+    int32_t g,
+                                             std::string_view id) const {
+  const Group& group = groups_[g];
+  const std::string_view* ids = variation_ids_.data() + group.first_variation;
+  for (int32_t v = 0; v < group.num_variations; ++v) {
+    if (internal::EqualBytes(ids[v], id)) return group.first_variation + v;
+  }
+  return -1;
+}
+
+int32_t CompiledConfig::FindVariation(int32_t first_group, int32_t num_groups,
+                                      std::string_view id,
+                                      int32_t* group) const {
+  for (int32_t g = first_group; g < first_group + num_groups; ++g) {
+    if (const int32_t v = FindVariationOfGroup(g, id); v >= 0) {
+      *group = g;
+      return v;
+    }
+  }
+  return -1;
+}
+
+[[gnu::always_inline]] inline int32_t CompiledConfig::GroupOfRecord(
+    const AssignmentInputs& in,
+                                      size_t i) const {
+  // A context refilled for the next visitor usually names the same groups
+  // at the same positions: the group found there last time against this
+  // config is checked first.
+  const std::string_view id = in.record_at(i).group_id;
+  if (i < in.group_memo_.size()) {
+    const AssignmentInputs::GroupMemo& m = in.group_memo_[i];
+    if (m.serial == serial_ && internal::EqualBytes(m.id.view(), id)) {
+      return m.group;
+    }
+  } else {
+    in.group_memo_.resize(i + 1);
+  }
+  AssignmentInputs::GroupMemo& m = in.group_memo_[i];
+  m.serial = serial_;
+  m.id.Assign(id);
+  m.group = FindGroup(id);
+  return m.group;
+}
+
+void CompiledConfig::BindInputs(const AssignmentInputs& in) const {
+  in.bound_forced_.clear();
+  in.bound_sticky_.clear();
+  // An override binds to the first group of its campaign that has a
+  // variation of that id; one naming no variation of it is left out.
+  LastPerIndex(
+      in.num_overrides(), &in.bind_keys_,
+      [&](size_t i) { return FindCampaign(in.override_at(i).campaign_id); },
+      [&](size_t i, int32_t c) {
+        const Campaign& campaign = campaigns_[c];
+        ForcedEntry e{c, -1, -1};
+        e.variation = FindVariation(campaign.first_group, campaign.num_groups,
+                                    in.override_at(i).variation_id, &e.group);
+        if (e.variation >= 0) in.bound_forced_.push_back(e);
+      });
+  // A record whose variation was deleted since it was written is left out:
+  // the visitor falls back to the hash.
+  LastPerIndex(
+      in.num_records(), &in.bind_keys_,
+      [&](size_t i) { return GroupOfRecord(in, i); },
+      [&](size_t i, int32_t g) {
+        const AssignmentInputs::Record r = in.record_at(i);
+        const int32_t v = FindVariationOfGroup(g, r.variation_id);
+        if (v >= 0) in.bound_sticky_.push_back(StickyEntry{g, v, r.version});
+      });
+  in.bound_serial_ = serial_;
+  in.num_bound_forced_ = static_cast<uint32_t>(in.bound_forced_.size());
+  in.num_bound_sticky_ = static_cast<uint32_t>(in.bound_sticky_.size());
+}
+
+bool CompiledConfig::BindLifecycle(const VisitorContext& visitor,
+                                   Lifecycle* lc) const {
+  if (!forced_entries_.empty() && MayBeListed(visitor.visitor_id())) {
+    std::tie(lc->listed, lc->listed_end) = ListedFor(visitor.visitor_id());
   }
   const AssignmentInputs& in = visitor.assignments();
-  if (in.empty()) return lc;
+  if (in.empty()) return lc->listed != nullptr;
   if (in.bound_serial_ != serial_) {
-    in.bound_forced_.clear();
-    in.bound_sticky_.clear();
-    // An override binds to the first group of its campaign that has a
-    // variation of that id; one naming no variation of it is left out.
-    LastPerIndex(
-        in.num_overrides(), &in.bind_keys_,
-        [&](size_t i) { return FindCampaign(in.override_at(i).campaign_id); },
-        [&](size_t i, int32_t c) {
-          const Campaign& campaign = campaigns_[c];
-          ForcedEntry e{c, -1, -1};
-          e.variation = FindVariation(campaign.first_group, campaign.num_groups,
-                                      in.override_at(i).variation_id, &e.group);
-          if (e.variation >= 0) in.bound_forced_.push_back(e);
-        });
-    // A record whose variation was deleted since it was written is left
-    // out: the visitor falls back to the hash.
-    const auto group_of = [&](size_t i) {
-      // A context refilled for the next visitor usually names the same
-      // groups at the same positions: the group found there last time
-      // against this config is checked first.
-      const std::string_view id = in.record_at(i).group_id;
-      if (i < in.group_memo_.size()) {
-        const AssignmentInputs::GroupMemo& m = in.group_memo_[i];
-        if (m.serial == serial_ && internal::EqualBytes(m.id, id)) {
-          return m.group;
+    if (in.num_overrides() == 0 && in.num_records() == 1) {
+      // The usual inputs of a visitor, one record: nothing to sort or
+      // deduplicate, no override to bind, and no call.
+      in.num_bound_forced_ = 0;
+      in.num_bound_sticky_ = 0;
+      const int32_t g = GroupOfRecord(in, 0);
+      if (g >= 0) {
+        const AssignmentInputs::Record r = in.record_at(0);
+        const int32_t v = FindVariationOfGroup(g, r.variation_id);
+        if (v >= 0) {
+          if (in.bound_sticky_.empty()) in.bound_sticky_.resize(1);
+          in.bound_sticky_[0] = StickyEntry{g, v, r.version};
+          in.num_bound_sticky_ = 1;
         }
-      } else {
-        in.group_memo_.resize(i + 1);
       }
-      AssignmentInputs::GroupMemo& m = in.group_memo_[i];
-      m.serial = serial_;
-      m.id.assign(id.data(), id.size());
-      m.group = FindGroup(id);
-      return m.group;
-    };
-    const auto bind_record = [&](size_t i, int32_t g) {
-      const AssignmentInputs::Record r = in.record_at(i);
-      StickyEntry e{g, -1, r.version};
-      int32_t unused;
-      e.variation = FindVariation(g, 1, r.variation_id, &unused);
-      if (e.variation >= 0) in.bound_sticky_.push_back(e);
-    };
-    if (in.num_records() == 1) {
-      // The usual record per visitor: nothing to sort or deduplicate.
-      if (const int32_t g = group_of(0); g >= 0) bind_record(0, g);
+      in.bound_serial_ = serial_;
     } else {
-      LastPerIndex(in.num_records(), &in.bind_keys_, group_of, bind_record);
+      BindInputs(in);
     }
-    in.bound_serial_ = serial_;
-    in.num_bound_forced_ = static_cast<uint32_t>(in.bound_forced_.size());
-    in.num_bound_sticky_ = static_cast<uint32_t>(in.bound_sticky_.size());
   }
   // The counts from their own fields, not the vectors' end pointers: a
   // 16-byte load of (begin, end) right after push_back stored `end` alone
   // stalled store forwarding on every refill.
-  lc.overrides = in.bound_forced_.data();
-  lc.overrides_end = lc.overrides + in.num_bound_forced_;
-  lc.sticky = in.bound_sticky_.data();
-  lc.sticky_end = lc.sticky + in.num_bound_sticky_;
-  return lc;
+  lc->overrides = in.bound_forced_.data();
+  lc->overrides_end = lc->overrides + in.num_bound_forced_;
+  lc->sticky = in.bound_sticky_.data();
+  lc->sticky_end = lc->sticky + in.num_bound_sticky_;
+  return true;
 }
 
 }  // namespace allot

@@ -244,11 +244,21 @@ TEST(ForcedAssignment, HundredThousandListedIdsEachForced) {
   EXPECT_EQ(config->num_forced(), 100000u);
   VisitorContext ctx;
   DecisionList list;
-  for (int i = 0; i < 100000; i += 997) {
+  // Every listed visitor (the Bloom filter in front of the lists has no
+  // false negatives), through DecideAll and Decide.
+  int listed_forced = 0;
+  for (int i = 0; i < 100000; ++i) {
     ctx.Reset(absl::StrCat("qa-", i));
     ASSERT_TRUE(config->DecideAll(ctx, kNow, &list).ok());
-    EXPECT_EQ(list.variation_id(0), "b");
+    listed_forced += list.variation_id(0) == "b" &&
+                     list[0].reason == DecisionReason::kForced;
+    if (i % 997 == 0) {
+      Decision d;
+      ASSERT_TRUE(config->Decide("c", ctx, kNow, &d).ok());
+      EXPECT_EQ(d.reason, DecisionReason::kForced) << i;
+    }
   }
+  EXPECT_EQ(listed_forced, 100000);
   // Visitors not listed (the Bloom filter's false positives included) are
   // never forced.
   int forced = 0;
