@@ -26,9 +26,7 @@ uint32_t GroupBucketer::SplitBucket(std::string_view visitor_id) const {
     return static_cast<uint32_t>(
         internal::InlineXxh3WithSeed(visitor_id, split_seed_) % 10000);
   }
-  FlagshipHasher h = split_prefix_;
-  h.Update(visitor_id);
-  return h.Finish() % 100;
+  return split_prefix_.FinishWith(visitor_id) % 100;
 }
 
 uint32_t GroupBucketer::TrafficBucket(std::string_view visitor_id) const {
@@ -36,9 +34,7 @@ uint32_t GroupBucketer::TrafficBucket(std::string_view visitor_id) const {
     return static_cast<uint32_t>(
         internal::InlineXxh3WithSeed(visitor_id, traffic_seed_) % 10000);
   }
-  FlagshipHasher h = traffic_prefix_;
-  h.Update(visitor_id);
-  return h.Finish() % 100;
+  return traffic_prefix_.FinishWith(visitor_id) % 100;
 }
 
 CampaignBucketer CampaignBucketer::Create(BucketingMode mode,

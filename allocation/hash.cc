@@ -156,29 +156,68 @@ void FlagshipHasher::DecodeByte(uint8_t b) {
   }
 }
 
+namespace {
+
+// Appends the ASCII bytes at the start of [p, end) to a MurmurHash3 state,
+// one code unit per byte, four bytes at a time whatever the alignment:
+// `tail` holds the length % 4 bytes of the block in progress, and each ASCII
+// word completes it and leaves its last bytes as the next one's start.
+// Returns where it stopped: `end`, or the first non-ASCII byte.
+[[gnu::always_inline]] inline const unsigned char* PushAscii(
+    uint32_t& h1, uint32_t& tail, uint32_t& length, const unsigned char* p,
+    const unsigned char* end) {
+  const unsigned shift = 8 * (length & 3);  // bits of tail in use
+  if (shift == 0) {
+    while (end - p >= 4) {
+      const uint32_t w = Load32(p);
+      if ((w & 0x80808080u) != 0) break;
+      h1 = MixBlock(h1, w);
+      length += 4;
+      p += 4;
+    }
+  } else {
+    while (end - p >= 4) {
+      const uint32_t w = Load32(p);
+      if ((w & 0x80808080u) != 0) break;
+      h1 = MixBlock(h1, tail | (w << shift));
+      tail = w >> (32 - shift);
+      length += 4;
+      p += 4;
+    }
+  }
+  if (const size_t r = static_cast<size_t>(end - p); r > 0 && r < 4) {
+    // The last 1 to 3 bytes, when ASCII, in one step.
+    uint32_t v = p[0];
+    if (r > 1) v |= uint32_t{p[1]} << 8;
+    if (r > 2) v |= uint32_t{p[2]} << 16;
+    if ((v & 0x808080u) == 0) {
+      uint64_t bits = tail | uint64_t{v} << shift;
+      if (shift + 8 * r >= 32) {
+        h1 = MixBlock(h1, static_cast<uint32_t>(bits));
+        bits >>= 32;
+      }
+      tail = static_cast<uint32_t>(bits);
+      length += static_cast<uint32_t>(r);
+      return end;
+    }
+  }
+  // A word with a non-ASCII byte: its ASCII bytes one by one.
+  while (p < end && *p < 0x80) PushByte(h1, tail, length, *p++);
+  return p;
+}
+
+}  // namespace
+
 void FlagshipHasher::Update(std::string_view utf8) {
   const auto* p = reinterpret_cast<const unsigned char*>(utf8.data());
   const auto* const end = p + utf8.size();
   while (p < end) {
     if (utf8_need_ == 0) {
-      // ASCII fast path: one code unit per byte, no decoding; at a block
-      // boundary four ASCII bytes are one MurmurHash3 block. The state lives
-      // in locals here: the input is a char buffer, which may alias *this,
-      // so member updates would be stored and reloaded on every byte.
+      // ASCII needs no decoding. The state lives in locals here: the input
+      // is a char buffer, which may alias *this, so member updates would be
+      // stored and reloaded on every byte.
       uint32_t h1 = h1_, tail = tail_, length = length_;
-      while ((length & 3) != 0 && p < end && *p < 0x80) {
-        PushByte(h1, tail, length, *p++);
-      }
-      if ((length & 3) == 0) {
-        while (end - p >= 4) {
-          const uint32_t w = Load32(p);
-          if ((w & 0x80808080u) != 0) break;
-          h1 = MixBlock(h1, w);
-          length += 4;
-          p += 4;
-        }
-      }
-      while (p < end && *p < 0x80) PushByte(h1, tail, length, *p++);
+      p = PushAscii(h1, tail, length, p, end);
       h1_ = h1;
       tail_ = tail;
       length_ = length;
@@ -186,6 +225,21 @@ void FlagshipHasher::Update(std::string_view utf8) {
     }
     DecodeByte(*p++);
   }
+}
+
+uint32_t FlagshipHasher::FinishWith(std::string_view utf8) const {
+  if (utf8_need_ == 0) {
+    // The usual ASCII id after a complete prefix: no copy of the state.
+    uint32_t h1 = h1_, tail = tail_, length = length_;
+    const auto* p = reinterpret_cast<const unsigned char*>(utf8.data());
+    const auto* const end = p + utf8.size();
+    if (PushAscii(h1, tail, length, p, end) == end) {
+      return FinalMix(h1, tail, length);
+    }
+  }
+  FlagshipHasher h = *this;
+  h.Update(utf8);
+  return h.Finish();
 }
 
 uint32_t FlagshipHasher::Finish() const {
@@ -196,9 +250,7 @@ uint32_t FlagshipHasher::Finish() const {
 }
 
 uint32_t FlagshipHash(std::string_view utf8) {
-  FlagshipHasher h;
-  h.Update(utf8);
-  return h.Finish();
+  return FlagshipHasher().FinishWith(utf8);
 }
 
 }  // namespace allot

@@ -32,11 +32,10 @@ uint32_t MurmurHash3X86_32(std::string_view data, uint32_t seed);
 // Streaming MurmurHash3 x86_32 (seed 0) over the low byte of each UTF-16 code
 // unit of UTF-8 text, as Flagship's JS SDK hashes JavaScript strings. Invalid
 // UTF-8 decodes to U+FFFD per bad byte. Pure-ASCII input takes a fast path.
-// A prefix can be hashed once and the state copied per visitor:
+// A prefix can be hashed once and continued per visitor:
 //
 //   FlagshipHasher prefix;  prefix.Update(group_id);      // at compile time
-//   FlagshipHasher h = prefix;  h.Update(visitor_id);     // per decision
-//   uint32_t bucket = h.Finish() % 100;
+//   uint32_t bucket = prefix.FinishWith(visitor_id) % 100;  // per decision
 //
 // Trivially copyable; a value type with no heap state.
 class FlagshipHasher {
@@ -48,6 +47,11 @@ class FlagshipHasher {
 
   // The hash of everything appended so far. Does not change the state.
   uint32_t Finish() const;
+
+  // The hash of everything appended so far followed by `utf8`: a copy's
+  // Update(utf8) then Finish(), without the copy when `utf8` is ASCII (a
+  // prefix hashed once, a visitor id per decision).
+  uint32_t FinishWith(std::string_view utf8) const;
 
   // Number of UTF-16 code units appended so far. Bytes of a UTF-8 sequence
   // still waiting for its continuation bytes are not counted yet.
