@@ -290,6 +290,113 @@ bool CompiledTargetingSet::Evaluate(const Impl& impl, const Predicate& p,
   return result;
 }
 
+[[gnu::always_inline]] inline bool CompiledTargetingSet::Run(
+    const Impl& impl, uint32_t k, TargetingScratch::State* s) {
+  using Kind = Impl::FastKind;
+  const Impl::FastTest& f = impl.fast[k];
+  if (f.kind != Kind::kGeneric && s->bound_epoch[f.slot] == s->epoch) {
+    const AttributeValue& a = s->values[f.slot];
+    switch (f.kind) {
+      case Kind::kEqualsString:
+      case Kind::kNotEqualsString: {
+        const bool equal = a.type == ValueType::kString &&
+                           a.string.size() == f.aux &&
+                           internal::EqualBytes(a.string.data(), f.data, f.aux);
+        return f.kind == Kind::kEqualsString ? equal : !equal;
+      }
+      case Kind::kEqualsNumber:
+      case Kind::kNotEqualsNumber: {
+        const bool equal = a.type == ValueType::kNumber && a.number == f.number;
+        return f.kind == Kind::kEqualsNumber ? equal : !equal;
+      }
+      case Kind::kGreaterThan:
+        if (a.type == ValueType::kNumber) return a.number > f.number;
+        break;
+      case Kind::kGreaterThanOrEquals:
+        if (a.type == ValueType::kNumber) return a.number >= f.number;
+        break;
+      case Kind::kLowerThan:
+        if (a.type == ValueType::kNumber) return a.number < f.number;
+        break;
+      case Kind::kLowerThanOrEquals:
+        if (a.type == ValueType::kNumber) return a.number <= f.number;
+        break;
+      case Kind::kIn:
+      case Kind::kNotIn:
+        if (a.type == ValueType::kString) {
+          const uint32_t id = s->interned[f.slot];
+          const bool in = id != internal::kNotInterned &&
+                          ((impl.bits[f.aux + id / 64] >> (id % 64)) & 1) != 0;
+          return f.kind == Kind::kIn ? in : !in;
+        }
+        break;
+      case Kind::kGeneric:
+        break;
+    }
+  }
+  return Test(impl, impl.ordered[k], s);
+}
+
+void CompiledTargetingSet::BuildFast(Impl* impl) {
+  using Kind = Impl::FastKind;
+  const internal::PredicateTables& t = impl->tables;
+  impl->fast.assign(impl->ordered.size(), Impl::FastTest());
+  for (size_t k = 0; k < impl->ordered.size(); ++k) {
+    const Predicate& p = impl->ordered[k];
+    Impl::FastTest& f = impl->fast[k];
+    // A memoised predicate (shared by several trees) keeps its memo, which
+    // costs about what these forms do and spares the later trees the
+    // evaluation.
+    if (p.memo != internal::kNoMemo || p.empty_list ||
+        p.slot == internal::kVisitorIdSlot || p.slot == internal::kNoSlot) {
+      continue;
+    }
+    f.slot = p.slot;
+    if (p.op == Op::kIn || p.op == Op::kNotIn) {
+      if (p.bits == internal::kNoBits) continue;
+      f.kind = p.op == Op::kIn ? Kind::kIn : Kind::kNotIn;
+      f.aux = p.bits;
+      continue;
+    }
+    if (p.count != 1) continue;
+    const internal::Operand& operand = t.operands[p.begin];
+    switch (p.op) {
+      case Op::kEquals:
+      case Op::kNotEquals:
+        if (p.ignore_case) break;
+        if (operand.type == ValueType::kString) {
+          f.kind = p.op == Op::kEquals ? Kind::kEqualsString
+                                       : Kind::kNotEqualsString;
+          f.aux = static_cast<uint32_t>(operand.string.size());
+          f.data = operand.string.data();
+        } else if (operand.type == ValueType::kNumber) {
+          f.kind = p.op == Op::kEquals ? Kind::kEqualsNumber
+                                       : Kind::kNotEqualsNumber;
+          f.number = operand.number;
+        }
+        break;
+      case Op::kGreaterThan:
+        f.kind = Kind::kGreaterThan;
+        f.number = operand.number;
+        break;
+      case Op::kGreaterThanOrEquals:
+        f.kind = Kind::kGreaterThanOrEquals;
+        f.number = operand.number;
+        break;
+      case Op::kLowerThan:
+        f.kind = Kind::kLowerThan;
+        f.number = operand.number;
+        break;
+      case Op::kLowerThanOrEquals:
+        f.kind = Kind::kLowerThanOrEquals;
+        f.number = operand.number;
+        break;
+      default:
+        break;
+    }
+  }
+}
+
 absl::StatusOr<std::shared_ptr<const CompiledTargetingSet>>
 CompiledTargetingSet::Create(const std::vector<TargetingTreeSpec>& trees,
                              const TargetingOptions& options) {
@@ -342,6 +449,7 @@ CompiledTargetingSet::Create(const std::vector<TargetingTreeSpec>& trees,
   for (const uint32_t index : impl->order) {
     impl->ordered.push_back(impl->tables.predicates[index]);
   }
+  BuildFast(impl.get());
   impl->heads.resize(impl->tree_indexed.size());
   for (size_t t = 0; t < impl->heads.size(); ++t) {
     Impl::TreeHead& head = impl->heads[t];
@@ -434,9 +542,7 @@ bool CompiledTargetingSet::Matches(size_t tree,
   if (head.indexed != 0 && s->tree_epoch[tree] != s->epoch) {
     return false;  // the index says no group can hold
   }
-  if (head.single != Impl::kNoSingle) {
-    return Test(impl, impl.ordered[head.single], s);
-  }
+  if (head.single != Impl::kNoSingle) return Run(impl, head.single, s);
   for (uint32_t g = head.first_group; g < head.end_group; ++g) {
     const Impl::Group& group = impl.groups[g];
     if (group.count == 0) continue;  // an empty group is false

@@ -162,6 +162,11 @@ class CompiledTargetingSet {
   static void Attach(const Impl& impl, TargetingScratch::State* s);
   static void BuildIndex(Impl* impl);
   static void BuildInterned(Impl* impl);
+  // Inline into Matches: predicate `k` of Impl::ordered, through its
+  // FastTest when it has one, else through Test.
+  static bool Run(const Impl& impl, uint32_t k, TargetingScratch::State* s);
+  // Builds Impl::fast.
+  static void BuildFast(Impl* impl);
   // Inline into Matches: the memo, interned IN and the common operators.
   static bool Test(const Impl& impl, const internal::Predicate& p,
                    TargetingScratch::State* s);

@@ -45,6 +45,41 @@ struct CompiledTargetingSet::Impl {
   // cells and bitsets assigned): Matches reads a group's predicates in a
   // row rather than through order (one dependent load fewer per test).
   std::vector<internal::Predicate> ordered;
+  // Parallel to `ordered`: the common predicates in a form Matches tests in
+  // a few instructions once the visitor's value is there and of the type
+  // the form needs (string EQUALS / NOT_EQUALS of one case-sensitive value,
+  // number EQUALS / NOT_EQUALS and relational operators, interned IN /
+  // NOT_IN); anything else, a missing value or another type go through
+  // Test, which gives the same answers (predicates are pure). Used for the
+  // tree of one predicate (TreeHead::single); inside a group's loop the
+  // larger inline code cost more than it saved (W3: +6 % instructions).
+  // Memoised predicates keep their memo.
+  enum class FastKind : uint8_t {
+    kGeneric,
+    kEqualsString,
+    kNotEqualsString,
+    kEqualsNumber,
+    kNotEqualsNumber,
+    kGreaterThan,
+    kGreaterThanOrEquals,
+    kLowerThan,
+    kLowerThanOrEquals,
+    kIn,
+    kNotIn,
+  };
+  struct FastTest {
+    FastKind kind = FastKind::kGeneric;
+    uint32_t slot = 0;
+    // kEqualsString / kNotEqualsString: the value's length; kIn / kNotIn:
+    // the first word of the predicate's bitset in `bits`.
+    uint32_t aux = 0;
+    union {
+      const char* data;  // kEqualsString / kNotEqualsString (tables.strings)
+      double number;     // number kinds
+    };
+    FastTest() : data(nullptr) {}
+  };
+  std::vector<FastTest> fast;
   std::vector<std::vector<ExplainTargeting>> explain;  // parallel to groups
 
   // The candidate index. A tree of one AND group holding a case-sensitive

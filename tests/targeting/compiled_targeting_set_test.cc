@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstdlib>
+#include <functional>
 #include <new>
 #include <random>
 #include <string>
@@ -250,6 +252,75 @@ TEST(CompiledTargetingSet, PredicatesDifferingInIgnoreCaseAreNotShared) {
   EXPECT_FALSE(set->Matches(0, &scratch));
   EXPECT_TRUE(set->Matches(1, &scratch));
   EXPECT_EQ(ScratchAccess::Stats(scratch).regex_matches, 2u);
+}
+
+// A tree of one predicate is tested through its compact form (strings
+// compared in place, numbers, interned IN lists); the same predicate inside
+// an AND group goes through the general test. They answer alike for every
+// operator, operand and visitor value, missing and mistyped ones included.
+TEST(CompiledTargetingSet, OnePredicateTreesAnswerLikeTheGeneralTest) {
+  const std::vector<std::string> ops = {
+      "EQUALS",      "NOT_EQUALS", "GREATER_THAN", "GREATER_THAN_OR_EQUALS",
+      "LOWER_THAN",  "LOWER_THAN_OR_EQUALS", "IN", "NOT_IN"};
+  const std::string long_value = "a-value-longer-than-16-bytes";
+  const std::vector<TargetingValueSpec> operands = {
+      S("FR"), S(""), S("10"), S(long_value), N(10), N(-1.5), B(true),
+      L({S("FR"), S("DE")}), L({S("FR"), N(7)}), L({S(long_value)})};
+  std::vector<std::function<void(Attributes*)>> visitors;
+  for (const std::string& v :
+       {std::string("FR"), std::string("fr"), std::string(""), std::string("10"),
+        std::string("9"), std::string("DE"), long_value,
+        long_value.substr(0, long_value.size() - 1) + "X"}) {
+    visitors.push_back([v](Attributes* a) { a->Set("k", v); });
+  }
+  for (const double d : {10.0, 9.99, -1.5, 7.0, 0.0, std::nan("")}) {
+    visitors.push_back([d](Attributes* a) { a->Set("k", d); });
+  }
+  for (const bool b : {true, false}) {
+    visitors.push_back([b](Attributes* a) { a->Set("k", b); });
+  }
+  visitors.push_back([](Attributes*) {});  // missing
+  int compared = 0, held = 0;
+  for (const std::string& op : ops) {
+    for (const TargetingValueSpec& operand : operands) {
+      for (const bool ignore_case : {false, true}) {
+        const TargetingSpec t = T("k", op, operand, ignore_case);
+        auto single = CompiledTargetingSet::Create({Tree({t})});
+        auto grouped = CompiledTargetingSet::Create(
+            {Tree({T("always", "EXISTS", B(true)), t})});
+        ASSERT_EQ(single.ok(), grouped.ok()) << op;
+        if (!single.ok()) continue;  // e.g. a relational operator on a list
+        TargetingScratch a_scratch, b_scratch;
+        for (size_t i = 0; i < visitors.size(); ++i) {
+          Attributes a;
+          a.Set("always", 1);
+          visitors[i](&a);
+          (*single)->Bind("v", a, &a_scratch);
+          (*grouped)->Bind("v", a, &b_scratch);
+          const bool one = (*single)->Matches(0, &a_scratch);
+          EXPECT_EQ(one, (*grouped)->Matches(0, &b_scratch))
+              << op << " ignore_case=" << ignore_case << " visitor " << i;
+          ++compared;
+          held += one;
+        }
+      }
+    }
+  }
+  // Enough cases, and both answers among them.
+  EXPECT_GT(compared, 1000);
+  EXPECT_GT(held, 100);
+  EXPECT_LT(held, compared - 100);
+  // A few answers checked outright.
+  Attributes fr;
+  fr.Set("k", "FR");
+  EXPECT_TRUE(testing::Eval(T("k", "EQUALS", S("FR")), fr));
+  EXPECT_FALSE(testing::Eval(T("k", "NOT_EQUALS", S("FR")), fr));
+  EXPECT_TRUE(testing::Eval(T("k", "IN", L({S("DE"), S("FR")})), fr));
+  Attributes ten;
+  ten.Set("k", 10);
+  EXPECT_TRUE(testing::Eval(T("k", "GREATER_THAN_OR_EQUALS", N(10)), ten));
+  EXPECT_FALSE(testing::Eval(T("k", "GREATER_THAN", N(10)), ten));
+  EXPECT_FALSE(testing::Eval(T("k", "EQUALS", S("10")), ten));
 }
 
 TEST(CompiledTargetingSet, CheapPredicatesRunFirstInAnAndGroup) {
