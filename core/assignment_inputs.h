@@ -121,6 +121,9 @@ class AssignmentInputs {
   // The binding to the config with serial bound_serial_ (0: none), sorted
   // by campaign (forced) and group (sticky), one entry per index.
   mutable uint64_t bound_serial_ = 0;
+  // The binding of a single record and no override, the usual inputs
+  // (variation -1: left out).
+  mutable StickyEntry single_;
   mutable std::vector<ForcedEntry> bound_forced_;
   mutable std::vector<StickyEntry> bound_sticky_;
   mutable uint32_t num_bound_forced_ = 0;  // their sizes, set with them

@@ -221,28 +221,26 @@ bool CompiledConfig::BindLifecycle(const VisitorContext& visitor,
     std::tie(lc->listed, lc->listed_end) = ListedFor(visitor.visitor_id());
   }
   const AssignmentInputs& in = visitor.assignments();
-  if (in.empty()) return lc->listed != nullptr;
-  if (in.bound_serial_ != serial_) {
-    if (in.num_overrides() == 0 && in.num_records() == 1) {
-      // The usual inputs of a visitor, one record: nothing to sort or
-      // deduplicate, no override to bind, and no call.
-      in.num_bound_forced_ = 0;
-      in.num_bound_sticky_ = 0;
+  const bool no_overrides = in.overrides_.empty();
+  if (no_overrides && in.records_.empty()) return lc->listed != nullptr;
+  if (no_overrides && in.records_.size() == 1) {
+    // The usual inputs of a visitor, one record: bound in place, with
+    // nothing to sort or deduplicate and no call.
+    if (in.bound_serial_ != serial_) {
+      in.single_ = StickyEntry{};
       const int32_t g = GroupOfRecord(in, 0);
       if (g >= 0) {
         const AssignmentInputs::Record r = in.record_at(0);
-        const int32_t v = FindVariationOfGroup(g, r.variation_id);
-        if (v >= 0) {
-          if (in.bound_sticky_.empty()) in.bound_sticky_.resize(1);
-          in.bound_sticky_[0] = StickyEntry{g, v, r.version};
-          in.num_bound_sticky_ = 1;
-        }
+        in.single_ = StickyEntry{g, FindVariationOfGroup(g, r.variation_id),
+                                 r.version};
       }
       in.bound_serial_ = serial_;
-    } else {
-      BindInputs(in);
     }
+    lc->sticky = &in.single_;
+    lc->sticky_end = lc->sticky + (in.single_.variation >= 0 ? 1 : 0);
+    return true;
   }
+  if (in.bound_serial_ != serial_) BindInputs(in);
   // The counts from their own fields, not the vectors' end pointers: a
   // 16-byte load of (begin, end) right after push_back stored `end` alone
   // stalled store forwarding on every refill.
