@@ -85,6 +85,7 @@
 #include "absl/strings/str_cat.h"
 #include "allocation/hash.h"
 #include "core/compiled_config.h"
+#include "targeting/bytes.h"
 
 namespace allot {
 namespace {
@@ -628,7 +629,8 @@ void ExposureLogger::Log(std::string_view visitor_id,
       e.long_id = {visitor_id.data(), visitor_id.size()};
     } else {
       e.visitor_size = static_cast<uint8_t>(visitor_id.size());
-      std::memcpy(e.visitor, visitor_id.data(), visitor_id.size());
+      // Inline up to 16 bytes (most ids), a library call beyond.
+      internal::CopyBytes(e.visitor, visitor_id.data(), visitor_id.size());
     }
     shard->published.store(n + 1, std::memory_order_release);
 
