@@ -57,7 +57,7 @@ int32_t CompiledConfig::FindGroup(std::string_view id) const {
 }
 
 template <bool kLifecycle, CompiledConfig::WindowCheck kWindow>
-Decision CompiledConfig::DecideCampaign(int32_t c, std::string_view visitor_id,
+[[gnu::always_inline]] inline Decision CompiledConfig::DecideCampaign(int32_t c, std::string_view visitor_id,
                                         TargetingScratch* scratch,
                                         absl::Time now, int64_t now_ns,
                                         const RuntimeState* runtime,
