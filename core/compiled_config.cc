@@ -264,7 +264,9 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
                                        absl::Time now, DecisionList* out,
                                        const RuntimeState* runtime) const {
   if (visitor.id_.empty()) return EmptyVisitorId();
-  if (absl::Status s = CheckRuntime(runtime); !s.ok()) return s;
+  if (runtime != nullptr) {
+    if (absl::Status s = CheckRuntime(runtime); !s.ok()) return s;
+  }
   const size_t n = campaigns_.size();
   // A list that a sparse decision against this config left behind differs
   // from the template only where it decided.
@@ -444,7 +446,9 @@ absl::Status CompiledConfig::Decide(std::string_view campaign_id,
                                     absl::Time now, Decision* out,
                                     const RuntimeState* runtime) const {
   if (visitor.id_.empty()) return EmptyVisitorId();
-  if (absl::Status s = CheckRuntime(runtime); !s.ok()) return s;
+  if (runtime != nullptr) {
+    if (absl::Status s = CheckRuntime(runtime); !s.ok()) return s;
+  }
   const int32_t target = FindCampaign(campaign_id);
   if (target < 0) {
     *out = Decision();

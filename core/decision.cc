@@ -42,10 +42,9 @@ std::string_view DecisionReasonName(DecisionReason reason) {
   return "unknown";
 }
 
-void DecisionList::Reset(const CompiledConfig* config, size_t n) {
+void DecisionList::Rebind(const CompiledConfig* config, size_t n) {
   // Every entry is overwritten by the caller: resize only when the count
   // changes, so a steady stream of decisions never touches the allocator.
-  sparse_clean_ = false;  // whoever writes the entries says otherwise
   if (items_.size() != n) {
     items_.resize(n);
     sparse_touched_.resize(n);

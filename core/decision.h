@@ -98,8 +98,13 @@ class DecisionList {
  private:
   friend class CompiledConfig;
   // Sizes the list for `n` decisions (contents unspecified until written)
-  // and binds it to `config`.
-  void Reset(const CompiledConfig* config, size_t n);
+  // and binds it to `config`. Inline: a list reused for the same config,
+  // every decision but the first, only clears a flag.
+  void Reset(const CompiledConfig* config, size_t n) {
+    sparse_clean_ = false;  // whoever writes the entries says otherwise
+    if (items_.size() != n || config_.get() != config) Rebind(config, n);
+  }
+  void Rebind(const CompiledConfig* config, size_t n);
 
   std::vector<Decision> items_;
   std::shared_ptr<const CompiledConfig> config_;

@@ -21,7 +21,8 @@ namespace allot::internal {
 
 // Whether a[0, n) == b[0, n). Up to 16 bytes by two overlapping loads of
 // each side (the loads stay inside both ranges); longer ones through memcmp.
-inline bool EqualBytes(const char* a, const char* b, size_t n) {
+[[gnu::always_inline]] inline bool EqualBytes(const char* a, const char* b,
+                                              size_t n) {
   auto load64 = [](const char* p) {
     uint64_t v;
     std::memcpy(&v, p, sizeof v);
