@@ -264,8 +264,9 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
                                        absl::Time now, DecisionList* out,
                                        const RuntimeState* runtime) const {
   if (visitor.id_.empty()) return EmptyVisitorId();
-  if (runtime != nullptr) {
-    if (absl::Status s = CheckRuntime(runtime); !s.ok()) return s;
+  if (runtime != nullptr && (runtime->num_campaigns() != campaigns_.size() ||
+                             runtime->num_groups() != groups_.size())) {
+    return CheckRuntime(runtime);
   }
   const size_t n = campaigns_.size();
   // A list that a sparse decision against this config left behind differs
@@ -446,8 +447,9 @@ absl::Status CompiledConfig::Decide(std::string_view campaign_id,
                                     absl::Time now, Decision* out,
                                     const RuntimeState* runtime) const {
   if (visitor.id_.empty()) return EmptyVisitorId();
-  if (runtime != nullptr) {
-    if (absl::Status s = CheckRuntime(runtime); !s.ok()) return s;
+  if (runtime != nullptr && (runtime->num_campaigns() != campaigns_.size() ||
+                             runtime->num_groups() != groups_.size())) {
+    return CheckRuntime(runtime);
   }
   const int32_t target = FindCampaign(campaign_id);
   if (target < 0) {
