@@ -376,19 +376,13 @@ void CompiledTargetingSet::BuildFast(Impl* impl) {
         }
         break;
       case Op::kGreaterThan:
-        f.kind = Kind::kGreaterThan;
-        f.number = operand.number;
-        break;
       case Op::kGreaterThanOrEquals:
-        f.kind = Kind::kGreaterThanOrEquals;
-        f.number = operand.number;
-        break;
       case Op::kLowerThan:
-        f.kind = Kind::kLowerThan;
-        f.number = operand.number;
-        break;
       case Op::kLowerThanOrEquals:
-        f.kind = Kind::kLowerThanOrEquals;
+        f.kind = p.op == Op::kGreaterThan          ? Kind::kGreaterThan
+                 : p.op == Op::kGreaterThanOrEquals ? Kind::kGreaterThanOrEquals
+                 : p.op == Op::kLowerThan           ? Kind::kLowerThan
+                                                    : Kind::kLowerThanOrEquals;
         f.number = operand.number;
         break;
       default:
