@@ -393,7 +393,8 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
 
   // variations_ is complete: the flat view of its ids (FindVariation).
   cfg->variation_ids_.reserve(cfg->variations_.size());
-  for (const Variation& v : cfg->variations_) cfg->variation_ids_.push_back(v.id);
+  for (const Variation& v : cfg->variations_)
+    cfg->variation_ids_.push_back(v.id);
   if (absl::Status s = cfg->CompileStructure(spec); !s.ok()) return s;
   // A campaign that is another's prerequisite is decided in file order
   // before it, so it is never fast (fast campaigns are decided last).

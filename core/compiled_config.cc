@@ -57,14 +57,11 @@ int32_t CompiledConfig::FindGroup(std::string_view id) const {
 }
 
 template <bool kLifecycle, CompiledConfig::WindowCheck kWindow>
-[[gnu::always_inline]] inline Decision CompiledConfig::DecideCampaign(int32_t c, std::string_view visitor_id,
-                                        TargetingScratch* scratch,
-                                        absl::Time now, int64_t now_ns,
-                                        const RuntimeState* runtime,
-                                        TrafficSchedule::Span* spans,
-                                        bool* ab_taken, Lifecycle* lc,
-                                        bool outside_window,
-                                        Structure* st) const {
+[[gnu::always_inline]] inline Decision CompiledConfig::DecideCampaign(
+    int32_t c, std::string_view visitor_id, TargetingScratch* scratch,
+    absl::Time now, int64_t now_ns, const RuntimeState* runtime,
+    TrafficSchedule::Span* spans, bool* ab_taken, Lifecycle* lc,
+    bool outside_window, Structure* st) const {
   Decision d;
   d.campaign = c;
   const HotCampaign& hot = hot_[c];
@@ -294,8 +291,8 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
       const int64_t now_ns = needs_now_ns_ ? TrafficSchedule::Instant(now) : 0;
       for (size_t c = 0; c < n; ++c) {
         items[c] = DecideCampaign<true>(
-            static_cast<int32_t>(c), visitor.id_.view(), &visitor.scratch_,
-            now, now_ns, runtime, spans, &ab_taken, &lc, false, st);
+            static_cast<int32_t>(c), visitor.id_.view(), &visitor.scratch_, now,
+            now_ns, runtime, spans, &ab_taken, &lc, false, st);
       }
       return absl::OkStatus();
     }

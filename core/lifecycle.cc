@@ -53,9 +53,9 @@ struct BloomProbe {
 [[gnu::always_inline]] inline BloomProbe BloomOf(std::string_view visitor_id,
                                                  uint64_t word_mask) {
   const uint64_t h = Xxh3Hash(visitor_id);
-  const uint64_t bits = uint64_t{1} << (h & 63) | uint64_t{1} << ((h >> 6) & 63) |
-                        uint64_t{1} << ((h >> 12) & 63) |
-                        uint64_t{1} << ((h >> 18) & 63);
+  const uint64_t bits =
+      uint64_t{1} << (h & 63) | uint64_t{1} << ((h >> 6) & 63) |
+      uint64_t{1} << ((h >> 12) & 63) | uint64_t{1} << ((h >> 18) & 63);
   return BloomProbe{(h >> 32) & word_mask, bits};
 }
 
@@ -136,13 +136,13 @@ std::pair<const ForcedEntry*, const ForcedEntry*> CompiledConfig::ListedFor(
 
 std::pair<const ForcedEntry*, const ForcedEntry*> CompiledConfig::ForcedFor(
     std::string_view visitor_id) const {
-  if (forced_bloom_.empty() || !MayBeListed(visitor_id)) return {nullptr, nullptr};
+  if (forced_bloom_.empty() || !MayBeListed(visitor_id))
+    return {nullptr, nullptr};
   return ListedFor(visitor_id);
 }
 
 [[gnu::always_inline]] inline int32_t CompiledConfig::FindVariationOfGroup(
-    int32_t g,
-                                             std::string_view id) const {
+    int32_t g, std::string_view id) const {
   const Group& group = groups_[g];
   const std::string_view* ids = variation_ids_.data() + group.first_variation;
   for (int32_t v = 0; v < group.num_variations; ++v) {
@@ -164,8 +164,7 @@ int32_t CompiledConfig::FindVariation(int32_t first_group, int32_t num_groups,
 }
 
 [[gnu::always_inline]] inline int32_t CompiledConfig::GroupOfRecord(
-    const AssignmentInputs& in,
-                                      size_t i) const {
+    const AssignmentInputs& in, size_t i) const {
   // A context refilled for the next visitor usually names the same groups
   // at the same positions: the group found there last time against this
   // config is checked first.
@@ -231,8 +230,8 @@ bool CompiledConfig::BindLifecycle(const VisitorContext& visitor,
       const int32_t g = GroupOfRecord(in, 0);
       if (g >= 0) {
         const AssignmentInputs::Record r = in.record_at(0);
-        in.single_ = StickyEntry{g, FindVariationOfGroup(g, r.variation_id),
-                                 r.version};
+        in.single_ =
+            StickyEntry{g, FindVariationOfGroup(g, r.variation_id), r.version};
       }
       in.bound_serial_ = serial_;
     }

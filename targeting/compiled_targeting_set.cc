@@ -379,7 +379,7 @@ void CompiledTargetingSet::BuildFast(Impl* impl) {
       case Op::kGreaterThanOrEquals:
       case Op::kLowerThan:
       case Op::kLowerThanOrEquals:
-        f.kind = p.op == Op::kGreaterThan          ? Kind::kGreaterThan
+        f.kind = p.op == Op::kGreaterThan           ? Kind::kGreaterThan
                  : p.op == Op::kGreaterThanOrEquals ? Kind::kGreaterThanOrEquals
                  : p.op == Op::kLowerThan           ? Kind::kLowerThan
                                                     : Kind::kLowerThanOrEquals;

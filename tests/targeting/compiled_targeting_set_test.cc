@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "tests/common/allocation_counter.h"
 #include "targeting/internal/stats.h"
 #include "targeting_test_util.h"
+#include "tests/common/allocation_counter.h"
 
 namespace allot {
 namespace {
@@ -260,16 +260,25 @@ TEST(CompiledTargetingSet, PredicatesDifferingInIgnoreCaseAreNotShared) {
 // operator, operand and visitor value, missing and mistyped ones included.
 TEST(CompiledTargetingSet, OnePredicateTreesAnswerLikeTheGeneralTest) {
   const std::vector<std::string> ops = {
-      "EQUALS",      "NOT_EQUALS", "GREATER_THAN", "GREATER_THAN_OR_EQUALS",
-      "LOWER_THAN",  "LOWER_THAN_OR_EQUALS", "IN", "NOT_IN"};
+      "EQUALS",       "NOT_EQUALS",
+      "GREATER_THAN", "GREATER_THAN_OR_EQUALS",
+      "LOWER_THAN",   "LOWER_THAN_OR_EQUALS",
+      "IN",           "NOT_IN"};
   const std::string long_value = "a-value-longer-than-16-bytes";
-  const std::vector<TargetingValueSpec> operands = {
-      S("FR"), S(""), S("10"), S(long_value), N(10), N(-1.5), B(true),
-      L({S("FR"), S("DE")}), L({S("FR"), N(7)}), L({S(long_value)})};
+  const std::vector<TargetingValueSpec> operands = {S("FR"),
+                                                    S(""),
+                                                    S("10"),
+                                                    S(long_value),
+                                                    N(10),
+                                                    N(-1.5),
+                                                    B(true),
+                                                    L({S("FR"), S("DE")}),
+                                                    L({S("FR"), N(7)}),
+                                                    L({S(long_value)})};
   std::vector<std::function<void(Attributes*)>> visitors;
   for (const std::string& v :
-       {std::string("FR"), std::string("fr"), std::string(""), std::string("10"),
-        std::string("9"), std::string("DE"), long_value,
+       {std::string("FR"), std::string("fr"), std::string(""),
+        std::string("10"), std::string("9"), std::string("DE"), long_value,
         long_value.substr(0, long_value.size() - 1) + "X"}) {
     visitors.push_back([v](Attributes* a) { a->Set("k", v); });
   }
