@@ -359,11 +359,14 @@ void CompiledTargetingSet::BuildFast(Impl* impl) {
       continue;
     }
     if (p.count != 1) continue;
-    const internal::Operand& operand = t.operands[p.begin];
+    // Only the operators below range over operands (SEMVER_* range over
+    // semvers, BEFORE / AFTER over instants): the operand is read once the
+    // operator is known.
     switch (p.op) {
       case Op::kEquals:
-      case Op::kNotEquals:
+      case Op::kNotEquals: {
         if (p.ignore_case) break;
+        const internal::Operand& operand = t.operands[p.begin];
         if (operand.type == ValueType::kString) {
           f.kind = p.op == Op::kEquals ? Kind::kEqualsString
                                        : Kind::kNotEqualsString;
@@ -375,6 +378,7 @@ void CompiledTargetingSet::BuildFast(Impl* impl) {
           f.number = operand.number;
         }
         break;
+      }
       case Op::kGreaterThan:
       case Op::kGreaterThanOrEquals:
       case Op::kLowerThan:
@@ -383,7 +387,7 @@ void CompiledTargetingSet::BuildFast(Impl* impl) {
                  : p.op == Op::kGreaterThanOrEquals ? Kind::kGreaterThanOrEquals
                  : p.op == Op::kLowerThan           ? Kind::kLowerThan
                                                     : Kind::kLowerThanOrEquals;
-        f.number = operand.number;
+        f.number = t.operands[p.begin].number;
         break;
       default:
         break;
