@@ -38,11 +38,13 @@ absl::Status EmptyVisitorId() {
 
 }  // namespace
 
+inline bool CompiledConfig::FitsRuntime(const RuntimeState* runtime) const {
+  return runtime == nullptr || (runtime->num_campaigns() == campaigns_.size() &&
+                                runtime->num_groups() == groups_.size());
+}
+
 absl::Status CompiledConfig::CheckRuntime(const RuntimeState* runtime) const {
-  if (runtime == nullptr || (runtime->num_campaigns() == campaigns_.size() &&
-                             runtime->num_groups() == groups_.size())) {
-    return absl::OkStatus();
-  }
+  if (FitsRuntime(runtime)) return absl::OkStatus();
   return absl::InvalidArgumentError(
       "the run-time state is sized for another config (its campaign or group "
       "count differs)");
@@ -261,10 +263,7 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
                                        absl::Time now, DecisionList* out,
                                        const RuntimeState* runtime) const {
   if (visitor.id_.empty()) return EmptyVisitorId();
-  if (runtime != nullptr && (runtime->num_campaigns() != campaigns_.size() ||
-                             runtime->num_groups() != groups_.size())) {
-    return CheckRuntime(runtime);
-  }
+  if (!FitsRuntime(runtime)) return CheckRuntime(runtime);
   const size_t n = campaigns_.size();
   // A list that a sparse decision against this config left behind differs
   // from the template only where it decided.
@@ -444,10 +443,7 @@ absl::Status CompiledConfig::Decide(std::string_view campaign_id,
                                     absl::Time now, Decision* out,
                                     const RuntimeState* runtime) const {
   if (visitor.id_.empty()) return EmptyVisitorId();
-  if (runtime != nullptr && (runtime->num_campaigns() != campaigns_.size() ||
-                             runtime->num_groups() != groups_.size())) {
-    return CheckRuntime(runtime);
-  }
+  if (!FitsRuntime(runtime)) return CheckRuntime(runtime);
   const int32_t target = FindCampaign(campaign_id);
   if (target < 0) {
     *out = Decision();

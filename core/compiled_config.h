@@ -293,6 +293,9 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
 
   // InvalidArgument for a run-time state sized for another config.
   [[nodiscard]] absl::Status CheckRuntime(const RuntimeState* runtime) const;
+  // CheckRuntime's test, inline on the decision path (the error stays out of
+  // line): a null state fits any config.
+  bool FitsRuntime(const RuntimeState* runtime) const;
 
   // Decides campaign `c`; `now_ns` is TrafficSchedule::Instant(now) when
   // needs_now_ns_ (else 0);

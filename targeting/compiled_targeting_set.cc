@@ -41,6 +41,22 @@ bool IsIndexableEquals(const Predicate& p, const internal::PredicateTables& t) {
   return true;
 }
 
+// Relational operator `op` (GREATER_THAN ... LOWER_THAN_OR_EQUALS) between
+// two numbers; NaN compares false.
+inline bool Relational(Op op, double x, double y) {
+  return op == Op::kGreaterThan          ? x > y
+         : op == Op::kGreaterThanOrEquals ? x >= y
+         : op == Op::kLowerThan           ? x < y
+                                          : x <= y;
+}
+
+// Whether the interned value `id` is in the bitset starting at word `first`.
+inline bool InBitset(const std::vector<uint64_t>& bits, uint32_t first,
+                     uint32_t id) {
+  return id != internal::kNotInterned &&
+         ((bits[first + id / 64] >> (id % 64)) & 1) != 0;
+}
+
 // The most common predicates, evaluated here rather than through
 // EvaluatePredicate's dispatch: EQUALS / NOT_EQUALS of one operand without
 // ignore_case (StrictEquals), and a relational operator of one operand on a
@@ -81,11 +97,7 @@ bool IsIndexableEquals(const Predicate& p, const internal::PredicateTables& t) {
     case Op::kLowerThan:
     case Op::kLowerThanOrEquals: {
       if (a->type != ValueType::kNumber) return false;
-      const double x = a->number, y = operand().number;  // NaN compares false
-      *result = p.op == Op::kGreaterThan          ? x > y
-                : p.op == Op::kGreaterThanOrEquals ? x >= y
-                : p.op == Op::kLowerThan           ? x < y
-                                                   : x <= y;
+      *result = Relational(p.op, a->number, operand().number);
       return true;
     }
     default:
@@ -277,9 +289,7 @@ bool CompiledTargetingSet::Evaluate(const Impl& impl, const Predicate& p,
   if (p.bits != internal::kNoBits && a != nullptr &&
       a->type == ValueType::kString) {
     // Interned IN / NOT_IN: Bind found the value's id once for every list.
-    const uint32_t id = s->interned[p.slot];
-    const bool in = id != internal::kNotInterned &&
-                    ((impl.bits[p.bits + id / 64] >> (id % 64)) & 1) != 0;
+    const bool in = InBitset(impl.bits, p.bits, s->interned[p.slot]);
     result = p.op == Op::kIn ? in : !in;
   } else if (!InlineEvaluate(p, a, impl.tables, &result)) {
     result = Evaluate(impl, p, a, s);
@@ -297,37 +307,26 @@ bool CompiledTargetingSet::Evaluate(const Impl& impl, const Predicate& p,
   if (f.kind != Kind::kGeneric && s->bound_epoch[f.slot] == s->epoch) {
     const AttributeValue& a = s->values[f.slot];
     switch (f.kind) {
-      case Kind::kEqualsString:
-      case Kind::kNotEqualsString: {
+      case Kind::kString: {
         const bool equal = a.type == ValueType::kString &&
                            a.string.size() == f.aux &&
                            internal::EqualBytes(a.string.data(), f.data, f.aux);
-        return f.kind == Kind::kEqualsString ? equal : !equal;
+        return f.op == Op::kEquals ? equal : !equal;
       }
-      case Kind::kEqualsNumber:
-      case Kind::kNotEqualsNumber: {
-        const bool equal = a.type == ValueType::kNumber && a.number == f.number;
-        return f.kind == Kind::kEqualsNumber ? equal : !equal;
-      }
-      case Kind::kGreaterThan:
-        if (a.type == ValueType::kNumber) return a.number > f.number;
+      case Kind::kNumber:
+        if (f.op == Op::kEquals || f.op == Op::kNotEquals) {
+          const bool equal =
+              a.type == ValueType::kNumber && a.number == f.number;
+          return f.op == Op::kEquals ? equal : !equal;
+        }
+        if (a.type == ValueType::kNumber) {
+          return Relational(f.op, a.number, f.number);
+        }
         break;
-      case Kind::kGreaterThanOrEquals:
-        if (a.type == ValueType::kNumber) return a.number >= f.number;
-        break;
-      case Kind::kLowerThan:
-        if (a.type == ValueType::kNumber) return a.number < f.number;
-        break;
-      case Kind::kLowerThanOrEquals:
-        if (a.type == ValueType::kNumber) return a.number <= f.number;
-        break;
-      case Kind::kIn:
-      case Kind::kNotIn:
+      case Kind::kInterned:
         if (a.type == ValueType::kString) {
-          const uint32_t id = s->interned[f.slot];
-          const bool in = id != internal::kNotInterned &&
-                          ((impl.bits[f.aux + id / 64] >> (id % 64)) & 1) != 0;
-          return f.kind == Kind::kIn ? in : !in;
+          const bool in = InBitset(impl.bits, f.aux, s->interned[f.slot]);
+          return f.op == Op::kIn ? in : !in;
         }
         break;
       case Kind::kGeneric:
@@ -352,9 +351,10 @@ void CompiledTargetingSet::BuildFast(Impl* impl) {
       continue;
     }
     f.slot = p.slot;
+    f.op = p.op;
     if (p.op == Op::kIn || p.op == Op::kNotIn) {
       if (p.bits == internal::kNoBits) continue;
-      f.kind = p.op == Op::kIn ? Kind::kIn : Kind::kNotIn;
+      f.kind = Kind::kInterned;
       f.aux = p.bits;
       continue;
     }
@@ -368,13 +368,11 @@ void CompiledTargetingSet::BuildFast(Impl* impl) {
         if (p.ignore_case) break;
         const internal::Operand& operand = t.operands[p.begin];
         if (operand.type == ValueType::kString) {
-          f.kind = p.op == Op::kEquals ? Kind::kEqualsString
-                                       : Kind::kNotEqualsString;
+          f.kind = Kind::kString;
           f.aux = static_cast<uint32_t>(operand.string.size());
           f.data = operand.string.data();
         } else if (operand.type == ValueType::kNumber) {
-          f.kind = p.op == Op::kEquals ? Kind::kEqualsNumber
-                                       : Kind::kNotEqualsNumber;
+          f.kind = Kind::kNumber;
           f.number = operand.number;
         }
         break;
@@ -383,10 +381,7 @@ void CompiledTargetingSet::BuildFast(Impl* impl) {
       case Op::kGreaterThanOrEquals:
       case Op::kLowerThan:
       case Op::kLowerThanOrEquals:
-        f.kind = p.op == Op::kGreaterThan           ? Kind::kGreaterThan
-                 : p.op == Op::kGreaterThanOrEquals ? Kind::kGreaterThanOrEquals
-                 : p.op == Op::kLowerThan           ? Kind::kLowerThan
-                                                    : Kind::kLowerThanOrEquals;
+        f.kind = Kind::kNumber;
         f.number = t.operands[p.begin].number;
         break;
       default:

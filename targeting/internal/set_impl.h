@@ -55,27 +55,21 @@ struct CompiledTargetingSet::Impl {
   // larger inline code cost more than it saved (W3: +6 % instructions).
   // Memoised predicates keep their memo.
   enum class FastKind : uint8_t {
-    kGeneric,
-    kEqualsString,
-    kNotEqualsString,
-    kEqualsNumber,
-    kNotEqualsNumber,
-    kGreaterThan,
-    kGreaterThanOrEquals,
-    kLowerThan,
-    kLowerThanOrEquals,
-    kIn,
-    kNotIn,
+    kGeneric,   // no compact form
+    kString,    // EQUALS / NOT_EQUALS of one case-sensitive string
+    kNumber,    // EQUALS / NOT_EQUALS or a relational operator, one number
+    kInterned,  // IN / NOT_IN over interned values
   };
   struct FastTest {
     FastKind kind = FastKind::kGeneric;
+    internal::Op op = internal::Op::kAlwaysTrue;
     uint32_t slot = 0;
-    // kEqualsString / kNotEqualsString: the value's length; kIn / kNotIn:
-    // the first word of the predicate's bitset in `bits`.
+    // kString: the value's length; kInterned: the first word of the
+    // predicate's bitset in `bits`.
     uint32_t aux = 0;
     union {
-      const char* data;  // kEqualsString / kNotEqualsString (tables.strings)
-      double number;     // number kinds
+      const char* data;  // kString (tables.strings)
+      double number;     // kNumber
     };
     FastTest() : data(nullptr) {}
   };
