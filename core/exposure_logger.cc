@@ -51,12 +51,15 @@
 // number, 8 to 64 by core count, each with its own lock): no global lock.
 // Exposures of one shard reach its batch in the order they were logged.
 //
-// Batches. A pending exposure is its staged record copied whole: indices
-// into its config (kept alive by a shared_ptr until the batch is emitted)
-// and the visitor id's bytes inline (or, past 72 bytes, in an arena). A
-// shard whose batch is full takes one of two spare batches, unlocks, and
-// hands the full one to the sink (under the sink mutex, never under a shard
-// lock); the emptied batch becomes a spare.
+// Batches. A settle builds each new exposure in place in the shard's batch,
+// as the sink will see it: views of the ids in its config (kept alive by a
+// shared_ptr until the batch is emitted) and of the visitor id, copied into
+// the batch's own bytes. The sink is handed spans of the batch itself, with
+// nothing more to build or copy. A shard whose batch is full takes one of
+// two spare batches, unlocks, and hands the full one to the sink (under the
+// sink mutex, never under a shard lock); the emptied batch becomes a spare.
+// (Before, a settle copied the 128-byte staged record into the batch and
+// the hand-over built the exposures from it: a second pass over each one.)
 //
 // Configs. A staged exposure names its config by the shard's current config,
 // a shared_ptr that only the owner changes (under the shard lock, after
@@ -84,6 +87,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "allocation/hash.h"
+#include "allocation/internal/xxh3.h"
 #include "core/compiled_config.h"
 #include "targeting/bytes.h"
 
@@ -95,7 +99,7 @@ constexpr int kWays = 28;
 constexpr size_t kSpares = 2;
 // Staging: a ring of kRing exposures per shard, settled every kWindow.
 constexpr size_t kRing = 128;
-constexpr size_t kWindow = 64;
+constexpr size_t kWindow = 64;  // at most 64: a settle keeps a bit per exposure
 constexpr size_t kMaxPartitions = 64;
 // Visitor ids up to this length are copied into the ring; longer ones keep
 // their caller's bytes, settled before Log returns.
@@ -134,9 +138,9 @@ inline uint32_t ByteMatches(const uint8_t* p, uint8_t b) {
 #endif
 }
 
-inline void Bump(std::atomic<uint64_t>& counter) {
+inline void AddTo(std::atomic<uint64_t>& counter, uint64_t n) {
   // Written under the shard lock, read anywhere: no read-modify-write.
-  counter.store(counter.load(std::memory_order_relaxed) + 1,
+  counter.store(counter.load(std::memory_order_relaxed) + n,
                 std::memory_order_relaxed);
 }
 
@@ -178,6 +182,15 @@ LiveLoggers& Live() {
 }
 
 std::atomic<uint64_t> next_serial{1};
+
+// The shard this thread last logged with, and its logger's serial (0: none).
+// Trivially destructible, so that reading it needs no thread-local guard;
+// the thread's ThreadShards own the shard and clear this when they go.
+struct LastShard {
+  uint64_t serial = 0;
+  void* shard = nullptr;
+};
+thread_local LastShard last_shard;
 
 }  // namespace
 
@@ -292,78 +305,100 @@ struct ExposureLogger::Staged {
   };
 };
 
+// Exposures ready for the sink: each is built once, when it is settled, and
+// handed over in place. The views point into `ids` (the visitor ids' bytes,
+// copied) and into `configs` (kept alive until the batch is cleared).
 struct ExposureLogger::Batch {
   // Room for a full batch plus what one settle adds, and what counters()
   // may have settled without emitting.
   static size_t Capacity(size_t batch_size) { return batch_size + 3 * kRing; }
 
   explicit Batch(size_t batch_size)
-      : items(new Staged[Capacity(batch_size)]), capacity(Capacity(batch_size)) {}
-
-  bool Full() const { return size == capacity; }
+      : items(new Exposure[Capacity(batch_size)]),
+        id_at(new uint32_t[Capacity(batch_size)]),
+        capacity(Capacity(batch_size)) {}
 
   void Grow() {
-    std::unique_ptr<Staged[]> more(new Staged[2 * capacity]);
-    std::copy(items.get(), items.get() + size, more.get());
-    items = std::move(more);
-    capacity *= 2;
+    const size_t more = 2 * capacity;
+    std::unique_ptr<Exposure[]> grown_items(new Exposure[more]);
+    std::unique_ptr<uint32_t[]> grown_id_at(new uint32_t[more]);
+    std::copy(items.get(), items.get() + size, grown_items.get());
+    std::copy(id_at.get(), id_at.get() + size, grown_id_at.get());
+    items = std::move(grown_items);
+    id_at = std::move(grown_id_at);
+    capacity = more;
   }
 
-  void Add(const Staged& e, const std::shared_ptr<const CompiledConfig>& config) {
-    if (configs.empty() || configs.back() != config) {
-      // Once per batch and per reload, not per exposure.
-      configs.push_back(config);
-    }
-    Staged& item = items[size++];
-    item = e;
-    item.config = static_cast<uint16_t>(configs.size() - 1);
-    if (e.visitor_size == Staged::kExternal) {
-      // A long id: its bytes go to the arena (warmed up once, reused).
-      item.visitor_size = Staged::kInArena;
-      item.long_id.data = reinterpret_cast<const char*>(long_ids.size());
-      long_ids.append(e.long_id.data, e.long_id.size);
-    }
+  // Makes `config` the last of `configs`: once per settle, not per exposure.
+  void UseConfig(const std::shared_ptr<const CompiledConfig>& config) {
+    if (configs.empty() || configs.back() != config) configs.push_back(config);
   }
 
-  std::string_view visitor_id(const Staged& item) const {
-    switch (item.visitor_size) {
-      case Staged::kInArena:
-        return std::string_view(long_ids).substr(
-            reinterpret_cast<size_t>(item.long_id.data), item.long_id.size);
-      case Staged::kExternal:
-        return std::string_view(item.long_id.data, item.long_id.size);
-      default:
-        return std::string_view(item.visitor, item.visitor_size);
-    }
+  // Appends the exposure staged as `e` against `config` (the last of
+  // `configs`). REQUIRES: size < capacity.
+  [[gnu::always_inline]] void Add(const Staged& e,
+                                  const CompiledConfig& config) {
+    Exposure& x = items[size];
+    const std::string_view visitor =
+        e.visitor_size == Staged::kExternal
+            ? std::string_view(e.long_id.data, e.long_id.size)
+            : std::string_view(e.visitor, e.visitor_size);
+    const size_t at = AppendId(visitor);
+    id_at[size] = static_cast<uint32_t>(at);
+    x.visitor_id = std::string_view(ids.data() + at, visitor.size());
+    x.campaign_id = config.campaigns()[e.campaign].id;
+    x.variation_group_id = e.group >= 0
+                               ? std::string_view(config.groups()[e.group].id)
+                               : std::string_view();
+    x.variation_id = e.variation >= 0
+                         ? std::string_view(config.variations()[e.variation].id)
+                         : std::string_view();
+    x.reason = e.reason;
+    x.at = e.at;
+    ++size;
   }
 
   // Moves items[from, size) to the empty batch `to`.
   void MoveTail(size_t from, Batch* to) {
     to->configs = configs;  // reuses to's storage once warmed up
     for (size_t i = from; i < size; ++i) {
-      Staged& item = to->items[to->size++];
-      item = items[i];
-      if (item.visitor_size == Staged::kInArena) {
-        item.long_id.data = reinterpret_cast<const char*>(to->long_ids.size());
-        to->long_ids.append(visitor_id(items[i]));
-      }
+      const size_t at = to->AppendId(items[i].visitor_id);
+      Exposure& x = to->items[to->size];
+      x = items[i];
+      to->id_at[to->size] = static_cast<uint32_t>(at);
+      x.visitor_id = std::string_view(to->ids.data() + at, x.visitor_id.size());
+      ++to->size;
     }
     size = from;
   }
 
   void Clear() {
     size = 0;
-    long_ids.clear();
+    ids.clear();
     // A reloaded-away config is freed once its last exposure has gone out.
     configs.clear();
   }
 
-  std::unique_ptr<Staged[]> items;
+  // Copies `id` to `ids`, where the views of the items point (again, when
+  // `ids` moved); returns its offset.
+  size_t AppendId(std::string_view id) {
+    const char* before = ids.data();
+    const size_t at = ids.Append(id);
+    if (ids.data() != before) {
+      for (size_t i = 0; i < size; ++i) {
+        items[i].visitor_id =
+            std::string_view(ids.data() + id_at[i], items[i].visitor_id.size());
+      }
+    }
+    return at;
+  }
+
+  std::unique_ptr<Exposure[]> items;
+  std::unique_ptr<uint32_t[]> id_at;  // of each item's visitor id in `ids`
   size_t size = 0;
   size_t capacity;
-  std::string long_ids;  // ids longer than kInlineVisitor
-  // The configs `items` index into; the last one is the current one.
-  // At most Capacity(batch_size) (< 2^16 + 384, see Create) entries.
+  internal::ByteBuffer ids;  // grows, then is reused
+  // The configs `items` point into; the last one is the current one.
   std::vector<std::shared_ptr<const CompiledConfig>> configs;
 };
 
@@ -399,6 +434,7 @@ struct ExposureLogger::ThreadShards {
   unsigned next_victim = 0;
 
   ~ThreadShards() {
+    last_shard = {};
     for (Entry& e : entries) {
       if (e.shard != nullptr) ReleaseShard(e.serial, e.shard);
     }
@@ -444,8 +480,7 @@ ExposureLogger::ExposureLogger(ExposureSink sink,
       sets_(NewTable(num_sets_)),
       partitions_(new Partition[num_partitions_]),
       spare_batches_{std::make_unique<Batch>(options.batch_size),
-                     std::make_unique<Batch>(options.batch_size)},
-      exposures_(options.batch_size) {
+                     std::make_unique<Batch>(options.batch_size)} {
   static_assert(sizeof(Set) == 512, "a set is 8 cache lines");
   static_assert(sizeof(Staged) == 128, "a staged exposure is 2 cache lines");
   // The first capacity % num_sets sets take one way more than the others.
@@ -514,11 +549,22 @@ void ExposureLogger::TableDeleter::operator()(Set* sets) const {
 size_t ExposureLogger::table_bytes() const { return num_sets_ * sizeof(Set); }
 
 ExposureLogger::Shard& ExposureLogger::ThisThreadShard() {
+  if (last_shard.serial == serial_)
+    return *static_cast<Shard*>(last_shard.shard);
+  return FindThreadShard();
+}
+
+ExposureLogger::Shard& ExposureLogger::FindThreadShard() {
   thread_local ThreadShards cache;
   for (ThreadShards::Entry& e : cache.entries) {
-    if (e.serial == serial_) return *e.shard;
+    if (e.serial == serial_) {
+      last_shard = {serial_, e.shard};
+      return *e.shard;
+    }
   }
-  return AdoptShard(cache);
+  Shard& shard = AdoptShard(cache);
+  last_shard = {serial_, &shard};
+  return shard;
 }
 
 ExposureLogger::Shard& ExposureLogger::AdoptShard(ThreadShards& cache) {
@@ -584,7 +630,7 @@ void ExposureLogger::Log(std::string_view visitor_id,
     if (!IsExposure(d)) continue;
     if (shard == nullptr) {
       shard = &ThisThreadShard();
-      visitor_hash = Xxh3Hash(visitor_id);
+      visitor_hash = internal::InlineXxh3(visitor_id);
       hold = visitor_id.size() > kInlineVisitor;
       if (shard->config.get() != config || hold) {
         shard->mu.lock();
@@ -654,46 +700,45 @@ void ExposureLogger::SettleLocked(Shard& shard) {
     return shard.ring[(begin + i) % kRing];
   };
 
-  // The staged exposures by partition, stable (a counting sort).
+  // The staged exposures of each partition, a bit each (n <= kWindow = 64).
   const size_t mask = num_partitions_ - 1;
-  std::array<uint8_t, kRing> order;
-  std::array<uint16_t, kMaxPartitions + 1> start{};
-  for (size_t i = 0; i < n; ++i) ++start[(staged(i).set & mask) + 1];
-  for (size_t p = 0; p < num_partitions_; ++p) start[p + 1] += start[p];
-  {
-    std::array<uint16_t, kMaxPartitions> next;
-    std::copy(start.begin(), start.begin() + num_partitions_, next.begin());
-    for (size_t i = 0; i < n; ++i) {
-      order[next[staged(i).set & mask]++] = static_cast<uint8_t>(i);
-    }
+  std::array<uint64_t, kMaxPartitions> of_partition{};
+  for (size_t i = 0; i < n; ++i) {
+    of_partition[staged(i).set & mask] |= uint64_t{1} << i;
   }
-
-  std::array<Outcome, kRing> outcome;
+  uint64_t logged_bits = 0;
+  size_t evicted = 0;
   for (size_t p = 0; p < num_partitions_; ++p) {
-    if (start[p] == start[p + 1]) continue;
+    uint64_t bits = of_partition[p];
+    if (bits == 0) continue;
     std::lock_guard<SpinLock> lock(partitions_[p].mu);
-    for (size_t k = start[p]; k < start[p + 1]; ++k) {
-      const Staged& e = staged(order[k]);
-      outcome[order[k]] = sets_[e.set].Record(e.key, e.variation_hash);
+    for (; bits != 0; bits &= bits - 1) {
+      const int i = std::countr_zero(bits);
+      const Staged& e = staged(i);
+      const Outcome outcome = sets_[e.set].Record(e.key, e.variation_hash);
+      logged_bits |= uint64_t{outcome != Outcome::kDuplicate} << i;
+      evicted += outcome == Outcome::kLoggedEvicting;
     }
   }
 
   // In the order they were logged.
-  for (size_t i = 0; i < n; ++i) {
-    if (outcome[i] == Outcome::kDuplicate) {
-      Bump(shard.deduplicated);
-      continue;
-    }
-    if (outcome[i] == Outcome::kLoggedEvicting) Bump(shard.evicted);
-    Bump(shard.logged);
-    if (shard.batch->Full()) {
-      // Not expected: after each of its settles the owner emits a batch
-      // that holds batch_size, so a batch holds less than batch_size + kRing.
-      // Grown rather than assumed.
-      shard.batch->Grow();
-    }
-    shard.batch->Add(staged(i), shard.config);
+  Batch& batch = *shard.batch;
+  if (batch.size + n > batch.capacity) {
+    // Not expected: after each of its settles the owner emits a batch that
+    // holds batch_size, so a batch holds less than batch_size + kRing.
+    // Grown rather than assumed.
+    batch.Grow();
   }
+  batch.UseConfig(shard.config);
+  const CompiledConfig& config = *shard.config;
+  const size_t before = batch.size;
+  for (; logged_bits != 0; logged_bits &= logged_bits - 1) {
+    batch.Add(staged(std::countr_zero(logged_bits)), config);
+  }
+  const size_t logged = batch.size - before;
+  AddTo(shard.logged, logged);
+  AddTo(shard.deduplicated, n - logged);
+  AddTo(shard.evicted, evicted);
   shard.consumed.store(end, std::memory_order_release);
 }
 
@@ -725,26 +770,10 @@ void ExposureLogger::SwapOutAndEmit(Shard& shard, bool all) {
 
   {
     std::lock_guard<std::mutex> lock(sink_mu_);
-    const size_t n = full->size;
-    for (size_t first = 0; first < n; first += batch_size_) {
-      const size_t count = std::min(batch_size_, n - first);
-      for (size_t i = 0; i < count; ++i) {
-        const Staged& p = full->items[first + i];
-        const CompiledConfig& config = *full->configs[p.config];
-        Exposure& e = exposures_[i];
-        e.visitor_id = full->visitor_id(p);
-        e.campaign_id = config.campaigns()[p.campaign].id;
-        e.variation_group_id =
-            p.group >= 0 ? std::string_view(config.groups()[p.group].id)
-                         : std::string_view();
-        e.variation_id =
-            p.variation >= 0
-                ? std::string_view(config.variations()[p.variation].id)
-                : std::string_view();
-        e.reason = p.reason;
-        e.at = p.at;
-      }
-      sink_(std::span<const Exposure>(exposures_.data(), count));
+    for (size_t first = 0; first < full->size; first += batch_size_) {
+      sink_(
+          std::span<const Exposure>(full->items.get() + first,
+                                    std::min(batch_size_, full->size - first)));
     }
   }
   full->Clear();

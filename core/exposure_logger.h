@@ -123,8 +123,9 @@ class ExposureLogger {
   size_t capacity() const { return capacity_; }
   // Bytes of the de-duplication table, fixed at Create. On top come, per
   // thread that logs at the same time, a 16 KiB staging ring and a batch
-  // buffer, plus two spare batch buffers; each buffer takes about
-  // (batch_size + 256) x (48 bytes + the visitor id's length) once filled.
+  // buffer, plus two spare batch buffers; each buffer takes
+  // (batch_size + 384) x (sizeof(Exposure) + 4 bytes), 92 bytes on 64-bit
+  // targets, and the visitor ids' bytes once filled.
   size_t table_bytes() const;
 
  private:
@@ -137,8 +138,10 @@ class ExposureLogger {
 
   ExposureLogger(ExposureSink sink, const ExposureLoggerOptions& options);
 
-  // The shard this thread owns for this logger, adopted on first use.
+  // The shard this thread owns for this logger, adopted on first use: the
+  // one it used last checked inline, the others it owns out of line.
   Shard& ThisThreadShard();
+  Shard& FindThreadShard();
   Shard& AdoptShard(ThreadShards& cache);
   // Hands back a shard whose thread exits or no longer caches it: its staged
   // exposures are settled (the sink is not called), and it may be adopted by
@@ -187,8 +190,7 @@ class ExposureLogger {
   std::condition_variable spare_cv_;
   std::vector<Batch*> spares_;  // guarded by spare_mu_
 
-  std::mutex sink_mu_;               // one sink call at a time
-  std::vector<Exposure> exposures_;  // guarded by sink_mu_; batch_size_ long
+  std::mutex sink_mu_;  // one sink call at a time
 };
 
 }  // namespace allot
