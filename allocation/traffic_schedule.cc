@@ -245,7 +245,7 @@ const std::vector<TrafficBreakpoint>& TrafficSchedule::breakpoints() const {
   return points_ ? points_->points : kEmpty;
 }
 
-int64_t TrafficSchedule::Instant(absl::Time t) {
+int64_t TrafficSchedule::InstantOutOfRange(absl::Time t) {
   static const absl::Time kMax =
       absl::FromUnixNanos(std::numeric_limits<int64_t>::max());
   static const absl::Time kMin =

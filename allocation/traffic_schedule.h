@@ -124,14 +124,27 @@ class TrafficSchedule {
   Span SpanAt(int64_t now) const;
 
   // `t` as Unix nanoseconds, saturated to the int64 range (instants past
-  // the year 2262 all compare equal; no rollout reaches them).
-  static int64_t Instant(absl::Time t);
+  // the year 2262 all compare equal; no rollout reaches them). Inline for
+  // the instants from 1970 to 2242 (what absl::ToUnixNanos computes in its
+  // own first branch, out of line), the rest out of line.
+  static int64_t Instant(absl::Time t) {
+    const absl::Duration d = absl::time_internal::ToUnixDuration(t);
+    const int64_t seconds = absl::time_internal::GetRepHi(d);
+    if (seconds >= 0 && seconds >> 33 == 0) {
+      // The low word counts quarter nanoseconds; an infinite instant has a
+      // seconds word out of this range.
+      return seconds * 1000000000 + absl::time_internal::GetRepLo(d) / 4;
+    }
+    return InstantOutOfRange(t);
+  }
 
   // Strictly increasing in time and in share; the first is at start_date.
   // Empty for a default-constructed schedule.
   const std::vector<TrafficBreakpoint>& breakpoints() const;
 
  private:
+  static int64_t InstantOutOfRange(absl::Time t);
+
   // Binary search, for first_ns_ <= now < last_ns_: the index of the last
   // breakpoint at or before `now`.
   size_t IndexBetween(int64_t now) const;

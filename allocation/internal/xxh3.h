@@ -3,8 +3,9 @@
 // The one place that compiles xxHash inline. XXH_INLINE_ALL makes XXH3 a set
 // of static inline functions, which is what xxHash recommends for short keys:
 // visitor ids are a few dozen bytes, so call overhead would dominate.
-// Internal: include only from allocation/*.cc (and benchmarks that measure
-// the same code path).
+// Internal: include only from .cc files that hash on a decision's path
+// (allocation/*.cc, core/exposure_logger.cc) and from benchmarks that
+// measure that path.
 #ifndef ALLOT_ALLOCATION_INTERNAL_XXH3_H_
 #define ALLOT_ALLOCATION_INTERNAL_XXH3_H_
 

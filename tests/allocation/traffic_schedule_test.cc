@@ -554,5 +554,44 @@ TEST(TrafficSchedule, OnePercentRuleForEveryStep) {
   }
 }
 
+// Instant's inline branch (1970 to 2242) and its out-of-line one agree with
+// absl::ToUnixNanos wherever that fits in int64, and saturate beyond.
+TEST(TrafficSchedule, InstantIsUnixNanosFlooredAndSaturated) {
+  const int64_t kMax = std::numeric_limits<int64_t>::max();
+  const int64_t kMin = std::numeric_limits<int64_t>::min();
+  std::vector<absl::Time> times = {
+      absl::UnixEpoch(),
+      absl::UnixEpoch() - absl::Nanoseconds(1),
+      absl::UnixEpoch() + absl::Nanoseconds(1),
+      absl::UnixEpoch() + absl::Nanoseconds(1) / 4,  // a quarter: floors to 0
+      absl::UnixEpoch() - absl::Nanoseconds(1) / 4,  // floors to -1
+      absl::FromUnixSeconds(1893456000) + absl::Nanoseconds(999999999),
+      absl::FromUnixSeconds((int64_t{1} << 33) - 1) + absl::Nanoseconds(7),
+      absl::FromUnixSeconds(int64_t{1} << 33),
+      absl::FromUnixSeconds(-1234567890) + absl::Nanoseconds(3),
+      absl::FromUnixNanos(kMax),
+      absl::FromUnixNanos(kMin),
+  };
+  for (int64_t s = 1; s < (int64_t{1} << 36); s = s * 3 + 1) {
+    times.push_back(absl::FromUnixSeconds(s) +
+                    absl::Nanoseconds(s % 1000000000));
+    times.push_back(absl::FromUnixSeconds(-s) +
+                    absl::Nanoseconds(s % 1000000000));
+  }
+  for (absl::Time t : times) {
+    EXPECT_EQ(TrafficSchedule::Instant(t), absl::ToUnixNanos(t)) << t;
+  }
+  EXPECT_EQ(TrafficSchedule::Instant(absl::FromUnixNanos(kMax) +
+                                     absl::Nanoseconds(1)),
+            kMax);
+  EXPECT_EQ(TrafficSchedule::Instant(absl::FromUnixSeconds(int64_t{1} << 40)),
+            kMax);
+  EXPECT_EQ(TrafficSchedule::Instant(absl::InfiniteFuture()), kMax);
+  EXPECT_EQ(TrafficSchedule::Instant(absl::FromUnixNanos(kMin) -
+                                     absl::Nanoseconds(1)),
+            kMin);
+  EXPECT_EQ(TrafficSchedule::Instant(absl::InfinitePast()), kMin);
+}
+
 }  // namespace
 }  // namespace allot
