@@ -115,8 +115,8 @@ class AssignmentInputs {
   }
 
   internal::ByteBuffer chars_;  // every id, back to back (inline copies)
-  std::vector<RawOverride> overrides_;
-  std::vector<RawRecord> records_;
+  internal::LineVector<RawOverride> overrides_;
+  internal::LineVector<RawRecord> records_;
 
   // The binding to the config with serial bound_serial_ (0: none), sorted
   // by campaign (forced) and group (sticky), one entry per index.
@@ -124,11 +124,11 @@ class AssignmentInputs {
   // The binding of a single record and no override, the usual inputs
   // (variation -1: left out).
   mutable StickyEntry single_;
-  mutable std::vector<ForcedEntry> bound_forced_;
-  mutable std::vector<StickyEntry> bound_sticky_;
+  mutable internal::LineVector<ForcedEntry> bound_forced_;
+  mutable internal::LineVector<StickyEntry> bound_sticky_;
   mutable uint32_t num_bound_forced_ = 0;  // their sizes, set with them
   mutable uint32_t num_bound_sticky_ = 0;
-  mutable std::vector<uint64_t> bind_keys_;  // scratch of the binding
+  mutable internal::LineVector<uint64_t> bind_keys_;  // scratch of the binding
   // By record position: the group index its id had in the config with
   // `serial`, kept across Clear() (see CompiledConfig::BindLifecycle).
   struct GroupMemo {
@@ -136,7 +136,7 @@ class AssignmentInputs {
     internal::ByteBuffer id;
     int32_t group = -1;
   };
-  mutable std::vector<GroupMemo> group_memo_;
+  mutable internal::LineVector<GroupMemo> group_memo_;
 };
 
 }  // namespace allot

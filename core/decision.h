@@ -22,6 +22,7 @@
 
 #include "absl/time/time.h"
 #include "allocation/traffic_schedule.h"
+#include "targeting/bytes.h"
 
 namespace allot {
 
@@ -84,8 +85,8 @@ class DecisionList {
   size_t size() const { return items_.size(); }
   bool empty() const { return items_.empty(); }
   const Decision& operator[](size_t i) const { return items_[i]; }
-  std::vector<Decision>::const_iterator begin() const { return items_.begin(); }
-  std::vector<Decision>::const_iterator end() const { return items_.end(); }
+  const Decision* begin() const { return items_.data(); }
+  const Decision* end() const { return items_.data() + items_.size(); }
 
   // The config the decisions index into (null before the first call).
   const CompiledConfig* config() const { return config_.get(); }
@@ -106,17 +107,21 @@ class DecisionList {
   }
   void Rebind(const CompiledConfig* config, size_t n);
 
-  std::vector<Decision> items_;
+  // The arrays written on every decision are in blocks of whole cache lines
+  // (internal::LineVector): lists used by different threads never share a
+  // line.
+  internal::LineVector<Decision> items_;
   std::shared_ptr<const CompiledConfig> config_;
   // Per progressive rollout of config_, the share span found by the last
   // decision (see TrafficSchedule::Span): a list reused by one thread skips
   // the breakpoint search while the share stays the same.
-  std::vector<TrafficSchedule::Span> spans_;
+  internal::LineVector<TrafficSchedule::Span> spans_;
   // Set by a sparse DecideAll (see CompiledConfig::sparse_template_): every
   // entry but those in sparse_touched_ equals the template of config_, so
   // the next sparse decision against config_ restores only those.
   bool sparse_clean_ = false;
-  std::vector<int32_t> sparse_touched_;  // sized n; [0, sparse_num_touched_)
+  internal::LineVector<int32_t>
+      sparse_touched_;  // sized n; [0, sparse_num_touched_)
   uint32_t sparse_num_touched_ = 0;
   // For a config with live windows (see CompiledConfig::windowed_): its
   // sparse template with the window states of its campaigns at every
@@ -124,7 +129,7 @@ class DecisionList {
   // window_serial_ (0: none). Decisions come at nearby instants: the states
   // found last time hold until a window opens or closes, and the list skips
   // every window search until then.
-  std::vector<Decision> window_template_;
+  internal::LineVector<Decision> window_template_;
   uint64_t window_serial_ = 0;
   absl::Time window_from_ = absl::InfiniteFuture();
   absl::Time window_until_ = absl::InfinitePast();

@@ -314,19 +314,14 @@ struct ExposureLogger::Batch {
   static size_t Capacity(size_t batch_size) { return batch_size + 3 * kRing; }
 
   explicit Batch(size_t batch_size)
-      : items(new Exposure[Capacity(batch_size)]),
-        id_at(new uint32_t[Capacity(batch_size)]),
+      : items(Capacity(batch_size)),
+        id_at(Capacity(batch_size)),
         capacity(Capacity(batch_size)) {}
 
   void Grow() {
-    const size_t more = 2 * capacity;
-    std::unique_ptr<Exposure[]> grown_items(new Exposure[more]);
-    std::unique_ptr<uint32_t[]> grown_id_at(new uint32_t[more]);
-    std::copy(items.get(), items.get() + size, grown_items.get());
-    std::copy(id_at.get(), id_at.get() + size, grown_id_at.get());
-    items = std::move(grown_items);
-    id_at = std::move(grown_id_at);
-    capacity = more;
+    capacity *= 2;
+    items.resize(capacity);  // the views stay valid: `ids` does not move
+    id_at.resize(capacity);
   }
 
   // Makes `config` the last of `configs`: once per settle, not per exposure.
@@ -393,8 +388,10 @@ struct ExposureLogger::Batch {
     return at;
   }
 
-  std::unique_ptr<Exposure[]> items;
-  std::unique_ptr<uint32_t[]> id_at;  // of each item's visitor id in `ids`
+  // In whole cache lines: the shards of different threads fill theirs at
+  // the same time (see internal::LineAllocator).
+  internal::LineVector<Exposure> items;
+  internal::LineVector<uint32_t> id_at;  // of each item's visitor id in `ids`
   size_t size = 0;
   size_t capacity;
   internal::ByteBuffer ids;  // grows, then is reused
@@ -772,7 +769,7 @@ void ExposureLogger::SwapOutAndEmit(Shard& shard, bool all) {
     std::lock_guard<std::mutex> lock(sink_mu_);
     for (size_t first = 0; first < full->size; first += batch_size_) {
       sink_(
-          std::span<const Exposure>(full->items.get() + first,
+          std::span<const Exposure>(full->items.data() + first,
                                     std::min(batch_size_, full->size - first)));
     }
   }

@@ -20,8 +20,8 @@ using internal::Field;
 // `emit(i, index)` appends input i to the output. `keys` is reusable scratch; no
 // allocation once it has held as many inputs.
 template <typename IndexOf, typename Emit>
-void LastPerIndex(size_t n, std::vector<uint64_t>* keys, IndexOf index_of,
-                  Emit emit) {
+void LastPerIndex(size_t n, internal::LineVector<uint64_t>* keys,
+                  IndexOf index_of, Emit emit) {
   keys->clear();
   for (size_t i = 0; i < n; ++i) {
     const int32_t index = index_of(i);

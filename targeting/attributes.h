@@ -143,7 +143,7 @@ class Attributes {
 
   static constexpr size_t kIndexFrom = 16;
 
-  std::vector<Entry> entries_;  // entries_[0, size_) are live
+  internal::LineVector<Entry> entries_;  // entries_[0, size_) are live
   size_t size_ = 0;
   // A refill that sets the names of the previous fill in the same order
   // finds each at entries_[size_]: entries_[0, refill_limit_) were distinct
@@ -157,7 +157,7 @@ class Attributes {
     uint32_t epoch = 0;
     uint32_t entry = 0;
   };
-  std::vector<IndexCell> index_;
+  internal::LineVector<IndexCell> index_;
   uint32_t index_epoch_ = 1;
   bool index_live_ = false;  // index_ holds entries_[0, size_) this epoch
   uint64_t search_steps_ = 0;

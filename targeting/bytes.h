@@ -15,9 +15,48 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <new>
 #include <string_view>
+#include <vector>
 
 namespace allot::internal {
+
+// Blocks that start on a cache line and fill whole lines, so that no other
+// heap block shares a line with them. For the buffers a thread writes on
+// every decision (a context's, a decision list's, targeting scratch): with
+// plain malloc blocks, one thread's writes could land in the line of
+// another thread's buffer, and the two cores would pass that line back and
+// forth on every decision.
+inline constexpr size_t kCacheLine = 64;
+
+inline void* AllocateLines(size_t bytes) {
+  const size_t rounded =
+      bytes == 0 ? kCacheLine
+                 : (bytes + kCacheLine - 1) / kCacheLine * kCacheLine;
+  return ::operator new(rounded, std::align_val_t(kCacheLine));
+}
+inline void FreeLines(void* p) {
+  ::operator delete(p, std::align_val_t(kCacheLine));
+}
+
+template <typename T>
+struct LineAllocator {
+  using value_type = T;
+  LineAllocator() = default;
+  template <typename U>
+  LineAllocator(const LineAllocator<U>&) {}  // NOLINT(runtime/explicit)
+  T* allocate(size_t n) {
+    return static_cast<T*>(AllocateLines(n * sizeof(T)));
+  }
+  void deallocate(T* p, size_t) { FreeLines(p); }
+  template <typename U>
+  bool operator==(const LineAllocator<U>&) const {
+    return true;
+  }
+};
+
+template <typename T>
+using LineVector = std::vector<T, LineAllocator<T>>;
 
 // Whether a[0, n) == b[0, n). Up to 16 bytes by two overlapping loads of
 // each side (the loads stay inside both ranges); longer ones through memcmp.
@@ -115,15 +154,19 @@ class ByteBuffer {
 
  private:
   [[gnu::noinline]] void Grow(size_t more) {
-    size_t capacity = capacity_ < 32 ? 32 : 2 * capacity_;
+    size_t capacity = capacity_ < kCacheLine ? kCacheLine : 2 * capacity_;
     while (capacity - size_ < more) capacity *= 2;
-    std::unique_ptr<char[]> bigger(new char[capacity]);
+    std::unique_ptr<char[], LinesDeleter> bigger(
+        static_cast<char*>(AllocateLines(capacity)));
     if (size_ > 0) std::memcpy(bigger.get(), data_.get(), size_);
     data_ = std::move(bigger);
     capacity_ = capacity;
   }
 
-  std::unique_ptr<char[]> data_;
+  struct LinesDeleter {
+    void operator()(char* p) const { FreeLines(p); }
+  };
+  std::unique_ptr<char[], LinesDeleter> data_;
   size_t size_ = 0;
   size_t capacity_ = 0;
 };

@@ -18,25 +18,28 @@
 #include "absl/container/flat_hash_map.h"
 #include "re2/re2.h"
 #include "targeting/attribute_value.h"
+#include "targeting/bytes.h"
 #include "targeting/compiled_targeting_set.h"
 #include "targeting/internal/semver.h"
 #include "targeting/internal/stats.h"
 
 namespace allot {
 
-struct TargetingScratch::State {
+// Aligned, and its per-decision arrays in blocks of whole cache lines: a
+// thread writes them on every decision (see internal::LineAllocator).
+struct alignas(internal::kCacheLine) TargetingScratch::State {
   // Memo cells hold (epoch << 1) | result, so epochs stay below 2^31.
   static constexpr uint32_t kMaxEpoch = (1u << 31) - 1;
 
   uint64_t set_id = 0;  // CompiledTargetingSet bound to; 0 = none
   uint32_t epoch = 0;
   AttributeValue visitor;                     // fs_users
-  std::vector<AttributeValue> values;         // by slot
-  std::vector<uint32_t> bound_epoch;          // by slot; == epoch when present
-  std::vector<uint32_t> memo;                 // by memo cell
+  internal::LineVector<AttributeValue> values;  // by slot
+  internal::LineVector<uint32_t> bound_epoch;  // by slot; == epoch when present
+  internal::LineVector<uint32_t> memo;         // by memo cell
   // By slot, for the interned slots bound to a string this epoch: the id of
   // the visitor's value, or kNotInterned (see Impl::interned).
-  std::vector<uint32_t> interned;
+  internal::LineVector<uint32_t> interned;
   // Derived values, computed at most once per slot and visitor: a version
   // parsed for SEMVER_* (valid while epoch == the scratch's; the
   // prerelease views the bound value).
@@ -45,12 +48,12 @@ struct TargetingScratch::State {
     bool ok = false;
     internal::SemVer version;
   };
-  std::vector<ParsedVersion> versions;  // by slot
+  internal::LineVector<ParsedVersion> versions;  // by slot
   // By tree: == epoch when Bind found the tree a candidate (see
   // Impl::indexes); only indexed trees are read.
-  std::vector<uint32_t> tree_epoch;
+  internal::LineVector<uint32_t> tree_epoch;
   // The trees Bind marked this epoch, in the order it marked them.
-  std::vector<uint32_t> marked_trees;
+  internal::LineVector<uint32_t> marked_trees;
   // Copies kept at most; past this, the cache is emptied at the next
   // Attach (a context that met more distinct regexes than this across
   // reloads).
