@@ -367,13 +367,20 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   // Whether DecideAll/Decide take the lifecycle path: the visitor carries
   // inputs, or a forced list names it (one probe of the lists for the whole
   // config). Binds them into `*lc` when so.
+  // Inline (core/internal/lifecycle.h) for one sticky record and no forced
+  // list; BindLifecycleGeneral out of line for the rest.
   bool BindLifecycle(const VisitorContext& visitor, Lifecycle* lc) const;
+  bool BindLifecycleGeneral(const VisitorContext& visitor, Lifecycle* lc) const;
+  // One record, no override: bound in place into the context.
+  void BindSingleRecord(const AssignmentInputs& in, Lifecycle* lc) const;
   // Binds the context's inputs to this config's indices (cached in the
   // context until it is refilled or meets another config): the general
   // case, several records or overrides.
   void BindInputs(const AssignmentInputs& in) const;
   // The group named by record `i` of `in`, -1 when unknown.
   int32_t GroupOfRecord(const AssignmentInputs& in, size_t i) const;
+  // Its lookup when the context's memo of position `i` does not hold.
+  int32_t GroupOfRecordSlow(const AssignmentInputs& in, size_t i) const;
   // The variation of group `g` with `id`, or -1.
   int32_t FindVariationOfGroup(int32_t g, std::string_view id) const;
   // Whether the forced lists' Bloom filter lets `visitor_id` through.

@@ -141,16 +141,6 @@ std::pair<const ForcedEntry*, const ForcedEntry*> CompiledConfig::ForcedFor(
   return ListedFor(visitor_id);
 }
 
-[[gnu::always_inline]] inline int32_t CompiledConfig::FindVariationOfGroup(
-    int32_t g, std::string_view id) const {
-  const Group& group = groups_[g];
-  const std::string_view* ids = variation_ids_.data() + group.first_variation;
-  for (int32_t v = 0; v < group.num_variations; ++v) {
-    if (internal::EqualBytes(ids[v], id)) return group.first_variation + v;
-  }
-  return -1;
-}
-
 int32_t CompiledConfig::FindVariation(int32_t first_group, int32_t num_groups,
                                       std::string_view id,
                                       int32_t* group) const {
@@ -161,27 +151,6 @@ int32_t CompiledConfig::FindVariation(int32_t first_group, int32_t num_groups,
     }
   }
   return -1;
-}
-
-[[gnu::always_inline]] inline int32_t CompiledConfig::GroupOfRecord(
-    const AssignmentInputs& in, size_t i) const {
-  // A context refilled for the next visitor usually names the same groups
-  // at the same positions: the group found there last time against this
-  // config is checked first.
-  const std::string_view id = in.record_at(i).group_id;
-  if (i < in.group_memo_.size()) {
-    const AssignmentInputs::GroupMemo& m = in.group_memo_[i];
-    if (m.serial == serial_ && internal::EqualBytes(m.id.view(), id)) {
-      return m.group;
-    }
-  } else {
-    in.group_memo_.resize(i + 1);
-  }
-  AssignmentInputs::GroupMemo& m = in.group_memo_[i];
-  m.serial = serial_;
-  m.id.Assign(id);
-  m.group = FindGroup(id);
-  return m.group;
 }
 
 void CompiledConfig::BindInputs(const AssignmentInputs& in) const {
@@ -214,29 +183,16 @@ void CompiledConfig::BindInputs(const AssignmentInputs& in) const {
   in.num_bound_sticky_ = static_cast<uint32_t>(in.bound_sticky_.size());
 }
 
-bool CompiledConfig::BindLifecycle(const VisitorContext& visitor,
-                                   Lifecycle* lc) const {
+bool CompiledConfig::BindLifecycleGeneral(const VisitorContext& visitor,
+                                          Lifecycle* lc) const {
   if (!forced_entries_.empty() && MayBeListed(visitor.visitor_id())) {
     std::tie(lc->listed, lc->listed_end) = ListedFor(visitor.visitor_id());
   }
   const AssignmentInputs& in = visitor.assignments();
-  const bool no_overrides = in.overrides_.empty();
-  if (no_overrides && in.records_.empty()) return lc->listed != nullptr;
-  if (no_overrides && in.records_.size() == 1) {
-    // The usual inputs of a visitor, one record: bound in place, with
-    // nothing to sort or deduplicate and no call.
-    if (in.bound_serial_ != serial_) {
-      in.single_ = StickyEntry{};
-      const int32_t g = GroupOfRecord(in, 0);
-      if (g >= 0) {
-        const AssignmentInputs::Record r = in.record_at(0);
-        in.single_ =
-            StickyEntry{g, FindVariationOfGroup(g, r.variation_id), r.version};
-      }
-      in.bound_serial_ = serial_;
-    }
-    lc->sticky = &in.single_;
-    lc->sticky_end = lc->sticky + (in.single_.variation >= 0 ? 1 : 0);
+  if (in.overrides_.empty() && in.records_.empty())
+    return lc->listed != nullptr;
+  if (in.overrides_.empty() && in.records_.size() == 1) {
+    BindSingleRecord(in, lc);
     return true;
   }
   if (in.bound_serial_ != serial_) BindInputs(in);
@@ -248,6 +204,17 @@ bool CompiledConfig::BindLifecycle(const VisitorContext& visitor,
   lc->sticky = in.bound_sticky_.data();
   lc->sticky_end = lc->sticky + in.num_bound_sticky_;
   return true;
+}
+
+int32_t CompiledConfig::GroupOfRecordSlow(const AssignmentInputs& in,
+                                          size_t i) const {
+  const std::string_view id = in.record_at(i).group_id;
+  if (i >= in.group_memo_.size()) in.group_memo_.resize(i + 1);
+  AssignmentInputs::GroupMemo& m = in.group_memo_[i];
+  m.serial = serial_;
+  m.id.Assign(id);
+  m.group = FindGroup(id);
+  return m.group;
 }
 
 }  // namespace allot

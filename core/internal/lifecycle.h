@@ -5,6 +5,8 @@
 
 #include "core/assignment_inputs.h"
 #include "core/compiled_config.h"
+#include "core/visitor_context.h"
+#include "targeting/bytes.h"
 
 namespace allot {
 
@@ -37,6 +39,63 @@ struct CompiledConfig::Lifecycle {
     return sticky != sticky_end && sticky->group == g ? sticky : nullptr;
   }
 };
+
+[[gnu::always_inline]] inline int32_t CompiledConfig::FindVariationOfGroup(
+    int32_t g, std::string_view id) const {
+  const Group& group = groups_[g];
+  const std::string_view* ids = variation_ids_.data() + group.first_variation;
+  for (int32_t v = 0; v < group.num_variations; ++v) {
+    if (internal::EqualBytes(ids[v], id)) return group.first_variation + v;
+  }
+  return -1;
+}
+
+[[gnu::always_inline]] inline int32_t CompiledConfig::GroupOfRecord(
+    const AssignmentInputs& in, size_t i) const {
+  // A context refilled for the next visitor usually names the same groups
+  // at the same positions: the group found there last time against this
+  // config is checked first.
+  if (i < in.group_memo_.size()) {
+    const AssignmentInputs::GroupMemo& m = in.group_memo_[i];
+    if (m.serial == serial_ &&
+        internal::EqualBytes(m.id.view(), in.record_at(i).group_id)) {
+      return m.group;
+    }
+  }
+  return GroupOfRecordSlow(in, i);
+}
+
+// The usual inputs of a visitor, one record and no override: bound in place,
+// with nothing to sort or deduplicate.
+[[gnu::always_inline]] inline void CompiledConfig::BindSingleRecord(
+    const AssignmentInputs& in, Lifecycle* lc) const {
+  if (in.bound_serial_ != serial_) {
+    const int32_t g = GroupOfRecord(in, 0);
+    if (g >= 0) {
+      const AssignmentInputs::Record r = in.record_at(0);
+      in.single_ =
+          StickyEntry{g, FindVariationOfGroup(g, r.variation_id), r.version};
+    } else {
+      in.single_ = StickyEntry{};
+    }
+    in.bound_serial_ = serial_;
+  }
+  lc->sticky = &in.single_;
+  lc->sticky_end = lc->sticky + (in.single_.variation >= 0 ? 1 : 0);
+}
+
+// Inline for a config without forced lists and a visitor with one sticky
+// record (the common lifecycle inputs); the rest out of line.
+[[gnu::always_inline]] inline bool CompiledConfig::BindLifecycle(
+    const VisitorContext& visitor, Lifecycle* lc) const {
+  const AssignmentInputs& in = visitor.assignments();
+  if (forced_entries_.empty() && in.overrides_.empty() &&
+      in.records_.size() == 1) {
+    BindSingleRecord(in, lc);
+    return true;
+  }
+  return BindLifecycleGeneral(visitor, lc);
+}
 
 }  // namespace allot
 
