@@ -279,8 +279,8 @@ struct alignas(64) ExposureLogger::Partition {
   SpinLock mu;  // guards the sets whose index is this partition modulo P
 };
 
-// One exposure, staged in a ring or pending in a batch: 128 bytes, two
-// cache lines, copied whole from one to the other.
+// One exposure, staged in a shard's ring until it is settled: 128 bytes,
+// two cache lines.
 struct ExposureLogger::Staged {
   uint64_t key;
   uint64_t variation_hash;
@@ -290,18 +290,16 @@ struct ExposureLogger::Staged {
   int32_t group;
   int32_t variation;
   DecisionReason reason;
-  uint8_t visitor_size;  // in `visitor`, or kExternal, or kInArena
-  uint16_t config;       // in Batch::configs, once pending
+  uint8_t visitor_size;  // in `visitor`, or kExternal
+  uint8_t unused_[2];
   static constexpr uint8_t kExternal = 0xff;
-  static constexpr uint8_t kInArena = 0xfe;
   struct Span {
-    const char* data;  // kExternal: the caller's bytes, valid until its Log
-                       // call returns
-    size_t size;       // kInArena: data is an offset in Batch::long_ids
+    const char* data;  // the caller's bytes, valid until its Log call returns
+    size_t size;
   };
   union {
     char visitor[kInlineVisitor];
-    Span long_id;
+    Span long_id;  // kExternal
   };
 };
 
