@@ -42,23 +42,6 @@ void LastPerIndex(size_t n, internal::LineVector<uint64_t>* keys,
   }
 }
 
-// A blocked Bloom filter: a visitor id sets four bits of one 64-bit word,
-// so a probe reads one word (one cache line) however many bits it tests.
-// `word_mask` is the number of words - 1 (a power of two); the word comes
-// from the hash's high half, the four bit positions from its low 24 bits.
-struct BloomProbe {
-  uint64_t word;
-  uint64_t bits;
-};
-[[gnu::always_inline]] inline BloomProbe BloomOf(std::string_view visitor_id,
-                                                 uint64_t word_mask) {
-  const uint64_t h = Xxh3Hash(visitor_id);
-  const uint64_t bits =
-      uint64_t{1} << (h & 63) | uint64_t{1} << ((h >> 6) & 63) |
-      uint64_t{1} << ((h >> 12) & 63) | uint64_t{1} << ((h >> 18) & 63);
-  return BloomProbe{(h >> 32) & word_mask, bits};
-}
-
 }  // namespace
 
 uint64_t NextConfigSerial() {
@@ -113,16 +96,11 @@ absl::Status CompiledConfig::CompileForced(const ConfigSpec& spec) {
                            entries.end());
     forced_index_.emplace(
         id, std::make_pair(begin, static_cast<uint32_t>(forced_entries_.size())));
-    const BloomProbe probe = BloomOf(id, forced_bloom_mask_);
+    const internal::BloomProbe probe =
+        internal::BloomOf(id, forced_bloom_mask_);
     forced_bloom_[probe.word] |= probe.bits;
   }
   return absl::OkStatus();
-}
-
-[[gnu::always_inline]] inline bool CompiledConfig::MayBeListed(
-    std::string_view visitor_id) const {
-  const BloomProbe probe = BloomOf(visitor_id, forced_bloom_mask_);
-  return (forced_bloom_[probe.word] & probe.bits) == probe.bits;
 }
 
 std::pair<const ForcedEntry*, const ForcedEntry*> CompiledConfig::ListedFor(

@@ -3,6 +3,7 @@
 #ifndef ALLOT_CORE_INTERNAL_LIFECYCLE_H_
 #define ALLOT_CORE_INTERNAL_LIFECYCLE_H_
 
+#include "allocation/internal/xxh3.h"
 #include "core/assignment_inputs.h"
 #include "core/compiled_config.h"
 #include "core/visitor_context.h"
@@ -39,6 +40,34 @@ struct CompiledConfig::Lifecycle {
     return sticky != sticky_end && sticky->group == g ? sticky : nullptr;
   }
 };
+
+namespace internal {
+
+// A blocked Bloom filter: a visitor id sets four bits of one 64-bit word,
+// so a probe reads one word (one cache line) however many bits it tests.
+// `word_mask` is the number of words - 1 (a power of two); the word comes
+// from the hash's high half, the four bit positions from its low 24 bits.
+struct BloomProbe {
+  uint64_t word;
+  uint64_t bits;
+};
+[[gnu::always_inline]] inline BloomProbe BloomOf(std::string_view visitor_id,
+                                                 uint64_t word_mask) {
+  const uint64_t h = InlineXxh3(visitor_id);
+  const uint64_t bits =
+      uint64_t{1} << (h & 63) | uint64_t{1} << ((h >> 6) & 63) |
+      uint64_t{1} << ((h >> 12) & 63) | uint64_t{1} << ((h >> 18) & 63);
+  return BloomProbe{(h >> 32) & word_mask, bits};
+}
+
+}  // namespace internal
+
+[[gnu::always_inline]] inline bool CompiledConfig::MayBeListed(
+    std::string_view visitor_id) const {
+  const internal::BloomProbe probe =
+      internal::BloomOf(visitor_id, forced_bloom_mask_);
+  return (forced_bloom_[probe.word] & probe.bits) == probe.bits;
+}
 
 [[gnu::always_inline]] inline int32_t CompiledConfig::FindVariationOfGroup(
     int32_t g, std::string_view id) const {
@@ -84,15 +113,21 @@ struct CompiledConfig::Lifecycle {
   lc->sticky_end = lc->sticky + (in.single_.variation >= 0 ? 1 : 0);
 }
 
-// Inline for a config without forced lists and a visitor with one sticky
-// record (the common lifecycle inputs); the rest out of line.
+// Inline for the common cases: one sticky record and no forced list, or a
+// visitor without inputs whom the forced lists' Bloom filter lets through
+// to the plain path; the rest out of line.
 [[gnu::always_inline]] inline bool CompiledConfig::BindLifecycle(
     const VisitorContext& visitor, Lifecycle* lc) const {
   const AssignmentInputs& in = visitor.assignments();
-  if (forced_entries_.empty() && in.overrides_.empty() &&
-      in.records_.size() == 1) {
-    BindSingleRecord(in, lc);
-    return true;
+  if (in.overrides_.empty()) {
+    if (forced_entries_.empty()) {
+      if (in.records_.size() == 1) {
+        BindSingleRecord(in, lc);
+        return true;
+      }
+    } else if (in.records_.empty() && !MayBeListed(visitor.visitor_id())) {
+      return false;
+    }
   }
   return BindLifecycleGeneral(visitor, lc);
 }
