@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <tuple>
 #include <utility>
 
 #include "targeting/bytes.h"
@@ -156,6 +157,8 @@ void CompiledTargetingSet::BuildIndex(Impl* impl) {
       if (list.empty() || list.back() != tree) list.push_back(static_cast<uint32_t>(tree));
     }
     impl->tree_indexed[tree] = 1;
+    impl->index_predicate[tree] =
+        static_cast<uint32_t>(p - t.predicates.data());
   }
 }
 
@@ -225,6 +228,8 @@ void CompiledTargetingSet::Attach(const Impl& impl,
   s->interned.assign(slots, internal::kNotInterned);
   s->versions.assign(slots, TargetingScratch::State::ParsedVersion());
   s->tree_epoch.assign(impl.tree_indexed.size(), 0);
+  // At least one word: a head's empty single mask reads word 0.
+  s->eager.assign(std::max<size_t>(1, (impl.eager.size() + 63) / 64), 0);
   s->marked_trees.clear();
   s->marked_trees.reserve(impl.tree_indexed.size());  // Bind never grows it
   // The copies stay in the cache; only the pointers of the old set go.
@@ -300,10 +305,11 @@ bool CompiledTargetingSet::Evaluate(const Impl& impl, const Predicate& p,
   return result;
 }
 
-[[gnu::always_inline]] inline bool CompiledTargetingSet::Run(
-    const Impl& impl, uint32_t k, TargetingScratch::State* s) {
+template <typename FastTest>
+[[gnu::always_inline]] inline bool CompiledTargetingSet::RunForm(
+    const Impl& impl, const FastTest& f, const Predicate& p,
+    TargetingScratch::State* s) {
   using Kind = Impl::FastKind;
-  const Impl::FastTest& f = impl.fast[k];
   if (f.kind != Kind::kGeneric && s->bound_epoch[f.slot] == s->epoch) {
     const AttributeValue& a = s->values[f.slot];
     switch (f.kind) {
@@ -333,61 +339,278 @@ bool CompiledTargetingSet::Evaluate(const Impl& impl, const Predicate& p,
         break;
     }
   }
-  return Test(impl, impl.ordered[k], s);
+  return Test(impl, p, s);
+}
+
+[[gnu::always_inline]] inline bool CompiledTargetingSet::Run(
+    const Impl& impl, uint32_t k, TargetingScratch::State* s) {
+  return RunForm(impl, impl.fast[k], impl.ordered[k], s);
+}
+
+template <typename FastTest>
+void CompiledTargetingSet::FormOf(const internal::PredicateTables& t,
+                                  const Predicate& p, FastTest* out) {
+  using Kind = Impl::FastKind;
+  FastTest& f = *out;
+  f = FastTest();
+  if (p.empty_list || p.slot == internal::kVisitorIdSlot ||
+      p.slot == internal::kNoSlot) {
+    return;
+  }
+  f.slot = p.slot;
+  f.op = p.op;
+  if (p.op == Op::kIn || p.op == Op::kNotIn) {
+    if (p.bits == internal::kNoBits) return;
+    f.kind = Kind::kInterned;
+    f.aux = p.bits;
+    return;
+  }
+  if (p.count != 1) return;
+  // Only the operators below range over operands (SEMVER_* range over
+  // semvers, BEFORE / AFTER over instants): the operand is read once the
+  // operator is known.
+  switch (p.op) {
+    case Op::kEquals:
+    case Op::kNotEquals: {
+      if (p.ignore_case) break;
+      const internal::Operand& operand = t.operands[p.begin];
+      if (operand.type == ValueType::kString) {
+        f.kind = Kind::kString;
+        f.aux = static_cast<uint32_t>(operand.string.size());
+        f.data = operand.string.data();
+      } else if (operand.type == ValueType::kNumber) {
+        f.kind = Kind::kNumber;
+        f.number = operand.number;
+      }
+      break;
+    }
+    case Op::kGreaterThan:
+    case Op::kGreaterThanOrEquals:
+    case Op::kLowerThan:
+    case Op::kLowerThanOrEquals:
+      f.kind = Kind::kNumber;
+      f.number = t.operands[p.begin].number;
+      break;
+    default:
+      break;
+  }
 }
 
 void CompiledTargetingSet::BuildFast(Impl* impl) {
-  using Kind = Impl::FastKind;
-  const internal::PredicateTables& t = impl->tables;
   impl->fast.assign(impl->ordered.size(), Impl::FastTest());
   for (size_t k = 0; k < impl->ordered.size(); ++k) {
     const Predicate& p = impl->ordered[k];
-    Impl::FastTest& f = impl->fast[k];
     // A memoised predicate (shared by several trees) keeps its memo, which
     // costs about what these forms do and spares the later trees the
     // evaluation.
-    if (p.memo != internal::kNoMemo || p.empty_list ||
-        p.slot == internal::kVisitorIdSlot || p.slot == internal::kNoSlot) {
-      continue;
-    }
-    f.slot = p.slot;
-    f.op = p.op;
-    if (p.op == Op::kIn || p.op == Op::kNotIn) {
-      if (p.bits == internal::kNoBits) continue;
-      f.kind = Kind::kInterned;
-      f.aux = p.bits;
-      continue;
-    }
-    if (p.count != 1) continue;
-    // Only the operators below range over operands (SEMVER_* range over
-    // semvers, BEFORE / AFTER over instants): the operand is read once the
-    // operator is known.
-    switch (p.op) {
-      case Op::kEquals:
-      case Op::kNotEquals: {
-        if (p.ignore_case) break;
-        const internal::Operand& operand = t.operands[p.begin];
-        if (operand.type == ValueType::kString) {
-          f.kind = Kind::kString;
-          f.aux = static_cast<uint32_t>(operand.string.size());
-          f.data = operand.string.data();
-        } else if (operand.type == ValueType::kNumber) {
-          f.kind = Kind::kNumber;
-          f.number = operand.number;
+    if (p.memo != internal::kNoMemo) continue;
+    FormOf(impl->tables, p, &impl->fast[k]);
+  }
+}
+
+void CompiledTargetingSet::BuildEager(Impl* impl) {
+  const internal::PredicateTables& t = impl->tables;
+  const size_t trees = impl->tree_groups.size() - 1;
+  // Whether predicate i is cheap enough to evaluate for every visitor.
+  auto cheap = [&](uint32_t i) {
+    const Predicate& p = t.predicates[i];
+    return internal::OperatorCost(p.op) <= 1 || p.bits != internal::kNoBits;
+  };
+  // The eager bit of each predicate, kNoPredicate when lazy.
+  std::vector<uint32_t> bit_of(t.predicates.size(), Impl::kNoPredicate);
+  auto add = [&](uint32_t i) {
+    if (bit_of[i] != Impl::kNoPredicate) return;
+    bit_of[i] = static_cast<uint32_t>(impl->eager.size());
+    Impl::EagerTest& e = impl->eager.emplace_back();
+    e.predicate = t.predicates[i];
+    e.predicate.memo = internal::kNoMemo;
+    FormOf(t, e.predicate, &e.fast);
+  };
+  // Every tree outside the index is evaluated for every visitor: its cheap
+  // predicates always pay for themselves. Then the indexed trees', while
+  // the set stays small.
+  // A tree of one predicate gains nothing: its test through the compact
+  // form costs what setting and testing a bit does (W1's shape), so it
+  // makes no predicate eager.
+  auto single = [&](size_t tree) {
+    return impl->tree_groups[tree + 1] - impl->tree_groups[tree] == 1 &&
+           impl->groups[impl->tree_groups[tree]].count == 1;
+  };
+  for (int pass = 0; pass < 2; ++pass) {
+    for (size_t tree = 0; tree < trees; ++tree) {
+      if ((impl->tree_indexed[tree] != 0) != (pass == 1) || single(tree))
+        continue;
+      for (uint32_t g = impl->tree_groups[tree];
+           g < impl->tree_groups[tree + 1]; ++g) {
+        const Impl::Group& group = impl->groups[g];
+        for (uint32_t k = group.begin; k < group.begin + group.count; ++k) {
+          const uint32_t i = impl->order[k];
+          if (i == impl->index_predicate[tree] || !cheap(i)) continue;
+          if (pass == 1 && bit_of[i] == Impl::kNoPredicate &&
+              impl->eager.size() >= Impl::kMaxEager) {
+            continue;
+          }
+          add(i);
         }
-        break;
       }
-      case Op::kGreaterThan:
-      case Op::kGreaterThanOrEquals:
-      case Op::kLowerThan:
-      case Op::kLowerThanOrEquals:
-        f.kind = Kind::kNumber;
-        f.number = t.operands[p.begin].number;
-        break;
-      default:
-        break;
     }
   }
+  // Runs: sort by slot, form and operator, then renumber the bits.
+  std::vector<uint32_t> by(impl->eager.size());
+  for (uint32_t b = 0; b < by.size(); ++b) by[b] = b;
+  auto key = [&](uint32_t b) {
+    const Impl::EagerTest& e = impl->eager[b];
+    return std::make_tuple(e.fast.kind == Impl::FastKind::kGeneric, e.fast.slot,
+                           e.fast.kind, e.fast.op);
+  };
+  std::stable_sort(by.begin(), by.end(),
+                   [&](uint32_t x, uint32_t y) { return key(x) < key(y); });
+  std::vector<uint32_t> renumber(by.size());
+  std::vector<Impl::EagerTest> sorted;
+  sorted.reserve(by.size());
+  for (uint32_t b = 0; b < by.size(); ++b) {
+    renumber[by[b]] = b;
+    sorted.push_back(impl->eager[by[b]]);
+  }
+  impl->eager = std::move(sorted);
+  for (uint32_t& bit : bit_of) {
+    if (bit != Impl::kNoPredicate) bit = renumber[bit];
+  }
+  for (uint32_t b = 0; b < impl->eager.size(); ++b) {
+    const Impl::FastTest& f = impl->eager[b].fast;
+    if (!impl->runs.empty()) {
+      Impl::EagerRun& last = impl->runs.back();
+      if (last.kind == f.kind && last.slot == f.slot && last.op == f.op) {
+        ++last.count;
+        continue;
+      }
+    }
+    impl->runs.push_back(Impl::EagerRun{f.kind, f.op, f.slot, b, 1});
+  }
+  for (size_t tree = 0; tree < trees; ++tree) {
+    for (uint32_t g = impl->tree_groups[tree]; g < impl->tree_groups[tree + 1];
+         ++g) {
+      Impl::Group& group = impl->groups[g];
+      group.mask_begin = static_cast<uint32_t>(impl->masks.size());
+      group.lazy_begin = static_cast<uint32_t>(impl->lazy.size());
+      for (uint32_t k = group.begin; k < group.begin + group.count; ++k) {
+        const uint32_t i = impl->order[k];
+        if (i == impl->index_predicate[tree]) continue;  // true when marked
+        const uint32_t bit = bit_of[i];
+        if (bit == Impl::kNoPredicate) {
+          impl->lazy.push_back(impl->ordered[k]);  // memo and bitset set
+          continue;
+        }
+        const uint32_t word = bit / 64;
+        auto first = impl->masks.begin() + group.mask_begin;
+        auto it = std::find_if(
+            first, impl->masks.end(),
+            [&](const Impl::WordMask& m) { return m.word == word; });
+        if (it == impl->masks.end()) {
+          impl->masks.push_back(Impl::WordMask{word, 0});
+          it = impl->masks.end() - 1;
+        }
+        it->mask |= uint64_t{1} << (bit % 64);
+      }
+      group.mask_count =
+          static_cast<uint32_t>(impl->masks.size()) - group.mask_begin;
+      group.lazy_count =
+          static_cast<uint32_t>(impl->lazy.size()) - group.lazy_begin;
+    }
+  }
+}
+
+void CompiledTargetingSet::BindEager(const Impl& impl,
+                                     TargetingScratch::State* s) {
+  using Kind = Impl::FastKind;
+  // Bits come in order, each once: gathered in `word` and stored whole
+  // (no zeroing pass, which the compiler makes a call to memset).
+  uint64_t* words = s->eager.data();
+  uint64_t word = 0;
+  auto set = [words, &word](uint32_t b, bool value) {
+    word |= uint64_t{value} << (b % 64);
+    if (b % 64 == 63) {
+      words[b / 64] = word;
+      word = 0;
+    }
+  };
+  const Impl::EagerTest* eager = impl.eager.data();
+  for (const Impl::EagerRun& run : impl.runs) {
+    const Impl::EagerTest* e = eager + run.begin;
+    if (run.kind != Kind::kGeneric && s->bound_epoch[run.slot] == s->epoch) {
+      const AttributeValue& a = s->values[run.slot];
+      bool done = true;
+      switch (run.kind) {
+        case Kind::kString: {
+          const bool negate = run.op != Op::kEquals;
+          for (uint32_t i = 0; i < run.count; ++i) {
+            const bool equal =
+                a.type == ValueType::kString &&
+                a.string.size() == e[i].fast.aux &&
+                internal::EqualBytes(a.string.data(), e[i].fast.data,
+                                     e[i].fast.aux);
+            set(run.begin + i, equal != negate);
+          }
+          break;
+        }
+        case Kind::kNumber: {
+          const double x = a.number;
+          const bool number = a.type == ValueType::kNumber;
+          switch (run.op) {
+            case Op::kEquals:
+            case Op::kNotEquals: {
+              const bool negate = run.op != Op::kEquals;
+              for (uint32_t i = 0; i < run.count; ++i) {
+                set(run.begin + i, (number && x == e[i].fast.number) != negate);
+              }
+              break;
+            }
+            case Op::kGreaterThanOrEquals:
+              if (!number) {
+                done = false;
+                break;
+              }
+              for (uint32_t i = 0; i < run.count; ++i) {
+                set(run.begin + i, x >= e[i].fast.number);
+              }
+              break;
+            default:
+              if (!number) {
+                done = false;
+                break;
+              }
+              for (uint32_t i = 0; i < run.count; ++i) {
+                set(run.begin + i, Relational(run.op, x, e[i].fast.number));
+              }
+              break;
+          }
+          break;
+        }
+        case Kind::kInterned: {
+          if (a.type != ValueType::kString) {
+            done = false;
+            break;
+          }
+          const uint32_t id = s->interned[run.slot];
+          const bool negate = run.op != Op::kIn;
+          for (uint32_t i = 0; i < run.count; ++i) {
+            set(run.begin + i,
+                InBitset(impl.bits, e[i].fast.aux, id) != negate);
+          }
+          break;
+        }
+        case Kind::kGeneric:
+          done = false;
+          break;
+      }
+      if (done) continue;
+    }
+    // Missing, another type, or no compact form.
+    for (uint32_t i = 0; i < run.count; ++i) {
+      set(run.begin + i, Test(impl, e[i].predicate, s));
+    }
+  }
+  if (impl.eager.size() % 64 != 0) words[impl.eager.size() / 64] = word;
 }
 
 absl::StatusOr<std::shared_ptr<const CompiledTargetingSet>>
@@ -436,6 +659,8 @@ CompiledTargetingSet::Create(const std::vector<TargetingTreeSpec>& trees,
   impl->attribute_names = compiler.attribute_names();
   impl->slots = internal::SlotTable(impl->attribute_names);
   impl->tree_indexed.assign(impl->tree_groups.size() - 1, 0);
+  impl->index_predicate.assign(impl->tree_groups.size() - 1,
+                               Impl::kNoPredicate);
   if (options.candidate_index) BuildIndex(impl.get());
   BuildInterned(impl.get());
   impl->ordered.reserve(impl->order.size());
@@ -443,6 +668,7 @@ CompiledTargetingSet::Create(const std::vector<TargetingTreeSpec>& trees,
     impl->ordered.push_back(impl->tables.predicates[index]);
   }
   BuildFast(impl.get());
+  BuildEager(impl.get());
   impl->heads.resize(impl->tree_indexed.size());
   for (size_t t = 0; t < impl->heads.size(); ++t) {
     Impl::TreeHead& head = impl->heads[t];
@@ -452,6 +678,18 @@ CompiledTargetingSet::Create(const std::vector<TargetingTreeSpec>& trees,
     if (head.end_group - head.first_group == 1 &&
         impl->groups[head.first_group].count == 1) {
       head.single = impl->groups[head.first_group].begin;
+    }
+    if (head.end_group - head.first_group == 1) {
+      const Impl::Group& g = impl->groups[head.first_group];
+      if (g.count != 0 && g.lazy_count == 0 && g.mask_count <= 1) {
+        // Every predicate eager or known true: one mask test (an empty
+        // mask when the index predicate was the only one).
+        head.single_mask_word =
+            g.mask_count == 0 ? 0 : impl->masks[g.mask_begin].word;
+        head.single_mask =
+            g.mask_count == 0 ? 0 : impl->masks[g.mask_begin].mask;
+        head.single = Impl::kNoSingle;  // the mask is tested instead
+      }
     }
   }
   impl->id = NextSetId();
@@ -507,6 +745,7 @@ void CompiledTargetingSet::Bind(std::string_view visitor_id,
     s.interned[interned.slot] =
         it == interned.ids.end() ? internal::kNotInterned : it->second;
   }
+  if (!impl_->eager.empty()) BindEager(*impl_, &s);
   // The trees the visitor's values name in the candidate index.
   s.marked_trees.clear();
   for (const Impl::SlotIndex& index : impl_->indexes) {
@@ -536,12 +775,23 @@ bool CompiledTargetingSet::Matches(size_t tree,
     return false;  // the index says no group can hold
   }
   if (head.single != Impl::kNoSingle) return Run(impl, head.single, s);
+  const uint64_t* words = s->eager.data();
+  if (head.single_mask_word != Impl::kNoSingle) {
+    return (words[head.single_mask_word] & head.single_mask) ==
+           head.single_mask;
+  }
   for (uint32_t g = head.first_group; g < head.end_group; ++g) {
     const Impl::Group& group = impl.groups[g];
     if (group.count == 0) continue;  // an empty group is false
+    // The eager part without a branch per predicate, then the rest.
     bool all = true;
-    for (uint32_t k = 0; k < group.count && all; ++k) {
-      all = Test(impl, impl.ordered[group.begin + k], s);
+    const Impl::WordMask* masks = impl.masks.data() + group.mask_begin;
+    for (uint32_t m = 0; m < group.mask_count; ++m) {
+      all &= (words[masks[m].word] & masks[m].mask) == masks[m].mask;
+    }
+    const internal::Predicate* lazy = impl.lazy.data() + group.lazy_begin;
+    for (uint32_t k = 0; k < group.lazy_count && all; ++k) {
+      all = Test(impl, lazy[k], s);
     }
     if (all) return true;
   }

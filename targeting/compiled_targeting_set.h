@@ -76,6 +76,7 @@ class CompiledTargetingSet;
 namespace internal {
 struct ScratchAccess;  // test and diagnostics access (internal/stats.h)
 struct Predicate;
+struct PredicateTables;
 }  // namespace internal
 
 // Per-thread evaluation state for one visitor at a time. Reusable: after the
@@ -165,8 +166,24 @@ class CompiledTargetingSet {
   // Inline into Matches: predicate `k` of Impl::ordered, through its
   // FastTest when it has one, else through Test.
   static bool Run(const Impl& impl, uint32_t k, TargetingScratch::State* s);
+  // Predicate `p` through its compact form `f` (an Impl::FastTest) when the
+  // visitor's value suits it, else through Test.
+  template <typename FastTest>
+  static bool RunForm(const Impl& impl, const FastTest& f,
+                      const internal::Predicate& p, TargetingScratch::State* s);
+  // The compact form of `p` into `*f` (an Impl::FastTest); kGeneric when it
+  // has none.
+  template <typename FastTest>
+  static void FormOf(const internal::PredicateTables& t,
+                     const internal::Predicate& p, FastTest* f);
   // Builds Impl::fast.
   static void BuildFast(Impl* impl);
+  // Builds Impl::eager, the groups' masks and lazy predicates, and the
+  // heads' single masks (see Impl::eager).
+  static void BuildEager(Impl* impl);
+  // Evaluates the eager predicates for the visitor just bound.
+  [[gnu::noinline]] static void BindEager(const Impl& impl,
+                                          TargetingScratch::State* s);
   // Inline into Matches: the memo, interned IN and the common operators.
   static bool Test(const Impl& impl, const internal::Predicate& p,
                    TargetingScratch::State* s);

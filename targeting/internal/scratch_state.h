@@ -52,6 +52,9 @@ struct alignas(internal::kCacheLine) TargetingScratch::State {
   // By tree: == epoch when Bind found the tree a candidate (see
   // Impl::indexes); only indexed trees are read.
   internal::LineVector<uint32_t> tree_epoch;
+  // The eager predicates' results for the bound visitor, 64 per word (see
+  // Impl::eager); rewritten whole by every Bind.
+  internal::LineVector<uint64_t> eager;
   // The trees Bind marked this epoch, in the order it marked them.
   internal::LineVector<uint32_t> marked_trees;
   // Copies kept at most; past this, the cache is emptied at the next

@@ -25,6 +25,15 @@ struct CompiledTargetingSet::Impl {
   struct Group {
     uint32_t begin = 0;  // into order
     uint32_t count = 0;
+    // How Matches evaluates the group (see `eager`): its eager predicates
+    // as masks over the visitor's eager bits, masks[mask_begin ...
+    // + mask_count), then the others in lazy[lazy_begin ... + lazy_count),
+    // cheap first, with short-circuit. A group of a tree filed in the index
+    // leaves out the predicate it is filed under: a marked tree has it true.
+    uint32_t mask_begin = 0;
+    uint32_t mask_count = 0;
+    uint32_t lazy_begin = 0;
+    uint32_t lazy_count = 0;
   };
   struct ExplainTargeting {
     std::string path;
@@ -89,6 +98,10 @@ struct CompiledTargetingSet::Impl {
   };
   std::vector<SlotIndex> indexes;
   std::vector<uint8_t> tree_indexed;  // by tree: 1 when filed in an index
+  // By tree: the predicate (into tables.predicates) it is filed under, or
+  // kNoPredicate.
+  std::vector<uint32_t> index_predicate;
+  static constexpr uint32_t kNoPredicate = ~uint32_t{0};
 
   // Interned values. For each slot read by a case-sensitive IN / NOT_IN,
   // the distinct strings of those lists get ids 0, 1, ...; Bind looks the
@@ -102,6 +115,42 @@ struct CompiledTargetingSet::Impl {
   std::vector<InternedSlot> interned;
   std::vector<uint64_t> bits;  // the predicates' bitsets, back to back
 
+  // Eager predicates. Bind evaluates the cheap predicates (EQUALS,
+  // relational, EXISTS, interned IN / NOT_IN, ...) of every group once per
+  // visitor, in this fixed order, into one bit each (the scratch's `eager`
+  // words); Matches then tests a group's eager part with a mask per word
+  // instead of one data-dependent branch per predicate, which the branch
+  // predictor cannot learn when visitors differ (W2: most of the
+  // mispredicted branches of a decision were in that walk). The predicates
+  // of trees outside the index are always eager; those only indexed trees
+  // read, while the eager set stays within kMaxEager (an index exists so
+  // that a visitor costs what its candidate trees cost). Costlier
+  // predicates (regex, semver, dates, strings) stay lazy and memoised.
+  struct EagerTest {
+    FastTest fast;                  // its compact form, if any
+    internal::Predicate predicate;  // memo cleared: evaluated once anyway
+  };
+  static constexpr size_t kMaxEager = 256;
+  std::vector<EagerTest> eager;  // sorted by slot, form and operator
+  // Runs of `eager` with one slot, compact form and operator: Bind reads
+  // the visitor's value once per run and tests the run's operands in a
+  // tight loop (a run of kGeneric goes through Test one by one, as does
+  // any run whose value is missing or of another type).
+  struct EagerRun {
+    FastKind kind = FastKind::kGeneric;
+    internal::Op op = internal::Op::kAlwaysTrue;
+    uint32_t slot = 0;
+    uint32_t begin = 0;  // into eager
+    uint32_t count = 0;
+  };
+  std::vector<EagerRun> runs;
+  struct WordMask {
+    uint32_t word = 0;
+    uint64_t mask = 0;
+  };
+  std::vector<WordMask> masks;            // by group range
+  std::vector<internal::Predicate> lazy;  // by group range
+
   // What Matches reads of a tree, in one place: its groups, whether the
   // index files it, and for a tree of one group of one predicate (W1's
   // shape, and every single-condition campaign) that predicate, tested
@@ -111,6 +160,11 @@ struct CompiledTargetingSet::Impl {
     uint32_t end_group = 0;
     uint32_t single = kNoSingle;  // index into `ordered`, or kNoSingle
     uint32_t indexed = 0;         // tree_indexed[tree]
+    // A tree of one group whose predicates are all eager (or known true)
+    // in one word: that word's mask (the tree matches when every bit of it
+    // is set); single_mask_word is kNoSingle otherwise.
+    uint32_t single_mask_word = kNoSingle;
+    uint64_t single_mask = 0;
   };
   static constexpr uint32_t kNoSingle = ~uint32_t{0};
   std::vector<TreeHead> heads;  // by tree; built last
