@@ -332,6 +332,119 @@ TEST(CompiledTargetingSet, OnePredicateTreesAnswerLikeTheGeneralTest) {
   EXPECT_FALSE(testing::Eval(T("k", "EQUALS", S("10")), ten));
 }
 
+// Matches (eager bits, masks, the index, lazy predicates) against Explain,
+// which evaluates every targeting on its own, on random trees of several
+// groups: over 64 eager predicates (several words), more than kMaxEager
+// reachable only through indexed trees, indexed trees whose filed EQUALS is
+// left out of their group, values of every type and missing ones.
+TEST(CompiledTargetingSet, EagerBitsAnswerLikeExplain) {
+  std::mt19937 rng(11);
+  auto pick = [&](int n) { return static_cast<int>(rng() % n); };
+  const char* keys[] = {"a", "b", "c", "d"};
+  const char* words[] = {"x", "y", "z", "10", ""};
+  auto operand = [&](int kind) -> TargetingValueSpec {
+    switch (kind) {
+      case 0:
+        return S(words[pick(5)]);
+      case 1:
+        return N(pick(40));
+      default:
+        return B(pick(2) == 0);
+    }
+  };
+  auto targeting = [&]() -> TargetingSpec {
+    const std::string key = keys[pick(4)];
+    switch (pick(9)) {
+      case 0:
+        return T(key, "EQUALS", operand(pick(3)));
+      case 1:
+        return T(key, "NOT_EQUALS", operand(pick(3)));
+      case 2:
+        return T(key, "GREATER_THAN_OR_EQUALS", N(pick(40)));
+      case 3:
+        return T(key, "LOWER_THAN", N(pick(40)));
+      case 4:
+        return T(key, "IN", L({S(words[pick(5)]), S(words[pick(5)]), N(pick(40))}));
+      case 5:
+        return T(key, "NOT_IN", L({S(words[pick(5)]), S(words[pick(5)])}));
+      case 6:
+        return T(key, pick(2) ? "EXISTS" : "NOT_EXISTS", B(true));
+      case 7:
+        return T(key, "CONTAINS", S(words[pick(4)]), pick(2) == 0);
+      default:
+        return T(key, "EQUALS", S(words[pick(5)]), true);
+    }
+  };
+  std::vector<TargetingTreeSpec> trees;
+  for (int i = 0; i < 400; ++i) {
+    TargetingTreeSpec tree;
+    tree.path = "t";
+    const bool indexed = i % 2 == 0;  // one group with a plan EQUALS
+    const int groups = indexed ? 1 : 1 + pick(3);
+    for (int g = 0; g < groups; ++g) {
+      TargetingGroupSpec& group = tree.groups.emplace_back();
+      group.path = "t.g";
+      if (indexed) {
+        group.targetings.push_back(
+            T("plan", "EQUALS", S(std::string("p") + std::to_string(i % 30))));
+        // A relational operand of its own per tree: past kMaxEager.
+        group.targetings.push_back(T("age", "GREATER_THAN_OR_EQUALS", N(i)));
+      }
+      const int n = pick(4) + (indexed ? 0 : 1);
+      for (int k = 0; k < n; ++k) group.targetings.push_back(targeting());
+    }
+    if (i % 50 == 7) tree.groups.emplace_back().path = "t.empty";  // false
+    trees.push_back(std::move(tree));
+  }
+  for (const bool index : {true, false}) {
+    TargetingOptions options;
+    options.candidate_index = index;
+    auto set = CompiledTargetingSet::Create(trees, options);
+    ASSERT_TRUE(set.ok()) << set.status();
+    EXPECT_EQ((*set)->IsIndexed(0), index);
+    TargetingScratch scratch;
+    int held = 0, compared = 0;
+    for (int v = 0; v < 300; ++v) {
+      Attributes a;
+      for (const char* key : keys) {
+        switch (pick(4)) {
+          case 0:
+            a.Set(key, words[pick(5)]);
+            break;
+          case 1:
+            a.Set(key, static_cast<double>(pick(40)));
+            break;
+          case 2:
+            a.Set(key, pick(2) == 0);
+            break;
+          default:
+            break;  // missing
+        }
+      }
+      a.Set("plan", std::string("p") + std::to_string(pick(32)));
+      if (pick(5) != 0) a.Set("age", static_cast<double>(pick(420)));
+      (*set)->Bind("visitor", a, &scratch);
+      for (size_t t = 0; t < trees.size(); ++t) {
+        // The tree holds when some non-empty group has every targeting true.
+        const auto explained = (*set)->Explain(t, "visitor", a);
+        std::vector<int> all(trees[t].groups.size(), 1);
+        for (const TargetingExplanation& e : explained) all[e.group] &= e.matched;
+        bool expected = false;
+        for (size_t g = 0; g < all.size(); ++g) {
+          expected |= all[g] && !trees[t].groups[g].targetings.empty();
+        }
+        ASSERT_EQ((*set)->Matches(t, &scratch), expected)
+            << "tree " << t << " visitor " << v << " index " << index;
+        held += expected;
+        ++compared;
+      }
+    }
+    // Both answers, many times over.
+    EXPECT_GT(held, 1000);
+    EXPECT_LT(held, compared - 1000);
+  }
+}
+
 TEST(CompiledTargetingSet, CheapPredicatesRunFirstInAnAndGroup) {
   // The regex would be evaluated if it came first; EQUALS fails before it.
   auto set = testing::MustCreate({Tree({
