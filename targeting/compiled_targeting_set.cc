@@ -460,8 +460,23 @@ void CompiledTargetingSet::BuildEager(Impl* impl) {
   for (uint32_t b = 0; b < by.size(); ++b) by[b] = b;
   auto key = [&](uint32_t b) {
     const Impl::EagerTest& e = impl->eager[b];
+    double order = 0;
+    if (e.fast.kind == Impl::FastKind::kNumber) {
+      switch (e.fast.op) {
+        case Op::kGreaterThan:
+        case Op::kGreaterThanOrEquals:
+          order = e.fast.number;
+          break;
+        case Op::kLowerThan:
+        case Op::kLowerThanOrEquals:
+          order = -e.fast.number;
+          break;
+        default:
+          break;
+      }
+    }
     return std::make_tuple(e.fast.kind == Impl::FastKind::kGeneric, e.fast.slot,
-                           e.fast.kind, e.fast.op);
+                           e.fast.kind, e.fast.op, order);
   };
   std::stable_sort(by.begin(), by.end(),
                    [&](uint32_t x, uint32_t y) { return key(x) < key(y); });
@@ -480,12 +495,35 @@ void CompiledTargetingSet::BuildEager(Impl* impl) {
     const Impl::FastTest& f = impl->eager[b].fast;
     if (!impl->runs.empty()) {
       Impl::EagerRun& last = impl->runs.back();
-      if (last.kind == f.kind && last.slot == f.slot && last.op == f.op) {
+      if (last.kind == f.kind && last.slot == f.slot && last.op == f.op &&
+          last.count < 64) {
         ++last.count;
         continue;
       }
     }
-    impl->runs.push_back(Impl::EagerRun{f.kind, f.op, f.slot, b, 1});
+    impl->runs.push_back(Impl::EagerRun{f.kind, f.op, f.slot, b, 1, 0});
+  }
+  // The interned runs' tables.
+  impl->interned_rows.assign(impl->attribute_names.size(), 0);
+  for (const Impl::InternedSlot& slot : impl->interned) {
+    impl->interned_rows[slot.slot] = static_cast<uint32_t>(slot.ids.size());
+  }
+  for (Impl::EagerRun& run : impl->runs) {
+    if (run.kind != Impl::FastKind::kInterned) continue;
+    const size_t values = impl->interned_rows[run.slot];
+    run.table = static_cast<uint32_t>(impl->run_tables.size());
+    const bool negate = run.op != Op::kIn;
+    for (size_t id = 0; id <= values; ++id) {
+      const uint32_t value =
+          id == values ? internal::kNotInterned : static_cast<uint32_t>(id);
+      uint64_t word = 0;
+      for (uint32_t i = 0; i < run.count; ++i) {
+        const bool in =
+            InBitset(impl->bits, impl->eager[run.begin + i].fast.aux, value);
+        word |= uint64_t{in != negate} << i;
+      }
+      impl->run_tables.push_back(word);
+    }
   }
   for (size_t tree = 0; tree < trees; ++tree) {
     for (uint32_t g = impl->tree_groups[tree]; g < impl->tree_groups[tree + 1];
@@ -534,6 +572,15 @@ void CompiledTargetingSet::BindEager(const Impl& impl,
       word = 0;
     }
   };
+  // The results of a whole run at once (its `count` low bits).
+  auto deposit = [words, &word](uint32_t begin, uint32_t count, uint64_t bits) {
+    const uint32_t offset = begin % 64;
+    word |= bits << offset;
+    if (offset + count >= 64) {
+      words[begin / 64] = word;
+      word = offset == 0 ? 0 : bits >> (64 - offset);
+    }
+  };
   const Impl::EagerTest* eager = impl.eager.data();
   for (const Impl::EagerRun& run : impl.runs) {
     const Impl::EagerTest* e = eager + run.begin;
@@ -565,24 +612,20 @@ void CompiledTargetingSet::BindEager(const Impl& impl,
               }
               break;
             }
-            case Op::kGreaterThanOrEquals:
+            default: {
               if (!number) {
                 done = false;
                 break;
               }
+              // Sorted so that the satisfied operands come first.
+              uint32_t k = 0;
               for (uint32_t i = 0; i < run.count; ++i) {
-                set(run.begin + i, x >= e[i].fast.number);
+                k += Relational(run.op, x, e[i].fast.number);
               }
+              deposit(run.begin, run.count,
+                      k == 64 ? ~uint64_t{0} : (uint64_t{1} << k) - 1);
               break;
-            default:
-              if (!number) {
-                done = false;
-                break;
-              }
-              for (uint32_t i = 0; i < run.count; ++i) {
-                set(run.begin + i, Relational(run.op, x, e[i].fast.number));
-              }
-              break;
+            }
           }
           break;
         }
@@ -591,12 +634,12 @@ void CompiledTargetingSet::BindEager(const Impl& impl,
             done = false;
             break;
           }
+          // One word of the run's table: the row of the value's id, the
+          // last row for a value not interned.
           const uint32_t id = s->interned[run.slot];
-          const bool negate = run.op != Op::kIn;
-          for (uint32_t i = 0; i < run.count; ++i) {
-            set(run.begin + i,
-                InBitset(impl.bits, e[i].fast.aux, id) != negate);
-          }
+          const uint32_t rows = impl.interned_rows[run.slot];
+          deposit(run.begin, run.count,
+                  impl.run_tables[run.table + (id < rows ? id : rows)]);
           break;
         }
         case Kind::kGeneric:

@@ -131,7 +131,11 @@ struct CompiledTargetingSet::Impl {
     internal::Predicate predicate;  // memo cleared: evaluated once anyway
   };
   static constexpr size_t kMaxEager = 256;
-  std::vector<EagerTest> eager;  // sorted by slot, form and operator
+  // Sorted by slot, form and operator; a relational run by operand so that
+  // the operands a value satisfies come first (ascending for > and >=,
+  // descending for < and <=): its results are then the first k bits, k
+  // the number satisfied.
+  std::vector<EagerTest> eager;
   // Runs of `eager` with one slot, compact form and operator: Bind reads
   // the visitor's value once per run and tests the run's operands in a
   // tight loop (a run of kGeneric goes through Test one by one, as does
@@ -141,9 +145,15 @@ struct CompiledTargetingSet::Impl {
     internal::Op op = internal::Op::kAlwaysTrue;
     uint32_t slot = 0;
     uint32_t begin = 0;  // into eager
-    uint32_t count = 0;
+    uint32_t count = 0;  // at most 64
+    // kInterned: the run's results for each interned value of the slot,
+    // one word per value (bit i for eager[begin + i]), then for a value
+    // not interned; first word in run_tables.
+    uint32_t table = 0;
   };
   std::vector<EagerRun> runs;
+  std::vector<uint64_t> run_tables;
+  std::vector<uint32_t> interned_rows;  // by slot: its interned values
   struct WordMask {
     uint32_t word = 0;
     uint64_t mask = 0;
