@@ -724,13 +724,16 @@ CompiledTargetingSet::Create(const std::vector<TargetingTreeSpec>& trees,
     }
     if (head.end_group - head.first_group == 1) {
       const Impl::Group& g = impl->groups[head.first_group];
-      if (g.count != 0 && g.lazy_count == 0 && g.mask_count <= 1) {
-        // Every predicate eager or known true: one mask test (an empty
-        // mask when the index predicate was the only one).
+      if (g.count != 0 && g.mask_count <= 1 &&
+          (g.lazy_count == 0 || head.single == Impl::kNoSingle)) {
+        // One mask test (an empty mask when the index predicate was the
+        // only eager one), then the lazy predicates.
         head.single_mask_word =
             g.mask_count == 0 ? 0 : impl->masks[g.mask_begin].word;
         head.single_mask =
             g.mask_count == 0 ? 0 : impl->masks[g.mask_begin].mask;
+        head.lazy_begin = g.lazy_begin;
+        head.lazy_count = g.lazy_count;
         head.single = Impl::kNoSingle;  // the mask is tested instead
       }
     }
@@ -820,8 +823,14 @@ bool CompiledTargetingSet::Matches(size_t tree,
   if (head.single != Impl::kNoSingle) return Run(impl, head.single, s);
   const uint64_t* words = s->eager.data();
   if (head.single_mask_word != Impl::kNoSingle) {
-    return (words[head.single_mask_word] & head.single_mask) ==
-           head.single_mask;
+    if ((words[head.single_mask_word] & head.single_mask) != head.single_mask) {
+      return false;
+    }
+    const internal::Predicate* lazy = impl.lazy.data() + head.lazy_begin;
+    for (uint32_t k = 0; k < head.lazy_count; ++k) {
+      if (!Test(impl, lazy[k], s)) return false;
+    }
+    return true;
   }
   for (uint32_t g = head.first_group; g < head.end_group; ++g) {
     const Impl::Group& group = impl.groups[g];

@@ -170,10 +170,14 @@ struct CompiledTargetingSet::Impl {
     uint32_t end_group = 0;
     uint32_t single = kNoSingle;  // index into `ordered`, or kNoSingle
     uint32_t indexed = 0;         // tree_indexed[tree]
-    // A tree of one group whose predicates are all eager (or known true)
-    // in one word: that word's mask (the tree matches when every bit of it
-    // is set); single_mask_word is kNoSingle otherwise.
+    // A tree of one group whose eager predicates (if any) are in one word,
+    // other than a tree of one lazy predicate: that word's mask (the
+    // group's eager part holds when every bit of it is set), then the
+    // group's lazy predicates, lazy[lazy_begin ... + lazy_count) (W2's
+    // shape); single_mask_word is kNoSingle otherwise.
     uint32_t single_mask_word = kNoSingle;
+    uint32_t lazy_begin = 0;
+    uint32_t lazy_count = 0;
     uint64_t single_mask = 0;
   };
   static constexpr uint32_t kNoSingle = ~uint32_t{0};
