@@ -617,10 +617,27 @@ void CompiledTargetingSet::BindEager(const Impl& impl,
                 done = false;
                 break;
               }
-              // Sorted so that the satisfied operands come first.
+              // Sorted so that the satisfied operands come first. One loop
+              // per operator: no dispatch inside.
               uint32_t k = 0;
-              for (uint32_t i = 0; i < run.count; ++i) {
-                k += Relational(run.op, x, e[i].fast.number);
+              auto count = [&](auto satisfied) {
+                for (uint32_t i = 0; i < run.count; ++i) {
+                  k += satisfied(x, e[i].fast.number);
+                }
+              };
+              switch (run.op) {
+                case Op::kGreaterThan:
+                  count([](double a, double b) { return a > b; });
+                  break;
+                case Op::kGreaterThanOrEquals:
+                  count([](double a, double b) { return a >= b; });
+                  break;
+                case Op::kLowerThan:
+                  count([](double a, double b) { return a < b; });
+                  break;
+                default:
+                  count([](double a, double b) { return a <= b; });
+                  break;
               }
               deposit(run.begin, run.count,
                       k == 64 ? ~uint64_t{0} : (uint64_t{1} << k) - 1);
