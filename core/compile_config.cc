@@ -422,10 +422,13 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
     h.tree = h.one_group ? cfg->groups_[c.first_group].targeting : -1;
     h.active = c.active;
     const bool structured = c.layer >= 0 || !c.prerequisites.empty();
-    h.checks = static_cast<uint8_t>((c.has_window ? kCheckWindow : 0) |
-                                    (c.ranges.empty() ? 0 : kCheckRanges) |
-                                    (structured ? kCheckStructure : 0) |
-                                    (c.holdouts != 0 ? kCheckHoldout : 0));
+    h.checks = static_cast<uint8_t>(
+        (c.has_window ? kCheckWindow : 0) |
+        (c.ranges.empty() ? 0 : kCheckRanges) |
+        (structured ? kCheckStructure : 0) |
+        (c.holdouts != 0 ? kCheckHoldout : 0) |
+        (!c.active || (c.is_ab && cfg->single_assignment_) ? kCheckNotPlain
+                                                           : 0));
     h.is_ab = c.is_ab;
     // A live window keeps a campaign fast: whether `now` is inside it is the
     // same for every visitor, and the template at `now` says it.

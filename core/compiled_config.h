@@ -453,7 +453,7 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
     int32_t num_groups = 0;
     int32_t tree = -1;  // targeting of the only group, -1 for none or many
     bool active = true;
-    uint8_t checks = 0;  // kCheckWindow | kCheckRanges; 0: neither
+    uint8_t checks = 0;  // kCheck* bits; 0: none
     bool is_ab = false;
     bool one_group = false;
   };
@@ -466,6 +466,11 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   // by none (most) decides as without them, one held out by some decides
   // every campaign in order.
   static constexpr uint8_t kCheckHoldout = 8;
+  // Neither a check above nor a reason to stop before targeting: inactive,
+  // or an `ab` campaign under single assignment. A campaign whose checks
+  // are 0 goes straight to targeting when nothing else can stop it (no
+  // panic, runtime state or lifecycle inputs).
+  static constexpr uint8_t kCheckNotPlain = 16;
   static_assert(sizeof(HotCampaign) == 16);
   std::vector<HotCampaign> hot_;  // by campaign
   // Per campaign with no bucket ranges and one variation group whose
