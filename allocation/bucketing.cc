@@ -23,16 +23,14 @@ GroupBucketer GroupBucketer::Create(BucketingMode mode,
 
 uint32_t GroupBucketer::SplitBucket(std::string_view visitor_id) const {
   if (mode_ == BucketingMode::kXxh3) {
-    return static_cast<uint32_t>(
-        internal::InlineXxh3WithSeed(visitor_id, split_seed_) % 10000);
+    return internal::Xxh3Bucket(visitor_id, split_seed_);
   }
   return split_prefix_.FinishWith(visitor_id) % 100;
 }
 
 uint32_t GroupBucketer::TrafficBucket(std::string_view visitor_id) const {
   if (mode_ == BucketingMode::kXxh3) {
-    return static_cast<uint32_t>(
-        internal::InlineXxh3WithSeed(visitor_id, traffic_seed_) % 10000);
+    return internal::Xxh3Bucket(visitor_id, traffic_seed_);
   }
   return traffic_prefix_.FinishWith(visitor_id) % 100;
 }
@@ -48,8 +46,7 @@ CampaignBucketer CampaignBucketer::Create(BucketingMode mode,
 
 uint32_t CampaignBucketer::RangeBucket(std::string_view visitor_id) const {
   if (mode_ == BucketingMode::kXxh3) {
-    return static_cast<uint32_t>(
-        internal::InlineXxh3WithSeed(visitor_id, seed_) % 10000);
+    return internal::Xxh3Bucket(visitor_id, seed_);
   }
   return FlagshipHash(visitor_id) % 100;
 }

@@ -54,6 +54,10 @@ class GroupBucketer {
   // REQUIRES: visitor_id is non-empty.
   uint32_t SplitBucket(std::string_view visitor_id) const;
   uint32_t TrafficBucket(std::string_view visitor_id) const;
+  // The seeds of the XXH3 mode, for callers that hash inline
+  // (internal::Xxh3Bucket gives the same buckets as the two above).
+  uint64_t split_seed() const { return split_seed_; }
+  uint64_t traffic_seed() const { return traffic_seed_; }
 
  private:
   BucketingMode mode_ = BucketingMode::kXxh3;

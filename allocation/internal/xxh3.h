@@ -28,6 +28,12 @@ inline uint64_t InlineXxh3WithSeed(std::string_view data, uint64_t seed) {
   return XXH3_64bits_withSeed(data.data(), data.size(), seed);
 }
 
+// The bucket in [0, 10000) of allot's XXH3 mode (DESIGN §4): the seeded
+// hash of the visitor id modulo 10,000.
+inline uint32_t Xxh3Bucket(std::string_view visitor_id, uint64_t seed) {
+  return static_cast<uint32_t>(InlineXxh3WithSeed(visitor_id, seed) % 10000);
+}
+
 }  // namespace allot::internal
 
 #endif  // ALLOT_ALLOCATION_INTERNAL_XXH3_H_
