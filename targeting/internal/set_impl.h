@@ -119,13 +119,15 @@ struct CompiledTargetingSet::Impl {
   // relational, EXISTS, interned IN / NOT_IN, ...) of every group once per
   // visitor, in this fixed order, into one bit each (the scratch's `eager`
   // words); Matches then tests a group's eager part with a mask per word
-  // instead of one data-dependent branch per predicate, which the branch
-  // predictor cannot learn when visitors differ (W2: most of the
-  // mispredicted branches of a decision were in that walk). The predicates
-  // of trees outside the index are always eager; those only indexed trees
-  // read, while the eager set stays within kMaxEager (an index exists so
-  // that a visitor costs what its candidate trees cost). Costlier
-  // predicates (regex, semver, dates, strings) stay lazy and memoised.
+  // instead of one data-dependent branch per predicate (W2: most of the
+  // mispredicted branches of a decision were in that walk), and one run of
+  // an attribute's IN lists or thresholds costs about what one predicate
+  // did. The predicates of trees outside the index are always eager; those
+  // only indexed trees read, while the eager set stays within kMaxEager (an
+  // index exists so that a visitor costs what its candidate trees cost). A
+  // tree of one predicate makes none eager (its compact test costs what a
+  // bit does; W1). Costlier predicates (regex, semver, dates, strings) stay
+  // lazy and memoised.
   struct EagerTest {
     FastTest fast;                  // its compact form, if any
     internal::Predicate predicate;  // memo cleared: evaluated once anyway
