@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <tuple>
 #include <utility>
 
@@ -458,10 +459,15 @@ void CompiledTargetingSet::BuildEager(Impl* impl) {
   // Runs: sort by slot, form and operator, then renumber the bits.
   std::vector<uint32_t> by(impl->eager.size());
   for (uint32_t b = 0; b < by.size(); ++b) by[b] = b;
+  // An operand that is NaN (the number of a string operand such as "abc")
+  // is satisfied by no value: last in its run, after every number (and
+  // out of the comparison, which NaN would make no strict order).
   auto key = [&](uint32_t b) {
     const Impl::EagerTest& e = impl->eager[b];
     double order = 0;
-    if (e.fast.kind == Impl::FastKind::kNumber) {
+    const bool nan =
+        e.fast.kind == Impl::FastKind::kNumber && std::isnan(e.fast.number);
+    if (e.fast.kind == Impl::FastKind::kNumber && !nan) {
       switch (e.fast.op) {
         case Op::kGreaterThan:
         case Op::kGreaterThanOrEquals:
@@ -476,7 +482,7 @@ void CompiledTargetingSet::BuildEager(Impl* impl) {
       }
     }
     return std::make_tuple(e.fast.kind == Impl::FastKind::kGeneric, e.fast.slot,
-                           e.fast.kind, e.fast.op, order);
+                           e.fast.kind, e.fast.op, nan, order);
   };
   std::stable_sort(by.begin(), by.end(),
                    [&](uint32_t x, uint32_t y) { return key(x) < key(y); });

@@ -354,7 +354,12 @@ TEST(CompiledTargetingSet, EagerBitsAnswerLikeExplain) {
   };
   auto targeting = [&]() -> TargetingSpec {
     const std::string key = keys[pick(4)];
-    switch (pick(9)) {
+    switch (pick(10)) {
+      case 9:
+        // A string operand: its number (NaN for "x", 10 for "10") is what a
+        // number is compared with, in the same run as the numbers.
+        return T(key, pick(2) ? "GREATER_THAN" : "LOWER_THAN_OR_EQUALS",
+                 S(words[pick(5)]));
       case 0:
         return T(key, "EQUALS", operand(pick(3)));
       case 1:
