@@ -433,13 +433,10 @@ void CompiledTargetingSet::BuildEager(Impl* impl) {
   // A tree of one predicate gains nothing: its test through the compact
   // form costs what setting and testing a bit does (W1's shape), so it
   // makes no predicate eager.
-  auto single = [&](size_t tree) {
-    return impl->tree_groups[tree + 1] - impl->tree_groups[tree] == 1 &&
-           impl->groups[impl->tree_groups[tree]].count == 1;
-  };
   for (int pass = 0; pass < 2; ++pass) {
     for (size_t tree = 0; tree < trees; ++tree) {
-      if ((impl->tree_indexed[tree] != 0) != (pass == 1) || single(tree))
+      if ((impl->tree_indexed[tree] != 0) != (pass == 1) ||
+          impl->OnePredicate(tree))
         continue;
       for (uint32_t g = impl->tree_groups[tree];
            g < impl->tree_groups[tree + 1]; ++g) {
@@ -741,8 +738,7 @@ CompiledTargetingSet::Create(const std::vector<TargetingTreeSpec>& trees,
     head.first_group = impl->tree_groups[t];
     head.end_group = impl->tree_groups[t + 1];
     head.indexed = impl->tree_indexed[t];
-    if (head.end_group - head.first_group == 1 &&
-        impl->groups[head.first_group].count == 1) {
+    if (impl->OnePredicate(t)) {
       head.single = impl->groups[head.first_group].begin;
     }
     if (head.end_group - head.first_group == 1) {

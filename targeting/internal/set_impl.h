@@ -48,6 +48,11 @@ struct CompiledTargetingSet::Impl {
   std::vector<std::string> attribute_names;
   internal::SlotTable slots;
   std::vector<uint32_t> tree_groups;  // tree i: groups [t[i], t[i + 1])
+  // Whether tree `tree` is one group of one predicate (TreeHead::single).
+  bool OnePredicate(size_t tree) const {
+    return tree_groups[tree + 1] - tree_groups[tree] == 1 &&
+           groups[tree_groups[tree]].count == 1;
+  }
   std::vector<Group> groups;
   std::vector<uint32_t> order;                         // predicate indices
   // tables.predicates[order[i]] for every i, copied once compiled (memo
