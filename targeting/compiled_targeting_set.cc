@@ -740,6 +740,7 @@ CompiledTargetingSet::Create(const std::vector<TargetingTreeSpec>& trees,
     head.indexed = impl->tree_indexed[t];
     if (impl->OnePredicate(t)) {
       head.single = impl->groups[head.first_group].begin;
+      head.form = impl->fast[head.single];
     }
     if (head.end_group - head.first_group == 1) {
       const Impl::Group& g = impl->groups[head.first_group];
@@ -757,6 +758,7 @@ CompiledTargetingSet::Create(const std::vector<TargetingTreeSpec>& trees,
       }
     }
   }
+  impl->num_trees = impl->heads.size();
   impl->id = NextSetId();
   return std::shared_ptr<const CompiledTargetingSet>(
       new CompiledTargetingSet(std::move(impl)));
@@ -829,29 +831,82 @@ void CompiledTargetingSet::Bind(std::string_view visitor_id,
 
 bool CompiledTargetingSet::Matches(size_t tree,
                                    TargetingScratch* scratch) const {
+  // The common shapes are decided here without a call, so that this
+  // function saves no registers on them; the rest go to out-of-line
+  // helpers as tail calls.
   const Impl& impl = *impl_;
   TargetingScratch::State* s = scratch->state_.get();
   // A scratch bound to another set (or to none) would index out of bounds.
-  if (s == nullptr || s->set_id != impl.id || tree >= impl.heads.size()) {
+  if (s == nullptr || s->set_id != impl.id || tree >= impl.num_trees) {
     return false;
   }
   const Impl::TreeHead& head = impl.heads[tree];
   if (head.indexed != 0 && s->tree_epoch[tree] != s->epoch) {
     return false;  // the index says no group can hold
   }
-  if (head.single != Impl::kNoSingle) return Run(impl, head.single, s);
-  const uint64_t* words = s->eager.data();
-  if (head.single_mask_word != Impl::kNoSingle) {
-    if ((words[head.single_mask_word] & head.single_mask) != head.single_mask) {
-      return false;
+  if (head.single != Impl::kNoSingle) {
+    // The single predicate's compact form, for a bound value of its type;
+    // anything else through the general test.
+    const Impl::FastTest& f = head.form;
+    if (f.kind != Impl::FastKind::kGeneric &&
+        s->bound_epoch[f.slot] == s->epoch) {
+      const AttributeValue& a = s->values[f.slot];
+      if (f.kind == Impl::FastKind::kString) {
+        const bool equal = a.type == ValueType::kString &&
+                           a.string.size() == f.aux &&
+                           internal::EqualBytes(a.string.data(), f.data, f.aux);
+        return equal != (f.op != Op::kEquals);
+      }
+      if (f.kind == Impl::FastKind::kNumber && a.type == ValueType::kNumber) {
+        if (f.op == Op::kEquals) return a.number == f.number;
+        if (f.op == Op::kNotEquals) return a.number != f.number;
+        return Relational(f.op, a.number, f.number);
+      }
     }
+    return RunSingle(impl, head.single, s);
+  }
+  if (head.single_mask_word != Impl::kNoSingle) {
+    const uint64_t word = s->eager[head.single_mask_word];
+    if ((word & head.single_mask) != head.single_mask) return false;
+    // The lazy predicates: a memo already set this epoch inline (W2's
+    // shared regex and versions), the first one without through Test.
     const internal::Predicate* lazy = impl.lazy.data() + head.lazy_begin;
     for (uint32_t k = 0; k < head.lazy_count; ++k) {
-      if (!Test(impl, lazy[k], s)) return false;
+      const internal::Predicate& p = lazy[k];
+      if (p.memo == internal::kNoMemo) {
+        return LazyFrom(impl, lazy + k, head.lazy_count - k, s);
+      }
+      const uint32_t cell = s->memo[p.memo];
+      if ((cell >> 1) != s->epoch) {
+        return LazyFrom(impl, lazy + k, head.lazy_count - k, s);
+      }
+      if ((cell & 1) == 0) return false;
     }
     return true;
   }
-  for (uint32_t g = head.first_group; g < head.end_group; ++g) {
+  return MatchesGroups(impl, head.first_group, head.end_group, s);
+}
+
+bool CompiledTargetingSet::RunSingle(const Impl& impl, uint32_t k,
+                                     TargetingScratch::State* s) {
+  return Run(impl, k, s);
+}
+
+bool CompiledTargetingSet::LazyFrom(const Impl& impl,
+                                    const internal::Predicate* lazy,
+                                    uint32_t count,
+                                    TargetingScratch::State* s) {
+  for (uint32_t k = 0; k < count; ++k) {
+    if (!Test(impl, lazy[k], s)) return false;
+  }
+  return true;
+}
+
+bool CompiledTargetingSet::MatchesGroups(const Impl& impl, uint32_t first,
+                                         uint32_t end,
+                                         TargetingScratch::State* s) {
+  const uint64_t* words = s->eager.data();
+  for (uint32_t g = first; g < end; ++g) {
     const Impl::Group& group = impl.groups[g];
     if (group.count == 0) continue;  // an empty group is false
     // The eager part without a branch per predicate, then the rest.

@@ -181,6 +181,18 @@ class CompiledTargetingSet {
   // Builds Impl::eager, the groups' masks and lazy predicates, and the
   // heads' single masks (see Impl::eager).
   static void BuildEager(Impl* impl);
+  // Matches' out-of-line parts: a single predicate without its compact
+  // form, the lazy predicates of a one-group tree from the first whose memo
+  // is not set, and a tree of several groups.
+  [[gnu::noinline]] static bool RunSingle(const Impl& impl, uint32_t k,
+                                          TargetingScratch::State* s);
+  [[gnu::noinline]] static bool LazyFrom(const Impl& impl,
+                                         const internal::Predicate* lazy,
+                                         uint32_t count,
+                                         TargetingScratch::State* s);
+  [[gnu::noinline]] static bool MatchesGroups(const Impl& impl, uint32_t first,
+                                              uint32_t end,
+                                              TargetingScratch::State* s);
   // Evaluates the eager predicates for the visitor just bound.
   [[gnu::noinline]] static void BindEager(const Impl& impl,
                                           TargetingScratch::State* s);

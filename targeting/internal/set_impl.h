@@ -186,9 +186,13 @@ struct CompiledTargetingSet::Impl {
     uint32_t lazy_begin = 0;
     uint32_t lazy_count = 0;
     uint64_t single_mask = 0;
+    // The single predicate's compact form (fast[single]), kept here so that
+    // Matches reads one line for it.
+    FastTest form;
   };
   static constexpr uint32_t kNoSingle = ~uint32_t{0};
   std::vector<TreeHead> heads;  // by tree; built last
+  size_t num_trees = 0;         // heads.size(), without a division
 };
 
 }  // namespace allot
