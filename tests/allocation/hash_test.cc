@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "allocation/internal/xxh3.h"
 #include "gtest/gtest.h"
 
 namespace allot {
@@ -273,6 +274,35 @@ TEST(FlagshipHasher, LengthCountsUtf16CodeUnits) {
   EXPECT_EQ(h.length(), 4u);
   h.Update("\U0001F600");  // one astral character: 2 units
   EXPECT_EQ(h.length(), 6u);
+}
+
+// The bucket's modulo by a multiply agrees with `%` at the edges of the
+// 64-bit range, around multiples of 10000 and on a long pseudo-random run.
+TEST(Mod10000, AgreesWithTheRemainder) {
+  std::vector<uint64_t> values = {0,
+                                  1,
+                                  9999,
+                                  10000,
+                                  10001,
+                                  ~uint64_t{0},
+                                  ~uint64_t{0} - 1,
+                                  uint64_t{1} << 63};
+  for (uint64_t m = 1; m < 40; ++m) {
+    const uint64_t base = (~uint64_t{0} / 10000 / m) * 10000;
+    values.push_back(base - 1);
+    values.push_back(base);
+    values.push_back(base + 1);
+  }
+  uint64_t x = 0x9E3779B97F4A7C15ULL;
+  for (int i = 0; i < 1000000; ++i) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    values.push_back(x);
+  }
+  for (const uint64_t v : values) {
+    ASSERT_EQ(internal::Mod10000(v), v % 10000) << v;
+  }
 }
 
 }  // namespace
