@@ -77,7 +77,7 @@ namespace {
 
 }  // namespace
 
-template <bool kLifecycle, CompiledConfig::WindowCheck kWindow>
+template <bool kLifecycle, CompiledConfig::WindowCheck kWindow, bool kMatched>
 [[gnu::always_inline]] inline Decision CompiledConfig::DecideCampaign(
     int32_t c, std::string_view visitor_id, TargetingScratch* scratch,
     absl::Time now, int64_t now_ns, const RuntimeState* runtime,
@@ -162,7 +162,9 @@ template <bool kLifecycle, CompiledConfig::WindowCheck kWindow>
   }
   // The first group whose targeting matches decides; no fall-through.
   int32_t g;
-  if (hot.one_group) {
+  if (kMatched) {
+    g = hot.first_group;
+  } else if (hot.one_group) {
     g = hot.first_group;
     if (hot.tree < 0 || !targeting_->Matches(hot.tree, scratch)) {
       d.reason = DecisionReason::kNotTargeted;
@@ -334,11 +336,13 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
   }
   bool refreshed = false;
   const Decision* tmpl = TemplateAt(now, out, &refreshed);
-  if (!fast_tree_.empty() && !panic_ && !single_assignment_ && !held_out &&
+  if ((!fast_tree_.empty() || !batch_campaigns_.empty()) && !panic_ &&
+      !single_assignment_ && !held_out &&
       (runtime == nullptr || !runtime->any_campaign_off())) {
-    // Sparse: every fast campaign starts as its non-candidate decision, and
-    // only the dense campaigns and the candidates are decided. Without
-    // single assignment no decision depends on another, so in any order.
+    // Sparse: every fast and batched campaign starts as its not-targeted
+    // decision, and only the dense campaigns and those whose targeting
+    // holds are decided. Without single assignment no decision depends on
+    // another, so in any order.
     const CompiledTargetingSet::Candidates candidates =
         targeting_->CandidatesOf(visitor.scratch_);
     // touched: sized for every campaign, its first num_touched entries live
@@ -358,16 +362,37 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
           c, visitor.id_.view(), &visitor.scratch_, now, now_ns, runtime,
           spans, &ab_taken, nullptr, OutsideWindow(tmpl[c]), st);
     }
-    // With live windows, the template decides an inactive campaign and one
-    // outside its window; any other is inside its window, if it has one.
+    // The batched campaigns' trees together, without a branch per tree on
+    // their eager part (W2: the campaigns without the index's EQUALS).
+    CompiledTargetingSet::Matching held;
+    if (!batch_trees_.empty()) {
+      held = targeting_->MatchingOf(batch_trees_.data(), batch_trees_.size(),
+                                    &visitor.scratch_);
+    }
+    for (size_t j = 0; j < held.count; ++j) {
+      const int32_t c = batch_campaigns_[held.positions[j]];
+      items[c] = DecideCampaign<false, WindowCheck::kInside, true>(
+          c, visitor.id_.view(), &visitor.scratch_, now, now_ns, runtime, spans,
+          &ab_taken, nullptr, false, st);
+      touched[num_touched++] = c;
+    }
+    // The marked trees likewise. With live windows, the template decides an
+    // inactive campaign and one outside its window; any other is inside its
+    // window, if it has one.
     const bool windows = !windowed_.empty();
-    for (size_t i = 0; i < candidates.num_marked; ++i) {
-      const int32_t c = fast_campaign_of_tree_[candidates.marked[i]];
+    held = CompiledTargetingSet::Matching();
+    if (candidates.num_marked != 0) {
+      held = targeting_->MatchingOf(candidates.marked, candidates.num_marked,
+                                    &visitor.scratch_);
+    }
+    for (size_t j = 0; j < held.count; ++j) {
+      const int32_t c =
+          fast_campaign_of_tree_[candidates.marked[held.positions[j]]];
       if (c < 0) continue;
       if (windows && items[c].reason != DecisionReason::kNotTargeted) continue;
-      items[c] = DecideCampaign<false, WindowCheck::kInside>(
-          c, visitor.id_.view(), &visitor.scratch_, now, now_ns, runtime,
-          spans, &ab_taken, nullptr, false, st);
+      items[c] = DecideCampaign<false, WindowCheck::kInside, true>(
+          c, visitor.id_.view(), &visitor.scratch_, now, now_ns, runtime, spans,
+          &ab_taken, nullptr, false, st);
       touched[num_touched++] = c;
     }
     out->sparse_clean_ = true;

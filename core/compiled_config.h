@@ -304,7 +304,10 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   // kLifecycle: the visitor has forced or sticky inputs (`lc`); a config and
   // visitor without them run the plain instantiation and pay nothing.
   // kWindow: see WindowCheck; `outside_window` is read for kGiven only.
-  template <bool kLifecycle, WindowCheck kWindow = WindowCheck::kSearch>
+  // kMatched: the campaign has one group, whose targeting the caller found
+  // to hold (MatchingOf).
+  template <bool kLifecycle, WindowCheck kWindow = WindowCheck::kSearch,
+            bool kMatched = false>
   Decision DecideCampaign(int32_t c, std::string_view visitor_id,
                           TargetingScratch* scratch, absl::Time now,
                           int64_t now_ns, const RuntimeState* runtime,
@@ -488,7 +491,14 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   // fast loop handles those, from the same template). Empty when no
   // campaign is fast and none has a live window.
   std::vector<Decision> sparse_template_;
-  std::vector<int32_t> dense_;                  // campaigns not fast, in order
+  // The campaigns not fast that nothing but targeting can stop before the
+  // split (active, one group with a tree, no check bit), in order, and
+  // their trees: a sparse DecideAll tests their trees together
+  // (CompiledTargetingSet::MatchingOf) and decides only those that hold;
+  // the template says not_targeted for the others.
+  std::vector<int32_t> batch_campaigns_;
+  std::vector<uint32_t> batch_trees_;
+  std::vector<int32_t> dense_;  // the other campaigns not fast, in order
   std::vector<int32_t> fast_campaign_of_tree_;  // by tree, or -1
   // The active campaigns with a live window (scheduler dates, a period or
   // recurring windows), in order: the entries of the template that depend

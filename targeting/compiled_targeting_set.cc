@@ -228,7 +228,10 @@ void CompiledTargetingSet::Attach(const Impl& impl,
   s->memo.assign(impl.tables.memo_cells, 0);
   s->interned.assign(slots, internal::kNotInterned);
   s->versions.assign(slots, TargetingScratch::State::ParsedVersion());
-  s->tree_epoch.assign(impl.tree_indexed.size(), 0);
+  // One more than the trees: MatchingOf reads the entry of its sentinel
+  // head, which stays 0 (no epoch is 0).
+  s->tree_epoch.assign(impl.tree_indexed.size() + 1, 0);
+  s->matching.resize(impl.tree_indexed.size());
   // At least one word: a head's empty single mask reads word 0.
   s->eager.assign(std::max<size_t>(1, (impl.eager.size() + 63) / 64), 0);
   s->marked_trees.clear();
@@ -758,7 +761,17 @@ CompiledTargetingSet::Create(const std::vector<TargetingTreeSpec>& trees,
       }
     }
   }
+  for (Impl::TreeHead& head : impl->heads) {
+    if (head.single_mask_word != Impl::kNoSingle) {
+      head.batch_word = head.single_mask_word;
+      head.batch_mask = head.single_mask;
+    }
+  }
   impl->num_trees = impl->heads.size();
+  // MatchingOf reads heads[num_trees] for a tree out of range: a head that
+  // never holds (indexed, with an epoch no visitor has).
+  Impl::TreeHead& never = impl->heads.emplace_back();
+  never.indexed = 1;
   impl->id = NextSetId();
   return std::shared_ptr<const CompiledTargetingSet>(
       new CompiledTargetingSet(std::move(impl)));
@@ -829,21 +842,12 @@ void CompiledTargetingSet::Bind(std::string_view visitor_id,
   }
 }
 
-bool CompiledTargetingSet::Matches(size_t tree,
-                                   TargetingScratch* scratch) const {
-  // The common shapes are decided here without a call, so that this
-  // function saves no registers on them; the rest go to out-of-line
-  // helpers as tail calls.
-  const Impl& impl = *impl_;
-  TargetingScratch::State* s = scratch->state_.get();
-  // A scratch bound to another set (or to none) would index out of bounds.
-  if (s == nullptr || s->set_id != impl.id || tree >= impl.num_trees) {
-    return false;
-  }
-  const Impl::TreeHead& head = impl.heads[tree];
-  if (head.indexed != 0 && s->tree_epoch[tree] != s->epoch) {
-    return false;  // the index says no group can hold
-  }
+template <typename TreeHead>
+[[gnu::always_inline]] inline bool CompiledTargetingSet::HeadMatches(
+    const Impl& impl, const TreeHead& head, TargetingScratch::State* s) {
+  // The common shapes are decided here without a call, so that Matches
+  // saves no registers on them; the rest go to out-of-line helpers (tail
+  // calls from Matches).
   if (head.single != Impl::kNoSingle) {
     // The single predicate's compact form, for a bound value of its type;
     // anything else through the general test.
@@ -885,6 +889,53 @@ bool CompiledTargetingSet::Matches(size_t tree,
     return true;
   }
   return MatchesGroups(impl, head.first_group, head.end_group, s);
+}
+
+bool CompiledTargetingSet::Matches(size_t tree,
+                                   TargetingScratch* scratch) const {
+  const Impl& impl = *impl_;
+  TargetingScratch::State* s = scratch->state_.get();
+  // A scratch bound to another set (or to none) would index out of bounds.
+  if (s == nullptr || s->set_id != impl.id || tree >= impl.num_trees) {
+    return false;
+  }
+  const Impl::TreeHead& head = impl.heads[tree];
+  if (head.indexed != 0 && s->tree_epoch[tree] != s->epoch) {
+    return false;  // the index says no group can hold
+  }
+  return HeadMatches(impl, head, s);
+}
+
+CompiledTargetingSet::Matching CompiledTargetingSet::MatchingOf(
+    const uint32_t* trees, size_t n, TargetingScratch* scratch) const {
+  const Impl& impl = *impl_;
+  TargetingScratch::State* s = scratch->state_.get();
+  if (s == nullptr || s->set_id != impl.id) return Matching();
+  uint32_t* out = s->matching.data();
+  n = std::min(n, s->matching.size());
+  const uint64_t* words = s->eager.data();
+  const uint32_t epoch = s->epoch;
+  // First the index and the eager masks of every tree, without a branch
+  // per tree (a tree without a mask head has an empty batch mask), ...
+  size_t k = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const uint32_t tree = std::min<uint32_t>(trees[i], impl.num_trees);
+    const Impl::TreeHead& head = impl.heads[tree];
+    const bool hold =
+        ((head.indexed == 0) | (s->tree_epoch[tree] == epoch)) &
+        ((words[head.batch_word] & head.batch_mask) == head.batch_mask);
+    out[k] = static_cast<uint32_t>(i);
+    k += hold;
+  }
+  // ... then the rest of each tree still standing, in place.
+  size_t m = 0;
+  for (size_t j = 0; j < k; ++j) {
+    const uint32_t i = out[j];
+    const bool hold = HeadMatches(impl, impl.heads[trees[i]], s);
+    out[m] = i;
+    m += hold;
+  }
+  return Matching{out, m};
 }
 
 bool CompiledTargetingSet::RunSingle(const Impl& impl, uint32_t k,

@@ -150,6 +150,21 @@ class CompiledTargetingSet {
   // REQUIRES: Bind(..., scratch) on this set since the attributes last changed.
   bool Matches(size_t tree, TargetingScratch* scratch) const;
 
+  // Which of the trees trees[0, n) match the visitor last bound to
+  // `scratch`: their positions in `trees`, ascending, each answer the same
+  // as Matches'. Together, for a decision's many campaigns: the index and
+  // the eager masks of every tree first, without a branch per tree, then
+  // the rest of the trees still standing. The positions stay valid until
+  // the next MatchingOf or Bind on `scratch`; none for a scratch bound to
+  // another set. A tree this set does not have is false.
+  // REQUIRES: n <= size().
+  struct Matching {
+    const uint32_t* positions = nullptr;
+    size_t count = 0;
+  };
+  Matching MatchingOf(const uint32_t* trees, size_t n,
+                      TargetingScratch* scratch) const;
+
   // Slow path: every targeting of the tree with its outcome, in order (all
   // groups, no short-circuit).
   std::vector<TargetingExplanation> Explain(size_t tree,
@@ -181,6 +196,11 @@ class CompiledTargetingSet {
   // Builds Impl::eager, the groups' masks and lazy predicates, and the
   // heads' single masks (see Impl::eager).
   static void BuildEager(Impl* impl);
+  // Matches' test of a tree past its index check (an Impl::TreeHead), inline
+  // into Matches and MatchingOf.
+  template <typename TreeHead>
+  static bool HeadMatches(const Impl& impl, const TreeHead& head,
+                          TargetingScratch::State* s);
   // Matches' out-of-line parts: a single predicate without its compact
   // form, the lazy predicates of a one-group tree from the first whose memo
   // is not set, and a tree of several groups.

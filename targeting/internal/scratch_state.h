@@ -57,6 +57,8 @@ struct alignas(internal::kCacheLine) TargetingScratch::State {
   internal::LineVector<uint64_t> eager;
   // The trees Bind marked this epoch, in the order it marked them.
   internal::LineVector<uint32_t> marked_trees;
+  // MatchingOf's result (positions into its input), sized by tree.
+  internal::LineVector<uint32_t> matching;
   // Copies kept at most; past this, the cache is emptied at the next
   // Attach (a context that met more distinct regexes than this across
   // reloads).

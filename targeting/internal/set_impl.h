@@ -189,10 +189,17 @@ struct CompiledTargetingSet::Impl {
     // The single predicate's compact form (fast[single]), kept here so that
     // Matches reads one line for it.
     FastTest form;
+    // MatchingOf's first pass: the tree is false unless every bit of
+    // batch_mask is set in eager word batch_word (the single mask, or an
+    // empty mask on word 0 for a tree without one).
+    uint32_t batch_word = 0;
+    uint64_t batch_mask = 0;
   };
   static constexpr uint32_t kNoSingle = ~uint32_t{0};
-  std::vector<TreeHead> heads;  // by tree; built last
-  size_t num_trees = 0;         // heads.size(), without a division
+  // By tree, built last, then one sentinel head that never holds (see
+  // MatchingOf).
+  std::vector<TreeHead> heads;
+  size_t num_trees = 0;  // without the sentinel
 };
 
 }  // namespace allot

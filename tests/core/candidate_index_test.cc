@@ -1,7 +1,9 @@
 // The candidate index (DESIGN §11): a campaign whose targeting an EQUALS on
-// a string attribute rules out is decided without evaluating it. Whatever
-// the config and the visitor, the decisions are the ones made without the
-// index.
+// a string attribute rules out is decided without evaluating it; and the
+// campaigns that nothing but targeting can stop have their trees tested
+// together (CompiledTargetingSet::MatchingOf). Whatever the config and the
+// visitor, the decisions are the ones made without the index, and those of
+// each campaign decided alone.
 #include <random>
 #include <string>
 #include <vector>
@@ -138,10 +140,14 @@ TEST(CandidateIndex, DecisionsAreTheSameWithoutIt) {
                   std::tie(y.campaign, y.group, y.variation, y.reason, y.new_assignment))
             << "campaign " << i << " of round " << round << ", visitor " << v << "\n"
             << json;
-        // One campaign through Decide gives the same too.
+        // One campaign through Decide, which tests its targeting alone
+        // (no index, no MatchingOf of the campaigns' trees together),
+        // gives the same too.
         Decision one;
         ASSERT_TRUE(a.Decide(a.campaigns()[i].id, ctx, absl::UnixEpoch(), &one, rt).ok());
-        ASSERT_EQ(one.reason, x.reason) << "Decide of campaign " << i;
+        ASSERT_EQ(std::tie(one.campaign, one.group, one.variation, one.reason),
+                  std::tie(x.campaign, x.group, x.variation, x.reason))
+            << "Decide of campaign " << i;
         ++compared;
         targeted += x.reason != DecisionReason::kNotTargeted;
         single_assignment += x.reason == DecisionReason::kSingleAssignment;

@@ -429,20 +429,46 @@ TEST(CompiledTargetingSet, EagerBitsAnswerLikeExplain) {
       a.Set("plan", std::string("p") + std::to_string(pick(32)));
       if (pick(5) != 0) a.Set("age", static_cast<double>(pick(420)));
       (*set)->Bind("visitor", a, &scratch);
+      std::vector<bool> expected(trees.size());
       for (size_t t = 0; t < trees.size(); ++t) {
         // The tree holds when some non-empty group has every targeting true.
         const auto explained = (*set)->Explain(t, "visitor", a);
         std::vector<int> all(trees[t].groups.size(), 1);
-        for (const TargetingExplanation& e : explained) all[e.group] &= e.matched;
-        bool expected = false;
+        for (const TargetingExplanation& e : explained)
+          all[e.group] &= e.matched;
         for (size_t g = 0; g < all.size(); ++g) {
-          expected |= all[g] && !trees[t].groups[g].targetings.empty();
+          if (all[g] && !trees[t].groups[g].targetings.empty()) {
+            expected[t] = true;
+          }
         }
-        ASSERT_EQ((*set)->Matches(t, &scratch), expected)
+      }
+      // MatchingOf answers like Explain: over every tree in order before
+      // any Matches (no memo set yet), and over a shuffled subset with a
+      // tree the set lacks after them.
+      auto check_matching = [&](const std::vector<uint32_t>& asked) {
+        const CompiledTargetingSet::Matching m =
+            (*set)->MatchingOf(asked.data(), asked.size(), &scratch);
+        std::vector<uint32_t> want;
+        for (uint32_t i = 0; i < asked.size(); ++i) {
+          if (asked[i] < trees.size() && expected[asked[i]]) want.push_back(i);
+        }
+        ASSERT_EQ(std::vector<uint32_t>(m.positions, m.positions + m.count),
+                  want)
+            << "visitor " << v << " index " << index;
+      };
+      std::vector<uint32_t> every(trees.size());
+      for (uint32_t t = 0; t < every.size(); ++t) every[t] = t;
+      check_matching(every);
+      for (size_t t = 0; t < trees.size(); ++t) {
+        ASSERT_EQ((*set)->Matches(t, &scratch), expected[t])
             << "tree " << t << " visitor " << v << " index " << index;
-        held += expected;
+        held += expected[t];
         ++compared;
       }
+      std::vector<uint32_t> some(every.begin(), every.begin() + 60);
+      std::shuffle(some.begin(), some.end(), rng);
+      some[7] = static_cast<uint32_t>(trees.size() + 3);
+      check_matching(some);
     }
     // Both answers, many times over.
     EXPECT_GT(held, 1000);
