@@ -229,7 +229,7 @@ void CompiledTargetingSet::Attach(const Impl& impl,
   s->interned.assign(slots, internal::kNotInterned);
   s->versions.assign(slots, TargetingScratch::State::ParsedVersion());
   // One more than the trees: MatchingOf reads the entry of its sentinel
-  // head, which stays 0 (no epoch is 0).
+  // test, which stays 0 (no epoch is 0).
   s->tree_epoch.assign(impl.tree_indexed.size() + 1, 0);
   s->matching.resize(impl.tree_indexed.size());
   // At least one word: a head's empty single mask reads word 0.
@@ -761,17 +761,20 @@ CompiledTargetingSet::Create(const std::vector<TargetingTreeSpec>& trees,
       }
     }
   }
-  for (Impl::TreeHead& head : impl->heads) {
+  impl->num_trees = impl->heads.size();
+  impl->batch.resize(impl->num_trees + 1);
+  for (size_t t = 0; t < impl->num_trees; ++t) {
+    const Impl::TreeHead& head = impl->heads[t];
+    Impl::BatchTest& b = impl->batch[t];
+    b.indexed = head.indexed;
     if (head.single_mask_word != Impl::kNoSingle) {
-      head.batch_word = head.single_mask_word;
-      head.batch_mask = head.single_mask;
+      b.word = head.single_mask_word;
+      b.mask = head.single_mask;
     }
   }
-  impl->num_trees = impl->heads.size();
-  // MatchingOf reads heads[num_trees] for a tree out of range: a head that
-  // never holds (indexed, with an epoch no visitor has).
-  Impl::TreeHead& never = impl->heads.emplace_back();
-  never.indexed = 1;
+  // MatchingOf reads batch[num_trees] for a tree out of range: a test
+  // that never holds (indexed, with an epoch no visitor has).
+  impl->batch.back().indexed = 1;
   impl->id = NextSetId();
   return std::shared_ptr<const CompiledTargetingSet>(
       new CompiledTargetingSet(std::move(impl)));
@@ -842,7 +845,7 @@ void CompiledTargetingSet::Bind(std::string_view visitor_id,
   }
 }
 
-template <typename TreeHead>
+template <bool kMaskTested, typename TreeHead>
 [[gnu::always_inline]] inline bool CompiledTargetingSet::HeadMatches(
     const Impl& impl, const TreeHead& head, TargetingScratch::State* s) {
   // The common shapes are decided here without a call, so that Matches
@@ -871,7 +874,9 @@ template <typename TreeHead>
   }
   if (head.single_mask_word != Impl::kNoSingle) {
     const uint64_t word = s->eager[head.single_mask_word];
-    if ((word & head.single_mask) != head.single_mask) return false;
+    if (!kMaskTested && (word & head.single_mask) != head.single_mask) {
+      return false;
+    }
     // The lazy predicates: a memo already set this epoch inline (W2's
     // shared regex and versions), the first one without through Test.
     const internal::Predicate* lazy = impl.lazy.data() + head.lazy_begin;
@@ -903,7 +908,7 @@ bool CompiledTargetingSet::Matches(size_t tree,
   if (head.indexed != 0 && s->tree_epoch[tree] != s->epoch) {
     return false;  // the index says no group can hold
   }
-  return HeadMatches(impl, head, s);
+  return HeadMatches<false>(impl, head, s);
 }
 
 CompiledTargetingSet::Matching CompiledTargetingSet::MatchingOf(
@@ -920,10 +925,9 @@ CompiledTargetingSet::Matching CompiledTargetingSet::MatchingOf(
   size_t k = 0;
   for (size_t i = 0; i < n; ++i) {
     const uint32_t tree = std::min<uint32_t>(trees[i], impl.num_trees);
-    const Impl::TreeHead& head = impl.heads[tree];
-    const bool hold =
-        ((head.indexed == 0) | (s->tree_epoch[tree] == epoch)) &
-        ((words[head.batch_word] & head.batch_mask) == head.batch_mask);
+    const Impl::BatchTest& b = impl.batch[tree];
+    const bool hold = ((b.indexed == 0) | (s->tree_epoch[tree] == epoch)) &
+                      ((words[b.word] & b.mask) == b.mask);
     out[k] = static_cast<uint32_t>(i);
     k += hold;
   }
@@ -931,7 +935,8 @@ CompiledTargetingSet::Matching CompiledTargetingSet::MatchingOf(
   size_t m = 0;
   for (size_t j = 0; j < k; ++j) {
     const uint32_t i = out[j];
-    const bool hold = HeadMatches(impl, impl.heads[trees[i]], s);
+    // (The mask of a one-group head is tested.)
+    const bool hold = HeadMatches<true>(impl, impl.heads[trees[i]], s);
     out[m] = i;
     m += hold;
   }

@@ -197,8 +197,9 @@ class CompiledTargetingSet {
   // heads' single masks (see Impl::eager).
   static void BuildEager(Impl* impl);
   // Matches' test of a tree past its index check (an Impl::TreeHead), inline
-  // into Matches and MatchingOf.
-  template <typename TreeHead>
+  // into Matches and MatchingOf; kMaskTested: a one-group head's mask is
+  // known to hold.
+  template <bool kMaskTested, typename TreeHead>
   static bool HeadMatches(const Impl& impl, const TreeHead& head,
                           TargetingScratch::State* s);
   // Matches' out-of-line parts: a single predicate without its compact

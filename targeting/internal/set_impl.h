@@ -189,17 +189,20 @@ struct CompiledTargetingSet::Impl {
     // The single predicate's compact form (fast[single]), kept here so that
     // Matches reads one line for it.
     FastTest form;
-    // MatchingOf's first pass: the tree is false unless every bit of
-    // batch_mask is set in eager word batch_word (the single mask, or an
-    // empty mask on word 0 for a tree without one).
-    uint32_t batch_word = 0;
-    uint64_t batch_mask = 0;
   };
   static constexpr uint32_t kNoSingle = ~uint32_t{0};
-  // By tree, built last, then one sentinel head that never holds (see
-  // MatchingOf).
-  std::vector<TreeHead> heads;
-  size_t num_trees = 0;  // without the sentinel
+  std::vector<TreeHead> heads;  // by tree; built last
+  size_t num_trees = 0;         // heads.size(), without a division
+  // MatchingOf's first pass, by tree, then a sentinel that never holds: the
+  // tree is false when indexed and not marked, or unless every bit of
+  // `mask` is set in eager word `word` (a one-group head's mask, or an
+  // empty mask on word 0).
+  struct BatchTest {
+    uint64_t mask = 0;
+    uint32_t word = 0;
+    uint32_t indexed = 0;
+  };
+  std::vector<BatchTest> batch;
 };
 
 }  // namespace allot
