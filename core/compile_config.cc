@@ -441,14 +441,17 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
       cfg->windowed_.push_back(static_cast<int32_t>(i));
     }
   }
-  // The campaigns decided by their targeting alone up to the split: active,
-  // one group with a tree, no check (see CompiledConfig::batch_campaigns_),
-  // and no other campaign's prerequisite (those are decided before their
-  // dependents, in the dense loop).
+  // The campaigns decided by their targeting alone up to the split on the
+  // sparse path: active, one group with a tree, no check but a live window
+  // (the template says whether `now` is inside) or a holdout (the path
+  // serves only visitors no holdout holds out), and no other campaign's
+  // prerequisite (those are decided before their dependents, in the dense
+  // loop). See CompiledConfig::batch_campaigns_.
   auto batched = [&](size_t i) {
     const HotCampaign& h = cfg->hot_[i];
-    return fast_tree[i] < 0 && h.checks == 0 && h.one_group && h.tree >= 0 &&
-           !is_prerequisite[i];
+    return fast_tree[i] < 0 &&
+           (h.checks & ~(kCheckWindow | kCheckHoldout)) == 0 && h.one_group &&
+           h.tree >= 0 && !is_prerequisite[i];
   };
   size_t num_batched = 0;
   for (size_t i = 0; i < n; ++i) num_batched += batched(i);

@@ -363,7 +363,10 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
           spans, &ab_taken, nullptr, OutsideWindow(tmpl[c]), st);
     }
     // The batched campaigns' trees together, without a branch per tree on
-    // their eager part (W2: the campaigns without the index's EQUALS).
+    // their eager part (W2: the campaigns without the index's EQUALS). With
+    // live windows, the template decides a campaign outside its window; any
+    // other is inside its window, if it has one.
+    const bool windows = !windowed_.empty();
     CompiledTargetingSet::Matching held;
     if (!batch_trees_.empty()) {
       held = targeting_->MatchingOf(batch_trees_.data(), batch_trees_.size(),
@@ -371,15 +374,14 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
     }
     for (size_t j = 0; j < held.count; ++j) {
       const int32_t c = batch_campaigns_[held.positions[j]];
+      if (windows && items[c].reason != DecisionReason::kNotTargeted) continue;
       items[c] = DecideCampaign<false, WindowCheck::kInside, true>(
           c, visitor.id_.view(), &visitor.scratch_, now, now_ns, runtime, spans,
           &ab_taken, nullptr, false, st);
       touched[num_touched++] = c;
     }
-    // The marked trees likewise. With live windows, the template decides an
-    // inactive campaign and one outside its window; any other is inside its
-    // window, if it has one.
-    const bool windows = !windowed_.empty();
+    // The marked trees likewise (the template also decides an inactive
+    // campaign).
     held = CompiledTargetingSet::Matching();
     if (candidates.num_marked != 0) {
       held = targeting_->MatchingOf(candidates.marked, candidates.num_marked,

@@ -492,10 +492,11 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   // campaign is fast and none has a live window.
   std::vector<Decision> sparse_template_;
   // The campaigns not fast that nothing but targeting can stop before the
-  // split (active, one group with a tree, no check bit), in order, and
-  // their trees: a sparse DecideAll tests their trees together
+  // split on the sparse path (active, one group with a tree, no check bit
+  // but a window's or a holdout's, not a prerequisite), in order, and their
+  // trees: a sparse DecideAll tests their trees together
   // (CompiledTargetingSet::MatchingOf) and decides only those that hold;
-  // the template says not_targeted for the others.
+  // the template says not_targeted for the others (or outside_schedule).
   std::vector<int32_t> batch_campaigns_;
   std::vector<uint32_t> batch_trees_;
   std::vector<int32_t> dense_;  // the other campaigns not fast, in order

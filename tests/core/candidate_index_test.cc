@@ -76,6 +76,12 @@ std::string RandomConfig(std::mt19937& rng, int campaigns) {
     std::string extra;
     if (pick(8) == 0) extra += R"(,"status":"paused")";
     if (pick(10) == 0) extra += R"(,"bucket_ranges":[{"r":[0,50]}])";
+    // A live window: open at the second instant the test decides at, not
+    // at the first.
+    if (pick(5) == 0) {
+      extra +=
+          R"(,"scheduler":{"start_date":"2001-01-01T00:00:00","timezone":"UTC"})";
+    }
     out.push_back(absl::StrCat(R"({"id":")", id, R"(","type":")", pick(4) == 0 ? "toggle" : "ab",
                                R"(")", extra, R"(,"variation_groups":[)", absl::StrJoin(groups, ","),
                                "]}"));
@@ -89,7 +95,8 @@ TEST(CandidateIndex, DecisionsAreTheSameWithoutIt) {
   auto pick = [&](int n) { return static_cast<int>(rng() % n); };
   LoadOptions plain;
   plain.targeting.candidate_index = false;
-  long compared = 0, targeted = 0, single_assignment = 0, inactive = 0;
+  long compared = 0, targeted = 0, single_assignment = 0, inactive = 0,
+       outside = 0;
   for (int round = 0; round < 40; ++round) {
     const std::string json = RandomConfig(rng, 40);
     auto indexed = LoadConfig(json);
@@ -130,8 +137,10 @@ TEST(CandidateIndex, DecisionsAreTheSameWithoutIt) {
       if (pick(5) != 0) ctx.Set("plan", kPlans[pick(3)]);
       ctx.Set("age", static_cast<double>(pick(90)));
       const RuntimeState* rt = v % 3 == 0 ? nullptr : v % 3 == 1 ? &runtime : &quiet;
-      ASSERT_TRUE(a.DecideAll(ctx, absl::UnixEpoch(), &list_a, rt).ok());
-      ASSERT_TRUE(b.DecideAll(ctx, absl::UnixEpoch(), &list_b, rt).ok());
+      const absl::Time now =
+          v % 2 == 0 ? absl::UnixEpoch() : absl::FromUnixSeconds(1100000000);
+      ASSERT_TRUE(a.DecideAll(ctx, now, &list_a, rt).ok());
+      ASSERT_TRUE(b.DecideAll(ctx, now, &list_b, rt).ok());
       ASSERT_EQ(list_a.size(), list_b.size());
       for (size_t i = 0; i < list_a.size(); ++i) {
         const Decision& x = list_a[i];
@@ -144,7 +153,7 @@ TEST(CandidateIndex, DecisionsAreTheSameWithoutIt) {
         // (no index, no MatchingOf of the campaigns' trees together),
         // gives the same too.
         Decision one;
-        ASSERT_TRUE(a.Decide(a.campaigns()[i].id, ctx, absl::UnixEpoch(), &one, rt).ok());
+        ASSERT_TRUE(a.Decide(a.campaigns()[i].id, ctx, now, &one, rt).ok());
         ASSERT_EQ(std::tie(one.campaign, one.group, one.variation, one.reason),
                   std::tie(x.campaign, x.group, x.variation, x.reason))
             << "Decide of campaign " << i;
@@ -152,6 +161,7 @@ TEST(CandidateIndex, DecisionsAreTheSameWithoutIt) {
         targeted += x.reason != DecisionReason::kNotTargeted;
         single_assignment += x.reason == DecisionReason::kSingleAssignment;
         inactive += x.reason == DecisionReason::kCampaignInactive;
+        outside += x.reason == DecisionReason::kOutsideSchedule;
       }
     }
   }
@@ -160,6 +170,7 @@ TEST(CandidateIndex, DecisionsAreTheSameWithoutIt) {
   EXPECT_GT(targeted, compared / 20);
   EXPECT_GT(single_assignment, 0);
   EXPECT_GT(inactive, 0);
+  EXPECT_GT(outside, 0);
 }
 
 }  // namespace
