@@ -28,8 +28,6 @@ inline uint64_t InlineXxh3WithSeed(std::string_view data, uint64_t seed) {
   return XXH3_64bits_withSeed(data.data(), data.size(), seed);
 }
 
-// The bucket in [0, 10000) of allot's XXH3 mode (DESIGN §4): the seeded
-// hash of the visitor id modulo 10,000.
 // h % 10000 through a multiply by the reciprocal (exact for every 64-bit
 // h: the quotient is the high word of h * ceil(2^75 / 10000), shifted by
 // 11). GCC emits this for `% 10000` only where it optimises for speed; in
@@ -43,6 +41,8 @@ inline uint32_t Mod10000(uint64_t h) {
   return static_cast<uint32_t>(h - q * 10000);
 }
 
+// The bucket in [0, 10000) of allot's XXH3 mode (DESIGN §4): the seeded
+// hash of the visitor id modulo 10,000.
 inline uint32_t Xxh3Bucket(std::string_view visitor_id, uint64_t seed) {
   return Mod10000(InlineXxh3WithSeed(visitor_id, seed));
 }
