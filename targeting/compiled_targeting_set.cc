@@ -310,45 +310,39 @@ bool CompiledTargetingSet::Evaluate(const Impl& impl, const Predicate& p,
 }
 
 template <typename FastTest>
-[[gnu::always_inline]] inline bool CompiledTargetingSet::RunForm(
-    const Impl& impl, const FastTest& f, const Predicate& p,
-    TargetingScratch::State* s) {
+[[gnu::always_inline]] inline int CompiledTargetingSet::FormResult(
+    const Impl& impl, const FastTest& f, TargetingScratch::State* s) {
   using Kind = Impl::FastKind;
-  if (f.kind != Kind::kGeneric && s->bound_epoch[f.slot] == s->epoch) {
-    const AttributeValue& a = s->values[f.slot];
-    switch (f.kind) {
-      case Kind::kString: {
-        const bool equal = a.type == ValueType::kString &&
-                           a.string.size() == f.aux &&
-                           internal::EqualBytes(a.string.data(), f.data, f.aux);
+  if (f.kind == Kind::kGeneric || s->bound_epoch[f.slot] != s->epoch) {
+    return -1;
+  }
+  const AttributeValue& a = s->values[f.slot];
+  switch (f.kind) {
+    case Kind::kString: {
+      const bool equal = a.type == ValueType::kString &&
+                         a.string.size() == f.aux &&
+                         internal::EqualBytes(a.string.data(), f.data, f.aux);
+      return f.op == Op::kEquals ? equal : !equal;
+    }
+    case Kind::kNumber:
+      if (f.op == Op::kEquals || f.op == Op::kNotEquals) {
+        const bool equal = a.type == ValueType::kNumber && a.number == f.number;
         return f.op == Op::kEquals ? equal : !equal;
       }
-      case Kind::kNumber:
-        if (f.op == Op::kEquals || f.op == Op::kNotEquals) {
-          const bool equal =
-              a.type == ValueType::kNumber && a.number == f.number;
-          return f.op == Op::kEquals ? equal : !equal;
-        }
-        if (a.type == ValueType::kNumber) {
-          return Relational(f.op, a.number, f.number);
-        }
-        break;
-      case Kind::kInterned:
-        if (a.type == ValueType::kString) {
-          const bool in = InBitset(impl.bits, f.aux, s->interned[f.slot]);
-          return f.op == Op::kIn ? in : !in;
-        }
-        break;
-      case Kind::kGeneric:
-        break;
-    }
+      if (a.type == ValueType::kNumber) {
+        return Relational(f.op, a.number, f.number);
+      }
+      break;
+    case Kind::kInterned:
+      if (a.type == ValueType::kString) {
+        const bool in = InBitset(impl.bits, f.aux, s->interned[f.slot]);
+        return f.op == Op::kIn ? in : !in;
+      }
+      break;
+    case Kind::kGeneric:
+      break;
   }
-  return Test(impl, p, s);
-}
-
-[[gnu::always_inline]] inline bool CompiledTargetingSet::Run(
-    const Impl& impl, uint32_t k, TargetingScratch::State* s) {
-  return RunForm(impl, impl.fast[k], impl.ordered[k], s);
+  return -1;
 }
 
 template <typename FastTest>
@@ -397,18 +391,6 @@ void CompiledTargetingSet::FormOf(const internal::PredicateTables& t,
       break;
     default:
       break;
-  }
-}
-
-void CompiledTargetingSet::BuildFast(Impl* impl) {
-  impl->fast.assign(impl->ordered.size(), Impl::FastTest());
-  for (size_t k = 0; k < impl->ordered.size(); ++k) {
-    const Predicate& p = impl->ordered[k];
-    // A memoised predicate (shared by several trees) keeps its memo, which
-    // costs about what these forms do and spares the later trees the
-    // evaluation.
-    if (p.memo != internal::kNoMemo) continue;
-    FormOf(impl->tables, p, &impl->fast[k]);
   }
 }
 
@@ -733,7 +715,6 @@ CompiledTargetingSet::Create(const std::vector<TargetingTreeSpec>& trees,
   for (const uint32_t index : impl->order) {
     impl->ordered.push_back(impl->tables.predicates[index]);
   }
-  BuildFast(impl.get());
   BuildEager(impl.get());
   impl->heads.resize(impl->tree_indexed.size());
   for (size_t t = 0; t < impl->heads.size(); ++t) {
@@ -743,7 +724,11 @@ CompiledTargetingSet::Create(const std::vector<TargetingTreeSpec>& trees,
     head.indexed = impl->tree_indexed[t];
     if (impl->OnePredicate(t)) {
       head.single = impl->groups[head.first_group].begin;
-      head.form = impl->fast[head.single];
+      // A memoised predicate (shared by several trees) keeps its memo,
+      // which costs about what a compact form does and spares the later
+      // trees the evaluation.
+      const Predicate& p = impl->ordered[head.single];
+      if (p.memo == internal::kNoMemo) FormOf(impl->tables, p, &head.form);
     }
     if (head.end_group - head.first_group == 1) {
       const Impl::Group& g = impl->groups[head.first_group];
@@ -854,22 +839,8 @@ template <bool kMaskTested, typename TreeHead>
   if (head.single != Impl::kNoSingle) {
     // The single predicate's compact form, for a bound value of its type;
     // anything else through the general test.
-    const Impl::FastTest& f = head.form;
-    if (f.kind != Impl::FastKind::kGeneric &&
-        s->bound_epoch[f.slot] == s->epoch) {
-      const AttributeValue& a = s->values[f.slot];
-      if (f.kind == Impl::FastKind::kString) {
-        const bool equal = a.type == ValueType::kString &&
-                           a.string.size() == f.aux &&
-                           internal::EqualBytes(a.string.data(), f.data, f.aux);
-        return equal != (f.op != Op::kEquals);
-      }
-      if (f.kind == Impl::FastKind::kNumber && a.type == ValueType::kNumber) {
-        if (f.op == Op::kEquals) return a.number == f.number;
-        if (f.op == Op::kNotEquals) return a.number != f.number;
-        return Relational(f.op, a.number, f.number);
-      }
-    }
+    const int result = FormResult(impl, head.form, s);
+    if (result >= 0) return result != 0;
     return RunSingle(impl, head.single, s);
   }
   if (head.single_mask_word != Impl::kNoSingle) {
@@ -945,7 +916,7 @@ CompiledTargetingSet::Matching CompiledTargetingSet::MatchingOf(
 
 bool CompiledTargetingSet::RunSingle(const Impl& impl, uint32_t k,
                                      TargetingScratch::State* s) {
-  return Run(impl, k, s);
+  return Test(impl, impl.ordered[k], s);
 }
 
 bool CompiledTargetingSet::LazyFrom(const Impl& impl,

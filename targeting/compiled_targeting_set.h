@@ -178,21 +178,17 @@ class CompiledTargetingSet {
   static void Attach(const Impl& impl, TargetingScratch::State* s);
   static void BuildIndex(Impl* impl);
   static void BuildInterned(Impl* impl);
-  // Inline into Matches: predicate `k` of Impl::ordered, through its
-  // FastTest when it has one, else through Test.
-  static bool Run(const Impl& impl, uint32_t k, TargetingScratch::State* s);
-  // Predicate `p` through its compact form `f` (an Impl::FastTest) when the
-  // visitor's value suits it, else through Test.
+  // A predicate through its compact form `f` (an Impl::FastTest): 1 or 0,
+  // or -1 when it has none or the visitor's value does not suit it (the
+  // general test, Test, then answers).
   template <typename FastTest>
-  static bool RunForm(const Impl& impl, const FastTest& f,
-                      const internal::Predicate& p, TargetingScratch::State* s);
+  static int FormResult(const Impl& impl, const FastTest& f,
+                        TargetingScratch::State* s);
   // The compact form of `p` into `*f` (an Impl::FastTest); kGeneric when it
   // has none.
   template <typename FastTest>
   static void FormOf(const internal::PredicateTables& t,
                      const internal::Predicate& p, FastTest* f);
-  // Builds Impl::fast.
-  static void BuildFast(Impl* impl);
   // Builds Impl::eager, the groups' masks and lazy predicates, and the
   // heads' single masks (see Impl::eager).
   static void BuildEager(Impl* impl);
@@ -202,9 +198,10 @@ class CompiledTargetingSet {
   template <bool kMaskTested, typename TreeHead>
   static bool HeadMatches(const Impl& impl, const TreeHead& head,
                           TargetingScratch::State* s);
-  // Matches' out-of-line parts: a single predicate without its compact
-  // form, the lazy predicates of a one-group tree from the first whose memo
-  // is not set, and a tree of several groups.
+  // Matches' out-of-line parts: a single predicate (ordered[k]) through
+  // Test when its compact form has no answer, the lazy predicates of a
+  // one-group tree from the first whose memo is not set, and a tree of several
+  // groups.
   [[gnu::noinline]] static bool RunSingle(const Impl& impl, uint32_t k,
                                           TargetingScratch::State* s);
   [[gnu::noinline]] static bool LazyFrom(const Impl& impl,

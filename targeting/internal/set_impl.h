@@ -59,15 +59,15 @@ struct CompiledTargetingSet::Impl {
   // cells and bitsets assigned): Matches reads a group's predicates in a
   // row rather than through order (one dependent load fewer per test).
   std::vector<internal::Predicate> ordered;
-  // Parallel to `ordered`: the common predicates in a form Matches tests in
-  // a few instructions once the visitor's value is there and of the type
-  // the form needs (string EQUALS / NOT_EQUALS of one case-sensitive value,
-  // number EQUALS / NOT_EQUALS and relational operators, interned IN /
-  // NOT_IN); anything else, a missing value or another type go through
-  // Test, which gives the same answers (predicates are pure). Used for the
-  // tree of one predicate (TreeHead::single); inside a group's loop the
-  // larger inline code cost more than it saved (W3: +6 % instructions).
-  // Memoised predicates keep their memo.
+  // A compact form of the common predicates, which Matches tests in a few
+  // instructions once the visitor's value is there and of the type the form
+  // needs (string EQUALS / NOT_EQUALS of one case-sensitive value, number
+  // EQUALS / NOT_EQUALS and relational operators, interned IN / NOT_IN);
+  // anything else, a missing value or another type go through Test, which
+  // gives the same answers (predicates are pure). Kept for the tree of one
+  // predicate (TreeHead::form) and the eager predicates; inside a group's
+  // loop the larger inline code cost more than it saved (W3: +6 %
+  // instructions). Memoised predicates keep their memo.
   enum class FastKind : uint8_t {
     kGeneric,   // no compact form
     kString,    // EQUALS / NOT_EQUALS of one case-sensitive string
@@ -87,7 +87,6 @@ struct CompiledTargetingSet::Impl {
     };
     FastTest() : data(nullptr) {}
   };
-  std::vector<FastTest> fast;
   std::vector<std::vector<ExplainTargeting>> explain;  // parallel to groups
 
   // The candidate index. A tree of one AND group holding a case-sensitive
@@ -186,8 +185,8 @@ struct CompiledTargetingSet::Impl {
     uint32_t lazy_begin = 0;
     uint32_t lazy_count = 0;
     uint64_t single_mask = 0;
-    // The single predicate's compact form (fast[single]), kept here so that
-    // Matches reads one line for it.
+    // The single predicate's compact form (kGeneric for none, and for a
+    // memoised predicate), in the head so that Matches reads one line.
     FastTest form;
   };
   static constexpr uint32_t kNoSingle = ~uint32_t{0};
