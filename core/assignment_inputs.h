@@ -87,7 +87,7 @@ class AssignmentInputs {
     return Override{View(overrides_[i].campaign), View(overrides_[i].variation)};
   }
   size_t num_records() const { return records_.size(); }
-  Record record_at(size_t i) const {
+  [[gnu::always_inline]] Record record_at(size_t i) const {
     return Record{View(records_[i].group), View(records_[i].variation),
                   records_[i].version};
   }

@@ -20,12 +20,21 @@
 
 namespace allot::internal {
 
-inline uint64_t InlineXxh3(std::string_view data) {
-  return XXH3_64bits(data.data(), data.size());
+// Keys of up to 16 bytes through xxHash's own short-key function, which
+// XXH3_64bits_withSeed would pick for them (with the same default secret):
+// that one is always inline, where GCC keeps XXH3_64bits_withSeed (which
+// also holds the long-key code) a call.
+[[gnu::always_inline]] inline uint64_t InlineXxh3WithSeed(std::string_view data,
+                                                          uint64_t seed) {
+  if (data.size() <= 16) {
+    return XXH3_len_0to16_64b(reinterpret_cast<const xxh_u8*>(data.data()),
+                              data.size(), XXH3_kSecret, seed);
+  }
+  return XXH3_64bits_withSeed(data.data(), data.size(), seed);
 }
 
-inline uint64_t InlineXxh3WithSeed(std::string_view data, uint64_t seed) {
-  return XXH3_64bits_withSeed(data.data(), data.size(), seed);
+[[gnu::always_inline]] inline uint64_t InlineXxh3(std::string_view data) {
+  return InlineXxh3WithSeed(data, 0);  // XXH3_64bits is the seed-0 hash
 }
 
 // h % 10000 through a multiply by the reciprocal (exact for every 64-bit
@@ -43,7 +52,8 @@ inline uint32_t Mod10000(uint64_t h) {
 
 // The bucket in [0, 10000) of allot's XXH3 mode (DESIGN §4): the seeded
 // hash of the visitor id modulo 10,000.
-inline uint32_t Xxh3Bucket(std::string_view visitor_id, uint64_t seed) {
+[[gnu::always_inline]] inline uint32_t Xxh3Bucket(std::string_view visitor_id,
+                                                  uint64_t seed) {
   return Mod10000(InlineXxh3WithSeed(visitor_id, seed));
 }
 

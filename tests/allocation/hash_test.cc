@@ -305,5 +305,27 @@ TEST(Mod10000, AgreesWithTheRemainder) {
   }
 }
 
+// The inline hashes take xxHash's short-key function directly for keys of
+// up to 16 bytes: they must give what xxHash's entry points give, at every
+// length on both sides of that bound and of xxHash's own (128, 240).
+TEST(InlineXxh3, AgreesWithXxhashAtEveryLength) {
+  std::string bytes;
+  for (int i = 0; i < 300; ++i) bytes.push_back(static_cast<char>(i * 37 + 11));
+  const uint64_t seeds[] = {0, 1, 0x9E3779B97F4A7C15ULL, ~uint64_t{0}};
+  for (size_t n = 0; n <= bytes.size(); ++n) {
+    const std::string_view key(bytes.data(), n);
+    EXPECT_EQ(internal::InlineXxh3(key), XXH3_64bits(key.data(), n)) << n;
+    EXPECT_EQ(internal::InlineXxh3(key), Xxh3Hash(key)) << n;
+    for (const uint64_t seed : seeds) {
+      EXPECT_EQ(internal::InlineXxh3WithSeed(key, seed),
+                XXH3_64bits_withSeed(key.data(), n, seed))
+          << n << " " << seed;
+      EXPECT_EQ(internal::InlineXxh3WithSeed(key, seed),
+                Xxh3HashWithSeed(key, seed))
+          << n << " " << seed;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace allot
