@@ -166,7 +166,7 @@ template <bool kLifecycle, CompiledConfig::WindowCheck kWindow, bool kMatched>
     g = hot.first_group;
   } else if (hot.one_group) {
     g = hot.first_group;
-    if (hot.tree < 0 || !targeting_->Matches(hot.tree, scratch)) {
+    if (hot.tree < 0 || !targeting_->MatchesBound(hot.tree, scratch)) {
       d.reason = DecisionReason::kNotTargeted;
       return d;
     }
@@ -174,7 +174,7 @@ template <bool kLifecycle, CompiledConfig::WindowCheck kWindow, bool kMatched>
     const int32_t end = hot.first_group + hot.num_groups;
     for (g = hot.first_group; g < end; ++g) {
       const int32_t tree = groups_[g].targeting;
-      if (tree >= 0 && targeting_->Matches(tree, scratch)) break;
+      if (tree >= 0 && targeting_->MatchesBound(tree, scratch)) break;
     }
     if (g == end) {
       d.reason = DecisionReason::kNotTargeted;

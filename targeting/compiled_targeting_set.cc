@@ -875,6 +875,13 @@ bool CompiledTargetingSet::Matches(size_t tree,
   if (s == nullptr || s->set_id != impl.id || tree >= impl.num_trees) {
     return false;
   }
+  return MatchesBound(tree, scratch);
+}
+
+bool CompiledTargetingSet::MatchesBound(size_t tree,
+                                        TargetingScratch* scratch) const {
+  const Impl& impl = *impl_;
+  TargetingScratch::State* s = scratch->state_.get();
   const Impl::TreeHead& head = impl.heads[tree];
   if (head.indexed != 0 && s->tree_epoch[tree] != s->epoch) {
     return false;  // the index says no group can hold

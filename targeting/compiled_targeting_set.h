@@ -149,6 +149,9 @@ class CompiledTargetingSet {
   // for a scratch bound to another set, or a tree this set does not have.
   // REQUIRES: Bind(..., scratch) on this set since the attributes last changed.
   bool Matches(size_t tree, TargetingScratch* scratch) const;
+  // Matches without its checks, for a decision's own campaigns.
+  // REQUIRES: `scratch` was bound by this set's Bind, and tree < size().
+  bool MatchesBound(size_t tree, TargetingScratch* scratch) const;
 
   // Which of the trees trees[0, n) match the visitor last bound to
   // `scratch`: their positions in `trees`, ascending, each answer the same

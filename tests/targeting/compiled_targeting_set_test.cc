@@ -462,6 +462,8 @@ TEST(CompiledTargetingSet, EagerBitsAnswerLikeExplain) {
       for (size_t t = 0; t < trees.size(); ++t) {
         ASSERT_EQ((*set)->Matches(t, &scratch), expected[t])
             << "tree " << t << " visitor " << v << " index " << index;
+        ASSERT_EQ((*set)->MatchesBound(t, &scratch), expected[t])
+            << "tree " << t << " visitor " << v << " index " << index;
         held += expected[t];
         ++compared;
       }
