@@ -14,12 +14,36 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-
+#include "absl/hash/hash.h"
+#include "absl/strings/string_view.h"
+#include "targeting/bytes.h"
 #include "targeting/compiled_targeting_set.h"
 #include "targeting/internal/predicate.h"
 #include "targeting/internal/slot_table.h"
 
 namespace allot {
+namespace internal {
+
+// Hashing and equality for the std::string_view keys that Bind looks up
+// per visitor. This Abseil's string_view is its own type, so a map keyed by
+// std::string_view would get std::hash (an out-of-line call per lookup)
+// and memcmp; these are Abseil's inline string hash and a compare of a few
+// loads.
+struct ViewHash {
+  size_t operator()(std::string_view s) const {
+    return absl::Hash<absl::string_view>()(
+        absl::string_view(s.data(), s.size()));
+  }
+};
+struct ViewEq {
+  bool operator()(std::string_view a, std::string_view b) const {
+    return EqualBytes(a, b);
+  }
+};
+template <typename Value>
+using ViewMap = absl::flat_hash_map<std::string_view, Value, ViewHash, ViewEq>;
+
+}  // namespace internal
 
 struct CompiledTargetingSet::Impl {
   struct Group {
@@ -98,7 +122,7 @@ struct CompiledTargetingSet::Impl {
   struct SlotIndex {
     uint32_t slot = 0;
     // Views into tables.strings.
-    absl::flat_hash_map<std::string_view, std::vector<uint32_t>> trees;
+    internal::ViewMap<std::vector<uint32_t>> trees;
   };
   std::vector<SlotIndex> indexes;
   std::vector<uint8_t> tree_indexed;  // by tree: 1 when filed in an index
@@ -114,7 +138,7 @@ struct CompiledTargetingSet::Impl {
   struct InternedSlot {
     uint32_t slot = 0;
     // Views into the ValueSets' strings (immutable once compiled).
-    absl::flat_hash_map<std::string_view, uint32_t> ids;
+    internal::ViewMap<uint32_t> ids;
   };
   std::vector<InternedSlot> interned;
   std::vector<uint64_t> bits;  // the predicates' bitsets, back to back
