@@ -217,8 +217,12 @@ bool EvaluatePredicate(const Predicate& p, const AttributeValue* a,
     case Op::kNotMatchesRegex: {
       // Only strings can match; a present non-string never does, so
       // NOT_MATCHES_REGEX holds for it.
+      // PartialMatch without captures, minus its argument handling: an
+      // unanchored search that asks for no submatch (the DFA alone).
       const bool match =
-          a->type == ValueType::kString && RE2::PartialMatch(a->string, *regex);
+          a->type == ValueType::kString &&
+          regex->Match(re2::StringPiece(a->string.data(), a->string.size()), 0,
+                       a->string.size(), RE2::UNANCHORED, nullptr, 0);
       return p.op == Op::kMatchesRegex ? match : !match;
     }
     case Op::kSemverEquals:

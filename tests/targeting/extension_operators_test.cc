@@ -3,6 +3,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "re2/re2.h"
 #include "targeting/attributes.h"
 #include "targeting_test_util.h"
 
@@ -25,6 +26,30 @@ Attributes With(V v) {
   Attributes a;
   a.Set("a", v);
   return a;
+}
+
+// MATCHES_REGEX is RE2's partial match: the same answer as
+// RE2::PartialMatch for anchored, unanchored, empty-matching and
+// end-anchored patterns, on empty, short and long values.
+TEST(RegexOperators, AnswerLikeRe2PartialMatch) {
+  const char* patterns[] = {"acme",     "^acme", "acme$",
+                            "^$",       "a*",    "^[a-z0-9.+-]+@acme\\.com$",
+                            "(?i)ACME", "c.m",   "^v[0-9]+\\.[0-9]+$"};
+  const char* values[] = {"",         "acme",   "x@acme.com",
+                          "acme.com", "ACME",   "visitor-7@acme.com",
+                          "v1.20",    "v1.2.3", "visitor-7@example.org"};
+  for (const char* p : patterns) {
+    const RE2 re(p);
+    ASSERT_TRUE(re.ok()) << p;
+    for (const char* v : values) {
+      EXPECT_EQ(Eval(T("a", "MATCHES_REGEX", S(p)), With(v)),
+                RE2::PartialMatch(v, re))
+          << p << " on " << v;
+      EXPECT_EQ(Eval(T("a", "NOT_MATCHES_REGEX", S(p)), With(v)),
+                !RE2::PartialMatch(v, re))
+          << p << " on " << v;
+    }
+  }
 }
 
 TEST(RegexOperators, MatchesAnywhereInTheString) {
