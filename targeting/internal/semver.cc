@@ -20,16 +20,23 @@ bool IsNumeric(std::string_view id) {
 }
 
 // Reads a numeric identifier (no leading zero unless it is "0") at s[*i].
-bool ReadNumber(std::string_view s, size_t* i, uint64_t* out) {
+// Inline, with the index in a local and the overflow from the multiply's
+// and the add's carry: a visitor's version is parsed on the decision path.
+inline bool ReadNumber(std::string_view s, size_t* i, uint64_t* out) {
   const size_t start = *i;
+  size_t k = start;
   uint64_t v = 0;
-  while (*i < s.size() && IsDigit(s[*i])) {
-    const uint64_t d = static_cast<uint64_t>(s[*i] - '0');
-    if (v > (UINT64_MAX - d) / 10) return false;  // overflow
-    v = v * 10 + d;
-    ++*i;
+  while (k < s.size()) {
+    const unsigned d = static_cast<unsigned char>(s[k]) - unsigned{'0'};
+    if (d > 9) break;
+    if (__builtin_mul_overflow(v, uint64_t{10}, &v) ||
+        __builtin_add_overflow(v, uint64_t{d}, &v)) {
+      return false;  // overflow
+    }
+    ++k;
   }
-  const size_t len = *i - start;
+  *i = k;
+  const size_t len = k - start;
   if (len == 0 || (len > 1 && s[start] == '0')) return false;
   *out = v;
   return true;

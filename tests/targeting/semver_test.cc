@@ -1,5 +1,6 @@
 #include "targeting/internal/semver.h"
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,24 @@ TEST(SemVer, RejectsMalformedVersions) {
        {"", "1", "1.2", "1.2.3.4", "01.2.3", "1.02.3", "1.2.03", "1.2.3-",
         "1.2.3-01", "1.2.3-a..b", "1.2.3+", "1.2.3+a..b", "1.2.3-a_b",
         "vv1.2.3", " 1.2.3", "1.2.3 ", "a.b.c", "99999999999999999999.0.0"}) {
+    SemVer v;
+    EXPECT_FALSE(ParseSemVer(bad, &v)) << bad;
+  }
+}
+
+// Each of major, minor and patch holds up to 2^64 - 1, and one more is
+// malformed, as is any value past it.
+TEST(SemVer, NumbersUpToTheLargest64BitValue) {
+  const SemVer top =
+      P("18446744073709551615.18446744073709551615.18446744073709551615");
+  EXPECT_EQ(top.major, UINT64_MAX);
+  EXPECT_EQ(top.minor, UINT64_MAX);
+  EXPECT_EQ(top.patch, UINT64_MAX);
+  EXPECT_EQ(P("18446744073709551614.0.7").major, UINT64_MAX - 1);
+  for (const char* bad :
+       {"18446744073709551616.0.0", "0.18446744073709551616.0",
+        "0.0.18446744073709551616", "18446744073709551620.0.0",
+        "28446744073709551615.0.0", "184467440737095516150.0.0"}) {
     SemVer v;
     EXPECT_FALSE(ParseSemVer(bad, &v)) << bad;
   }
