@@ -86,7 +86,8 @@ using LineVector = std::vector<T, LineAllocator<T>>;
   return a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1];
 }
 
-inline bool EqualBytes(std::string_view a, std::string_view b) {
+[[gnu::always_inline]] inline bool EqualBytes(std::string_view a,
+                                              std::string_view b) {
   return a.size() == b.size() && EqualBytes(a.data(), b.data(), a.size());
 }
 
