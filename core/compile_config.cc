@@ -352,6 +352,8 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
       if (gs.targeting) {
         g.targeting = static_cast<int32_t>(trees.size());
         trees.push_back(*gs.targeting);
+        // A layer lets only its range of visitors reach the campaign.
+        trees.back().seldom_evaluated = cs.layer.has_value();
       }
       if (gs.allocation_config) {
         absl::StatusOr<TrafficSchedule> schedule =

@@ -409,6 +409,8 @@ void CompiledTargetingSet::BuildEager(Impl* impl) {
     bit_of[i] = static_cast<uint32_t>(impl->eager.size());
     Impl::EagerTest& e = impl->eager.emplace_back();
     e.predicate = t.predicates[i];
+    // Evaluated once per visitor into its bit, which every tree that reads
+    // the predicate then tests (a tree of that one predicate too).
     e.predicate.memo = internal::kNoMemo;
     FormOf(t, e.predicate, &e.fast);
   };
@@ -436,6 +438,41 @@ void CompiledTargetingSet::BuildEager(Impl* impl) {
           add(i);
         }
       }
+    }
+  }
+  // Then the costly predicates (regex, semver, ...) that at least
+  // kSharedEager trees outside the index share (W2's regex and versions;
+  // a tree the spec says is seldom evaluated does not count):
+  // nearly every visitor needs them, so Bind evaluates each once into a bit
+  // as well, and the trees that read them are decided by their masks alone,
+  // without a memo read per tree and predicate. Only while the eager bits
+  // fit one word, so that a group's bits stay in one word (one mask). The
+  // price: a visitor whom none of those trees needed still pays one
+  // evaluation of each, what the memo would otherwise have spared.
+  std::vector<uint32_t> sharing(t.predicates.size(), 0);
+  std::vector<size_t> counted_in(t.predicates.size(), trees);
+  for (size_t tree = 0; tree < trees; ++tree) {
+    if (impl->tree_indexed[tree] != 0 || impl->OnePredicate(tree) ||
+        impl->seldom_evaluated[tree] != 0) {
+      continue;
+    }
+    for (uint32_t g = impl->tree_groups[tree]; g < impl->tree_groups[tree + 1];
+         ++g) {
+      const Impl::Group& group = impl->groups[g];
+      for (uint32_t k = group.begin; k < group.begin + group.count; ++k) {
+        const uint32_t i = impl->order[k];
+        if (counted_in[i] == tree) continue;  // once per tree
+        counted_in[i] = tree;
+        ++sharing[i];
+      }
+    }
+  }
+  for (uint32_t i = 0; i < t.predicates.size(); ++i) {
+    if (impl->eager.size() >= 64) break;
+    if (bit_of[i] == Impl::kNoPredicate && !cheap(i) &&
+        t.predicates[i].memo != internal::kNoMemo &&
+        sharing[i] >= Impl::kSharedEager) {
+      add(i);
     }
   }
   // Runs: sort by slot, form and operator, then renumber the bits.
@@ -693,6 +730,7 @@ CompiledTargetingSet::Create(const std::vector<TargetingTreeSpec>& trees,
       impl->groups.push_back(g);
     }
     impl->tree_groups.push_back(static_cast<uint32_t>(impl->groups.size()));
+    impl->seldom_evaluated.push_back(tree.seldom_evaluated ? 1 : 0);
   }
   // Memoise the expensive predicates that more than one targeting shares:
   // they are then evaluated at most once per visitor.

@@ -78,6 +78,10 @@ struct TargetingGroupSpec {
 struct TargetingTreeSpec {
   std::vector<TargetingGroupSpec> groups;
   std::string path;
+  // A hint that changes no answer: most visitors never have this tree
+  // evaluated (its campaign is in a layer, say). Such trees do not count
+  // toward evaluating a costly predicate they share for every visitor.
+  bool seldom_evaluated = false;
 };
 
 }  // namespace allot

@@ -126,6 +126,8 @@ struct CompiledTargetingSet::Impl {
   };
   std::vector<SlotIndex> indexes;
   std::vector<uint8_t> tree_indexed;  // by tree: 1 when filed in an index
+  // By tree: 1 when its spec says it is seldom evaluated (BuildEager).
+  std::vector<uint8_t> seldom_evaluated;
   // By tree: the predicate (into tables.predicates) it is filed under, or
   // kNoPredicate.
   std::vector<uint32_t> index_predicate;
@@ -155,12 +157,15 @@ struct CompiledTargetingSet::Impl {
   // index exists so that a visitor costs what its candidate trees cost). A
   // tree of one predicate makes none eager (its compact test costs what a
   // bit does; W1). Costlier predicates (regex, semver, dates, strings) stay
-  // lazy and memoised.
+  // lazy and memoised, unless many trees outside the index share one.
   struct EagerTest {
     FastTest fast;                  // its compact form, if any
     internal::Predicate predicate;  // memo cleared: evaluated once anyway
   };
   static constexpr size_t kMaxEager = 256;
+  // Trees outside the index that must share a costly predicate for Bind to
+  // evaluate it eagerly (see BuildEager).
+  static constexpr uint32_t kSharedEager = 4;
   // Sorted by slot, form and operator; a relational run by operand so that
   // the operands a value satisfies come first (ascending for > and >=,
   // descending for < and <=): its results are then the first k bits, k

@@ -478,6 +478,115 @@ TEST(CompiledTargetingSet, EagerBitsAnswerLikeExplain) {
   }
 }
 
+// Costly predicates (regex, semver, CONTAINS) that many trees outside the
+// index share are evaluated by Bind, once per visitor, into eager bits: the
+// answers stay those of Explain for every tree, through Matches,
+// MatchesBound and MatchingOf, with missing attributes and values of other
+// types, for trees of one such predicate too (they read the same bit); and
+// each shared regex predicate is evaluated exactly once per
+// visitor, even when no tree needs it (the price of evaluating it eagerly;
+// the count includes a missing value or one of another type, which never
+// matches).
+TEST(CompiledTargetingSet, SharedCostlyPredicatesAnswerLikeExplain) {
+  std::mt19937 rng(23);
+  auto pick = [&](int n) { return static_cast<int>(rng() % n); };
+  const std::vector<TargetingSpec> costly = {
+      T("s", "MATCHES_REGEX", S("^a")),
+      T("s", "MATCHES_REGEX", S("b$")),
+      T("s", "NOT_MATCHES_REGEX", S("[0-9]")),
+      T("v", "SEMVER_GREATER_THAN_OR_EQUALS", S("1.2.0")),
+      T("v", "SEMVER_LOWER_THAN", S("2.0.0")),
+      T("s", "CONTAINS", S("x")),
+  };
+  std::vector<TargetingTreeSpec> trees;
+  for (int i = 0; i < 60; ++i) {  // outside the index: cheap, then costly
+    TargetingTreeSpec tree;
+    tree.path = "t";
+    const int groups = i % 7 == 3 ? 2 : 1;
+    for (int g = 0; g < groups; ++g) {
+      TargetingGroupSpec& group = tree.groups.emplace_back();
+      group.path = "t.g";
+      group.targetings.push_back(T("n", "GREATER_THAN_OR_EQUALS", N(pick(20))));
+      group.targetings.push_back(costly[(i + g) % costly.size()]);
+      if (i % 5 == 0)
+        group.targetings.push_back(costly[(i + 3) % costly.size()]);
+    }
+    trees.push_back(std::move(tree));
+  }
+  for (int i = 0; i < 12; ++i) {  // indexed: a plan, then costly
+    trees.push_back(Tree({T("plan", "EQUALS", S("p" + std::to_string(i % 3))),
+                          costly[i % costly.size()]}));
+  }
+  trees.push_back(Tree({costly[0]}));  // one predicate: reads the bit
+  trees.push_back(Tree({costly[3]}));
+  // Trees said to be seldom evaluated leave the costly predicates lazy.
+  for (const bool seldom : {false, true}) {
+    for (TargetingTreeSpec& tree : trees) tree.seldom_evaluated = seldom;
+    auto set = CompiledTargetingSet::Create(trees);
+    ASSERT_TRUE(set.ok()) << set.status();
+    uint64_t regex_total = 0;
+    const char* strings[] = {"abc", "b", "a1", "xyz", "ab", ""};
+    const char* versions[] = {"1.2.3", "2.0.0", "0.9.0", "bad", "1.10.0-rc.1"};
+    TargetingScratch scratch;
+    int held = 0, compared = 0;
+    for (int v = 0; v < 400; ++v) {
+      Attributes a;
+      const int s_kind = pick(4);  // string, string, number, missing
+      if (s_kind < 2) a.Set("s", strings[pick(6)]);
+      if (s_kind == 2) a.Set("s", 5.0);
+      switch (pick(3)) {
+        case 0:
+          a.Set("v", versions[pick(5)]);
+          break;
+        case 1:
+          a.Set("v", 2.0);
+          break;
+        default:
+          break;
+      }
+      if (pick(4) != 0) a.Set("n", static_cast<double>(pick(25)));
+      a.Set("plan", "p" + std::to_string(pick(5)));
+      const uint64_t regex_before = ScratchAccess::Stats(scratch).regex_matches;
+      (*set)->Bind("visitor", a, &scratch);
+      std::vector<uint32_t> every(trees.size()), want;
+      for (uint32_t t = 0; t < every.size(); ++t) every[t] = t;
+      std::vector<bool> expected(trees.size());
+      for (size_t t = 0; t < trees.size(); ++t) {
+        std::vector<int> all(trees[t].groups.size(), 1);
+        for (const TargetingExplanation& e : (*set)->Explain(t, "visitor", a)) {
+          all[e.group] &= e.matched;
+        }
+        for (int g : all) expected[t] = expected[t] || g != 0;
+        if (expected[t]) want.push_back(static_cast<uint32_t>(t));
+      }
+      const CompiledTargetingSet::Matching m =
+          (*set)->MatchingOf(every.data(), every.size(), &scratch);
+      ASSERT_EQ(std::vector<uint32_t>(m.positions, m.positions + m.count), want)
+          << "visitor " << v;
+      for (size_t t = 0; t < trees.size(); ++t) {
+        ASSERT_EQ((*set)->Matches(t, &scratch), expected[t])
+            << "tree " << t << " visitor " << v;
+        ASSERT_EQ((*set)->MatchesBound(t, &scratch), expected[t])
+            << "tree " << t << " visitor " << v;
+        held += expected[t];
+        ++compared;
+      }
+      const uint64_t regex_runs =
+          ScratchAccess::Stats(scratch).regex_matches - regex_before;
+      if (!seldom) {
+        EXPECT_EQ(regex_runs, 3u) << "visitor " << v;
+      }
+      EXPECT_LE(regex_runs, 3u) << "visitor " << v;  // lazy: at most once each
+      regex_total += regex_runs;
+    }
+    if (seldom) {
+      EXPECT_LT(regex_total, 3u * 400 * 9 / 10);
+    }
+    EXPECT_GT(held, 1000);
+    EXPECT_LT(held, compared - 1000);
+  }
+}
+
 TEST(CompiledTargetingSet, CheapPredicatesRunFirstInAnAndGroup) {
   // The regex would be evaluated if it came first; EQUALS fails before it.
   auto set = testing::MustCreate({Tree({
