@@ -793,6 +793,7 @@ CompiledTargetingSet::Create(const std::vector<TargetingTreeSpec>& trees,
     if (head.single_mask_word != Impl::kNoSingle) {
       b.word = head.single_mask_word;
       b.mask = head.single_mask;
+      b.complete = head.single == Impl::kNoSingle && head.lazy_count == 0;
     }
   }
   // MatchingOf reads batch[num_trees] for a tree out of range: a test
@@ -939,6 +940,7 @@ CompiledTargetingSet::Matching CompiledTargetingSet::MatchingOf(
   // First the index and the eager masks of every tree, without a branch
   // per tree (a tree without a mask head has an empty batch mask), ...
   size_t k = 0;
+  uint32_t incomplete = 0;  // whether a tree standing needs a second look
   for (size_t i = 0; i < n; ++i) {
     const uint32_t tree = std::min<uint32_t>(trees[i], impl.num_trees);
     const Impl::BatchTest& b = impl.batch[tree];
@@ -946,13 +948,18 @@ CompiledTargetingSet::Matching CompiledTargetingSet::MatchingOf(
                       ((words[b.word] & b.mask) == b.mask);
     out[k] = static_cast<uint32_t>(i);
     k += hold;
+    incomplete |= hold & (b.complete ^ 1u);
   }
-  // ... then the rest of each tree still standing, in place.
+  if (incomplete == 0) return Matching{out, k};
+  // ... then the rest of each tree still standing, in place (a standing
+  // tree is one of the set's: the sentinel never holds).
   size_t m = 0;
   for (size_t j = 0; j < k; ++j) {
     const uint32_t i = out[j];
+    const uint32_t tree = trees[i];
     // (The mask of a one-group head is tested.)
-    const bool hold = HeadMatches<true>(impl, impl.heads[trees[i]], s);
+    const bool hold = impl.batch[tree].complete != 0 ||
+                      HeadMatches<true>(impl, impl.heads[tree], s);
     out[m] = i;
     m += hold;
   }

@@ -224,11 +224,14 @@ struct CompiledTargetingSet::Impl {
   // MatchingOf's first pass, by tree, then a sentinel that never holds: the
   // tree is false when indexed and not marked, or unless every bit of
   // `mask` is set in eager word `word` (a one-group head's mask, or an
-  // empty mask on word 0).
+  // empty mask on word 0). `complete`: that test is the tree's whole
+  // answer (a one-group head without lazy predicates), so a tree that
+  // passes it needs no second look.
   struct BatchTest {
     uint64_t mask = 0;
     uint32_t word = 0;
-    uint32_t indexed = 0;
+    uint16_t indexed = 0;
+    uint16_t complete = 0;
   };
   std::vector<BatchTest> batch;
 };
