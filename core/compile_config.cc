@@ -451,9 +451,11 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
   // loop). See CompiledConfig::batch_campaigns_.
   auto batched = [&](size_t i) {
     const HotCampaign& h = cfg->hot_[i];
+    // (Outside the index: MatchingOfCandidates skips the index test.)
     return fast_tree[i] < 0 &&
            (h.checks & ~(kCheckWindow | kCheckHoldout)) == 0 && h.one_group &&
-           h.tree >= 0 && !is_prerequisite[i];
+           h.tree >= 0 && !cfg->targeting_->IsIndexed(h.tree) &&
+           !is_prerequisite[i];
   };
   size_t num_batched = 0;
   for (size_t i = 0; i < n; ++i) num_batched += batched(i);

@@ -363,14 +363,15 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
           spans, &ab_taken, nullptr, OutsideWindow(tmpl[c]), st);
     }
     // The batched campaigns' trees together, without a branch per tree on
-    // their eager part (W2: the campaigns without the index's EQUALS). With
+    // their eager part (W2: the campaigns without the index's EQUALS); they
+    // are outside the index, and the marked trees below passed it. With
     // live windows, the template decides a campaign outside its window; any
     // other is inside its window, if it has one.
     const bool windows = !windowed_.empty();
     CompiledTargetingSet::Matching held;
     if (!batch_trees_.empty()) {
-      held = targeting_->MatchingOf(batch_trees_.data(), batch_trees_.size(),
-                                    &visitor.scratch_);
+      held = targeting_->MatchingOfCandidates(
+          batch_trees_.data(), batch_trees_.size(), &visitor.scratch_);
     }
     for (size_t j = 0; j < held.count; ++j) {
       const int32_t c = batch_campaigns_[held.positions[j]];
@@ -384,8 +385,8 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
     // campaign).
     held = CompiledTargetingSet::Matching();
     if (candidates.num_marked != 0) {
-      held = targeting_->MatchingOf(candidates.marked, candidates.num_marked,
-                                    &visitor.scratch_);
+      held = targeting_->MatchingOfCandidates(
+          candidates.marked, candidates.num_marked, &visitor.scratch_);
     }
     for (size_t j = 0; j < held.count; ++j) {
       const int32_t c =

@@ -167,6 +167,12 @@ class CompiledTargetingSet {
   };
   Matching MatchingOf(const uint32_t* trees, size_t n,
                       TargetingScratch* scratch) const;
+  // MatchingOf for trees that the index cannot rule out: each is either not
+  // indexed, or among the candidates Bind marked (a decision's batched
+  // trees and its marked ones). Skips the index test.
+  // REQUIRES: as MatchingOf's, and every tree is one of the set's.
+  Matching MatchingOfCandidates(const uint32_t* trees, size_t n,
+                                TargetingScratch* scratch) const;
 
   // Slow path: every targeting of the tree with its outcome, in order (all
   // groups, no short-circuit).
@@ -201,6 +207,10 @@ class CompiledTargetingSet {
   template <bool kMaskTested, typename TreeHead>
   static bool HeadMatches(const Impl& impl, const TreeHead& head,
                           TargetingScratch::State* s);
+  // MatchingOf and MatchingOfCandidates (kIndex: test the index).
+  template <bool kIndex>
+  Matching MatchingOfImpl(const uint32_t* trees, size_t n,
+                          TargetingScratch* scratch) const;
   // Matches' out-of-line parts: a single predicate (ordered[k]) through
   // Test when its compact form has no answer, the lazy predicates of a
   // one-group tree from the first whose memo is not set, and a tree of several

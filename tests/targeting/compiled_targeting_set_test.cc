@@ -459,6 +459,26 @@ TEST(CompiledTargetingSet, EagerBitsAnswerLikeExplain) {
       std::vector<uint32_t> every(trees.size());
       for (uint32_t t = 0; t < every.size(); ++t) every[t] = t;
       check_matching(every);
+      // MatchingOfCandidates over the trees the index cannot rule out: the
+      // ones outside it, then those Bind marked.
+      {
+        std::vector<uint32_t> open;
+        for (uint32_t t = 0; t < trees.size(); ++t) {
+          if (!(*set)->IsIndexed(t)) open.push_back(t);
+        }
+        const CompiledTargetingSet::Candidates c =
+            (*set)->CandidatesOf(scratch);
+        open.insert(open.end(), c.marked, c.marked + c.num_marked);
+        const CompiledTargetingSet::Matching m =
+            (*set)->MatchingOfCandidates(open.data(), open.size(), &scratch);
+        std::vector<uint32_t> want;
+        for (uint32_t i = 0; i < open.size(); ++i) {
+          if (expected[open[i]]) want.push_back(i);
+        }
+        ASSERT_EQ(std::vector<uint32_t>(m.positions, m.positions + m.count),
+                  want)
+            << "visitor " << v << " index " << index;
+      }
       for (size_t t = 0; t < trees.size(); ++t) {
         ASSERT_EQ((*set)->Matches(t, &scratch), expected[t])
             << "tree " << t << " visitor " << v << " index " << index;
