@@ -348,7 +348,9 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
     // touched: sized for every campaign, its first num_touched entries live
     // (indexed stores rather than push_back: nothing to grow or inline).
     int32_t* touched = out->sparse_touched_.data();
-    uint32_t& num_touched = out->sparse_num_touched_;
+    // (Counted in a local, stored once at the end: a counter in the list
+    // would be loaded and stored again around every decision's stores.)
+    uint32_t num_touched = out->sparse_num_touched_;
     if (sparse_clean && !refreshed) {
       for (uint32_t k = 0; k < num_touched; ++k) {
         items[touched[k]] = tmpl[touched[k]];
@@ -398,6 +400,7 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
           &ab_taken, nullptr, false, st);
       touched[num_touched++] = c;
     }
+    out->sparse_num_touched_ = num_touched;
     out->sparse_clean_ = true;
     return absl::OkStatus();
   }
