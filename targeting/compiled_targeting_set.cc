@@ -174,7 +174,7 @@ CompiledTargetingSet::Candidates CompiledTargetingSet::CandidatesOf(
     return Candidates();
   }
   return Candidates{impl_->tree_indexed.data(), s->tree_epoch.data(), s->epoch,
-                    s->marked_trees.data(), s->marked_trees.size()};
+                    s->marked_trees.data(), s->num_marked};
 }
 
 void CompiledTargetingSet::BuildInterned(Impl* impl) {
@@ -234,8 +234,9 @@ void CompiledTargetingSet::Attach(const Impl& impl,
   s->matching.resize(impl.tree_indexed.size());
   // At least one word: a head's empty single mask reads word 0.
   s->eager.assign(std::max<size_t>(1, (impl.eager.size() + 63) / 64), 0);
-  s->marked_trees.clear();
-  s->marked_trees.reserve(impl.tree_indexed.size());  // Bind never grows it
+  // Bind stores into it by index: each tree is marked at most once.
+  s->marked_trees.assign(impl.tree_indexed.size(), 0);
+  s->num_marked = 0;
   // The copies stay in the cache; only the pointers of the old set go.
   if (s->regex_cache.size() > TargetingScratch::State::kMaxCachedRegexes) {
     s->regex_cache.clear();
@@ -863,7 +864,10 @@ void CompiledTargetingSet::Bind(std::string_view visitor_id,
   }
   if (!impl_->eager.empty()) BindEager(*impl_, &s);
   // The trees the visitor's values name in the candidate index.
-  s.marked_trees.clear();
+  // A tree is filed under one predicate, once per value (BuildIndex), and a
+  // visitor has one value per attribute: each tree is marked at most once.
+  uint32_t* marked = s.marked_trees.data();
+  size_t num_marked = 0;
   for (const Impl::SlotIndex& index : impl_->indexes) {
     if (s.bound_epoch[index.slot] != s.epoch) continue;
     const AttributeValue& v = s.values[index.slot];
@@ -871,11 +875,11 @@ void CompiledTargetingSet::Bind(std::string_view visitor_id,
     const auto it = index.trees.find(v.string);
     if (it == index.trees.end()) continue;
     for (const uint32_t tree : it->second) {
-      if (s.tree_epoch[tree] == s.epoch) continue;
       s.tree_epoch[tree] = s.epoch;
-      s.marked_trees.push_back(tree);
+      marked[num_marked++] = tree;
     }
   }
+  s.num_marked = num_marked;
 }
 
 template <bool kMaskTested, typename TreeHead>

@@ -56,7 +56,8 @@ struct alignas(internal::kCacheLine) TargetingScratch::State {
   // Impl::eager); rewritten whole by every Bind.
   internal::LineVector<uint64_t> eager;
   // The trees Bind marked this epoch, in the order it marked them.
-  internal::LineVector<uint32_t> marked_trees;
+  internal::LineVector<uint32_t> marked_trees;  // sized for every tree
+  size_t num_marked = 0;                        // its live entries
   // MatchingOf's result (positions into its input), sized by tree.
   internal::LineVector<uint32_t> matching;
   // Copies kept at most; past this, the cache is emptied at the next

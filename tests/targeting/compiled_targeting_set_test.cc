@@ -607,6 +607,37 @@ TEST(CompiledTargetingSet, SharedCostlyPredicatesAnswerLikeExplain) {
   }
 }
 
+// Bind marks each candidate tree once, whatever its EQUALS lists: an
+// operand listed twice files the tree once, and a tree is filed under one
+// predicate however many indexable ones it has.
+TEST(CompiledTargetingSet, BindMarksEachCandidateOnce) {
+  std::vector<TargetingTreeSpec> trees;
+  for (int i = 0; i < 12; ++i) {
+    trees.push_back(
+        Tree({T("plan", "EQUALS", L({S("pro"), S("free"), S("pro")})),
+              T("country", "EQUALS", L({S("FR"), S("FR"), S("DE")})),
+              T("age", "GREATER_THAN_OR_EQUALS", N(i))}));
+  }
+  auto set = CompiledTargetingSet::Create(trees);
+  ASSERT_TRUE(set.ok()) << set.status();
+  ASSERT_TRUE((*set)->IsIndexed(0));
+  TargetingScratch scratch;
+  Attributes a;
+  a.Set("plan", "pro");
+  a.Set("country", "FR");
+  a.Set("age", 5.0);
+  (*set)->Bind("visitor", a, &scratch);
+  const CompiledTargetingSet::Candidates c = (*set)->CandidatesOf(scratch);
+  std::vector<uint32_t> marked(c.marked, c.marked + c.num_marked);
+  std::sort(marked.begin(), marked.end());
+  std::vector<uint32_t> every(trees.size());
+  for (uint32_t t = 0; t < every.size(); ++t) every[t] = t;
+  EXPECT_EQ(marked, every);
+  const CompiledTargetingSet::Matching m =
+      (*set)->MatchingOfCandidates(c.marked, c.num_marked, &scratch);
+  EXPECT_EQ(m.count, 6u);  // age 5 holds for thresholds 0 to 5
+}
+
 TEST(CompiledTargetingSet, CheapPredicatesRunFirstInAnAndGroup) {
   // The regex would be evaluated if it came first; EQUALS fails before it.
   auto set = testing::MustCreate({Tree({
