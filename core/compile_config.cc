@@ -464,6 +464,7 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
   // instructions per decision).
   constexpr size_t kMinBatched = 4;
   const bool any_batched = num_batched >= kMinBatched;
+  std::vector<uint32_t> batch_trees;
   if (any_fast || any_batched || !cfg->windowed_.empty()) {
     cfg->sparse_template_.resize(n);
     cfg->fast_campaign_of_tree_.assign(trees.size(), -1);
@@ -473,7 +474,7 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
       if (any_batched && batched(i)) {
         d.reason = DecisionReason::kNotTargeted;
         cfg->batch_campaigns_.push_back(static_cast<int32_t>(i));
-        cfg->batch_trees_.push_back(static_cast<uint32_t>(cfg->hot_[i].tree));
+        batch_trees.push_back(static_cast<uint32_t>(cfg->hot_[i].tree));
         continue;
       }
       if (fast_tree[i] < 0) {
@@ -485,6 +486,10 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
       cfg->fast_campaign_of_tree_[fast_tree[i]] = static_cast<int32_t>(i);
     }
     if (any_fast) cfg->fast_tree_ = std::move(fast_tree);
+    if (!batch_trees.empty()) {
+      cfg->batch_trees_ =
+          cfg->targeting_->PrepareList(batch_trees.data(), batch_trees.size());
+    }
   }
 
   if (absl::Status s = cfg->CompileForced(spec); !s.ok()) return s;

@@ -371,9 +371,8 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
     // other is inside its window, if it has one.
     const bool windows = !windowed_.empty();
     CompiledTargetingSet::Matching held;
-    if (!batch_trees_.empty()) {
-      held = targeting_->MatchingOfCandidates(
-          batch_trees_.data(), batch_trees_.size(), &visitor.scratch_);
+    if (!batch_trees_.tests.empty()) {
+      held = targeting_->MatchingOfList(batch_trees_, &visitor.scratch_);
     }
     for (size_t j = 0; j < held.count; ++j) {
       const int32_t c = batch_campaigns_[held.positions[j]];

@@ -498,7 +498,7 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   // (CompiledTargetingSet::MatchingOf) and decides only those that hold;
   // the template says not_targeted for the others (or outside_schedule).
   std::vector<int32_t> batch_campaigns_;
-  std::vector<uint32_t> batch_trees_;
+  CompiledTargetingSet::TreeList batch_trees_;  // their trees, prepared
   std::vector<int32_t> dense_;  // the other campaigns not fast, in order
   std::vector<int32_t> fast_campaign_of_tree_;  // by tree, or -1
   // The active campaigns with a live window (scheduler dates, a period or

@@ -995,6 +995,51 @@ CompiledTargetingSet::Matching CompiledTargetingSet::MatchingOfImpl(
   return Matching{out, m};
 }
 
+CompiledTargetingSet::TreeList CompiledTargetingSet::PrepareList(
+    const uint32_t* trees, size_t n) const {
+  const Impl& impl = *impl_;
+  TreeList list;
+  list.set_id = impl.id;
+  list.tests.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    const uint32_t tree = trees[i];
+    const Impl::BatchTest& b =
+        impl.batch[std::min<size_t>(tree, impl.num_trees)];
+    list.tests.push_back(TreeList::Test{b.mask, b.word, tree});
+    list.complete = list.complete && b.complete != 0;
+  }
+  return list;
+}
+
+CompiledTargetingSet::Matching CompiledTargetingSet::MatchingOfList(
+    const TreeList& list, TargetingScratch* scratch) const {
+  const Impl& impl = *impl_;
+  TargetingScratch::State* s = scratch->state_.get();
+  if (s == nullptr || s->set_id != impl.id || list.set_id != impl.id) {
+    return Matching();
+  }
+  uint32_t* out = s->matching.data();
+  const size_t n = std::min(list.tests.size(), s->matching.size());
+  const uint64_t* words = s->eager.data();
+  const TreeList::Test* tests = list.tests.data();
+  size_t k = 0;
+  for (size_t i = 0; i < n; ++i) {
+    out[k] = static_cast<uint32_t>(i);
+    k += (words[tests[i].word] & tests[i].mask) == tests[i].mask;
+  }
+  if (list.complete) return Matching{out, k};
+  size_t m = 0;
+  for (size_t j = 0; j < k; ++j) {
+    const uint32_t i = out[j];
+    const uint32_t tree = tests[i].tree;
+    const bool hold = impl.batch[tree].complete != 0 ||
+                      HeadMatches<true>(impl, impl.heads[tree], s);
+    out[m] = i;
+    m += hold;
+  }
+  return Matching{out, m};
+}
+
 bool CompiledTargetingSet::RunSingle(const Impl& impl, uint32_t k,
                                      TargetingScratch::State* s) {
   return Test(impl, impl.ordered[k], s);

@@ -174,6 +174,26 @@ class CompiledTargetingSet {
   Matching MatchingOfCandidates(const uint32_t* trees, size_t n,
                                 TargetingScratch* scratch) const;
 
+  // A fixed list of trees outside the index, prepared once (a config's
+  // batched campaigns): MatchingOfList then reads each tree's first test in
+  // list order, without looking it up by tree.
+  struct TreeList {
+    struct Test {
+      uint64_t mask = 0;  // the bits of eager word `word` the tree needs
+      uint32_t word = 0;
+      uint32_t tree = 0;
+    };
+    std::vector<Test> tests;
+    bool complete = true;  // every test is its tree's whole answer
+    uint64_t set_id = 0;   // the set that prepared it
+  };
+  // REQUIRES: every tree is one of the set's and outside the index.
+  TreeList PrepareList(const uint32_t* trees, size_t n) const;
+  // MatchingOfCandidates over the list's trees; none for a list another set
+  // prepared.
+  Matching MatchingOfList(const TreeList& list,
+                          TargetingScratch* scratch) const;
+
   // Slow path: every targeting of the tree with its outcome, in order (all
   // groups, no short-circuit).
   std::vector<TargetingExplanation> Explain(size_t tree,

@@ -478,6 +478,22 @@ TEST(CompiledTargetingSet, EagerBitsAnswerLikeExplain) {
         ASSERT_EQ(std::vector<uint32_t>(m.positions, m.positions + m.count),
                   want)
             << "visitor " << v << " index " << index;
+        // The trees outside the index as a prepared list, in reverse.
+        std::vector<uint32_t> outside;
+        for (uint32_t t = trees.size(); t-- > 0;) {
+          if (!(*set)->IsIndexed(t)) outside.push_back(t);
+        }
+        const CompiledTargetingSet::TreeList list =
+            (*set)->PrepareList(outside.data(), outside.size());
+        const CompiledTargetingSet::Matching ml =
+            (*set)->MatchingOfList(list, &scratch);
+        std::vector<uint32_t> want_list;
+        for (uint32_t i = 0; i < outside.size(); ++i) {
+          if (expected[outside[i]]) want_list.push_back(i);
+        }
+        ASSERT_EQ(std::vector<uint32_t>(ml.positions, ml.positions + ml.count),
+                  want_list)
+            << "visitor " << v << " index " << index;
       }
       for (size_t t = 0; t < trees.size(); ++t) {
         ASSERT_EQ((*set)->Matches(t, &scratch), expected[t])
@@ -583,6 +599,21 @@ TEST(CompiledTargetingSet, SharedCostlyPredicatesAnswerLikeExplain) {
           (*set)->MatchingOf(every.data(), every.size(), &scratch);
       ASSERT_EQ(std::vector<uint32_t>(m.positions, m.positions + m.count), want)
           << "visitor " << v;
+      // The same trees as a prepared list (some are indexed: the list's
+      // test is not theirs to trust, so only those outside the index).
+      std::vector<uint32_t> outside, want_list;
+      for (uint32_t t = 0; t < trees.size(); ++t) {
+        if ((*set)->IsIndexed(t)) continue;
+        if (expected[t]) want_list.push_back(outside.size());
+        outside.push_back(t);
+      }
+      const CompiledTargetingSet::TreeList list =
+          (*set)->PrepareList(outside.data(), outside.size());
+      const CompiledTargetingSet::Matching ml =
+          (*set)->MatchingOfList(list, &scratch);
+      ASSERT_EQ(std::vector<uint32_t>(ml.positions, ml.positions + ml.count),
+                want_list)
+          << "visitor " << v;
       for (size_t t = 0; t < trees.size(); ++t) {
         ASSERT_EQ((*set)->Matches(t, &scratch), expected[t])
             << "tree " << t << " visitor " << v;
@@ -636,6 +667,13 @@ TEST(CompiledTargetingSet, BindMarksEachCandidateOnce) {
   const CompiledTargetingSet::Matching m =
       (*set)->MatchingOfCandidates(c.marked, c.num_marked, &scratch);
   EXPECT_EQ(m.count, 6u);  // age 5 holds for thresholds 0 to 5
+  // A list that another set prepared answers nothing here.
+  auto other = CompiledTargetingSet::Create(trees);
+  ASSERT_TRUE(other.ok());
+  const uint32_t zero = 0;
+  const CompiledTargetingSet::TreeList foreign =
+      (*other)->PrepareList(&zero, 1);
+  EXPECT_EQ((*set)->MatchingOfList(foreign, &scratch).count, 0u);
 }
 
 TEST(CompiledTargetingSet, CheapPredicatesRunFirstInAnAndGroup) {
