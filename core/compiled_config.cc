@@ -386,8 +386,7 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
     // campaign).
     held = CompiledTargetingSet::Matching();
     if (candidates.num_marked != 0) {
-      held = targeting_->MatchingOfCandidates(
-          candidates.marked, candidates.num_marked, &visitor.scratch_);
+      held = targeting_->MatchingOfMarked(&visitor.scratch_);
     }
     for (size_t j = 0; j < held.count; ++j) {
       const int32_t c =

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstring>
 #include <tuple>
 #include <utility>
 
@@ -153,7 +154,8 @@ void CompiledTargetingSet::BuildIndex(Impl* impl) {
     if (added) impl->indexes.push_back(Impl::SlotIndex{p->slot, {}});
     Impl::SlotIndex& index = impl->indexes[it->second];
     for (uint32_t i = 0; i < p->count; ++i) {
-      std::vector<uint32_t>& list = index.trees[t.operands[p->begin + i].string];
+      std::vector<uint32_t>& list =
+          index.trees[t.operands[p->begin + i].string].trees;
       // An operand listed twice files the tree once.
       if (list.empty() || list.back() != tree) list.push_back(static_cast<uint32_t>(tree));
     }
@@ -236,6 +238,7 @@ void CompiledTargetingSet::Attach(const Impl& impl,
   s->eager.assign(std::max<size_t>(1, (impl.eager.size() + 63) / 64), 0);
   // Bind stores into it by index: each tree is marked at most once.
   s->marked_trees.assign(impl.tree_indexed.size(), 0);
+  s->marked_tests.assign(impl.tree_indexed.size(), TreeList::Test());
   s->num_marked = 0;
   // The copies stay in the cache; only the pointers of the old set go.
   if (s->regex_cache.size() > TargetingScratch::State::kMaxCachedRegexes) {
@@ -809,6 +812,14 @@ CompiledTargetingSet::Create(const std::vector<TargetingTreeSpec>& trees,
   // MatchingOf reads batch[num_trees] for a tree out of range: a test
   // that never holds (indexed, with an epoch no visitor has).
   impl->batch.back().indexed = 1;
+  // The index's entries carry their trees' tests, which Bind copies.
+  for (Impl::SlotIndex& index : impl->indexes) {
+    for (auto& [value, entry] : index.trees) {
+      for (const uint32_t tree : entry.trees) {
+        entry.tests.push_back(impl->TestOf(tree));
+      }
+    }
+  }
   impl->id = NextSetId();
   return std::shared_ptr<const CompiledTargetingSet>(
       new CompiledTargetingSet(std::move(impl)));
@@ -866,7 +877,7 @@ void CompiledTargetingSet::Bind(std::string_view visitor_id,
   // The trees the visitor's values name in the candidate index.
   // A tree is filed under one predicate, once per value (BuildIndex), and a
   // visitor has one value per attribute: each tree is marked at most once.
-  uint32_t* marked = s.marked_trees.data();
+  // Their tests are copied beside them for MatchingOfMarked.
   size_t num_marked = 0;
   for (const Impl::SlotIndex& index : impl_->indexes) {
     if (s.bound_epoch[index.slot] != s.epoch) continue;
@@ -874,10 +885,13 @@ void CompiledTargetingSet::Bind(std::string_view visitor_id,
     if (v.type != ValueType::kString) continue;
     const auto it = index.trees.find(v.string);
     if (it == index.trees.end()) continue;
-    for (const uint32_t tree : it->second) {
-      s.tree_epoch[tree] = s.epoch;
-      marked[num_marked++] = tree;
-    }
+    const Impl::SlotIndex::Entry& entry = it->second;
+    for (const uint32_t tree : entry.trees) s.tree_epoch[tree] = s.epoch;
+    std::memcpy(s.marked_trees.data() + num_marked, entry.trees.data(),
+                entry.trees.size() * sizeof(uint32_t));
+    std::memcpy(s.marked_tests.data() + num_marked, entry.tests.data(),
+                entry.tests.size() * sizeof(TreeList::Test));
+    num_marked += entry.trees.size();
   }
   s.num_marked = num_marked;
 }
@@ -1002,38 +1016,53 @@ CompiledTargetingSet::TreeList CompiledTargetingSet::PrepareList(
   list.set_id = impl.id;
   list.tests.reserve(n);
   for (size_t i = 0; i < n; ++i) {
-    const uint32_t tree = trees[i];
-    const Impl::BatchTest& b =
-        impl.batch[std::min<size_t>(tree, impl.num_trees)];
-    list.tests.push_back(TreeList::Test{b.mask, b.word, tree});
-    list.complete = list.complete && b.complete != 0;
+    list.tests.push_back(
+        impl.TestOf(std::min<size_t>(trees[i], impl.num_trees)));
+    list.tests.back().tree = trees[i];
+    list.complete = list.complete && list.tests.back().complete != 0;
   }
   return list;
 }
 
 CompiledTargetingSet::Matching CompiledTargetingSet::MatchingOfList(
     const TreeList& list, TargetingScratch* scratch) const {
-  const Impl& impl = *impl_;
   TargetingScratch::State* s = scratch->state_.get();
-  if (s == nullptr || s->set_id != impl.id || list.set_id != impl.id) {
+  if (s == nullptr || s->set_id != impl_->id || list.set_id != impl_->id) {
     return Matching();
   }
+  return list.complete
+             ? MatchingOfTests<true>(list.tests.data(), list.tests.size(), s)
+             : MatchingOfTests<false>(list.tests.data(), list.tests.size(), s);
+}
+
+CompiledTargetingSet::Matching CompiledTargetingSet::MatchingOfMarked(
+    TargetingScratch* scratch) const {
+  TargetingScratch::State* s = scratch->state_.get();
+  if (s == nullptr || s->set_id != impl_->id) return Matching();
+  return MatchingOfTests<false>(s->marked_tests.data(), s->num_marked, s);
+}
+
+template <bool kComplete>
+CompiledTargetingSet::Matching CompiledTargetingSet::MatchingOfTests(
+    const TreeList::Test* tests, size_t n, TargetingScratch::State* s) const {
+  const Impl& impl = *impl_;
   uint32_t* out = s->matching.data();
-  const size_t n = std::min(list.tests.size(), s->matching.size());
+  n = std::min(n, s->matching.size());
   const uint64_t* words = s->eager.data();
-  const TreeList::Test* tests = list.tests.data();
   size_t k = 0;
+  uint32_t incomplete = 0;  // whether a tree standing needs a second look
   for (size_t i = 0; i < n; ++i) {
+    const bool hold = (words[tests[i].word] & tests[i].mask) == tests[i].mask;
     out[k] = static_cast<uint32_t>(i);
-    k += (words[tests[i].word] & tests[i].mask) == tests[i].mask;
+    k += hold;
+    if constexpr (!kComplete) incomplete |= hold & (tests[i].complete ^ 1u);
   }
-  if (list.complete) return Matching{out, k};
+  if (kComplete || incomplete == 0) return Matching{out, k};
   size_t m = 0;
   for (size_t j = 0; j < k; ++j) {
     const uint32_t i = out[j];
-    const uint32_t tree = tests[i].tree;
-    const bool hold = impl.batch[tree].complete != 0 ||
-                      HeadMatches<true>(impl, impl.heads[tree], s);
+    const bool hold = tests[i].complete != 0 ||
+                      HeadMatches<true>(impl, impl.heads[tests[i].tree], s);
     out[m] = i;
     m += hold;
   }

@@ -180,11 +180,12 @@ class CompiledTargetingSet {
   struct TreeList {
     struct Test {
       uint64_t mask = 0;  // the bits of eager word `word` the tree needs
-      uint32_t word = 0;
+      uint16_t word = 0;
+      uint16_t complete = 0;  // the test is the tree's whole answer
       uint32_t tree = 0;
     };
     std::vector<Test> tests;
-    bool complete = true;  // every test is its tree's whole answer
+    bool complete = true;  // every test is complete: no second look
     uint64_t set_id = 0;   // the set that prepared it
   };
   // REQUIRES: every tree is one of the set's and outside the index.
@@ -193,6 +194,9 @@ class CompiledTargetingSet {
   // prepared.
   Matching MatchingOfList(const TreeList& list,
                           TargetingScratch* scratch) const;
+  // MatchingOfCandidates over the trees the last Bind marked (Candidates'
+  // `marked`, in that order), reading the tests Bind copied beside them.
+  Matching MatchingOfMarked(TargetingScratch* scratch) const;
 
   // Slow path: every targeting of the tree with its outcome, in order (all
   // groups, no short-circuit).
@@ -231,6 +235,11 @@ class CompiledTargetingSet {
   template <bool kIndex>
   Matching MatchingOfImpl(const uint32_t* trees, size_t n,
                           TargetingScratch* scratch) const;
+  // MatchingOfList's and MatchingOfMarked's passes over prepared tests
+  // (kComplete: all of them are complete).
+  template <bool kComplete>
+  Matching MatchingOfTests(const TreeList::Test* tests, size_t n,
+                           TargetingScratch::State* s) const;
   // Matches' out-of-line parts: a single predicate (ordered[k]) through
   // Test when its compact form has no answer, the lazy predicates of a
   // one-group tree from the first whose memo is not set, and a tree of several

@@ -57,6 +57,8 @@ struct alignas(internal::kCacheLine) TargetingScratch::State {
   internal::LineVector<uint64_t> eager;
   // The trees Bind marked this epoch, in the order it marked them.
   internal::LineVector<uint32_t> marked_trees;  // sized for every tree
+  // Their tests, copied from the index beside them (MatchingOfMarked).
+  internal::LineVector<CompiledTargetingSet::TreeList::Test> marked_tests;
   size_t num_marked = 0;                        // its live entries
   // MatchingOf's result (positions into its input), sized by tree.
   internal::LineVector<uint32_t> matching;

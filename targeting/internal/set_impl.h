@@ -121,8 +121,12 @@ struct CompiledTargetingSet::Impl {
   // others are false without evaluating anything.
   struct SlotIndex {
     uint32_t slot = 0;
+    struct Entry {
+      std::vector<uint32_t> trees;
+      std::vector<TreeList::Test> tests;  // theirs, in the same order
+    };
     // Views into tables.strings.
-    internal::ViewMap<std::vector<uint32_t>> trees;
+    internal::ViewMap<Entry> trees;
   };
   std::vector<SlotIndex> indexes;
   std::vector<uint8_t> tree_indexed;  // by tree: 1 when filed in an index
@@ -234,6 +238,16 @@ struct CompiledTargetingSet::Impl {
     uint16_t complete = 0;
   };
   std::vector<BatchTest> batch;
+  // A tree's batch test as a TreeList::Test (its `tree` set).
+  TreeList::Test TestOf(size_t tree) const {
+    const BatchTest& b = batch[tree];
+    TreeList::Test t;
+    t.mask = b.mask;
+    t.word = static_cast<uint16_t>(b.word);
+    t.complete = b.complete;
+    t.tree = static_cast<uint32_t>(tree);
+    return t;
+  }
 };
 
 }  // namespace allot

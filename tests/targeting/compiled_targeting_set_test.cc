@@ -478,6 +478,16 @@ TEST(CompiledTargetingSet, EagerBitsAnswerLikeExplain) {
         ASSERT_EQ(std::vector<uint32_t>(m.positions, m.positions + m.count),
                   want)
             << "visitor " << v << " index " << index;
+        // The marked trees through the tests Bind copied beside them.
+        const CompiledTargetingSet::Matching mm =
+            (*set)->MatchingOfMarked(&scratch);
+        std::vector<uint32_t> want_marked;
+        for (uint32_t i = 0; i < c.num_marked; ++i) {
+          if (expected[c.marked[i]]) want_marked.push_back(i);
+        }
+        ASSERT_EQ(std::vector<uint32_t>(mm.positions, mm.positions + mm.count),
+                  want_marked)
+            << "visitor " << v << " index " << index;
         // The trees outside the index as a prepared list, in reverse.
         std::vector<uint32_t> outside;
         for (uint32_t t = trees.size(); t-- > 0;) {
@@ -667,6 +677,7 @@ TEST(CompiledTargetingSet, BindMarksEachCandidateOnce) {
   const CompiledTargetingSet::Matching m =
       (*set)->MatchingOfCandidates(c.marked, c.num_marked, &scratch);
   EXPECT_EQ(m.count, 6u);  // age 5 holds for thresholds 0 to 5
+  EXPECT_EQ((*set)->MatchingOfMarked(&scratch).count, 6u);
   // A list that another set prepared answers nothing here.
   auto other = CompiledTargetingSet::Create(trees);
   ASSERT_TRUE(other.ok());
