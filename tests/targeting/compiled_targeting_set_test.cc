@@ -442,68 +442,54 @@ TEST(CompiledTargetingSet, EagerBitsAnswerLikeExplain) {
           }
         }
       }
-      // MatchingOf answers like Explain: over every tree in order before
-      // any Matches (no memo set yet), and over a shuffled subset with a
-      // tree the set lacks after them.
-      auto check_matching = [&](const std::vector<uint32_t>& asked) {
-        const CompiledTargetingSet::Matching m =
-            (*set)->MatchingOf(asked.data(), asked.size(), &scratch);
+      // The positions of `asked` whose trees hold (a tree the set lacks
+      // does not), as every Matching* must answer them.
+      auto expect_positions = [&](const std::vector<uint32_t>& asked,
+                                  const CompiledTargetingSet::Matching& m,
+                                  const char* what) {
         std::vector<uint32_t> want;
         for (uint32_t i = 0; i < asked.size(); ++i) {
           if (asked[i] < trees.size() && expected[asked[i]]) want.push_back(i);
         }
         ASSERT_EQ(std::vector<uint32_t>(m.positions, m.positions + m.count),
                   want)
-            << "visitor " << v << " index " << index;
+            << what << " visitor " << v << " index " << index;
+      };
+      // MatchingOf answers like Explain: over every tree in order before
+      // any Matches (no memo set yet), and over a shuffled subset with a
+      // tree the set lacks after them.
+      auto check_matching = [&](const std::vector<uint32_t>& asked) {
+        expect_positions(
+            asked, (*set)->MatchingOf(asked.data(), asked.size(), &scratch),
+            "MatchingOf");
       };
       std::vector<uint32_t> every(trees.size());
       for (uint32_t t = 0; t < every.size(); ++t) every[t] = t;
       check_matching(every);
       // MatchingOfCandidates over the trees the index cannot rule out: the
-      // ones outside it, then those Bind marked.
+      // ones outside it, then those Bind marked; MatchingOfMarked over the
+      // marked ones, through the tests Bind copied beside them;
+      // MatchingOfList over those outside as a prepared list, in reverse.
       {
-        std::vector<uint32_t> open;
-        for (uint32_t t = 0; t < trees.size(); ++t) {
-          if (!(*set)->IsIndexed(t)) open.push_back(t);
-        }
-        const CompiledTargetingSet::Candidates c =
-            (*set)->CandidatesOf(scratch);
-        open.insert(open.end(), c.marked, c.marked + c.num_marked);
-        const CompiledTargetingSet::Matching m =
-            (*set)->MatchingOfCandidates(open.data(), open.size(), &scratch);
-        std::vector<uint32_t> want;
-        for (uint32_t i = 0; i < open.size(); ++i) {
-          if (expected[open[i]]) want.push_back(i);
-        }
-        ASSERT_EQ(std::vector<uint32_t>(m.positions, m.positions + m.count),
-                  want)
-            << "visitor " << v << " index " << index;
-        // The marked trees through the tests Bind copied beside them.
-        const CompiledTargetingSet::Matching mm =
-            (*set)->MatchingOfMarked(&scratch);
-        std::vector<uint32_t> want_marked;
-        for (uint32_t i = 0; i < c.num_marked; ++i) {
-          if (expected[c.marked[i]]) want_marked.push_back(i);
-        }
-        ASSERT_EQ(std::vector<uint32_t>(mm.positions, mm.positions + mm.count),
-                  want_marked)
-            << "visitor " << v << " index " << index;
-        // The trees outside the index as a prepared list, in reverse.
         std::vector<uint32_t> outside;
         for (uint32_t t = trees.size(); t-- > 0;) {
           if (!(*set)->IsIndexed(t)) outside.push_back(t);
         }
+        const CompiledTargetingSet::Candidates c =
+            (*set)->CandidatesOf(scratch);
+        const std::vector<uint32_t> marked(c.marked, c.marked + c.num_marked);
+        std::vector<uint32_t> open = outside;
+        open.insert(open.end(), marked.begin(), marked.end());
+        expect_positions(
+            open,
+            (*set)->MatchingOfCandidates(open.data(), open.size(), &scratch),
+            "MatchingOfCandidates");
+        expect_positions(marked, (*set)->MatchingOfMarked(&scratch),
+                         "MatchingOfMarked");
         const CompiledTargetingSet::TreeList list =
             (*set)->PrepareList(outside.data(), outside.size());
-        const CompiledTargetingSet::Matching ml =
-            (*set)->MatchingOfList(list, &scratch);
-        std::vector<uint32_t> want_list;
-        for (uint32_t i = 0; i < outside.size(); ++i) {
-          if (expected[outside[i]]) want_list.push_back(i);
-        }
-        ASSERT_EQ(std::vector<uint32_t>(ml.positions, ml.positions + ml.count),
-                  want_list)
-            << "visitor " << v << " index " << index;
+        expect_positions(outside, (*set)->MatchingOfList(list, &scratch),
+                         "MatchingOfList");
       }
       for (size_t t = 0; t < trees.size(); ++t) {
         ASSERT_EQ((*set)->Matches(t, &scratch), expected[t])
