@@ -1016,9 +1016,11 @@ CompiledTargetingSet::TreeList CompiledTargetingSet::PrepareList(
   list.set_id = impl.id;
   list.tests.reserve(n);
   for (size_t i = 0; i < n; ++i) {
-    list.tests.push_back(
-        impl.TestOf(std::min<size_t>(trees[i], impl.num_trees)));
-    list.tests.back().tree = trees[i];
+    // A tree the set lacks: an incomplete test, which the second look
+    // finds false.
+    list.tests.push_back(trees[i] < impl.num_trees
+                             ? impl.TestOf(trees[i])
+                             : TreeList::Test{0, 0, 0, ~uint32_t{0}});
     list.complete = list.complete && list.tests.back().complete != 0;
   }
   return list;
@@ -1061,8 +1063,10 @@ CompiledTargetingSet::Matching CompiledTargetingSet::MatchingOfTests(
   size_t m = 0;
   for (size_t j = 0; j < k; ++j) {
     const uint32_t i = out[j];
-    const bool hold = tests[i].complete != 0 ||
-                      HeadMatches<true>(impl, impl.heads[tests[i].tree], s);
+    const uint32_t tree = tests[i].tree;
+    const bool hold =
+        tests[i].complete != 0 ||
+        (tree < impl.num_trees && HeadMatches<true>(impl, impl.heads[tree], s));
     out[m] = i;
     m += hold;
   }

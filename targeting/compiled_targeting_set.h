@@ -188,7 +188,8 @@ class CompiledTargetingSet {
     bool complete = true;  // every test is complete: no second look
     uint64_t set_id = 0;   // the set that prepared it
   };
-  // REQUIRES: every tree is one of the set's and outside the index.
+  // A tree the set does not have is false.
+  // REQUIRES: every tree the set has is outside the index.
   TreeList PrepareList(const uint32_t* trees, size_t n) const;
   // MatchingOfCandidates over the list's trees; none for a list another set
   // prepared.

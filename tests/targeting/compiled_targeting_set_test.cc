@@ -486,6 +486,8 @@ TEST(CompiledTargetingSet, EagerBitsAnswerLikeExplain) {
             "MatchingOfCandidates");
         expect_positions(marked, (*set)->MatchingOfMarked(&scratch),
                          "MatchingOfMarked");
+        // One tree the set lacks in place of another (n stays <= size()).
+        outside[outside.size() / 2] = static_cast<uint32_t>(trees.size() + 3);
         const CompiledTargetingSet::TreeList list =
             (*set)->PrepareList(outside.data(), outside.size());
         expect_positions(outside, (*set)->MatchingOfList(list, &scratch),
