@@ -451,7 +451,7 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
   // loop). See CompiledConfig::batch_campaigns_.
   auto batched = [&](size_t i) {
     const HotCampaign& h = cfg->hot_[i];
-    // (Outside the index: MatchingOfCandidates skips the index test.)
+    // (Outside the index: MatchingOfList skips the index test.)
     return fast_tree[i] < 0 &&
            (h.checks & ~(kCheckWindow | kCheckHoldout)) == 0 && h.one_group &&
            h.tree >= 0 && !cfg->targeting_->IsIndexed(h.tree) &&

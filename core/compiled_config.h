@@ -495,7 +495,7 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   // split on the sparse path (active, one group with a tree, no check bit
   // but a window's or a holdout's, not a prerequisite), in order, and their
   // trees: a sparse DecideAll tests their trees together
-  // (CompiledTargetingSet::MatchingOf) and decides only those that hold;
+  // (CompiledTargetingSet::MatchingOfList) and decides only those that hold;
   // the template says not_targeted for the others (or outside_schedule).
   std::vector<int32_t> batch_campaigns_;
   CompiledTargetingSet::TreeList batch_trees_;  // their trees, prepared

@@ -957,17 +957,6 @@ bool CompiledTargetingSet::MatchesBound(size_t tree,
 
 CompiledTargetingSet::Matching CompiledTargetingSet::MatchingOf(
     const uint32_t* trees, size_t n, TargetingScratch* scratch) const {
-  return MatchingOfImpl<true>(trees, n, scratch);
-}
-
-CompiledTargetingSet::Matching CompiledTargetingSet::MatchingOfCandidates(
-    const uint32_t* trees, size_t n, TargetingScratch* scratch) const {
-  return MatchingOfImpl<false>(trees, n, scratch);
-}
-
-template <bool kIndex>
-CompiledTargetingSet::Matching CompiledTargetingSet::MatchingOfImpl(
-    const uint32_t* trees, size_t n, TargetingScratch* scratch) const {
   const Impl& impl = *impl_;
   TargetingScratch::State* s = scratch->state_.get();
   if (s == nullptr || s->set_id != impl.id) return Matching();
@@ -975,20 +964,15 @@ CompiledTargetingSet::Matching CompiledTargetingSet::MatchingOfImpl(
   n = std::min(n, s->matching.size());
   const uint64_t* words = s->eager.data();
   const uint32_t epoch = s->epoch;
-  // First the index (unless the caller knows it passes) and the eager masks
-  // of every tree, without a branch per tree (a tree without a mask head
-  // has an empty batch mask), ...
+  // First the index and the eager masks of every tree, without a branch
+  // per tree (a tree without a mask head has an empty batch mask), ...
   size_t k = 0;
   uint32_t incomplete = 0;  // whether a tree standing needs a second look
   for (size_t i = 0; i < n; ++i) {
     const uint32_t tree = std::min<uint32_t>(trees[i], impl.num_trees);
     const Impl::BatchTest& b = impl.batch[tree];
-    bool hold = (words[b.word] & b.mask) == b.mask;
-    if constexpr (kIndex) {
-      hold &= (b.indexed == 0) | (s->tree_epoch[tree] == epoch);
-    } else {
-      hold &= trees[i] < impl.num_trees;  // the sentinel has no mask
-    }
+    const bool hold = ((b.indexed == 0) | (s->tree_epoch[tree] == epoch)) &
+                      ((words[b.word] & b.mask) == b.mask);
     out[k] = static_cast<uint32_t>(i);
     k += hold;
     incomplete |= hold & (b.complete ^ 1u);

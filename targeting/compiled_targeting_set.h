@@ -167,12 +167,6 @@ class CompiledTargetingSet {
   };
   Matching MatchingOf(const uint32_t* trees, size_t n,
                       TargetingScratch* scratch) const;
-  // MatchingOf for trees that the index cannot rule out: each is either not
-  // indexed, or among the candidates Bind marked (a decision's batched
-  // trees and its marked ones). Skips the index test.
-  // REQUIRES: as MatchingOf's, and every tree is one of the set's.
-  Matching MatchingOfCandidates(const uint32_t* trees, size_t n,
-                                TargetingScratch* scratch) const;
 
   // A fixed list of trees outside the index, prepared once (a config's
   // batched campaigns): MatchingOfList then reads each tree's first test in
@@ -191,12 +185,13 @@ class CompiledTargetingSet {
   // A tree the set does not have is false.
   // REQUIRES: every tree the set has is outside the index.
   TreeList PrepareList(const uint32_t* trees, size_t n) const;
-  // MatchingOfCandidates over the list's trees; none for a list another set
-  // prepared.
+  // MatchingOf over the list's trees, without the index test; none for a
+  // list another set prepared.
   Matching MatchingOfList(const TreeList& list,
                           TargetingScratch* scratch) const;
-  // MatchingOfCandidates over the trees the last Bind marked (Candidates'
-  // `marked`, in that order), reading the tests Bind copied beside them.
+  // MatchingOf over the trees the last Bind marked (Candidates' `marked`,
+  // in that order; they passed the index), reading the tests Bind copied
+  // beside them.
   Matching MatchingOfMarked(TargetingScratch* scratch) const;
 
   // Slow path: every targeting of the tree with its outcome, in order (all
@@ -232,10 +227,6 @@ class CompiledTargetingSet {
   template <bool kMaskTested, typename TreeHead>
   static bool HeadMatches(const Impl& impl, const TreeHead& head,
                           TargetingScratch::State* s);
-  // MatchingOf and MatchingOfCandidates (kIndex: test the index).
-  template <bool kIndex>
-  Matching MatchingOfImpl(const uint32_t* trees, size_t n,
-                          TargetingScratch* scratch) const;
   // MatchingOfList's and MatchingOfMarked's passes over prepared tests
   // (kComplete: all of them are complete).
   template <bool kComplete>

@@ -466,8 +466,8 @@ TEST(CompiledTargetingSet, EagerBitsAnswerLikeExplain) {
       std::vector<uint32_t> every(trees.size());
       for (uint32_t t = 0; t < every.size(); ++t) every[t] = t;
       check_matching(every);
-      // MatchingOfCandidates over the trees the index cannot rule out: the
-      // ones outside it, then those Bind marked; MatchingOfMarked over the
+      // MatchingOf over the trees the index cannot rule out: the ones
+      // outside it, then those Bind marked; MatchingOfMarked over the
       // marked ones, through the tests Bind copied beside them;
       // MatchingOfList over those outside as a prepared list, in reverse.
       {
@@ -480,10 +480,9 @@ TEST(CompiledTargetingSet, EagerBitsAnswerLikeExplain) {
         const std::vector<uint32_t> marked(c.marked, c.marked + c.num_marked);
         std::vector<uint32_t> open = outside;
         open.insert(open.end(), marked.begin(), marked.end());
-        expect_positions(
-            open,
-            (*set)->MatchingOfCandidates(open.data(), open.size(), &scratch),
-            "MatchingOfCandidates");
+        expect_positions(open,
+                         (*set)->MatchingOf(open.data(), open.size(), &scratch),
+                         "MatchingOf");
         expect_positions(marked, (*set)->MatchingOfMarked(&scratch),
                          "MatchingOfMarked");
         // One tree the set lacks in place of another (n stays <= size()).
@@ -663,7 +662,7 @@ TEST(CompiledTargetingSet, BindMarksEachCandidateOnce) {
   for (uint32_t t = 0; t < every.size(); ++t) every[t] = t;
   EXPECT_EQ(marked, every);
   const CompiledTargetingSet::Matching m =
-      (*set)->MatchingOfCandidates(c.marked, c.num_marked, &scratch);
+      (*set)->MatchingOf(c.marked, c.num_marked, &scratch);
   EXPECT_EQ(m.count, 6u);  // age 5 holds for thresholds 0 to 5
   EXPECT_EQ((*set)->MatchingOfMarked(&scratch).count, 6u);
   // A list that another set prepared answers nothing here.
