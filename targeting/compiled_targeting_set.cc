@@ -343,6 +343,7 @@ template <typename FastTest>
         return f.op == Op::kIn ? in : !in;
       }
       break;
+    case Kind::kSemVer:  // through Test, which parses once per visitor
     case Kind::kGeneric:
       break;
   }
@@ -393,6 +394,20 @@ void CompiledTargetingSet::FormOf(const internal::PredicateTables& t,
       f.kind = Kind::kNumber;
       f.number = t.operands[p.begin].number;
       break;
+    case Op::kSemverGreaterThan:
+    case Op::kSemverGreaterThanOrEquals:
+    case Op::kSemverLowerThan:
+    case Op::kSemverLowerThanOrEquals: {
+      // A release operand: a visitor's version, prerelease or not, then
+      // compares to it as their keys do.
+      const internal::SemVer& operand = t.semvers[p.begin];
+      uint64_t key = 0;
+      if (operand.prerelease.empty() && internal::PackSemVer(operand, &key)) {
+        f.kind = Kind::kSemVer;
+        f.version = key;
+      }
+      break;
+    }
     default:
       break;
   }
@@ -504,8 +519,17 @@ void CompiledTargetingSet::BuildEager(Impl* impl) {
           break;
       }
     }
+    // Versions likewise, by key (ascending for > and >=, descending for <
+    // and <=).
+    uint64_t rank = 0;
+    if (e.fast.kind == Impl::FastKind::kSemVer) {
+      rank = e.fast.op == Op::kSemverGreaterThan ||
+                     e.fast.op == Op::kSemverGreaterThanOrEquals
+                 ? e.fast.version
+                 : ~e.fast.version;
+    }
     return std::make_tuple(e.fast.kind == Impl::FastKind::kGeneric, e.fast.slot,
-                           e.fast.kind, e.fast.op, nan, order);
+                           e.fast.kind, e.fast.op, nan, order, rank);
   };
   std::stable_sort(by.begin(), by.end(),
                    [&](uint32_t x, uint32_t y) { return key(x) < key(y); });
@@ -587,6 +611,51 @@ void CompiledTargetingSet::BuildEager(Impl* impl) {
   }
 }
 
+namespace {
+
+// The results of a relational run (numbers or versions) for the visitor's
+// `x`: the run is sorted so that the satisfied operands come first, so
+// their number is where it stops being satisfied, found by halving without
+// a branch on x (log2 of the run's operands read, not all of them). One
+// search per operator: no dispatch inside. (`e`: the run's Impl::EagerTest
+// entries.)
+template <typename EagerTest, typename T, typename OperandOf>
+[[gnu::always_inline]] inline uint64_t RelationalRunBits(Op op,
+                                                         const EagerTest* e,
+                                                         uint32_t n, T x,
+                                                         OperandOf operand_of) {
+  uint32_t k = 0;
+  auto count = [&](auto satisfied) {
+    const EagerTest* base = e;
+    for (uint32_t len = n; len > 1;) {
+      const uint32_t half = len / 2;
+      base = satisfied(x, operand_of(base[half])) ? base + half : base;
+      len -= half;
+    }
+    k = static_cast<uint32_t>(base - e) + satisfied(x, operand_of(*base));
+  };
+  switch (op) {
+    case Op::kGreaterThan:
+    case Op::kSemverGreaterThan:
+      count([](T a, T b) { return a > b; });
+      break;
+    case Op::kGreaterThanOrEquals:
+    case Op::kSemverGreaterThanOrEquals:
+      count([](T a, T b) { return a >= b; });
+      break;
+    case Op::kLowerThan:
+    case Op::kSemverLowerThan:
+      count([](T a, T b) { return a < b; });
+      break;
+    default:
+      count([](T a, T b) { return a <= b; });
+      break;
+  }
+  return k == 64 ? ~uint64_t{0} : (uint64_t{1} << k) - 1;
+}
+
+}  // namespace
+
 void CompiledTargetingSet::BindEager(const Impl& impl,
                                      TargetingScratch::State* s) {
   using Kind = Impl::FastKind;
@@ -646,39 +715,11 @@ void CompiledTargetingSet::BindEager(const Impl& impl,
                 done = false;
                 break;
               }
-              // Sorted so that the satisfied operands come first: their
-              // number is where the run stops being satisfied, found by
-              // halving without a branch on x (log2 of the run's operands
-              // read, not all of them). One search per operator: no
-              // dispatch inside.
-              uint32_t k = 0;
-              auto count = [&](auto satisfied) {
-                const Impl::EagerTest* base = e;
-                for (uint32_t len = run.count; len > 1;) {
-                  const uint32_t half = len / 2;
-                  base =
-                      satisfied(x, base[half].fast.number) ? base + half : base;
-                  len -= half;
-                }
-                k = static_cast<uint32_t>(base - e) +
-                    satisfied(x, base->fast.number);
-              };
-              switch (run.op) {
-                case Op::kGreaterThan:
-                  count([](double a, double b) { return a > b; });
-                  break;
-                case Op::kGreaterThanOrEquals:
-                  count([](double a, double b) { return a >= b; });
-                  break;
-                case Op::kLowerThan:
-                  count([](double a, double b) { return a < b; });
-                  break;
-                default:
-                  count([](double a, double b) { return a <= b; });
-                  break;
-              }
               deposit(run.begin, run.count,
-                      k == 64 ? ~uint64_t{0} : (uint64_t{1} << k) - 1);
+                      RelationalRunBits(run.op, e, run.count, x,
+                                        [](const Impl::EagerTest& t) {
+                                          return t.fast.number;
+                                        }));
               break;
             }
           }
@@ -695,6 +736,29 @@ void CompiledTargetingSet::BindEager(const Impl& impl,
           const uint32_t rows = impl.interned_rows[run.slot];
           deposit(run.begin, run.count,
                   impl.run_tables[run.table + (id < rows ? id : rows)]);
+          break;
+        }
+        case Kind::kSemVer: {
+          // The visitor's version, parsed once for every SEMVER_ predicate
+          // (as Evaluate does); none makes every operator false.
+          TargetingScratch::State::ParsedVersion& v = s->versions[run.slot];
+          if (v.epoch != s->epoch) {
+            v.epoch = s->epoch;
+            v.ok = a.type == ValueType::kString &&
+                   internal::ParseSemVer(a.string, &v.version);
+          }
+          uint64_t key = 0;
+          if (!v.ok) {
+            deposit(run.begin, run.count, 0);
+          } else if (!internal::PackSemVer(v.version, &key)) {
+            done = false;
+          } else {
+            deposit(run.begin, run.count,
+                    RelationalRunBits(run.op, e, run.count, key,
+                                      [](const Impl::EagerTest& t) {
+                                        return t.fast.version;
+                                      }));
+          }
           break;
         }
         case Kind::kGeneric:

@@ -26,6 +26,22 @@ bool ParseSemVer(std::string_view text, SemVer* out);
 // SemVer precedence: < 0, 0 or > 0. Build metadata never matters.
 int CompareSemVer(const SemVer& a, const SemVer& b);
 
+// An integer that orders versions as CompareSemVer does, for the versions
+// whose numbers are below 2^21: MAJOR, MINOR and PATCH in 21 bits each,
+// then 1 for a release and 0 for a prerelease (which ranks below the
+// release of its numbers). Two prereleases of the same numbers get the
+// same key: compare them as integers only when one has no prerelease.
+// False (and *key untouched) when a number does not fit.
+inline bool PackSemVer(const SemVer& v, uint64_t* key) {
+  constexpr uint64_t kLimit = uint64_t{1} << 21;
+  if (v.major >= kLimit || v.minor >= kLimit || v.patch >= kLimit) {
+    return false;
+  }
+  *key = v.major << 43 | v.minor << 22 | v.patch << 1 |
+         uint64_t{v.prerelease.empty()};
+  return true;
+}
+
 }  // namespace allot::internal
 
 #endif  // ALLOT_TARGETING_INTERNAL_SEMVER_H_

@@ -97,6 +97,9 @@ struct CompiledTargetingSet::Impl {
     kString,    // EQUALS / NOT_EQUALS of one case-sensitive string
     kNumber,    // EQUALS / NOT_EQUALS or a relational operator, one number
     kInterned,  // IN / NOT_IN over interned values
+    // SEMVER_ relational operators of one release version (no prerelease)
+    // whose numbers PackSemVer packs
+    kSemVer,
   };
   struct FastTest {
     FastKind kind = FastKind::kGeneric;
@@ -108,6 +111,7 @@ struct CompiledTargetingSet::Impl {
     union {
       const char* data;  // kString (tables.strings)
       double number;     // kNumber
+      uint64_t version;  // kSemVer: the operand's PackSemVer key
     };
     FastTest() : data(nullptr) {}
   };

@@ -635,6 +635,71 @@ TEST(CompiledTargetingSet, SharedCostlyPredicatesAnswerLikeExplain) {
   }
 }
 
+// SEMVER_ relational operators of a release operand shared by enough trees
+// are evaluated as runs of packed keys (one parse and one search per
+// visitor and operator); operands with a prerelease or numbers too wide to
+// pack, SEMVER_EQUALS, and visitors' versions that do not pack go the
+// general way. Every answer matches Explain's.
+TEST(CompiledTargetingSet, SemverRunsAnswerLikeExplain) {
+  std::mt19937 rng(41);
+  auto pick = [&](int n) { return static_cast<int>(rng() % n); };
+  const char* ops[] = {"SEMVER_GREATER_THAN", "SEMVER_GREATER_THAN_OR_EQUALS",
+                       "SEMVER_LOWER_THAN", "SEMVER_LOWER_THAN_OR_EQUALS",
+                       "SEMVER_EQUALS"};
+  const char* operands[] = {"1.0.0",       "1.5.0",     "2.0.0",
+                            "v1.10.0",     "2.3.1+b.7", "1.5.0-rc.1",
+                            "3000000.0.0", "0.0.0",     "1.9.9"};
+  std::vector<TargetingTreeSpec> trees;
+  for (int i = 0; i < 225; ++i) {  // outside the index: 5 trees per pair
+    TargetingTreeSpec tree;
+    tree.path = "t";
+    TargetingGroupSpec& group = tree.groups.emplace_back();
+    group.path = "t.g";
+    group.targetings.push_back(T("n", "GREATER_THAN_OR_EQUALS", N(i % 3)));
+    group.targetings.push_back(T("v", ops[i % 5], S(operands[(i / 5) % 9])));
+    if (i % 7 == 0) {
+      group.targetings.push_back(T("v", ops[(i + 1) % 5], S(operands[i % 9])));
+    }
+    trees.push_back(std::move(tree));
+  }
+  auto set = CompiledTargetingSet::Create(trees);
+  ASSERT_TRUE(set.ok()) << set.status();
+  const char* versions[] = {
+      "1.5.0", "1.5.0-rc.1", "1.5.0-rc.2",  "2.0.0+x", "1.10.0",
+      "1.9.9", "v2.3.1",     "0.0.0",       "2.3.1-a", "5000000.1.2",
+      "1.2",   "",           "3000000.0.0", "1.0.0-0"};
+  TargetingScratch scratch;
+  std::vector<uint32_t> every(trees.size());
+  for (uint32_t t = 0; t < every.size(); ++t) every[t] = t;
+  int held = 0, compared = 0;
+  for (int v = 0; v < 600; ++v) {
+    Attributes a;
+    const int kind = pick(6);  // a version mostly, a number, or missing
+    if (kind < 4) a.Set("v", versions[pick(14)]);
+    if (kind == 4) a.Set("v", 2.0);
+    a.Set("n", static_cast<double>(pick(4)));
+    (*set)->Bind("visitor", a, &scratch);
+    std::vector<uint32_t> want;
+    for (uint32_t t = 0; t < trees.size(); ++t) {
+      bool all = true;
+      for (const TargetingExplanation& e : (*set)->Explain(t, "visitor", a)) {
+        all = all && e.matched;
+      }
+      if (all) want.push_back(t);
+      ASSERT_EQ((*set)->Matches(t, &scratch), all)
+          << "tree " << t << " visitor " << v;
+      held += all;
+      ++compared;
+    }
+    const CompiledTargetingSet::Matching m =
+        (*set)->MatchingOf(every.data(), every.size(), &scratch);
+    ASSERT_EQ(std::vector<uint32_t>(m.positions, m.positions + m.count), want)
+        << "visitor " << v;
+  }
+  EXPECT_GT(held, compared / 8);
+  EXPECT_LT(held, compared - compared / 8);
+}
+
 // Bind marks each candidate tree once, whatever its EQUALS lists: an
 // operand listed twice files the tree once, and a tree is filed under one
 // predicate however many indexable ones it has.

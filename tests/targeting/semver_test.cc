@@ -1,6 +1,7 @@
 #include "targeting/internal/semver.h"
 
 #include <cstdint>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,45 @@ TEST(SemVer, RejectsMalformedVersions) {
         "vv1.2.3", " 1.2.3", "1.2.3 ", "a.b.c", "99999999999999999999.0.0"}) {
     SemVer v;
     EXPECT_FALSE(ParseSemVer(bad, &v)) << bad;
+  }
+}
+
+// PackSemVer's keys order versions as CompareSemVer does whenever one of
+// the two has no prerelease (two prereleases of the same numbers share a
+// key), and numbers from 2^21 on do not pack.
+TEST(SemVer, PackedKeysOrderAsPrecedence) {
+  std::vector<std::string> texts = {
+      "0.0.0",       "0.0.1",        "2097151.2097151.2097151",
+      "1.0.0-alpha", "1.0.0-rc.1+b", "1.0.0",
+      "1.0.0+build", "v1.0.0"};
+  std::mt19937 rng(5);
+  const char* prereleases[] = {"", "", "-rc.1", "-alpha", "-0"};
+  for (int i = 0; i < 300; ++i) {
+    const uint32_t top[] = {3, 21, 300, 2097151};
+    auto number = [&] { return std::to_string(rng() % (top[rng() % 4] + 1)); };
+    texts.push_back(number() + "." + number() + "." + number() +
+                    prereleases[rng() % 5]);
+  }
+  int compared = 0;
+  for (const std::string& x : texts) {
+    for (const std::string& y : texts) {
+      const SemVer a = P(x), b = P(y);
+      uint64_t ka = 0, kb = 0;
+      ASSERT_TRUE(PackSemVer(a, &ka)) << x;
+      ASSERT_TRUE(PackSemVer(b, &kb)) << y;
+      if (!a.prerelease.empty() && !b.prerelease.empty()) continue;
+      const int c = CompareSemVer(a, b);
+      EXPECT_EQ(c < 0, ka < kb) << x << " vs " << y;
+      EXPECT_EQ(c == 0, ka == kb) << x << " vs " << y;
+      ++compared;
+    }
+  }
+  EXPECT_GT(compared, 50000);
+  uint64_t key = 7;
+  for (const char* wide : {"2097152.0.0", "0.2097152.0", "0.0.2097152",
+                           "18446744073709551615.0.0"}) {
+    EXPECT_FALSE(PackSemVer(P(wide), &key)) << wide;
+    EXPECT_EQ(key, 7u) << wide;
   }
 }
 
