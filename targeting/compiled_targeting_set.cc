@@ -234,12 +234,14 @@ void CompiledTargetingSet::Attach(const Impl& impl,
   // test, which stays 0 (no epoch is 0).
   s->tree_epoch.assign(impl.tree_indexed.size() + 1, 0);
   s->matching.resize(impl.tree_indexed.size());
+  s->pending.resize(impl.tree_indexed.size());
   // At least one word: a head's empty single mask reads word 0.
   s->eager.assign(std::max<size_t>(1, (impl.eager.size() + 63) / 64), 0);
   // Bind stores into it by index: each tree is marked at most once.
   s->marked_trees.assign(impl.tree_indexed.size(), 0);
   s->marked_tests.assign(impl.tree_indexed.size(), TreeList::Test());
   s->num_marked = 0;
+  s->marked_complete = true;
   // The copies stay in the cache; only the pointers of the old set go.
   if (s->regex_cache.size() > TargetingScratch::State::kMaxCachedRegexes) {
     s->regex_cache.clear();
@@ -881,6 +883,7 @@ CompiledTargetingSet::Create(const std::vector<TargetingTreeSpec>& trees,
     for (auto& [value, entry] : index.trees) {
       for (const uint32_t tree : entry.trees) {
         entry.tests.push_back(impl->TestOf(tree));
+        entry.complete = entry.complete && entry.tests.back().complete != 0;
       }
     }
   }
@@ -943,6 +946,7 @@ void CompiledTargetingSet::Bind(std::string_view visitor_id,
   // visitor has one value per attribute: each tree is marked at most once.
   // Their tests are copied beside them for MatchingOfMarked.
   size_t num_marked = 0;
+  bool complete = true;
   for (const Impl::SlotIndex& index : impl_->indexes) {
     if (s.bound_epoch[index.slot] != s.epoch) continue;
     const AttributeValue& v = s.values[index.slot];
@@ -956,8 +960,10 @@ void CompiledTargetingSet::Bind(std::string_view visitor_id,
     std::memcpy(s.marked_tests.data() + num_marked, entry.tests.data(),
                 entry.tests.size() * sizeof(TreeList::Test));
     num_marked += entry.trees.size();
+    complete &= entry.complete;
   }
   s.num_marked = num_marked;
+  s.marked_complete = complete;
 }
 
 template <bool kMaskTested, typename TreeHead>
@@ -1089,7 +1095,9 @@ CompiledTargetingSet::Matching CompiledTargetingSet::MatchingOfMarked(
     TargetingScratch* scratch) const {
   TargetingScratch::State* s = scratch->state_.get();
   if (s == nullptr || s->set_id != impl_->id) return Matching();
-  return MatchingOfTests<false>(s->marked_tests.data(), s->num_marked, s);
+  return s->marked_complete
+             ? MatchingOfTests<true>(s->marked_tests.data(), s->num_marked, s)
+             : MatchingOfTests<false>(s->marked_tests.data(), s->num_marked, s);
 }
 
 template <bool kComplete>
@@ -1100,25 +1108,36 @@ CompiledTargetingSet::Matching CompiledTargetingSet::MatchingOfTests(
   n = std::min(n, s->matching.size());
   const uint64_t* words = s->eager.data();
   size_t k = 0;
-  uint32_t incomplete = 0;  // whether a tree standing needs a second look
+  if constexpr (kComplete) {
+    for (size_t i = 0; i < n; ++i) {
+      const bool hold = (words[tests[i].word] & tests[i].mask) == tests[i].mask;
+      out[k] = static_cast<uint32_t>(i);
+      k += hold;
+    }
+    return Matching{out, k};
+  }
+  // A standing tree whose test is complete holds; the others wait for a
+  // second look. Kept apart without a branch (which trees stand depends on
+  // the visitor), so that the second look has no test to skip.
+  uint32_t* pending = s->pending.data();
+  size_t p = 0;
   for (size_t i = 0; i < n; ++i) {
     const bool hold = (words[tests[i].word] & tests[i].mask) == tests[i].mask;
+    const bool complete = tests[i].complete != 0;
     out[k] = static_cast<uint32_t>(i);
-    k += hold;
-    if constexpr (!kComplete) incomplete |= hold & (tests[i].complete ^ 1u);
+    k += hold & complete;
+    pending[p] = static_cast<uint32_t>(i);
+    p += hold & !complete;
   }
-  if (kComplete || incomplete == 0) return Matching{out, k};
-  size_t m = 0;
-  for (size_t j = 0; j < k; ++j) {
-    const uint32_t i = out[j];
+  for (size_t j = 0; j < p; ++j) {
+    const uint32_t i = pending[j];
     const uint32_t tree = tests[i].tree;
     const bool hold =
-        tests[i].complete != 0 ||
-        (tree < impl.num_trees && HeadMatches<true>(impl, impl.heads[tree], s));
-    out[m] = i;
-    m += hold;
+        tree < impl.num_trees && HeadMatches<true>(impl, impl.heads[tree], s);
+    out[k] = i;
+    k += hold;
   }
-  return Matching{out, m};
+  return Matching{out, k};
 }
 
 bool CompiledTargetingSet::RunSingle(const Impl& impl, uint32_t k,

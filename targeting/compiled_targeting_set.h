@@ -186,12 +186,14 @@ class CompiledTargetingSet {
   // REQUIRES: every tree the set has is outside the index.
   TreeList PrepareList(const uint32_t* trees, size_t n) const;
   // MatchingOf over the list's trees, without the index test; none for a
-  // list another set prepared.
+  // list another set prepared. The positions come in two ascending parts,
+  // not one: first the trees whose eager masks are their whole answer,
+  // then those that needed more.
   Matching MatchingOfList(const TreeList& list,
                           TargetingScratch* scratch) const;
   // MatchingOf over the trees the last Bind marked (Candidates' `marked`,
   // in that order; they passed the index), reading the tests Bind copied
-  // beside them.
+  // beside them; positions in two parts, as MatchingOfList's.
   Matching MatchingOfMarked(TargetingScratch* scratch) const;
 
   // Slow path: every targeting of the tree with its outcome, in order (all

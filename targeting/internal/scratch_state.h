@@ -60,8 +60,11 @@ struct alignas(internal::kCacheLine) TargetingScratch::State {
   // Their tests, copied from the index beside them (MatchingOfMarked).
   internal::LineVector<CompiledTargetingSet::TreeList::Test> marked_tests;
   size_t num_marked = 0;                        // its live entries
+  bool marked_complete = true;                  // every marked test is complete
   // MatchingOf's result (positions into its input), sized by tree.
   internal::LineVector<uint32_t> matching;
+  // MatchingOfList's and MatchingOfMarked's trees awaiting a second look.
+  internal::LineVector<uint32_t> pending;
   // Copies kept at most; past this, the cache is emptied at the next
   // Attach (a context that met more distinct regexes than this across
   // reloads).

@@ -128,6 +128,7 @@ struct CompiledTargetingSet::Impl {
     struct Entry {
       std::vector<uint32_t> trees;
       std::vector<TreeList::Test> tests;  // theirs, in the same order
+      bool complete = true;  // every test is complete (no second look)
     };
     // Views into tables.strings.
     internal::ViewMap<Entry> trees;

@@ -337,6 +337,28 @@ TEST(CompiledTargetingSet, OnePredicateTreesAnswerLikeTheGeneralTest) {
 // groups: over 64 eager predicates (several words), more than kMaxEager
 // reachable only through indexed trees, indexed trees whose filed EQUALS is
 // left out of their group, values of every type and missing ones.
+// The positions of a Matching from MatchingOfList or MatchingOfMarked,
+// sorted, once their shape is checked: each at most once, in two ascending
+// parts (the trees their masks decide, then the others). With the list's
+// tests, also that the first part is the complete ones.
+std::vector<uint32_t> TwoPartPositions(
+    const CompiledTargetingSet::Matching& m,
+    const CompiledTargetingSet::TreeList* list = nullptr) {
+  std::vector<uint32_t> got(m.positions, m.positions + m.count);
+  int descents = 0;
+  for (size_t i = 1; i < got.size(); ++i) descents += got[i] < got[i - 1];
+  EXPECT_LE(descents, 1);
+  if (list != nullptr) {
+    for (size_t i = 1; i < got.size(); ++i) {
+      EXPECT_GE(list->tests[got[i - 1]].complete, list->tests[got[i]].complete)
+          << "position " << i;
+    }
+  }
+  std::sort(got.begin(), got.end());
+  EXPECT_TRUE(std::adjacent_find(got.begin(), got.end()) == got.end());
+  return got;
+}
+
 TEST(CompiledTargetingSet, EagerBitsAnswerLikeExplain) {
   std::mt19937 rng(11);
   auto pick = [&](int n) { return static_cast<int>(rng() % n); };
@@ -444,14 +466,22 @@ TEST(CompiledTargetingSet, EagerBitsAnswerLikeExplain) {
       }
       // The positions of `asked` whose trees hold (a tree the set lacks
       // does not), as every Matching* must answer them.
+      // MatchingOf's in order; MatchingOfList's and MatchingOfMarked's in
+      // two parts (TwoPartPositions) when `two_parts`.
       auto expect_positions = [&](const std::vector<uint32_t>& asked,
                                   const CompiledTargetingSet::Matching& m,
-                                  const char* what) {
+                                  const char* what, bool two_parts = false,
+                                  const CompiledTargetingSet::TreeList* list =
+                                      nullptr) {
         std::vector<uint32_t> want;
         for (uint32_t i = 0; i < asked.size(); ++i) {
-          if (asked[i] < trees.size() && expected[asked[i]]) want.push_back(i);
+          if (asked[i] < trees.size() && expected[asked[i]]) {
+            want.push_back(i);
+          }
         }
-        ASSERT_EQ(std::vector<uint32_t>(m.positions, m.positions + m.count),
+        ASSERT_EQ(two_parts ? TwoPartPositions(m, list)
+                            : std::vector<uint32_t>(m.positions,
+                                                    m.positions + m.count),
                   want)
             << what << " visitor " << v << " index " << index;
       };
@@ -484,13 +514,13 @@ TEST(CompiledTargetingSet, EagerBitsAnswerLikeExplain) {
                          (*set)->MatchingOf(open.data(), open.size(), &scratch),
                          "MatchingOf");
         expect_positions(marked, (*set)->MatchingOfMarked(&scratch),
-                         "MatchingOfMarked");
+                         "MatchingOfMarked", true);
         // One tree the set lacks in place of another (n stays <= size()).
         outside[outside.size() / 2] = static_cast<uint32_t>(trees.size() + 3);
         const CompiledTargetingSet::TreeList list =
             (*set)->PrepareList(outside.data(), outside.size());
         expect_positions(outside, (*set)->MatchingOfList(list, &scratch),
-                         "MatchingOfList");
+                         "MatchingOfList", true, &list);
       }
       for (size_t t = 0; t < trees.size(); ++t) {
         ASSERT_EQ((*set)->Matches(t, &scratch), expected[t])
@@ -608,9 +638,7 @@ TEST(CompiledTargetingSet, SharedCostlyPredicatesAnswerLikeExplain) {
           (*set)->PrepareList(outside.data(), outside.size());
       const CompiledTargetingSet::Matching ml =
           (*set)->MatchingOfList(list, &scratch);
-      ASSERT_EQ(std::vector<uint32_t>(ml.positions, ml.positions + ml.count),
-                want_list)
-          << "visitor " << v;
+      ASSERT_EQ(TwoPartPositions(ml, &list), want_list) << "visitor " << v;
       for (size_t t = 0; t < trees.size(); ++t) {
         ASSERT_EQ((*set)->Matches(t, &scratch), expected[t])
             << "tree " << t << " visitor " << v;
