@@ -199,6 +199,8 @@ template <bool kLifecycle, CompiledConfig::WindowCheck kWindow, bool kMatched>
       return d;
     }
   }
+  // -1 when a rollout leaves the visitor out of its traffic, else 0.
+  int32_t out = 0;
   if (group.schedule) {
     int64_t share;
     if (spans != nullptr) {
@@ -211,24 +213,25 @@ template <bool kLifecycle, CompiledConfig::WindowCheck kWindow, bool kMatched>
       share = group.schedule->ShareAtInstant(now_ns);
     }
     // A rollout at 100 % lets everyone in without hashing.
-    if (share < 10000 &&
-        static_cast<int64_t>(TrafficBucketOf(group.bucketer, visitor_id)) *
-                group.bp_per_traffic_bucket >=
-            share) {
-      d.reason = DecisionReason::kNotInTraffic;
-      return d;
+    if (share < 10000) {
+      out = -static_cast<int32_t>(
+          static_cast<int64_t>(TrafficBucketOf(group.bucketer, visitor_id)) *
+              group.bp_per_traffic_bucket >=
+          share);
     }
   }
   const int v = group.split.Pick(SplitBucketOf(group.bucketer, visitor_id));
-  // Allocated or not without a branch: the bucket is random, so a branch on
-  // it would mispredict on about one campaign in five of W2 (20 % is not
-  // allocated there).
+  // In traffic and allocated or not, without a branch: the buckets are
+  // random, so a branch on them would mispredict on about one campaign in
+  // five of W2 (20 % is not allocated there), and on more in mid-ramp. A
+  // visitor out of traffic pays the split hash instead.
   // (Masks rather than conditionals, which GCC turns back into a branch.)
   static_assert(static_cast<int>(DecisionReason::kAllocated) == 0);
-  const int32_t none = v >> 31;  // -1 when not allocated, else 0
+  const int32_t none = (v >> 31) | out;  // -1 when no variation, else 0
   d.variation = (group.first_variation + v) | none;
   d.reason = static_cast<DecisionReason>(
-      static_cast<int32_t>(DecisionReason::kNotAllocated) & none);
+      (static_cast<int32_t>(DecisionReason::kNotAllocated) & none & ~out) |
+      (static_cast<int32_t>(DecisionReason::kNotInTraffic) & out));
   // A record naming this variation at this version would have made the
   // decision sticky above: an allocation is always new.
   d.new_assignment = static_cast<bool>(none + 1);
