@@ -94,6 +94,13 @@ absl::StatusOr<SplitTable> SplitTable::Create(
   }
   table.indices_.push_back(-1);
   table.total_bp_ = static_cast<int32_t>(total_bp);
+  table.on_heap_ = table.thresholds_.size() > kInline;
+  if (!table.on_heap_) {
+    for (size_t i = 0; i < table.thresholds_.size(); ++i) {
+      table.inline_thresholds_[i] = table.thresholds_[i];
+      table.inline_indices_[i] = table.indices_[i];
+    }
+  }
   return table;
 }
 

@@ -45,9 +45,17 @@ class SplitTable {
   int Pick(uint32_t bucket) const {
     // Branch-free: the number of thresholds at or below `bucket` is the
     // position of the first one above it (thresholds are ascending), and
-    // indices_ ends with -1 for "past the sum". Random buckets would make a
-    // compare-and-return loop mispredict on most calls.
+    // the indices end with -1 for "past the sum". Random buckets would make
+    // a compare-and-return loop mispredict on most calls.
     size_t k = 0;
+    if (!on_heap_) {
+      // Up to kInline thresholds in the table itself, padded with ones no
+      // bucket reaches: a fixed count of compares, and no load through a
+      // pointer (which a decision would wait for, the table's vectors being
+      // apart from the group that holds it).
+      for (size_t i = 0; i < kInline; ++i) k += bucket >= inline_thresholds_[i];
+      return inline_indices_[k];
+    }
     for (uint32_t t : thresholds_) k += bucket >= t;
     return indices_[k];
   }
@@ -56,9 +64,16 @@ class SplitTable {
   int32_t total_basis_points() const { return total_bp_; }
 
  private:
+  static constexpr size_t kInline = 4;
   std::vector<uint32_t> thresholds_;  // ascending, only non-zero allocations
   // Variation index per threshold, then -1 (one more entry than thresholds_).
   std::vector<int32_t> indices_ = {-1};
+  // The same inline while there are at most kInline thresholds (!on_heap_):
+  // thresholds padded with UINT32_MAX, indices with -1.
+  uint32_t inline_thresholds_[kInline] = {UINT32_MAX, UINT32_MAX, UINT32_MAX,
+                                          UINT32_MAX};
+  int32_t inline_indices_[kInline + 1] = {-1, -1, -1, -1, -1};
+  bool on_heap_ = false;
   int32_t total_bp_ = 0;
 };
 

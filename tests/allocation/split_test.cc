@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <limits>
+#include <random>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -64,6 +65,52 @@ TEST(SplitTable, Xxh3ComparesBasisPoints) {
   EXPECT_EQ(table->Pick(7999), 2);
   EXPECT_EQ(table->Pick(8000), -1);
   EXPECT_EQ(table->Pick(9999), -1);
+}
+
+// Every bucket of tables of 1 to 9 variations (some at 0 %), in both
+// modes, picks what the running-sum walk picks: tables of up to four
+// non-zero allocations keep their thresholds inline, larger ones on the
+// heap, and both answer alike.
+TEST(SplitTable, PicksLikeTheRunningSumWalk) {
+  std::mt19937 rng(17);
+  int inline_tables = 0, heap_tables = 0;
+  for (int round = 0; round < 300; ++round) {
+    const BucketingMode mode =
+        round % 2 == 0 ? BucketingMode::kXxh3 : BucketingMode::kFlagship;
+    const int n = 1 + round % 9;
+    std::vector<double> percents;
+    int left = 10000;  // basis points
+    for (int i = 0; i < n; ++i) {
+      const int bp =
+          rng() % 4 == 0 ? 0 : static_cast<int>(rng() % (left / 2 + 1));
+      percents.push_back(bp / 100.0);
+      left -= bp;
+    }
+    auto table = SplitTable::Create(mode, percents);
+    ASSERT_TRUE(table.ok()) << table.status();
+    int nonzero = 0;
+    for (double p : percents) nonzero += p > 0;
+    (nonzero <= 4 ? inline_tables : heap_tables) += 1;
+    const uint32_t scale = mode == BucketingMode::kXxh3 ? 10000 : 100;
+    for (uint32_t bucket = 0; bucket < scale; ++bucket) {
+      int want = -1;
+      double flagship_sum = 0;
+      int64_t bp_sum = 0;
+      for (int i = 0; i < n && want < 0; ++i) {
+        if (percents[i] == 0) continue;
+        bp_sum += std::llround(percents[i] * 100);
+        flagship_sum += percents[i];
+        const double threshold = mode == BucketingMode::kXxh3
+                                     ? static_cast<double>(bp_sum)
+                                     : std::ceil(flagship_sum);
+        if (bucket < threshold) want = i;
+      }
+      ASSERT_EQ(table->Pick(bucket), want)
+          << "round " << round << " bucket " << bucket;
+    }
+  }
+  EXPECT_GT(inline_tables, 50);
+  EXPECT_GT(heap_tables, 20);
 }
 
 TEST(SplitTable, FlagshipFractionalAllocation) {
