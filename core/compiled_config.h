@@ -305,7 +305,7 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   // visitor without them run the plain instantiation and pay nothing.
   // kWindow: see WindowCheck; `outside_window` is read for kGiven only.
   // kMatched: the campaign has one group, whose targeting the caller found
-  // to hold (MatchingOf).
+  // to hold (MatchingOfList or MatchingOfMarked).
   template <bool kLifecycle, WindowCheck kWindow = WindowCheck::kSearch,
             bool kMatched = false>
   Decision DecideCampaign(int32_t c, std::string_view visitor_id,
