@@ -887,6 +887,8 @@ CompiledTargetingSet::Create(const std::vector<TargetingTreeSpec>& trees,
       }
     }
   }
+  impl->derives =
+      !impl->interned.empty() || !impl->eager.empty() || !impl->indexes.empty();
   impl->id = NextSetId();
   return std::shared_ptr<const CompiledTargetingSet>(
       new CompiledTargetingSet(std::move(impl)));
@@ -932,7 +934,21 @@ void CompiledTargetingSet::Bind(std::string_view visitor_id,
     s.values[slot] = attributes.value(i);
     s.bound_epoch[slot] = s.epoch;
   }
-  for (const Impl::InternedSlot& interned : impl_->interned) {
+  // A set with nothing to derive from the values (W1's: no interned value,
+  // eager predicate or index) skips the call, and Bind saves fewer
+  // registers.
+  if (impl_->derives) {
+    BindDerived(*impl_, &s);
+  } else {
+    s.num_marked = 0;
+    s.marked_complete = true;
+  }
+}
+
+void CompiledTargetingSet::BindDerived(const Impl& impl,
+                                       TargetingScratch::State* state) {
+  TargetingScratch::State& s = *state;
+  for (const Impl::InternedSlot& interned : impl.interned) {
     if (s.bound_epoch[interned.slot] != s.epoch) continue;
     const AttributeValue& v = s.values[interned.slot];
     if (v.type != ValueType::kString) continue;
@@ -940,14 +956,14 @@ void CompiledTargetingSet::Bind(std::string_view visitor_id,
     s.interned[interned.slot] =
         it == interned.ids.end() ? internal::kNotInterned : it->second;
   }
-  if (!impl_->eager.empty()) BindEager(*impl_, &s);
+  if (!impl.eager.empty()) BindEager(impl, &s);
   // The trees the visitor's values name in the candidate index.
   // A tree is filed under one predicate, once per value (BuildIndex), and a
   // visitor has one value per attribute: each tree is marked at most once.
   // Their tests are copied beside them for MatchingOfMarked.
   size_t num_marked = 0;
   bool complete = true;
-  for (const Impl::SlotIndex& index : impl_->indexes) {
+  for (const Impl::SlotIndex& index : impl.indexes) {
     if (s.bound_epoch[index.slot] != s.epoch) continue;
     const AttributeValue& v = s.values[index.slot];
     if (v.type != ValueType::kString) continue;

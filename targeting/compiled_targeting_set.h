@@ -247,6 +247,11 @@ class CompiledTargetingSet {
   [[gnu::noinline]] static bool MatchesGroups(const Impl& impl, uint32_t first,
                                               uint32_t end,
                                               TargetingScratch::State* s);
+  // Bind's second half, for a set with interned values, eager predicates
+  // or an index (Impl::derives): interns, evaluates the eager predicates,
+  // marks the index's candidates.
+  [[gnu::noinline]] static void BindDerived(const Impl& impl,
+                                            TargetingScratch::State* s);
   // Evaluates the eager predicates for the visitor just bound.
   [[gnu::noinline]] static void BindEager(const Impl& impl,
                                           TargetingScratch::State* s);

@@ -68,6 +68,9 @@ struct CompiledTargetingSet::Impl {
   };
 
   uint64_t id = 0;  // unique per process, never reused
+  // Whether Bind has more to do than copy the values: interned values,
+  // eager predicates or an index (Bind then calls BindDerived).
+  bool derives = false;
   internal::PredicateTables tables;
   std::vector<std::string> attribute_names;
   internal::SlotTable slots;
