@@ -249,6 +249,18 @@ void CompiledTargetingSet::Attach(const Impl& impl,
   s->regexes.assign(impl.tables.regexes.size(), nullptr);
 }
 
+[[gnu::always_inline]] inline const internal::SemVer*
+CompiledTargetingSet::VersionOf(
+    TargetingScratch::State* s, uint32_t slot, const AttributeValue& a) {
+  TargetingScratch::State::ParsedVersion& v = s->versions[slot];
+  if (v.epoch != s->epoch) {
+    v.epoch = s->epoch;
+    v.ok = a.type == ValueType::kString &&
+           internal::ParseSemVer(a.string, &v.version);
+  }
+  return v.ok ? &v.version : nullptr;
+}
+
 // The evaluations that need more than a few instructions: a version parsed
 // once per visitor, a regex through this thread's copy, everything else
 // through EvaluatePredicate. Out of line, so that Test stays small enough to
@@ -258,14 +270,8 @@ bool CompiledTargetingSet::Evaluate(const Impl& impl, const Predicate& p,
                                     TargetingScratch::State* s) {
   if (a != nullptr && p.slot < s->versions.size() &&
       internal::IsSemverOp(p.op) && !p.empty_list) {
-    // The visitor's version, parsed once for every SEMVER_* predicate.
-    TargetingScratch::State::ParsedVersion& v = s->versions[p.slot];
-    if (v.epoch != s->epoch) {
-      v.epoch = s->epoch;
-      v.ok = a->type == ValueType::kString &&
-             internal::ParseSemVer(a->string, &v.version);
-    }
-    return v.ok && internal::EvaluateParsedSemver(p, v.version, impl.tables);
+    const internal::SemVer* v = VersionOf(s, p.slot, *a);
+    return v != nullptr && internal::EvaluateParsedSemver(p, *v, impl.tables);
   }
   const RE2* regex = nullptr;
   if (p.op == Op::kMatchesRegex || p.op == Op::kNotMatchesRegex) {
@@ -741,18 +747,12 @@ void CompiledTargetingSet::BindEager(const Impl& impl,
           break;
         }
         case Kind::kSemVer: {
-          // The visitor's version, parsed once for every SEMVER_ predicate
-          // (as Evaluate does); none makes every operator false.
-          TargetingScratch::State::ParsedVersion& v = s->versions[run.slot];
-          if (v.epoch != s->epoch) {
-            v.epoch = s->epoch;
-            v.ok = a.type == ValueType::kString &&
-                   internal::ParseSemVer(a.string, &v.version);
-          }
+          // No version makes every operator false.
+          const internal::SemVer* v = VersionOf(s, run.slot, a);
           uint64_t key = 0;
-          if (!v.ok) {
+          if (v == nullptr) {
             deposit(run.begin, run.count, 0);
-          } else if (!internal::PackSemVer(v.version, &key)) {
+          } else if (!internal::PackSemVer(*v, &key)) {
             done = false;
           } else {
             deposit(run.begin, run.count,

@@ -77,6 +77,7 @@ namespace internal {
 struct ScratchAccess;  // test and diagnostics access (internal/stats.h)
 struct Predicate;
 struct PredicateTables;
+struct SemVer;
 }  // namespace internal
 
 // Per-thread evaluation state for one visitor at a time. Reusable: after the
@@ -255,6 +256,11 @@ class CompiledTargetingSet {
   // Evaluates the eager predicates for the visitor just bound.
   [[gnu::noinline]] static void BindEager(const Impl& impl,
                                           TargetingScratch::State* s);
+  // The version of slot `slot`'s value `a`, parsed once per visitor for
+  // every SEMVER_* predicate and eager run on it; null when it is not one.
+  static const internal::SemVer* VersionOf(TargetingScratch::State* s,
+                                           uint32_t slot,
+                                           const AttributeValue& a);
   // Inline into Matches: the memo, interned IN and the common operators.
   static bool Test(const Impl& impl, const internal::Predicate& p,
                    TargetingScratch::State* s);
