@@ -250,8 +250,8 @@ void CompiledTargetingSet::Attach(const Impl& impl,
 }
 
 [[gnu::always_inline]] inline const internal::SemVer*
-CompiledTargetingSet::VersionOf(
-    TargetingScratch::State* s, uint32_t slot, const AttributeValue& a) {
+CompiledTargetingSet::VersionOf(TargetingScratch::State* s, uint32_t slot,
+                                const AttributeValue& a) {
   TargetingScratch::State::ParsedVersion& v = s->versions[slot];
   if (v.epoch != s->epoch) {
     v.epoch = s->epoch;
