@@ -97,7 +97,8 @@ absl::StatusOr<SplitTable> SplitTable::Create(
   table.on_heap_ = table.thresholds_.size() > kInline;
   if (!table.on_heap_) {
     for (size_t i = 0; i < table.thresholds_.size(); ++i) {
-      table.inline_thresholds_[i] = table.thresholds_[i];
+      table.inline_biased_[i] =
+          static_cast<int32_t>(table.thresholds_[i] ^ kBias);
       table.inline_indices_[i] = table.indices_[i];
     }
   }

@@ -18,8 +18,14 @@
 #ifndef ALLOT_ALLOCATION_SPLIT_H_
 #define ALLOT_ALLOCATION_SPLIT_H_
 
+#include <bit>
+#include <cstddef>
 #include <cstdint>
 #include <vector>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
@@ -47,15 +53,29 @@ class SplitTable {
     // position of the first one above it (thresholds are ascending), and
     // the indices end with -1 for "past the sum". Random buckets would make
     // a compare-and-return loop mispredict on most calls.
-    size_t k = 0;
     if (!on_heap_) {
       // Up to kInline thresholds in the table itself, padded with ones no
-      // bucket reaches: a fixed count of compares, and no load through a
-      // pointer (which a decision would wait for, the table's vectors being
-      // apart from the group that holds it).
-      for (size_t i = 0; i < kInline; ++i) k += bucket >= inline_thresholds_[i];
+      // bucket reaches: one vector compare, and no load through a pointer
+      // (which a decision would wait for, the table's vectors being apart
+      // from the group that holds it). The thresholds are stored with their
+      // top bit flipped, so that a signed compare orders them as unsigned.
+      const int32_t biased = static_cast<int32_t>(bucket ^ kBias);
+#if defined(__SSE2__)
+      // Lanes whose threshold is above the bucket: the high ones, the
+      // thresholds ascending. Their lowest is the count of those at or below.
+      const __m128i above = _mm_cmpgt_epi32(
+          _mm_loadu_si128(reinterpret_cast<const __m128i*>(inline_biased_)),
+          _mm_set1_epi32(biased));
+      const unsigned mask =
+          static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(above)));
+      return inline_indices_[std::countr_zero(mask | (1u << kInline))];
+#else
+      size_t k = 0;
+      for (size_t i = 0; i < kInline; ++i) k += biased >= inline_biased_[i];
       return inline_indices_[k];
+#endif
     }
+    size_t k = 0;
     for (uint32_t t : thresholds_) k += bucket >= t;
     return indices_[k];
   }
@@ -69,9 +89,10 @@ class SplitTable {
   // Variation index per threshold, then -1 (one more entry than thresholds_).
   std::vector<int32_t> indices_ = {-1};
   // The same inline while there are at most kInline thresholds (!on_heap_):
-  // thresholds padded with UINT32_MAX, indices with -1.
-  uint32_t inline_thresholds_[kInline] = {UINT32_MAX, UINT32_MAX, UINT32_MAX,
-                                          UINT32_MAX};
+  // thresholds xor kBias (UINT32_MAX for padding), indices padded with -1.
+  static constexpr uint32_t kBias = 0x80000000u;
+  int32_t inline_biased_[kInline] = {INT32_MAX, INT32_MAX, INT32_MAX,
+                                     INT32_MAX};
   int32_t inline_indices_[kInline + 1] = {-1, -1, -1, -1, -1};
   bool on_heap_ = false;
   int32_t total_bp_ = 0;

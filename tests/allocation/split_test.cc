@@ -108,6 +108,11 @@ TEST(SplitTable, PicksLikeTheRunningSumWalk) {
       ASSERT_EQ(table->Pick(bucket), want)
           << "round " << round << " bucket " << bucket;
     }
+    // Past any threshold, the top bit set too (the inline compare is signed
+    // on biased values): not allocated, as for the running-sum walk.
+    for (const uint32_t far : {scale, 0x7fffffffu, 0x80000000u, UINT32_MAX}) {
+      ASSERT_EQ(table->Pick(far), -1) << "round " << round << " bucket " << far;
+    }
   }
   EXPECT_GT(inline_tables, 50);
   EXPECT_GT(heap_tables, 20);
