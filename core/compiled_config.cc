@@ -75,6 +75,17 @@ namespace {
              : b.TrafficBucket(id);
 }
 
+// Stores a decision field by field. Copied whole, the five fields of a
+// decision made in registers were first packed into two words (shifts and
+// ors on every campaign decided); stored one by one, they are not.
+[[gnu::always_inline]] inline void Put(Decision* out, const Decision& d) {
+  out->campaign = d.campaign;
+  out->group = d.group;
+  out->variation = d.variation;
+  out->reason = d.reason;
+  out->new_assignment = d.new_assignment;
+}
+
 }  // namespace
 
 template <bool kLifecycle, CompiledConfig::WindowCheck kWindow, bool kMatched>
@@ -321,9 +332,9 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
     if (Lifecycle lc; BindLifecycle(visitor, &lc)) {
       const int64_t now_ns = needs_now_ns_ ? TrafficSchedule::Instant(now) : 0;
       for (size_t c = 0; c < n; ++c) {
-        items[c] = DecideCampaign<true>(
+        Put(&items[c], DecideCampaign<true>(
             static_cast<int32_t>(c), visitor.id_.view(), &visitor.scratch_, now,
-            now_ns, runtime, spans, &ab_taken, &lc, false, st);
+            now_ns, runtime, spans, &ab_taken, &lc, false, st));
       }
       return absl::OkStatus();
     }
@@ -334,9 +345,9 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
   if (sparse_template_.empty()) {
     // No fast campaign and no live window.
     for (size_t c = 0; c < n; ++c) {
-      items[c] = DecideCampaign<false>(static_cast<int32_t>(c), visitor.id_.view(),
+      Put(&items[c], DecideCampaign<false>(static_cast<int32_t>(c), visitor.id_.view(),
                                        &visitor.scratch_, now, now_ns, runtime,
-                                       spans, &ab_taken, nullptr, false, st);
+                                       spans, &ab_taken, nullptr, false, st));
     }
     return absl::OkStatus();
   }
@@ -366,9 +377,9 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
     }
     num_touched = 0;
     for (const int32_t c : dense_) {
-      items[c] = DecideCampaign<false, WindowCheck::kGiven>(
+      Put(&items[c], DecideCampaign<false, WindowCheck::kGiven>(
           c, visitor.id_.view(), &visitor.scratch_, now, now_ns, runtime,
-          spans, &ab_taken, nullptr, OutsideWindow(tmpl[c]), st);
+          spans, &ab_taken, nullptr, OutsideWindow(tmpl[c]), st));
     }
     // The batched campaigns' trees together, without a branch per tree on
     // their eager part (W2: the campaigns without the index's EQUALS); they
@@ -383,9 +394,9 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
     for (size_t j = 0; j < held.count; ++j) {
       const int32_t c = batch_campaigns_[held.positions[j]];
       if (windows && items[c].reason != DecisionReason::kNotTargeted) continue;
-      items[c] = DecideCampaign<false, WindowCheck::kInside, true>(
+      Put(&items[c], DecideCampaign<false, WindowCheck::kInside, true>(
           c, visitor.id_.view(), &visitor.scratch_, now, now_ns, runtime, spans,
-          &ab_taken, nullptr, false, st);
+          &ab_taken, nullptr, false, st));
       touched[num_touched++] = c;
     }
     // The marked trees likewise (the template also decides an inactive
@@ -399,9 +410,9 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
           fast_campaign_of_tree_[candidates.marked[held.positions[j]]];
       if (c < 0) continue;
       if (windows && items[c].reason != DecisionReason::kNotTargeted) continue;
-      items[c] = DecideCampaign<false, WindowCheck::kInside, true>(
+      Put(&items[c], DecideCampaign<false, WindowCheck::kInside, true>(
           c, visitor.id_.view(), &visitor.scratch_, now, now_ns, runtime, spans,
-          &ab_taken, nullptr, false, st);
+          &ab_taken, nullptr, false, st));
       touched[num_touched++] = c;
     }
     out->sparse_num_touched_ = num_touched;
@@ -426,17 +437,17 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
         }
         continue;
       }
-      items[c] = DecideCampaign<false, WindowCheck::kGiven>(
+      Put(&items[c], DecideCampaign<false, WindowCheck::kGiven>(
           static_cast<int32_t>(c), visitor.id_.view(), &visitor.scratch_, now,
           now_ns, runtime, spans, &ab_taken, nullptr, OutsideWindow(tmpl[c]),
-          st);
+          st));
     }
     return absl::OkStatus();
   }
   for (size_t c = 0; c < n; ++c) {
-    items[c] = DecideCampaign<false, WindowCheck::kGiven>(
+    Put(&items[c], DecideCampaign<false, WindowCheck::kGiven>(
         static_cast<int32_t>(c), visitor.id_.view(), &visitor.scratch_, now,
-        now_ns, runtime, spans, &ab_taken, nullptr, OutsideWindow(tmpl[c]), st);
+        now_ns, runtime, spans, &ab_taken, nullptr, OutsideWindow(tmpl[c]), st));
   }
   return absl::OkStatus();
 }
