@@ -307,7 +307,9 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
                                        const RuntimeState* runtime) const {
   if (visitor.id_.empty()) return EmptyVisitorId();
   if (!FitsRuntime(runtime)) return CheckRuntime(runtime);
-  const size_t n = campaigns_.size();
+  // (hot_ has one 16-byte entry per campaign: its size is a shift, where
+  // campaigns_'s takes a multiply.)
+  const size_t n = hot_.size();
   // A list that a sparse decision against this config left behind differs
   // from the template only where it decided.
   const bool sparse_clean = out->sparse_clean_ && out->config_.get() == this;
