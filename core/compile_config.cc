@@ -429,8 +429,9 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
         (c.ranges.empty() ? 0 : kCheckRanges) |
         (structured ? kCheckStructure : 0) |
         (c.holdouts != 0 ? kCheckHoldout : 0) |
-        (!c.active || (c.is_ab && cfg->single_assignment_) ? kCheckNotPlain
-                                                           : 0));
+        (!c.active || (c.is_ab && cfg->single_assignment_) || cfg->panic_
+             ? kCheckNotPlain
+             : 0));
     h.is_ab = c.is_ab;
     // A live window keeps a campaign fast: whether `now` is inside it is the
     // same for every visitor, and the template at `now` says it.

@@ -98,77 +98,90 @@ template <bool kLifecycle, CompiledConfig::WindowCheck kWindow, bool kMatched>
   d.campaign = c;
   const HotCampaign& hot = hot_[c];
   // Steps 1 to 7 and single assignment, unless none of them can apply (a
-  // plain campaign: no check bit, no panic, runtime state or lifecycle).
-  if (kLifecycle || hot.checks != 0 || panic_ || runtime != nullptr) {
-    if (panic_) {
-      d.reason = DecisionReason::kPanic;
-      return d;
-    }
-    if (!hot.active || (runtime != nullptr && runtime->campaign_off(c))) {
-      d.reason = DecisionReason::kCampaignInactive;
-      return d;
-    }
-    if constexpr (kLifecycle) {
-      // Step 3: forcing skips everything but the kill switches.
-      if (const ForcedEntry* f = lc->ForcedFor(c)) {
-        d.group = f->group;
-        if (runtime != nullptr && runtime->group_rolled_back(f->group)) {
-          d.reason = DecisionReason::kRolledBack;
-          d.variation = groups_[f->group].reference_variation;
-          return d;
-        }
-        d.variation = f->variation;
-        d.reason = DecisionReason::kForced;
-        const StickyEntry* record = lc->RecordFor(f->group);
-        d.new_assignment = record == nullptr ||
-                           record->variation != f->variation ||
-                           record->version != groups_[f->group].sticky_version;
-        if (hot.is_ab) *ab_taken = true;
+  // plain campaign: no check bit, runtime state or lifecycle; panic sets
+  // kCheckNotPlain on every campaign).
+  if (kLifecycle || hot.checks != 0 || runtime != nullptr) {
+    if (!kLifecycle && kWindow != WindowCheck::kSearch && runtime == nullptr &&
+        (hot.checks & ~(kCheckWindow | kCheckHoldout)) == 0 &&
+        ((hot.checks & kCheckHoldout) == 0 || st->held_out == 0)) {
+      // A live window, whose state the caller knows, and a holdout that
+      // holds this visitor out of nothing: step 4 alone can stop here.
+      if (kWindow == WindowCheck::kGiven && (hot.checks & kCheckWindow) &&
+          outside_window) {
+        d.reason = DecisionReason::kOutsideSchedule;
         return d;
       }
-    }
-    if (hot.checks != 0) {
-      if (kWindow != WindowCheck::kInside && (hot.checks & kCheckWindow)) {
-        bool outside = outside_window;
-        if constexpr (kWindow == WindowCheck::kSearch) {
+    } else {
+      if (panic_) {
+        d.reason = DecisionReason::kPanic;
+        return d;
+      }
+      if (!hot.active || (runtime != nullptr && runtime->campaign_off(c))) {
+        d.reason = DecisionReason::kCampaignInactive;
+        return d;
+      }
+      if constexpr (kLifecycle) {
+        // Step 3: forcing skips everything but the kill switches.
+        if (const ForcedEntry* f = lc->ForcedFor(c)) {
+          d.group = f->group;
+          if (runtime != nullptr && runtime->group_rolled_back(f->group)) {
+            d.reason = DecisionReason::kRolledBack;
+            d.variation = groups_[f->group].reference_variation;
+            return d;
+          }
+          d.variation = f->variation;
+          d.reason = DecisionReason::kForced;
+          const StickyEntry* record = lc->RecordFor(f->group);
+          d.new_assignment = record == nullptr ||
+                             record->variation != f->variation ||
+                             record->version != groups_[f->group].sticky_version;
+          if (hot.is_ab) *ab_taken = true;
+          return d;
+        }
+      }
+      if (hot.checks != 0) {
+        if (kWindow != WindowCheck::kInside && (hot.checks & kCheckWindow)) {
+          bool outside = outside_window;
+          if constexpr (kWindow == WindowCheck::kSearch) {
+            const Campaign& campaign = campaigns_[c];
+            // Recurring windows (DESIGN §14) lie inside [start, stop): a
+            // campaign without them tests only its bounds.
+            outside =
+                now < campaign.start || now >= campaign.stop ||
+                (!campaign.windows.empty() && !campaign.windows.Contains(now_ns));
+          }
+          if (outside) {
+            d.reason = DecisionReason::kOutsideSchedule;
+            return d;
+          }
+        }
+        if (hot.checks & kCheckRanges) {
           const Campaign& campaign = campaigns_[c];
-          // Recurring windows (DESIGN §14) lie inside [start, stop): a
-          // campaign without them tests only its bounds.
-          outside =
-              now < campaign.start || now >= campaign.stop ||
-              (!campaign.windows.empty() && !campaign.windows.Contains(now_ns));
+          const double z = campaign.bucketer.RangeBucket(visitor_id) * 100.0 /
+                           campaign.bucketer.scale();
+          bool inside = false;
+          for (const auto& [low, high] : campaign.ranges) {
+            inside |= low <= z && z < high;
+          }
+          if (!inside) {
+            d.reason = DecisionReason::kOutsideBucketRange;
+            return d;
+          }
         }
-        if (outside) {
-          d.reason = DecisionReason::kOutsideSchedule;
-          return d;
-        }
-      }
-      if (hot.checks & kCheckRanges) {
-        const Campaign& campaign = campaigns_[c];
-        const double z = campaign.bucketer.RangeBucket(visitor_id) * 100.0 /
-                         campaign.bucketer.scale();
-        bool inside = false;
-        for (const auto& [low, high] : campaign.ranges) {
-          inside |= low <= z && z < high;
-        }
-        if (!inside) {
-          d.reason = DecisionReason::kOutsideBucketRange;
-          return d;
+        if ((hot.checks & kCheckStructure) ||
+            ((hot.checks & kCheckHoldout) && st->held_out != 0)) {
+          // Steps 5 (layer), 6 (holdout) and 7 (prerequisites).
+          const DecisionReason r = CheckStructure(c, visitor_id, st);
+          if (r != DecisionReason::kAllocated) {
+            d.reason = r;
+            return d;
+          }
         }
       }
-      if ((hot.checks & kCheckStructure) ||
-          ((hot.checks & kCheckHoldout) && st->held_out != 0)) {
-        // Steps 5 (layer), 6 (holdout) and 7 (prerequisites).
-        const DecisionReason r = CheckStructure(c, visitor_id, st);
-        if (r != DecisionReason::kAllocated) {
-          d.reason = r;
-          return d;
-        }
+      if (hot.is_ab && single_assignment_ && *ab_taken) {
+        d.reason = DecisionReason::kSingleAssignment;
+        return d;
       }
-    }
-    if (hot.is_ab && single_assignment_ && *ab_taken) {
-      d.reason = DecisionReason::kSingleAssignment;
-      return d;
     }
   }
   // The first group whose targeting matches decides; no fall-through.

@@ -470,9 +470,9 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   // every campaign in order.
   static constexpr uint8_t kCheckHoldout = 8;
   // Neither a check above nor a reason to stop before targeting: inactive,
-  // or an `ab` campaign under single assignment. A campaign whose checks
-  // are 0 goes straight to targeting when nothing else can stop it (no
-  // panic, runtime state or lifecycle inputs).
+  // an `ab` campaign under single assignment, or any campaign of a config
+  // in panic. A campaign whose checks are 0 goes straight to targeting when
+  // nothing else can stop it (no runtime state or lifecycle inputs).
   static constexpr uint8_t kCheckNotPlain = 16;
   static_assert(sizeof(HotCampaign) == 16);
   std::vector<HotCampaign> hot_;  // by campaign
