@@ -98,10 +98,13 @@ template <bool kLifecycle, CompiledConfig::WindowCheck kWindow, bool kMatched>
   d.campaign = c;
   const HotCampaign& hot = hot_[c];
   // Steps 1 to 7 and single assignment, unless none of them can apply (a
-  // plain campaign: no check bit, runtime state or lifecycle; panic sets
+  // plain campaign: no check bit, runtime state or forcing; panic sets
   // kCheckNotPlain on every campaign).
-  if (kLifecycle || hot.checks != 0 || runtime != nullptr) {
-    if (!kLifecycle && kWindow != WindowCheck::kSearch && runtime == nullptr &&
+  // (A visitor whose lifecycle inputs force nothing takes them as if it had
+  // none: its records matter only at step 11.)
+  const bool forced = kLifecycle && lc->forced;
+  if (forced || hot.checks != 0 || runtime != nullptr) {
+    if (!forced && kWindow != WindowCheck::kSearch && runtime == nullptr &&
         (hot.checks & ~(kCheckWindow | kCheckHoldout)) == 0 &&
         ((hot.checks & kCheckHoldout) == 0 || st->held_out == 0)) {
       // A live window, whose state the caller knows, and a holdout that
@@ -122,7 +125,7 @@ template <bool kLifecycle, CompiledConfig::WindowCheck kWindow, bool kMatched>
       }
       if constexpr (kLifecycle) {
         // Step 3: forcing skips everything but the kill switches.
-        if (const ForcedEntry* f = lc->ForcedFor(c)) {
+        if (const ForcedEntry* f = forced ? lc->ForcedFor(c) : nullptr) {
           d.group = f->group;
           if (runtime != nullptr && runtime->group_rolled_back(f->group)) {
             d.reason = DecisionReason::kRolledBack;

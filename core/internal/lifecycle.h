@@ -24,6 +24,9 @@ struct CompiledConfig::Lifecycle {
   const ForcedEntry* listed_end = nullptr;
   const StickyEntry* sticky = nullptr;  // records, by group
   const StickyEntry* sticky_end = nullptr;
+  // Whether any campaign may be forced (an override or a listing): without,
+  // a campaign takes steps 1 to 7 as it would without lifecycle inputs.
+  bool forced = false;
 
   // The forced variation of campaign `c`: a per-call override, else a
   // forced_assignments entry; null when neither.
@@ -129,7 +132,9 @@ struct BloomProbe {
       return false;
     }
   }
-  return BindLifecycleGeneral(visitor, lc);
+  const bool bound = BindLifecycleGeneral(visitor, lc);
+  lc->forced = lc->overrides != lc->overrides_end || lc->listed != lc->listed_end;
+  return bound;
 }
 
 }  // namespace allot
