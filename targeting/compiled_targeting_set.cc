@@ -176,7 +176,7 @@ CompiledTargetingSet::Candidates CompiledTargetingSet::CandidatesOf(
     return Candidates();
   }
   return Candidates{impl_->tree_indexed.data(), s->tree_epoch.data(), s->epoch,
-                    s->marked_trees.data(), s->num_marked};
+                    s->marked_trees_at, s->num_marked};
 }
 
 void CompiledTargetingSet::BuildInterned(Impl* impl) {
@@ -240,6 +240,8 @@ void CompiledTargetingSet::Attach(const Impl& impl,
   // Bind stores into it by index: each tree is marked at most once.
   s->marked_trees.assign(impl.tree_indexed.size(), 0);
   s->marked_tests.assign(impl.tree_indexed.size(), TreeList::Test());
+  s->marked_trees_at = s->marked_trees.data();
+  s->marked_tests_at = s->marked_tests.data();
   s->num_marked = 0;
   s->marked_complete = true;
   // The copies stay in the cache; only the pointers of the old set go.
@@ -960,9 +962,19 @@ void CompiledTargetingSet::BindDerived(const Impl& impl,
   // The trees the visitor's values name in the candidate index.
   // A tree is filed under one predicate, once per value (BuildIndex), and a
   // visitor has one value per attribute: each tree is marked at most once.
-  // Their tests are copied beside them for MatchingOfMarked.
+  // One entry is read where it is (W2 and W3: an EQUALS on one attribute
+  // files every indexed tree); several are copied one after the other.
   size_t num_marked = 0;
   bool complete = true;
+  const Impl::SlotIndex::Entry* only = nullptr;  // the one entry, not copied
+  auto append = [&s, &num_marked](const Impl::SlotIndex::Entry& entry) {
+    std::memcpy(s.marked_trees.data() + num_marked, entry.trees.data(),
+                entry.trees.size() * sizeof(uint32_t));
+    std::memcpy(s.marked_tests.data() + num_marked, entry.tests.data(),
+                entry.tests.size() * sizeof(TreeList::Test));
+    num_marked += entry.trees.size();
+  };
+  bool any = false;
   for (const Impl::SlotIndex& index : impl.indexes) {
     if (s.bound_epoch[index.slot] != s.epoch) continue;
     const AttributeValue& v = s.values[index.slot];
@@ -971,12 +983,23 @@ void CompiledTargetingSet::BindDerived(const Impl& impl,
     if (it == index.trees.end()) continue;
     const Impl::SlotIndex::Entry& entry = it->second;
     for (const uint32_t tree : entry.trees) s.tree_epoch[tree] = s.epoch;
-    std::memcpy(s.marked_trees.data() + num_marked, entry.trees.data(),
-                entry.trees.size() * sizeof(uint32_t));
-    std::memcpy(s.marked_tests.data() + num_marked, entry.tests.data(),
-                entry.tests.size() * sizeof(TreeList::Test));
-    num_marked += entry.trees.size();
+    if (!any) {
+      only = &entry;
+      any = true;
+    } else {
+      if (only != nullptr) append(*only);
+      only = nullptr;
+      append(entry);
+    }
     complete &= entry.complete;
+  }
+  if (only != nullptr) {
+    s.marked_trees_at = only->trees.data();
+    s.marked_tests_at = only->tests.data();
+    num_marked = only->trees.size();
+  } else {
+    s.marked_trees_at = s.marked_trees.data();
+    s.marked_tests_at = s.marked_tests.data();
   }
   s.num_marked = num_marked;
   s.marked_complete = complete;
@@ -1112,8 +1135,8 @@ CompiledTargetingSet::Matching CompiledTargetingSet::MatchingOfMarked(
   TargetingScratch::State* s = scratch->state_.get();
   if (s == nullptr || s->set_id != impl_->id) return Matching();
   return s->marked_complete
-             ? MatchingOfTests<true>(s->marked_tests.data(), s->num_marked, s)
-             : MatchingOfTests<false>(s->marked_tests.data(), s->num_marked, s);
+             ? MatchingOfTests<true>(s->marked_tests_at, s->num_marked, s)
+             : MatchingOfTests<false>(s->marked_tests_at, s->num_marked, s);
 }
 
 template <bool kComplete>

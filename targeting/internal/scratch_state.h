@@ -55,9 +55,15 @@ struct alignas(internal::kCacheLine) TargetingScratch::State {
   // The eager predicates' results for the bound visitor, 64 per word (see
   // Impl::eager); rewritten whole by every Bind.
   internal::LineVector<uint64_t> eager;
-  // The trees Bind marked this epoch, in the order it marked them.
+  // The trees Bind marked this epoch, in the order it marked them, and
+  // their tests beside them (MatchingOfMarked): [0, num_marked) of
+  // marked_trees_at and marked_tests_at. Those point into the set's index
+  // when the visitor's values name one entry of it (nothing to copy), and
+  // at the two buffers below when they name several (copied one after the
+  // other).
+  const uint32_t* marked_trees_at = nullptr;
+  const CompiledTargetingSet::TreeList::Test* marked_tests_at = nullptr;
   internal::LineVector<uint32_t> marked_trees;  // sized for every tree
-  // Their tests, copied from the index beside them (MatchingOfMarked).
   internal::LineVector<CompiledTargetingSet::TreeList::Test> marked_tests;
   size_t num_marked = 0;                        // its live entries
   bool marked_complete = true;                  // every marked test is complete
