@@ -412,6 +412,20 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
   if (!targeting.ok()) return targeting.status();
   cfg->targeting_ = *std::move(targeting);
   const size_t n = cfg->campaigns_.size();
+  cfg->hot_groups_.reserve(cfg->groups_.size());
+  for (const Group& g : cfg->groups_) {
+    HotGroup& h = cfg->hot_groups_.emplace_back();
+    if (g.split.is_inline()) {
+      std::copy_n(g.split.inline_biased(), SplitTable::kInline, h.biased);
+      std::copy_n(g.split.inline_indices(), SplitTable::kInline + 1,
+                  h.indices);
+    }
+    h.first_variation = g.first_variation;
+    h.targeting = g.targeting;
+    h.split_seed = g.bucketer.split_seed();
+    h.plain = g.bucketer.mode() == BucketingMode::kXxh3 &&
+              g.split.is_inline() && !g.schedule;
+  }
   cfg->hot_.reserve(n);
   std::vector<int32_t> fast_tree(n, -1);
   bool any_fast = false;

@@ -75,6 +75,34 @@ namespace {
              : b.TrafficBucket(id);
 }
 
+// The variation of a group that is not plain (HotGroup): a rollout's
+// traffic check (`*out` -1 when it leaves the visitor out, else unchanged)
+// and the split, Flagship's buckets or a split table on the heap.
+[[gnu::always_inline]] inline int PickOfRollout(
+    const CompiledConfig::Group& group, std::string_view visitor_id,
+    int64_t now_ns, TrafficSchedule::Span* spans, int32_t* out) {
+  if (group.schedule) {
+    int64_t share;
+    if (spans != nullptr) {
+      // Decisions come at nearby instants: the share found last time holds
+      // until the next breakpoint.
+      TrafficSchedule::Span& span = spans[group.schedule_slot];
+      if (!span.Contains(now_ns)) span = group.schedule->SpanAt(now_ns);
+      share = span.share_bp;
+    } else {
+      share = group.schedule->ShareAtInstant(now_ns);
+    }
+    // A rollout at 100 % lets everyone in without hashing.
+    if (share < 10000) {
+      *out = -static_cast<int32_t>(
+          static_cast<int64_t>(TrafficBucketOf(group.bucketer, visitor_id)) *
+              group.bp_per_traffic_bucket >=
+          share);
+    }
+  }
+  return group.split.Pick(SplitBucketOf(group.bucketer, visitor_id));
+}
+
 // Stores a decision field by field. Copied whole, the five fields of a
 // decision made in registers were first packed into two words (shifts and
 // ors on every campaign decided); stored one by one, they are not.
@@ -200,7 +228,7 @@ template <bool kLifecycle, CompiledConfig::WindowCheck kWindow, bool kMatched>
   } else {
     const int32_t end = hot.first_group + hot.num_groups;
     for (g = hot.first_group; g < end; ++g) {
-      const int32_t tree = groups_[g].targeting;
+      const int32_t tree = hot_groups_[g].targeting;
       if (tree >= 0 && targeting_->MatchesBound(tree, scratch)) break;
     }
     if (g == end) {
@@ -208,46 +236,34 @@ template <bool kLifecycle, CompiledConfig::WindowCheck kWindow, bool kMatched>
       return d;
     }
   }
-  const Group& group = groups_[g];
   d.group = g;
   if (runtime != nullptr && runtime->group_rolled_back(g)) {
     d.reason = DecisionReason::kRolledBack;
-    d.variation = group.reference_variation;
+    d.variation = groups_[g].reference_variation;
     return d;
   }
   if constexpr (kLifecycle) {
     // Step 11: a record at the group's current version keeps its variation
     // whatever the traffic share and allocations say now.
     const StickyEntry* record = lc->RecordFor(g);
-    if (record != nullptr && record->version == group.sticky_version) {
+    if (record != nullptr && record->version == groups_[g].sticky_version) {
       d.variation = record->variation;
       d.reason = DecisionReason::kSticky;
       if (hot.is_ab) *ab_taken = true;
       return d;
     }
   }
+  const HotGroup& hot_group = hot_groups_[g];
   // -1 when a rollout leaves the visitor out of its traffic, else 0.
   int32_t out = 0;
-  if (group.schedule) {
-    int64_t share;
-    if (spans != nullptr) {
-      // Decisions come at nearby instants: the share found last time holds
-      // until the next breakpoint.
-      TrafficSchedule::Span& span = spans[group.schedule_slot];
-      if (!span.Contains(now_ns)) span = group.schedule->SpanAt(now_ns);
-      share = span.share_bp;
-    } else {
-      share = group.schedule->ShareAtInstant(now_ns);
-    }
-    // A rollout at 100 % lets everyone in without hashing.
-    if (share < 10000) {
-      out = -static_cast<int32_t>(
-          static_cast<int64_t>(TrafficBucketOf(group.bucketer, visitor_id)) *
-              group.bp_per_traffic_bucket >=
-          share);
-    }
+  int v;
+  if (hot_group.plain) {
+    v = SplitTable::PickInline(
+        hot_group.biased, hot_group.indices,
+        internal::Xxh3Bucket(visitor_id, hot_group.split_seed));
+  } else {
+    v = PickOfRollout(groups_[g], visitor_id, now_ns, spans, &out);
   }
-  const int v = group.split.Pick(SplitBucketOf(group.bucketer, visitor_id));
   // In traffic and allocated or not, without a branch: the buckets are
   // random, so a branch on them would mispredict on about one campaign in
   // five of W2 (20 % is not allocated there), and on more in mid-ramp. A
@@ -255,7 +271,7 @@ template <bool kLifecycle, CompiledConfig::WindowCheck kWindow, bool kMatched>
   // (Masks rather than conditionals, which GCC turns back into a branch.)
   static_assert(static_cast<int>(DecisionReason::kAllocated) == 0);
   const int32_t none = (v >> 31) | out;  // -1 when no variation, else 0
-  d.variation = (group.first_variation + v) | none;
+  d.variation = (hot_group.first_variation + v) | none;
   d.reason = static_cast<DecisionReason>(
       (static_cast<int32_t>(DecisionReason::kNotAllocated) & none & ~out) |
       (static_cast<int32_t>(DecisionReason::kNotInTraffic) & out));

@@ -476,6 +476,20 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   static constexpr uint8_t kCheckNotPlain = 16;
   static_assert(sizeof(HotCampaign) == 16);
   std::vector<HotCampaign> hot_;  // by campaign
+  // What a decision reads of a group, one cache line each (W3 decides a few
+  // of a thousand groups per visitor: a Group's fields were three or four
+  // lines apart). A plain group (XXH3 buckets, its split inline, no
+  // rollout) is decided from this line alone; the others read their Group.
+  struct alignas(64) HotGroup {
+    int32_t biased[SplitTable::kInline];        // SplitTable::inline_biased()
+    int32_t indices[SplitTable::kInline + 1];   // SplitTable::inline_indices()
+    int32_t first_variation = 0;
+    int32_t targeting = -1;  // Group::targeting
+    uint64_t split_seed = 0;
+    bool plain = false;
+  };
+  static_assert(sizeof(HotGroup) == 64, "a hot group is one cache line");
+  std::vector<HotGroup> hot_groups_;  // by group
   // Per campaign with no bucket ranges and one variation group whose
   // targeting tree is in the targeting's candidate index: that tree, else
   // -1; empty when no campaign qualifies. When the index rules the tree out
