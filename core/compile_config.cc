@@ -393,10 +393,19 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
     c.num_groups = static_cast<int32_t>(cfg->groups_.size()) - c.first_group;
   }
 
-  // variations_ is complete: the flat view of its ids (FindVariation).
+  // The structs are complete: the packed views of their ids.
+  cfg->campaign_ids_.reserve(cfg->campaigns_.size());
+  for (const Campaign& c : cfg->campaigns_) {
+    cfg->campaign_ids_.push_back({c.id, Xxh3Hash(c.id)});
+  }
+  cfg->group_ids_.reserve(cfg->groups_.size());
+  for (const Group& g : cfg->groups_) {
+    cfg->group_ids_.push_back({g.id, g.id_hash});
+  }
   cfg->variation_ids_.reserve(cfg->variations_.size());
-  for (const Variation& v : cfg->variations_)
-    cfg->variation_ids_.push_back(v.id);
+  for (const Variation& v : cfg->variations_) {
+    cfg->variation_ids_.push_back({v.id, v.id_hash});
+  }
   if (absl::Status s = cfg->CompileStructure(spec); !s.ok()) return s;
   // A campaign that is another's prerequisite is decided in file order
   // before it, so it is never fast (fast campaigns are decided last).

@@ -264,6 +264,16 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   const std::vector<Campaign>& campaigns() const { return campaigns_; }
   const std::vector<Group>& groups() const { return groups_; }
   const std::vector<Variation>& variations() const { return variations_; }
+  // The ids and their Xxh3Hash by index, packed (24 bytes each) for readers
+  // of many decisions, such as the exposure logger: the structs above hold
+  // names, payloads and schedules between one id and the next.
+  struct IdRef {
+    std::string_view id;
+    uint64_t id_hash = 0;
+  };
+  const std::vector<IdRef>& campaign_ids() const { return campaign_ids_; }
+  const std::vector<IdRef>& group_ids() const { return group_ids_; }
+  const std::vector<IdRef>& variation_ids() const { return variation_ids_; }
   // The KPI definitions (DESIGN §14): the config's, then those of
   // LoadOptions::kpis_json, in declaration order.
   const std::vector<KpiDefinition>& kpis() const { return kpis_; }
@@ -435,7 +445,9 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   std::vector<Variation> variations_;
   // variations_[v].id, as a flat array (binding a sticky record compares
   // them without touching the larger Variation structs).
-  std::vector<std::string_view> variation_ids_;
+  std::vector<IdRef> campaign_ids_;
+  std::vector<IdRef> group_ids_;
+  std::vector<IdRef> variation_ids_;
   std::vector<KpiDefinition> kpis_;
   std::vector<Layer> layers_;
   std::vector<Holdout> holdouts_;

@@ -339,13 +339,11 @@ struct ExposureLogger::Batch {
     const size_t at = AppendId(visitor);
     id_at[size] = static_cast<uint32_t>(at);
     x.visitor_id = std::string_view(ids.data() + at, visitor.size());
-    x.campaign_id = config.campaigns()[e.campaign].id;
-    x.variation_group_id = e.group >= 0
-                               ? std::string_view(config.groups()[e.group].id)
-                               : std::string_view();
-    x.variation_id = e.variation >= 0
-                         ? std::string_view(config.variations()[e.variation].id)
-                         : std::string_view();
+    x.campaign_id = config.campaign_ids()[e.campaign].id;
+    x.variation_group_id =
+        e.group >= 0 ? config.group_ids()[e.group].id : std::string_view();
+    x.variation_id = e.variation >= 0 ? config.variation_ids()[e.variation].id
+                                      : std::string_view();
     x.reason = e.reason;
     x.at = e.at;
     ++size;
@@ -643,8 +641,8 @@ void ExposureLogger::Log(std::string_view visitor_id,
     // y, group x) apart.
     const uint64_t group_hash =
         d.group >= 0
-            ? MixGroupHash(config->groups()[d.group].id_hash)
-            : Xxh3HashWithSeed(config->campaigns()[d.campaign].id,
+            ? MixGroupHash(config->group_ids()[d.group].id_hash)
+            : Xxh3HashWithSeed(config->campaign_ids()[d.campaign].id,
                                kCampaignSeed);
     const uint64_t key = visitor_hash ^ group_hash;
     const uint32_t set_index = static_cast<uint32_t>(
@@ -657,7 +655,7 @@ void ExposureLogger::Log(std::string_view visitor_id,
     Staged& e = shard->ring[n % kRing];
     e.key = key;
     e.variation_hash = d.variation >= 0
-                           ? config->variations()[d.variation].id_hash
+                           ? config->variation_ids()[d.variation].id_hash
                            : Xxh3Hash(std::string_view());
     e.at = at;
     e.set = set_index;

@@ -75,9 +75,9 @@ struct BloomProbe {
 [[gnu::always_inline]] inline int32_t CompiledConfig::FindVariationOfGroup(
     int32_t g, std::string_view id) const {
   const Group& group = groups_[g];
-  const std::string_view* ids = variation_ids_.data() + group.first_variation;
+  const IdRef* ids = variation_ids_.data() + group.first_variation;
   for (int32_t v = 0; v < group.num_variations; ++v) {
-    if (internal::EqualBytes(ids[v], id)) return group.first_variation + v;
+    if (internal::EqualBytes(ids[v].id, id)) return group.first_variation + v;
   }
   return -1;
 }
