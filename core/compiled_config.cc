@@ -75,10 +75,11 @@ namespace {
              : b.TrafficBucket(id);
 }
 
-// The variation of a group that is not plain (HotGroup): a rollout's
-// traffic check (`*out` -1 when it leaves the visitor out, else unchanged)
-// and the split, Flagship's buckets or a split table on the heap.
-[[gnu::always_inline]] inline int PickOfRollout(
+// The variation of a group that is not plain (HotGroup: a rollout, Flagship's
+// buckets or a split table on the heap), read from its Group: the rollout's
+// traffic check (`*out` -1 when it leaves the visitor out, else unchanged),
+// then the split.
+[[gnu::always_inline]] inline int PickThroughGroup(
     const CompiledConfig::Group& group, std::string_view visitor_id,
     int64_t now_ns, TrafficSchedule::Span* spans, int32_t* out) {
   if (group.schedule) {
@@ -262,7 +263,7 @@ template <bool kLifecycle, CompiledConfig::WindowCheck kWindow, bool kMatched>
         hot_group.biased, hot_group.indices,
         internal::Xxh3Bucket(visitor_id, hot_group.split_seed));
   } else {
-    v = PickOfRollout(groups_[g], visitor_id, now_ns, spans, &out);
+    v = PickThroughGroup(groups_[g], visitor_id, now_ns, spans, &out);
   }
   // In traffic and allocated or not, without a branch: the buckets are
   // random, so a branch on them would mispredict on about one campaign in
