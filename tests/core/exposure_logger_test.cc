@@ -492,6 +492,45 @@ TEST(ExposureLogger, EachCampaignOfAVisitorIsItsOwnExposure) {
   }
 }
 
+TEST(ExposureLogger, EachHeldOutCampaignIsItsOwnExposureOnce) {
+  // A holdout of 100 % over two campaigns: each visitor's two holdout
+  // decisions (no group) are two exposures, keyed by campaign, logged once.
+  constexpr char kHeldOut[] = R"({"campaigns":[
+    {"id":"c1","type":"ab","variation_groups":[{"id":"g1",
+      "variations":[{"id":"g1-only","allocation":100}]}]},
+    {"id":"c2","type":"ab","variation_groups":[{"id":"g2",
+      "variations":[{"id":"g2-only","allocation":100}]}]}
+   ],"settings":{"single_assignment":false,
+     "holdouts":[{"id":"everyone","percent":100,"campaigns":"all"}]}})";
+  auto config = Load(kHeldOut);
+  ASSERT_NE(config, nullptr);
+  Collector collector;
+  auto logger = MakeLogger(&collector);
+  const std::vector<std::string> ids = Ids(50);
+  for (int round = 0; round < 2; ++round) {
+    for (const std::string& id : ids) {
+      VisitorContext ctx(id);
+      DecisionList list;
+      ASSERT_TRUE(config->DecideAll(ctx, absl::UnixEpoch(), &list).ok());
+      ASSERT_EQ(DecisionReasonName(list[0].reason), "holdout");
+      ASSERT_EQ(DecisionReasonName(list[1].reason), "holdout");
+      logger->Log(id, list, absl::UnixEpoch());
+    }
+  }
+  logger->Flush();
+  const std::vector<Logged> all = collector.all();
+  ASSERT_EQ(all.size(), 2 * ids.size());
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const Logged& e : all) {
+    EXPECT_EQ(e.group, "");
+    EXPECT_EQ(e.variation, "");
+    EXPECT_EQ(e.reason, "holdout");
+    seen.emplace(e.visitor, e.campaign);
+  }
+  EXPECT_EQ(seen.size(), 2 * ids.size());
+  EXPECT_EQ(logger->counters().deduplicated, 2 * ids.size());
+}
+
 TEST(ExposureLogger, NonExposuresAreNeverLogged) {
   // Every reason without a variation is not an exposure (a holdout, when it
   // comes, is the one exception, DESIGN §12).
