@@ -443,8 +443,9 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   std::vector<Campaign> campaigns_;
   std::vector<Group> groups_;
   std::vector<Variation> variations_;
-  // variations_[v].id, as a flat array (binding a sticky record compares
-  // them without touching the larger Variation structs).
+  // campaign_ids() and the others: the structs' ids and hashes, packed
+  // (binding a sticky record compares variation ids without touching the
+  // larger Variation structs; the exposure logger reads ids and hashes).
   std::vector<IdRef> campaign_ids_;
   std::vector<IdRef> group_ids_;
   std::vector<IdRef> variation_ids_;
@@ -493,8 +494,9 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   // lines apart). A plain group (XXH3 buckets, its split inline, no
   // rollout) is decided from this line alone; the others read their Group.
   struct alignas(64) HotGroup {
-    int32_t biased[SplitTable::kInline];        // SplitTable::inline_biased()
-    int32_t indices[SplitTable::kInline + 1];   // SplitTable::inline_indices()
+    // SplitTable::inline_biased() and inline_indices(), when is_inline().
+    int32_t biased[SplitTable::kInline] = {};
+    int32_t indices[SplitTable::kInline + 1] = {};
     int32_t first_variation = 0;
     int32_t targeting = -1;  // Group::targeting
     uint64_t split_seed = 0;

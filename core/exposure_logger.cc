@@ -104,12 +104,17 @@ constexpr size_t kMaxPartitions = 64;
 // Visitor ids up to this length are copied into the ring; longer ones keep
 // their caller's bytes, settled before Log returns.
 constexpr size_t kInlineVisitor = 72;
-// The campaign hash (an exposure without a group) has its own seed.
-constexpr uint64_t kCampaignSeed = 0xc2b2ae3d27d4eb4fULL;
-
 // A bijective mix (odd multiply, xor-shift) of a group id's XXH3.
 inline uint64_t MixGroupHash(uint64_t h) {
   h *= 0x9e3779b97f4a7c15ULL;
+  return h ^ (h >> 29);
+}
+
+// Another one for a campaign id's XXH3 (an exposure without a group), so
+// that a campaign and a group of the same id do not share keys.
+inline uint64_t MixCampaignHash(uint64_t h) {
+  h ^= h >> 31;
+  h *= 0xc2b2ae3d27d4eb4fULL;
   return h ^ (h >> 29);
 }
 
@@ -635,15 +640,14 @@ void ExposureLogger::Log(std::string_view visitor_id,
       }
     }
     // Hash ids, not indices: indices move when a config is reloaded.
-    // The group's XXH3 is precomputed by the config (a hash of the id, not
-    // the index, so it survives reloads); mixed so that it is no longer the
-    // plain XXH3 of a string, which keeps (visitor x, group y) and (visitor
-    // y, group x) apart.
+    // The ids' XXH3 are precomputed by the config (hashes of the ids, not
+    // the indices, so they survive reloads); mixed so that they are no
+    // longer the plain XXH3 of a string, which keeps (visitor x, group y)
+    // and (visitor y, group x) apart.
     const uint64_t group_hash =
         d.group >= 0
             ? MixGroupHash(config->group_ids()[d.group].id_hash)
-            : Xxh3HashWithSeed(config->campaign_ids()[d.campaign].id,
-                               kCampaignSeed);
+            : MixCampaignHash(config->campaign_ids()[d.campaign].id_hash);
     const uint64_t key = visitor_hash ^ group_hash;
     const uint32_t set_index = static_cast<uint32_t>(
         (static_cast<unsigned __int128>(key) * num_sets_) >> 64);

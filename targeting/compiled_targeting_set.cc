@@ -966,7 +966,8 @@ void CompiledTargetingSet::BindDerived(const Impl& impl,
   // files every indexed tree); several are copied one after the other.
   size_t num_marked = 0;
   bool complete = true;
-  const Impl::SlotIndex::Entry* only = nullptr;  // the one entry, not copied
+  size_t entries = 0;
+  const Impl::SlotIndex::Entry* first = nullptr;  // not copied while alone
   auto append = [&s, &num_marked](const Impl::SlotIndex::Entry& entry) {
     std::memcpy(s.marked_trees.data() + num_marked, entry.trees.data(),
                 entry.trees.size() * sizeof(uint32_t));
@@ -974,7 +975,6 @@ void CompiledTargetingSet::BindDerived(const Impl& impl,
                 entry.tests.size() * sizeof(TreeList::Test));
     num_marked += entry.trees.size();
   };
-  bool any = false;
   for (const Impl::SlotIndex& index : impl.indexes) {
     if (s.bound_epoch[index.slot] != s.epoch) continue;
     const AttributeValue& v = s.values[index.slot];
@@ -983,20 +983,18 @@ void CompiledTargetingSet::BindDerived(const Impl& impl,
     if (it == index.trees.end()) continue;
     const Impl::SlotIndex::Entry& entry = it->second;
     for (const uint32_t tree : entry.trees) s.tree_epoch[tree] = s.epoch;
-    if (!any) {
-      only = &entry;
-      any = true;
+    if (++entries == 1) {
+      first = &entry;
     } else {
-      if (only != nullptr) append(*only);
-      only = nullptr;
+      if (entries == 2) append(*first);
       append(entry);
     }
     complete &= entry.complete;
   }
-  if (only != nullptr) {
-    s.marked_trees_at = only->trees.data();
-    s.marked_tests_at = only->tests.data();
-    num_marked = only->trees.size();
+  if (entries == 1) {
+    s.marked_trees_at = first->trees.data();
+    s.marked_tests_at = first->tests.data();
+    num_marked = first->trees.size();
   } else {
     s.marked_trees_at = s.marked_trees.data();
     s.marked_tests_at = s.marked_tests.data();
