@@ -124,14 +124,15 @@ class ExposureLogger {
   // Bytes of the de-duplication table, fixed at Create. On top come, per
   // thread that logs at the same time, a 16 KiB staging ring and a batch
   // buffer, plus two spare batch buffers; each buffer takes
-  // (batch_size + 384) x (sizeof(Exposure) + 4 bytes), 92 bytes on 64-bit
-  // targets, and the visitor ids' bytes once filled.
+  // (batch_size + 384) x sizeof(Exposure), 88 bytes on 64-bit targets,
+  // and the visitor ids' bytes once filled (in chunks of 16 KiB).
   size_t table_bytes() const;
 
  private:
   struct Set;
   struct Partition;
   struct Staged;
+  class IdBytes;
   struct Shard;
   struct Batch;
   struct ThreadShards;
@@ -148,6 +149,18 @@ class ExposureLogger {
   // another thread. A no-op when the logger is gone.
   static void ReleaseShard(uint64_t serial, Shard* shard);
 
+  // Stages exposure `d` as the shard's n-th, keyed by the visitor's hash,
+  // except for the visitor id; returns it. REQUIRES: n is the shard's
+  // published count, the shard is this thread's and `config` its config.
+  Staged& Stage(Shard& shard, uint64_t n, uint64_t visitor_hash,
+                const Decision& d, const CompiledConfig& config, absl::Time at);
+  // Log for an id too long to stage: from d, the first exposure of the list.
+  void LogLongId(Shard& shard, std::string_view visitor_id, const Decision* d,
+                 const Decision* end, const CompiledConfig& config,
+                 absl::Time at);
+  // Settles what was staged, then makes `config` the shard's.
+  // REQUIRES: the shard's lock is held.
+  void UseConfigLocked(Shard& shard, const CompiledConfig& config);
   // De-duplicates the shard's staged exposures and moves the new ones to its
   // batch. REQUIRES: the shard's lock is held.
   void SettleLocked(Shard& shard);
@@ -170,6 +183,7 @@ class ExposureLogger {
   const size_t window_;  // exposures staged before a settle: <= 64
   const size_t num_sets_;
   const size_t num_partitions_;  // a power of two
+  const uint64_t no_variation_hash_;  // a holdout's: XXH3 of ""
   struct TableDeleter {
     bool huge = false;  // from aligned_alloc, not new[]
     void operator()(Set* sets) const;

@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <latch>
@@ -646,6 +647,57 @@ TEST(ExposureLogger, FullSetFindsEveryWay) {
   EXPECT_EQ(logger->counters().logged, 30u);
 }
 
+// One set (capacity <= 28) against a reference LRU list: a random mix of
+// repeats and new visitors logs exactly the model's misses, in order. Hits
+// land at every position of the set's order and every miss past the fill
+// evicts, so each way of moving an entry to the front is exercised.
+TEST(ExposureLogger, OneSetMatchesAReferenceLru) {
+  auto config = Load(kW1);
+  ASSERT_NE(config, nullptr);
+  const std::vector<std::string> ids = Ids(40);
+  std::vector<DecisionList> lists(ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) Decide(*config, ids[i], &lists[i]);
+  for (const size_t capacity : {28u, 27u, 9u}) {
+    SCOPED_TRACE(capacity);
+    Collector collector;
+    ExposureLoggerOptions options;
+    options.capacity = capacity;
+    auto logger = MakeLogger(&collector, options);
+    std::vector<int> lru;  // most recent first
+    std::vector<std::string> expected;
+    uint64_t evicted = 0;
+    uint32_t state = 12345;
+    for (int step = 0; step < 5000; ++step) {
+      state = state * 1103515245u + 12345u;
+      // Mostly visitors already in the set (so hits reach deep positions),
+      // sometimes one of the others.
+      const int v = static_cast<int>((state >> 8) % (capacity + 3 + step % 7));
+      const int id = static_cast<int>(v % ids.size());
+      auto it = std::find(lru.begin(), lru.end(), id);
+      if (it != lru.end()) {
+        lru.erase(it);
+      } else {
+        expected.push_back(ids[id]);
+        if (lru.size() == capacity) {
+          lru.pop_back();
+          ++evicted;
+        }
+      }
+      lru.insert(lru.begin(), id);
+      logger->Log(ids[id], lists[id], absl::UnixEpoch());
+    }
+    logger->Flush();
+    std::vector<std::string> visitors;
+    for (const Logged& e : collector.all()) visitors.push_back(e.visitor);
+    EXPECT_EQ(visitors, expected);
+    const ExposureLogger::Counters c = logger->counters();
+    EXPECT_EQ(c.logged, expected.size());
+    EXPECT_EQ(c.deduplicated, 5000u - expected.size());
+    EXPECT_EQ(c.evicted, evicted);
+    EXPECT_GT(evicted, 100u);
+  }
+}
+
 TEST(ExposureLogger, PendingExposuresKeepTheirConfigAlive) {
   Collector collector;
   auto logger = MakeLogger(&collector);
@@ -715,6 +767,9 @@ TEST(ExposureLogger, LongVisitorIdsAreLoggedIntact) {
     // 72 bytes (the longest staged inline), 73, and much longer ones.
     ids.push_back(absl::StrCat(std::string(i == 0 ? 71 : i == 1 ? 72 : 300 + i, 'x'), i));
   }
+  // Longer than the batches' 16 KiB chunks of id bytes.
+  ids.push_back(std::string(20000, 'y'));
+  ids.push_back(std::string(40000, 'z'));
   DecisionList list;
   for (int round = 0; round < 2; ++round) {
     for (const std::string& id : ids) {
@@ -726,11 +781,40 @@ TEST(ExposureLogger, LongVisitorIdsAreLoggedIntact) {
   }
   logger->Flush();
   const ExposureLogger::Counters c = logger->counters();
-  EXPECT_EQ(c.logged, 10u);
-  EXPECT_EQ(c.deduplicated, 10u);
+  EXPECT_EQ(c.logged, 12u);
+  EXPECT_EQ(c.deduplicated, 12u);
   const std::vector<Logged> all = collector.all();
   ASSERT_EQ(all.size(), ids.size());
   for (size_t i = 0; i < ids.size(); ++i) EXPECT_EQ(all[i].visitor, ids[i]);
+}
+
+// Batches whose ids fill several chunks of bytes, emptied and refilled: every
+// id reaches the sink intact, whatever chunk it was copied to.
+TEST(ExposureLogger, IdsSpanningManyChunksStayIntact) {
+  auto config = Load(kW1);
+  ASSERT_NE(config, nullptr);
+  Collector collector;
+  ExposureLoggerOptions options;
+  options.batch_size = 2000;  // ~60 bytes x 2000: several 16 KiB chunks
+  auto logger = MakeLogger(&collector, options);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 9000; ++i) {
+    ids.push_back(absl::StrCat(std::string(40 + i % 33, 'a' + i % 26), "-", i));
+  }
+  DecisionList list;
+  for (const std::string& id : ids) {
+    std::string copy = id;
+    Decide(*config, copy, &list);
+    logger->Log(copy, list, absl::UnixEpoch());
+    copy.assign(copy.size(), '?');
+  }
+  logger->Flush();
+  const std::vector<Logged> all = collector.all();
+  ASSERT_EQ(all.size(), ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    ASSERT_EQ(all[i].visitor, ids[i]) << i;
+  }
+  EXPECT_GE(collector.batch_sizes().size(), 5u);
 }
 
 // A thread that logs to more loggers than it caches shards for hands the
