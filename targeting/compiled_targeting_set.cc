@@ -277,6 +277,18 @@ bool CompiledTargetingSet::Evaluate(const Impl& impl, const Predicate& p,
   }
   const RE2* regex = nullptr;
   if (p.op == Op::kMatchesRegex || p.op == Op::kNotMatchesRegex) {
+    ++s->stats.regex_matches;
+    // A pattern of the simple shape on ASCII text: no RE2 call (~60 ns of
+    // set-up and DFA-cache locking for an e-mail address).
+    const std::optional<internal::SimpleRegex>& simple =
+        impl.tables.regexes[p.aux].simple;
+    if (simple.has_value() && a != nullptr && a->type == ValueType::kString) {
+      const internal::SimpleRegex::Result r = simple->Search(a->string);
+      if (r != internal::SimpleRegex::Result::kNotAscii) {
+        const bool match = r == internal::SimpleRegex::Result::kMatch;
+        return p.op == Op::kMatchesRegex ? match : !match;
+      }
+    }
     RE2*& own = s->regexes[p.aux];
     if (own == nullptr) {
       // This thread's own copy (matching a shared RE2 takes a lock), kept
@@ -291,7 +303,6 @@ bool CompiledTargetingSet::Evaluate(const Impl& impl, const Predicate& p,
       own = it->second.get();
     }
     regex = own;
-    ++s->stats.regex_matches;
   }
   return internal::EvaluatePredicate(p, a, impl.tables, regex);
 }

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -22,6 +23,7 @@
 #include "targeting/attribute_value.h"
 #include "targeting/internal/operators.h"
 #include "targeting/internal/semver.h"
+#include "targeting/internal/simple_regex.h"
 #include "targeting/internal/value_set.h"
 
 namespace allot::internal {
@@ -71,6 +73,9 @@ struct RegexEntry {
   // interchangeable RE2 objects (a context's copies are kept by key).
   std::string cache_key;
   std::unique_ptr<RE2> shared;  // for the slow path (Explain) only
+  // The pattern as a SimpleRegex, when it has that shape: the decision path
+  // asks it first and RE2 only for text outside ASCII.
+  std::optional<SimpleRegex> simple;
 };
 
 struct PredicateTables {

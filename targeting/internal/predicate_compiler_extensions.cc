@@ -45,6 +45,8 @@ absl::Status PredicateCompiler::CompileRegex(const TargetingSpec& spec,
                      "compile: " +
                          entry.shared->error());
   }
+  entry.simple =
+      SimpleRegex::Compile(entry.pattern, entry.options.case_sensitive());
   p->aux = static_cast<uint32_t>(tables_->regexes.size());
   tables_->regexes.push_back(std::move(entry));
   return absl::OkStatus();

@@ -30,14 +30,18 @@ Attributes With(V v) {
 
 // MATCHES_REGEX is RE2's partial match: the same answer as
 // RE2::PartialMatch for anchored, unanchored, empty-matching and
-// end-anchored patterns, on empty, short and long values.
+// end-anchored patterns, on empty, short and long values, in ASCII (which
+// the simple patterns answer without RE2) or not.
 TEST(RegexOperators, AnswerLikeRe2PartialMatch) {
   const char* patterns[] = {"acme",     "^acme", "acme$",
                             "^$",       "a*",    "^[a-z0-9.+-]+@acme\\.com$",
                             "(?i)ACME", "c.m",   "^v[0-9]+\\.[0-9]+$"};
-  const char* values[] = {"",         "acme",   "x@acme.com",
-                          "acme.com", "ACME",   "visitor-7@acme.com",
-                          "v1.20",    "v1.2.3", "visitor-7@example.org"};
+  const char* values[] = {"", "acme", "x@acme.com", "acme.com", "ACME",
+                          "visitor-7@acme.com", "v1.20", "v1.2.3",
+                          "visitor-7@example.org",
+                          // Outside ASCII (UTF-8, then not UTF-8): RE2's
+                          // answer, not a byte matcher's.
+                          "c\xc3\xa9m", "\xc3\xa9@acme.com", "c\xffm"};
   for (const char* p : patterns) {
     const RE2 re(p);
     ASSERT_TRUE(re.ok()) << p;

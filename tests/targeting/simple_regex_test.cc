@@ -1,0 +1,190 @@
+// The simple-regex matcher against RE2, the engine whose answers it must
+// give: on the shapes targeting uses, on random patterns of its subset (and
+// some outside it), on random text.
+#include "targeting/internal/simple_regex.h"
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "re2/re2.h"
+
+namespace allot::internal {
+namespace {
+
+using Result = SimpleRegex::Result;
+
+bool Re2Search(const RE2& re, std::string_view text) {
+  return re.Match(re2::StringPiece(text.data(), text.size()), 0, text.size(),
+                  RE2::UNANCHORED, nullptr, 0);
+}
+
+RE2::Options Options(bool case_sensitive) {
+  RE2::Options o;
+  o.set_log_errors(false);
+  o.set_case_sensitive(case_sensitive);
+  return o;
+}
+
+TEST(SimpleRegex, CompilesTheShapesTargetingUses) {
+  for (const char* pattern :
+       {"^[a-z0-9.+-]+@acme\\.com$", "Chrome/\\d+", "^Mozilla/5\\.0 .*Safari",
+        "(?i)^iphone", "colou?r", "^\\w{3,8}$", "", "^$", "[^@]+@[^@]+",
+        "\\.(gif|jpg)"}) {
+    const RE2 re(pattern, Options(true));
+    ASSERT_TRUE(re.ok()) << pattern;
+    const bool expected = std::string_view(pattern) != "\\.(gif|jpg)";
+    EXPECT_EQ(SimpleRegex::Compile(pattern, true).has_value(), expected)
+        << pattern;
+  }
+  EXPECT_EQ(
+      SimpleRegex::Compile("^[a-z0-9.+-]+@acme\\.com$", true)->positions(), 10);
+  EXPECT_EQ(SimpleRegex::Compile("a{2,5}b?", true)->positions(), 6);
+}
+
+TEST(SimpleRegex, DeclinesWhatItDoesNotModel) {
+  for (const char* pattern :
+       {"a|b", "(ab)+", "(?:ab)", "\\bword", "[[:alpha:]]", "\\pL", "[]a]",
+        "(?s)a.b", "(?m)^a", "\xc3\xa9", "\\x41", "\\Qa.b\\E", "a^b", "a$b",
+        "\\Aa", "a\\z", "\\C", "a{64}", "[a-c]{20}[d-f]{20}[g-i]{24}"}) {
+    const RE2 re(pattern, Options(true));
+    ASSERT_TRUE(re.ok()) << pattern << ": " << re.error();
+    EXPECT_FALSE(SimpleRegex::Compile(pattern, true).has_value()) << pattern;
+  }
+}
+
+TEST(SimpleRegex, AnswersTheW2PatternLikeRe2) {
+  const std::string pattern = "^[a-z0-9.+-]+@acme\\.com$";
+  const RE2 re(pattern, Options(true));
+  const auto simple = SimpleRegex::Compile(pattern, true);
+  ASSERT_TRUE(simple.has_value());
+  for (const char* text :
+       {"visitor-1@acme.com", "visitor-1@example.org", "Visitor@acme.com",
+        "a@acme.com.evil", "@acme.com", "x@acmeXcom", "a.b+c-d@acme.com",
+        "a@acme.com\n", ""}) {
+    EXPECT_EQ(simple->Search(text) == Result::kMatch, Re2Search(re, text))
+        << text;
+  }
+}
+
+// RE2 matches UTF-8 characters, this matcher bytes: on text outside ASCII
+// it says so, and RE2 answers.
+TEST(SimpleRegex, LeavesTextOutsideAsciiToRe2) {
+  const auto simple = SimpleRegex::Compile("^a.b$", true);
+  ASSERT_TRUE(simple.has_value());
+  EXPECT_EQ(simple->Search("a\xc3\xa9"
+                           "b"),
+            Result::kNotAscii);
+  EXPECT_TRUE(Re2Search(RE2("^a.b$"),
+                        "a\xc3\xa9"
+                        "b"));
+  EXPECT_EQ(simple->Search("axb"), Result::kMatch);
+  // A match found before the first such byte stands; so does a prefix that
+  // already failed an anchored pattern.
+  EXPECT_EQ(SimpleRegex::Compile("ab", true)->Search("xab\xff"),
+            Result::kMatch);
+  EXPECT_EQ(simple->Search("zz\xff"), Result::kNoMatch);
+}
+
+// Random patterns of the subset (and a few outside it) on random text: every
+// answer the matcher gives is RE2's.
+TEST(SimpleRegex, AgreesWithRe2OnRandomPatternsAndText) {
+  std::mt19937 rng(20261203);
+  auto pick = [&](int n) { return static_cast<int>(rng() % n); };
+  auto chance = [&](int percent) { return pick(100) < percent; };
+  const std::vector<std::string> class_members = {
+      "a",   "b",   "A",   "B",   "0",   "1",   "-",   "_",
+      " ",   "@",   "a-c", "A-C", "0-9", "\\d", "\\w", "\\s",
+      "\\D", "\\W", "\\S", "\\.", "\\]", "\\n", "."};
+  const std::vector<std::string> atoms = {
+      "a",   "b",   "A",   "B",   "1",   "-",   "@",   " ",
+      "x",   ".",   "\\.", "\\d", "\\w", "\\s", "\\D", "\\W",
+      "\\S", "\\-", "\\n", "\\t", "\\v", "\\f", "_"};
+  const std::vector<std::string> outside = {"|",     "(a)",         "\\b",
+                                            "(?:b)", "[[:digit:]]", "\\pN"};
+  const std::string text_chars = "abAB01-_ @.x\n\t\v\f\r";
+  int valid = 0, compiled = 0, compared = 0, matched = 0;
+  for (int n = 0; n < 3000; ++n) {
+    std::string pattern;
+    if (chance(10)) pattern += "(?i)";
+    if (chance(30)) pattern += "^";
+    const bool inject = chance(10);
+    for (int items = pick(7); items > 0; --items) {
+      if (inject && chance(30)) pattern += outside[pick(outside.size())];
+      if (chance(25)) {
+        std::string cls = chance(30) ? "[^" : "[";
+        for (int m = 1 + pick(3); m > 0; --m) {
+          cls += class_members[pick(class_members.size())];
+        }
+        if (chance(15)) cls += "-";
+        pattern += cls + "]";
+      } else {
+        pattern += atoms[pick(atoms.size())];
+      }
+      switch (pick(10)) {
+        case 0:
+          pattern += "?";
+          break;
+        case 1:
+          pattern += "*";
+          break;
+        case 2:
+          pattern += "+";
+          break;
+        case 3:
+          pattern += "{" + std::to_string(pick(3)) + "}";
+          break;
+        case 4:
+          pattern += "{" + std::to_string(pick(3)) + ",}";
+          break;
+        case 5: {
+          const int lo = pick(3);
+          pattern += "{" + std::to_string(lo) + "," +
+                     std::to_string(lo + pick(3)) + "}";
+          break;
+        }
+        default:
+          break;
+      }
+      if (chance(5)) pattern += "?";
+    }
+    if (chance(30)) pattern += "$";
+    const bool case_sensitive = !chance(15);
+    const RE2 re(pattern, Options(case_sensitive));
+    if (!re.ok()) continue;
+    ++valid;
+    const auto simple = SimpleRegex::Compile(pattern, case_sensitive);
+    if (!simple.has_value()) continue;
+    ++compiled;
+    for (int t = 0; t < 60; ++t) {
+      std::string text;
+      for (int len = pick(12); len > 0; --len) {
+        text += text_chars[pick(text_chars.size())];
+      }
+      if (chance(5))
+        text.insert(pick(text.size() + 1), chance(50) ? "\xc3\xa9" : "\xff");
+      const Result r = simple->Search(text);
+      const bool re2 = Re2Search(re, text);
+      if (r == Result::kNotAscii) {
+        EXPECT_NE(text.find_first_of("\xc3\xa9\xff"), std::string::npos)
+            << "/" << pattern << "/ on \"" << text << "\"";
+        continue;
+      }
+      ++compared;
+      matched += re2;
+      ASSERT_EQ(r == Result::kMatch, re2)
+          << "/" << pattern << "/" << (case_sensitive ? "" : "i") << " on \""
+          << text << "\"";
+    }
+  }
+  // The comparison means something: most valid patterns are of the subset,
+  // and both answers are common.
+  EXPECT_GT(valid, 2000);
+  EXPECT_GT(compiled, valid * 7 / 10);
+  EXPECT_GT(matched, compared / 10);
+  EXPECT_LT(matched, compared * 9 / 10);
+}
+
+}  // namespace
+}  // namespace allot::internal
