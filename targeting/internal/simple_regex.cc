@@ -251,8 +251,14 @@ class Parser {
     return true;
   }
 
+  // A repeat count as RE2 reads one: no leading zero ("{01}" is literal
+  // text to RE2, and declined here).
   bool Number(int* n) {
     const size_t begin = i_;
+    if (i_ + 1 < p_.size() && p_[i_] == '0' && p_[i_ + 1] >= '0' &&
+        p_[i_ + 1] <= '9') {
+      return false;
+    }
     int value = 0;
     while (i_ < p_.size() && p_[i_] >= '0' && p_[i_] <= '9') {
       value = value * 10 + (p_[i_++] - '0');

@@ -2,7 +2,8 @@
 """Writes the seed corpora of the fuzz targets from the examples and test data:
 tests/fuzz/corpus/config/ (example configs, the decision-case configs, every bad
 config of tests/testdata/bad_configs.json) and tests/fuzz/corpus/state/. The
-hand-written corpus/campaigns/ (CSV sheets) is left as it is."""
+hand-written corpus/campaigns/ (CSV sheets) and corpus/regex/ (a flags byte,
+a pattern, NUL, a text) are left as they are."""
 import json
 import pathlib
 import shutil
