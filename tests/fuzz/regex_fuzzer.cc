@@ -21,6 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   RE2::Options options;
   options.set_log_errors(false);
   options.set_case_sensitive(case_sensitive);
+  options.set_max_mem(1 << 20);  // as targeting compiles them (regex_max_mem)
   const RE2 re(re2::StringPiece(pattern.data(), pattern.size()), options);
   if (!re.ok()) return 0;
   const auto simple =
