@@ -315,8 +315,96 @@ class Parser {
 
 }  // namespace
 
+namespace {
+
+// The alternatives of `pattern` at its top level: "a|b", or the form a
+// list of patterns takes ("(?:a)|(?:b)", each group a whole alternative
+// with no group inside). False for any other group, and for a top-level
+// "(?i)" with more than one alternative (its scope is the rest of the
+// pattern, every alternative after it).
+bool SplitAlternatives(std::string_view p,
+                       std::vector<std::string_view>* out) {
+  size_t start = 0;
+  bool wrapped = false;  // the current alternative was a (?:...) group
+  bool unwrapped_flag = false;
+  size_t i = 0;
+  while (i <= p.size()) {
+    if (i == p.size() || p[i] == '|') {
+      if (!wrapped) {
+        const std::string_view alt = p.substr(start, i - start);
+        unwrapped_flag = unwrapped_flag || alt.substr(0, 2) == "(?";
+        out->push_back(alt);
+      }
+      wrapped = false;
+      start = ++i;
+      continue;
+    }
+    if (wrapped) return false;  // text after a (?:...) alternative
+    const char c = p[i];
+    if (c == '\\') {
+      i += 2;
+    } else if (c == '[') {
+      // To the closing bracket; "[]" and "[^]" (a "]" first) are declined.
+      size_t j = i + 1;
+      if (j < p.size() && p[j] == '^') ++j;
+      if (j < p.size() && p[j] == ']') return false;
+      while (j < p.size() && p[j] != ']') j += p[j] == '\\' ? 2 : 1;
+      if (j >= p.size()) return false;
+      i = j + 1;
+    } else if (c == '(' && i == start && p.substr(i, 3) == "(?:") {
+      // A whole alternative: to its ")", with no group inside.
+      size_t j = i + 3;
+      while (j < p.size() && p[j] != ')') {
+        if (p[j] == '(') {
+          if (p.substr(j, 4) != "(?i)" || j != i + 3) return false;
+          j += 4;
+          continue;
+        }
+        if (p[j] == '[') {
+          size_t k = j + 1;
+          if (k < p.size() && p[k] == '^') ++k;
+          if (k < p.size() && p[k] == ']') return false;
+          while (k < p.size() && p[k] != ']') k += p[k] == '\\' ? 2 : 1;
+          if (k >= p.size()) return false;
+          j = k + 1;
+          continue;
+        }
+        j += p[j] == '\\' ? 2 : 1;
+      }
+      if (j >= p.size()) return false;
+      out->push_back(p.substr(i + 3, j - i - 3));
+      wrapped = true;
+      i = j + 1;
+    } else if (c == '(' && !(i == 0 && p.substr(0, 4) == "(?i)")) {
+      return false;  // any other group
+    } else {
+      i += c == '(' ? 4 : 1;
+    }
+  }
+  return !(unwrapped_flag && out->size() > 1);
+}
+
+}  // namespace
+
 std::optional<SimpleRegex> SimpleRegex::Compile(std::string_view pattern,
                                                 bool case_sensitive) {
+  std::vector<std::string_view> alternatives;
+  if (!SplitAlternatives(pattern, &alternatives)) return std::nullopt;
+  std::optional<SimpleRegex> first;
+  for (const std::string_view alternative : alternatives) {
+    std::optional<SimpleRegex> re = CompileOne(alternative, case_sensitive);
+    if (!re.has_value()) return std::nullopt;
+    if (!first.has_value()) {
+      first = std::move(re);
+    } else {
+      first->more_.push_back(std::move(*re));
+    }
+  }
+  return first;
+}
+
+std::optional<SimpleRegex> SimpleRegex::CompileOne(std::string_view pattern,
+                                                   bool case_sensitive) {
   std::vector<Item> items;
   SimpleRegex re;
   if (!Parser(pattern, !case_sensitive)
@@ -381,12 +469,29 @@ SimpleRegex::Result SimpleRegex::Scan(std::string_view text) const {
   return (e & last) != 0 ? Result::kMatch : Result::kNoMatch;
 }
 
-SimpleRegex::Result SimpleRegex::Search(std::string_view text) const {
+[[gnu::always_inline]] inline SimpleRegex::Result SimpleRegex::SearchOne(
+    std::string_view text) const {
   // The loop without the checks this pattern does not need.
   if (anchored_end_) {
     return optional_run_ > 0 ? Scan<true, true>(text) : Scan<true, false>(text);
   }
   return optional_run_ > 0 ? Scan<false, true>(text) : Scan<false, false>(text);
+}
+
+SimpleRegex::Result SimpleRegex::Search(std::string_view text) const {
+  if (more_.empty()) return SearchOne(text);
+  // An alternation matches when one alternative does. Each answer other
+  // than kNotAscii is exact, so a match anywhere settles it; otherwise
+  // RE2 must answer when any alternative could not.
+  Result r = SearchOne(text);
+  if (r == Result::kMatch) return r;
+  bool not_ascii = r == Result::kNotAscii;
+  for (const SimpleRegex& alternative : more_) {
+    r = alternative.SearchOne(text);
+    if (r == Result::kMatch) return r;
+    not_ascii = not_ascii || r == Result::kNotAscii;
+  }
+  return not_ascii ? Result::kNotAscii : Result::kNoMatch;
 }
 
 }  // namespace allot::internal

@@ -10,7 +10,9 @@
 // The matcher is a bit-parallel NFA (shift-and over the pattern's positions,
 // with masks for repeated and optional positions): per text byte, a table
 // lookup and a few word operations, no allocation, no lock, no state outside
-// the call. Patterns outside the shape (alternation, groups, word
+// the call. An alternation of such patterns ("a|b", or a list of patterns,
+// which targeting joins as "(?:a)|(?:b)") is one automaton per
+// alternative. Patterns outside the shape (other groups, word
 // boundaries, Unicode classes, more than 63 positions...) are not compiled:
 // RE2 matches them. Text with a byte outside ASCII is left to RE2 too (its
 // classes and dot work on UTF-8 characters, this one on bytes; on ASCII the
@@ -22,6 +24,7 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 namespace allot::internal {
 
@@ -39,11 +42,19 @@ class SimpleRegex {
   // kNotAscii when the answer depends on bytes outside ASCII (ask RE2).
   Result Search(std::string_view text) const;
 
-  // Pattern positions (each accepting one character).
+  // Pattern positions (each accepting one character), of the first
+  // alternative.
   int positions() const { return positions_; }
+  // Alternatives: 1, or more for "a|b" and lists of patterns.
+  size_t alternatives() const { return 1 + more_.size(); }
 
  private:
   SimpleRegex() = default;
+
+  // One alternative (no top-level "|").
+  static std::optional<SimpleRegex> CompileOne(std::string_view pattern,
+                                               bool case_sensitive);
+  Result SearchOne(std::string_view text) const;
 
   // Search for a pattern anchored at the end or not, with optional
   // positions or without.
@@ -60,6 +71,7 @@ class SimpleRegex {
   int positions_ = 0;
   bool anchored_start_ = false;
   bool anchored_end_ = false;
+  std::vector<SimpleRegex> more_;  // the other alternatives
 };
 
 }  // namespace allot::internal

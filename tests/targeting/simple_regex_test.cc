@@ -31,7 +31,8 @@ TEST(SimpleRegex, CompilesTheShapesTargetingUses) {
   for (const char* pattern :
        {"^[a-z0-9.+-]+@acme\\.com$", "Chrome/\\d+", "^Mozilla/5\\.0 .*Safari",
         "(?i)^iphone", "colou?r", "^\\w{3,8}$", "", "^$", "[^@]+@[^@]+",
-        "\\.(gif|jpg)"}) {
+        "\\.(gif|jpg)", "a|b", "^a|b$", "a|", "(?:^iOS)|(?:^Android)",
+        "(?:(?i)chrome)|(?:firefox)", "[|]|\\|"}) {
     const RE2 re(pattern, Options(true));
     ASSERT_TRUE(re.ok()) << pattern;
     const bool expected = std::string_view(pattern) != "\\.(gif|jpg)";
@@ -41,11 +42,15 @@ TEST(SimpleRegex, CompilesTheShapesTargetingUses) {
   EXPECT_EQ(
       SimpleRegex::Compile("^[a-z0-9.+-]+@acme\\.com$", true)->positions(), 10);
   EXPECT_EQ(SimpleRegex::Compile("a{2,5}b?", true)->positions(), 6);
+  EXPECT_EQ(SimpleRegex::Compile("(?:^iOS)|(?:^Android)", true)->alternatives(),
+            2u);
+  EXPECT_EQ(SimpleRegex::Compile("[|]|\\|", true)->alternatives(), 2u);
 }
 
 TEST(SimpleRegex, DeclinesWhatItDoesNotModel) {
   for (const char* pattern :
-       {"a|b", "(ab)+", "(?:ab)", "\\bword", "[[:alpha:]]", "\\pL", "[]a]",
+       {"(?i)a|b", "(?:a)b", "(?:(a))", "a|(b)", "(?:a|b)", "[]a|]", "(ab)+",
+        "(?:ab)+", "\\bword", "[[:alpha:]]", "\\pL", "[]a]",
         "(?s)a.b", "(?m)^a", "\xc3\xa9", "\\x41", "\\Qa.b\\E", "a^b", "a$b",
         "\\Aa", "a\\z", "\\C", "a{64}", "a{01}", "[a-c]{20}[d-f]{20}[g-i]{24}"}) {
     const RE2 re(pattern, Options(true));
@@ -104,7 +109,8 @@ TEST(SimpleRegex, AgreesWithRe2OnRandomPatternsAndText) {
   const std::vector<std::string> outside = {"|",     "(a)",         "\\b",
                                             "(?:b)", "[[:digit:]]", "\\pN"};
   const std::string text_chars = "abAB01-_ @.x\n\t\v\f\r";
-  int valid = 0, compiled = 0, compared = 0, matched = 0;
+  int valid = 0, compiled = 0, compared = 0, matched = 0, alternations = 0;
+  std::string previous;
   for (int n = 0; n < 3000; ++n) {
     std::string pattern;
     if (chance(10)) pattern += "(?i)";
@@ -150,6 +156,13 @@ TEST(SimpleRegex, AgreesWithRe2OnRandomPatternsAndText) {
       if (chance(5)) pattern += "?";
     }
     if (chance(30)) pattern += "$";
+    // Sometimes an alternation of it and another (as a list of patterns
+    // becomes, each wrapped in a group, or bare).
+    if (!previous.empty() && chance(20)) {
+      pattern = chance(50) ? "(?:" + previous + ")|(?:" + pattern + ")"
+                           : previous + "|" + pattern;
+    }
+    previous = pattern.size() < 40 ? pattern : "";
     const bool case_sensitive = !chance(15);
     const RE2 re(pattern, Options(case_sensitive));
     if (!re.ok()) continue;
@@ -157,6 +170,7 @@ TEST(SimpleRegex, AgreesWithRe2OnRandomPatternsAndText) {
     const auto simple = SimpleRegex::Compile(pattern, case_sensitive);
     if (!simple.has_value()) continue;
     ++compiled;
+    alternations += simple->alternatives() > 1;
     for (int t = 0; t < 60; ++t) {
       std::string text;
       for (int len = pick(12); len > 0; --len) {
@@ -182,6 +196,7 @@ TEST(SimpleRegex, AgreesWithRe2OnRandomPatternsAndText) {
   // and both answers are common.
   EXPECT_GT(valid, 2000);
   EXPECT_GT(compiled, valid * 7 / 10);
+  EXPECT_GT(alternations, 200);
   EXPECT_GT(matched, compared / 10);
   EXPECT_LT(matched, compared * 9 / 10);
 }
