@@ -342,7 +342,9 @@ bool SplitAlternatives(std::string_view p,
     if (wrapped) return false;  // text after a (?:...) alternative
     const char c = p[i];
     if (c == '\\') {
-      i += 2;
+      // An escape, whatever it is (the alternative's compile judges it);
+      // a trailing backslash still ends the last alternative.
+      i = std::min(i + 2, p.size());
     } else if (c == '[') {
       // To the closing bracket; "[]" and "[^]" (a "]" first) are declined.
       size_t j = i + 1;
