@@ -317,6 +317,17 @@ class Parser {
 
 namespace {
 
+// The position after the class that opens at p[open] ("["), or npos for
+// one that does not close, or that starts with "]" ("[]a]", "[^]a]": the
+// alternatives' compile declines them, and they would be split wrongly).
+size_t PastClass(std::string_view p, size_t open) {
+  size_t j = open + 1;
+  if (j < p.size() && p[j] == '^') ++j;
+  if (j < p.size() && p[j] == ']') return std::string_view::npos;
+  while (j < p.size() && p[j] != ']') j += p[j] == '\\' ? 2 : 1;
+  return j < p.size() ? j + 1 : std::string_view::npos;
+}
+
 // The alternatives of `pattern` at its top level: "a|b", or the form a
 // list of patterns takes ("(?:a)|(?:b)", each group a whole alternative
 // with no group inside). False for any other group, and for a top-level
@@ -346,13 +357,8 @@ bool SplitAlternatives(std::string_view p,
       // a trailing backslash still ends the last alternative.
       i = std::min(i + 2, p.size());
     } else if (c == '[') {
-      // To the closing bracket; "[]" and "[^]" (a "]" first) are declined.
-      size_t j = i + 1;
-      if (j < p.size() && p[j] == '^') ++j;
-      if (j < p.size() && p[j] == ']') return false;
-      while (j < p.size() && p[j] != ']') j += p[j] == '\\' ? 2 : 1;
-      if (j >= p.size()) return false;
-      i = j + 1;
+      i = PastClass(p, i);
+      if (i == std::string_view::npos) return false;
     } else if (c == '(' && i == start && p.substr(i, 3) == "(?:") {
       // A whole alternative: to its ")", with no group inside.
       size_t j = i + 3;
@@ -363,12 +369,8 @@ bool SplitAlternatives(std::string_view p,
           continue;
         }
         if (p[j] == '[') {
-          size_t k = j + 1;
-          if (k < p.size() && p[k] == '^') ++k;
-          if (k < p.size() && p[k] == ']') return false;
-          while (k < p.size() && p[k] != ']') k += p[k] == '\\' ? 2 : 1;
-          if (k >= p.size()) return false;
-          j = k + 1;
+          j = PastClass(p, j);
+          if (j == std::string_view::npos) return false;
           continue;
         }
         j += p[j] == '\\' ? 2 : 1;
