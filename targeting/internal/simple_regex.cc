@@ -3,7 +3,9 @@
 // Compile reads a conservative subset of RE2's syntax and declines anything
 // else, so that every pattern it accepts means to it what it means to RE2
 // (which has already accepted the pattern):
-//   pattern  := ["(?i)"] ["^"] item* ["$"]
+//   regex    := pattern ("|" pattern)*
+//             | "(?:" pattern ")" ("|" "(?:" pattern ")")*   (a list)
+//   pattern  := ["(?i)"] ["^"] item* ["$"]   ((?i): one pattern, or in a group)
 //   item     := atom [quantifier ["?"]]
 //   atom     := literal | "." | class | escape
 //   quantifier := "?" | "*" | "+" | "{n}" | "{n,}" | "{n,m}"
