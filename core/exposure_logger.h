@@ -182,7 +182,7 @@ class ExposureLogger {
   const size_t batch_size_;
   const size_t window_;  // exposures staged before a settle: <= 64
   const size_t num_sets_;
-  const size_t num_partitions_;  // a power of two
+  const size_t num_partitions_;       // a power of two
   const uint64_t no_variation_hash_;  // a holdout's: XXH3 of ""
   struct TableDeleter {
     bool huge = false;  // from aligned_alloc, not new[]

@@ -335,8 +335,7 @@ size_t PastClass(std::string_view p, size_t open) {
 // with no group inside). False for any other group, and for a top-level
 // "(?i)" with more than one alternative (its scope is the rest of the
 // pattern, every alternative after it).
-bool SplitAlternatives(std::string_view p,
-                       std::vector<std::string_view>* out) {
+bool SplitAlternatives(std::string_view p, std::vector<std::string_view>* out) {
   size_t start = 0;
   bool wrapped = false;  // the current alternative was a (?:...) group
   bool unwrapped_flag = false;
