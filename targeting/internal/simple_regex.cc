@@ -365,7 +365,9 @@ bool SplitAlternatives(std::string_view p, std::vector<std::string_view>* out) {
       size_t j = i + 3;
       while (j < p.size() && p[j] != ')') {
         if (p[j] == '(') {
-          if (p.substr(j, 4) != "(?i)" || j != i + 3) return false;
+          // "(?i)" is passed over: the alternative's compile takes it at its
+          // start and declines it anywhere else.
+          if (p.substr(j, 4) != "(?i)") return false;
           j += 4;
           continue;
         }
