@@ -9,6 +9,7 @@
 #include "core/internal/lifecycle.h"
 #include "core/internal/runtime_state.h"
 #include "core/internal/structure.h"
+#include "targeting/internal/matches_inline.h"
 
 namespace allot {
 namespace {
@@ -222,7 +223,7 @@ template <bool kLifecycle, CompiledConfig::WindowCheck kWindow, bool kMatched>
     g = hot.first_group;
   } else if (hot.one_group) {
     g = hot.first_group;
-    if (hot.tree < 0 || !targeting_->MatchesBound(hot.tree, scratch)) {
+    if (hot.tree < 0 || !targeting_->MatchesInline(hot.tree, scratch)) {
       d.reason = DecisionReason::kNotTargeted;
       return d;
     }

@@ -9,6 +9,7 @@
 
 #include "targeting/bytes.h"
 #include "targeting/internal/json_render.h"
+#include "targeting/internal/matches_inline.h"
 #include "targeting/internal/predicate_compiler.h"
 #include "targeting/internal/scratch_state.h"
 #include "targeting/internal/set_impl.h"
@@ -44,21 +45,8 @@ bool IsIndexableEquals(const Predicate& p, const internal::PredicateTables& t) {
   return true;
 }
 
-// Relational operator `op` (GREATER_THAN ... LOWER_THAN_OR_EQUALS) between
-// two numbers; NaN compares false.
-inline bool Relational(Op op, double x, double y) {
-  return op == Op::kGreaterThan          ? x > y
-         : op == Op::kGreaterThanOrEquals ? x >= y
-         : op == Op::kLowerThan           ? x < y
-                                          : x <= y;
-}
-
-// Whether the interned value `id` is in the bitset starting at word `first`.
-inline bool InBitset(const std::vector<uint64_t>& bits, uint32_t first,
-                     uint32_t id) {
-  return id != internal::kNotInterned &&
-         ((bits[first + id / 64] >> (id % 64)) & 1) != 0;
-}
+using internal::InBitset;
+using internal::Relational;
 
 // The most common predicates, evaluated here rather than through
 // EvaluatePredicate's dispatch: EQUALS / NOT_EQUALS of one operand without
@@ -332,43 +320,6 @@ bool CompiledTargetingSet::Evaluate(const Impl& impl, const Predicate& p,
     s->memo[p.memo] = (s->epoch << 1) | (result ? 1u : 0u);
   }
   return result;
-}
-
-template <typename FastTest>
-[[gnu::always_inline]] inline int CompiledTargetingSet::FormResult(
-    const Impl& impl, const FastTest& f, TargetingScratch::State* s) {
-  using Kind = Impl::FastKind;
-  if (f.kind == Kind::kGeneric || s->bound_epoch[f.slot] != s->epoch) {
-    return -1;
-  }
-  const AttributeValue& a = s->values[f.slot];
-  switch (f.kind) {
-    case Kind::kString: {
-      const bool equal = a.type == ValueType::kString &&
-                         a.string.size() == f.aux &&
-                         internal::EqualBytes(a.string.data(), f.data, f.aux);
-      return f.op == Op::kEquals ? equal : !equal;
-    }
-    case Kind::kNumber:
-      if (f.op == Op::kEquals || f.op == Op::kNotEquals) {
-        const bool equal = a.type == ValueType::kNumber && a.number == f.number;
-        return f.op == Op::kEquals ? equal : !equal;
-      }
-      if (a.type == ValueType::kNumber) {
-        return Relational(f.op, a.number, f.number);
-      }
-      break;
-    case Kind::kInterned:
-      if (a.type == ValueType::kString) {
-        const bool in = InBitset(impl.bits, f.aux, s->interned[f.slot]);
-        return f.op == Op::kIn ? in : !in;
-      }
-      break;
-    case Kind::kSemVer:  // through Test, which parses once per visitor
-    case Kind::kGeneric:
-      break;
-  }
-  return -1;
 }
 
 template <typename FastTest>

@@ -153,6 +153,10 @@ class CompiledTargetingSet {
   // Matches without its checks, for a decision's own campaigns.
   // REQUIRES: `scratch` was bound by this set's Bind, and tree < size().
   bool MatchesBound(size_t tree, TargetingScratch* scratch) const;
+  // MatchesBound with a tree of one predicate in compact form decided
+  // without a call (targeting/internal/matches_inline.h defines it, for a
+  // caller deciding many campaigns).
+  inline bool MatchesInline(size_t tree, TargetingScratch* scratch) const;
 
   // Which of the trees trees[0, n) match the visitor last bound to
   // `scratch`: their positions in `trees`, ascending, each answer the same

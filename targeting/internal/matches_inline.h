@@ -1,0 +1,97 @@
+// File: targeting/internal/matches_inline.h
+//
+// The part of a tree's test that a caller deciding many campaigns
+// (CompiledConfig) inlines: the index check and a tree of one predicate in
+// compact form (W1's shape, and every single-condition campaign), without a
+// call; every other tree through MatchesBound. Also the compact forms'
+// test, FormResult, which Matches inlines as well.
+#ifndef ALLOT_TARGETING_INTERNAL_MATCHES_INLINE_H_
+#define ALLOT_TARGETING_INTERNAL_MATCHES_INLINE_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "targeting/attribute_value.h"
+#include "targeting/bytes.h"
+#include "targeting/compiled_targeting_set.h"
+#include "targeting/internal/predicate.h"
+#include "targeting/internal/scratch_state.h"
+#include "targeting/internal/set_impl.h"
+
+namespace allot {
+namespace internal {
+
+// Relational operator `op` (GREATER_THAN ... LOWER_THAN_OR_EQUALS) between
+// two numbers; NaN compares false.
+inline bool Relational(Op op, double x, double y) {
+  return op == Op::kGreaterThan           ? x > y
+         : op == Op::kGreaterThanOrEquals ? x >= y
+         : op == Op::kLowerThan           ? x < y
+                                          : x <= y;
+}
+
+// Whether the interned value `id` is in the bitset starting at word `first`.
+inline bool InBitset(const std::vector<uint64_t>& bits, uint32_t first,
+                     uint32_t id) {
+  return id != kNotInterned && ((bits[first + id / 64] >> (id % 64)) & 1) != 0;
+}
+
+}  // namespace internal
+
+template <typename FastTest>
+[[gnu::always_inline]] inline int CompiledTargetingSet::FormResult(
+    const Impl& impl, const FastTest& f, TargetingScratch::State* s) {
+  using Kind = Impl::FastKind;
+  // A string EQUALS first: the most common form, tested before the switch.
+  if (f.kind == Kind::kString) {
+    if (s->bound_epoch[f.slot] != s->epoch) return -1;
+    const AttributeValue& a = s->values[f.slot];
+    const bool equal = a.type == ValueType::kString &&
+                       a.string.size() == f.aux &&
+                       internal::EqualBytes(a.string.data(), f.data, f.aux);
+    return equal != (f.op == internal::Op::kNotEquals);
+  }
+  if (f.kind == Kind::kGeneric || s->bound_epoch[f.slot] != s->epoch) {
+    return -1;
+  }
+  const AttributeValue& a = s->values[f.slot];
+  switch (f.kind) {
+    case Kind::kNumber:
+      if (f.op == internal::Op::kEquals || f.op == internal::Op::kNotEquals) {
+        const bool equal = a.type == ValueType::kNumber && a.number == f.number;
+        return f.op == internal::Op::kEquals ? equal : !equal;
+      }
+      if (a.type == ValueType::kNumber) {
+        return internal::Relational(f.op, a.number, f.number);
+      }
+      break;
+    case Kind::kInterned:
+      if (a.type == ValueType::kString) {
+        const bool in =
+            internal::InBitset(impl.bits, f.aux, s->interned[f.slot]);
+        return f.op == internal::Op::kIn ? in : !in;
+      }
+      break;
+    case Kind::kSemVer:  // through Test, which parses once per visitor
+    case Kind::kString:
+    case Kind::kGeneric:
+      break;
+  }
+  return -1;
+}
+
+[[gnu::always_inline]] inline bool CompiledTargetingSet::MatchesInline(
+    size_t tree, TargetingScratch* scratch) const {
+  const Impl& impl = *impl_;
+  TargetingScratch::State* s = scratch->state_.get();
+  const Impl::TreeHead& head = impl.heads[tree];
+  if (head.indexed != 0 && s->tree_epoch[tree] != s->epoch) return false;
+  // (Only a tree of one predicate has a compact form in its head.)
+  const int result = FormResult(impl, head.form, s);
+  if (result >= 0) return result != 0;
+  return MatchesBound(tree, scratch);
+}
+
+}  // namespace allot
+
+#endif  // ALLOT_TARGETING_INTERNAL_MATCHES_INLINE_H_
