@@ -1,6 +1,7 @@
 #include "targeting/attributes.h"
 
 #include <algorithm>
+#include <atomic>
 #include <utility>
 
 #include "absl/hash/hash.h"
@@ -15,6 +16,13 @@ uint64_t NameHash(std::string_view name) {
 }
 
 }  // namespace
+
+uint64_t Attributes::NewLayout() {
+  // Taken only when names move (a fill in another order), never per Set
+  // of a refill in the same order.
+  static std::atomic<uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
 
 void Attributes::RebuildIndex() {
   size_t cells = 64;
@@ -76,6 +84,7 @@ Attributes::Entry& Attributes::SlotSlow(std::string_view name) {
   if (!internal::EqualBytes(e.name, name)) {
     e.name.assign(name.data(), name.size());
     e.slot_set = 0;
+    layout_ = NewLayout();
   }
   if (index_live_ && size_ > kIndexFrom + 1) IndexEntry(size_ - 1);
   return e;
@@ -89,6 +98,7 @@ void Attributes::Erase(std::string_view name) {
   --size_;
   refill_limit_ = 0;
   index_live_ = false;  // entry indices moved
+  layout_ = NewLayout();
 }
 
 bool Attributes::Find(std::string_view name, AttributeValue* out) const {

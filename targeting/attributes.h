@@ -93,6 +93,13 @@ class Attributes {
   // Linear lookup; nullptr-like result via `found`. Slow path only.
   bool Find(std::string_view name, AttributeValue* out) const;
 
+  // Which names the live entries have, as a stamp: two fills with the same
+  // layout() and size() have the same name at each position (a copy keeps
+  // the stamp; a new name at a position, or an Erase, takes a new one, never
+  // used before in this process). CompiledTargetingSet::Bind keeps its plan
+  // while both stay.
+  uint64_t layout() const { return layout_; }
+
   // A memo for CompiledTargetingSet::Bind: the slot that name(i) was given
   // by the targeting set with id `set_id`. It holds while the entry keeps its
   // name, so a context refilled with the same names in the same order binds
@@ -143,8 +150,12 @@ class Attributes {
 
   static constexpr size_t kIndexFrom = 16;
 
+  // A stamp for layout(): a process-wide counter's next value.
+  static uint64_t NewLayout();
+
   internal::LineVector<Entry> entries_;  // entries_[0, size_) are live
   size_t size_ = 0;
+  uint64_t layout_ = 0;  // 0 until a name is set (see layout())
   // A refill that sets the names of the previous fill in the same order
   // finds each at entries_[size_]: entries_[0, refill_limit_) were distinct
   // then, so the name cannot be one already set now. refill_limit_ drops to

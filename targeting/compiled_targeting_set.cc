@@ -215,6 +215,9 @@ void CompiledTargetingSet::Attach(const Impl& impl,
   s->epoch = 0;
   s->values.resize(slots);
   s->bound_epoch.assign(slots, 0);
+  s->plan.assign(slots, TargetingScratch::State::PlanStep());
+  s->plan_size = ~size_t{0};  // planned for another set's slots
+  s->plan_count = 0;
   s->memo.assign(impl.tables.memo_cells, 0);
   s->interned.assign(slots, internal::kNotInterned);
   s->versions.assign(slots, TargetingScratch::State::ParsedVersion());
@@ -887,15 +890,17 @@ void CompiledTargetingSet::Bind(std::string_view visitor_id,
     s.epoch = 1;
   }
   s.visitor = AttributeValue::String(visitor_id);
-  const size_t n = attributes.size();
-  for (size_t i = 0; i < n; ++i) {
-    uint32_t slot;
-    if (!attributes.CachedSlot(i, impl_->id, &slot)) {
-      slot = impl_->slots.Find(attributes.name(i));
-      attributes.CacheSlot(i, impl_->id, slot);
-    }
-    if (slot == internal::SlotTable::kNotFound) continue;
-    s.values[slot] = attributes.value(i);
+  // The entries to bind: planned again only when the attributes' names
+  // moved (a context refilled in the same order keeps its plan), so names
+  // no targeting reads cost nothing here.
+  if (attributes.layout() != s.plan_layout ||
+      attributes.size() != s.plan_size) {
+    Plan(*impl_, attributes, &s);
+  }
+  const TargetingScratch::State::PlanStep* plan = s.plan.data();
+  for (size_t k = 0, n = s.plan_count; k < n; ++k) {
+    const uint32_t slot = plan[k].slot;
+    s.values[slot] = attributes.value(plan[k].entry);
     s.bound_epoch[slot] = s.epoch;
   }
   // A set with nothing to derive from the values (W1's: no interned value,
@@ -907,6 +912,24 @@ void CompiledTargetingSet::Bind(std::string_view visitor_id,
     s.num_marked = 0;
     s.marked_complete = true;
   }
+}
+
+void CompiledTargetingSet::Plan(const Impl& impl, const Attributes& attributes,
+                                TargetingScratch::State* s) {
+  size_t count = 0;
+  const size_t n = attributes.size();
+  for (size_t i = 0; i < n; ++i) {
+    uint32_t slot;
+    if (!attributes.CachedSlot(i, impl.id, &slot)) {
+      slot = impl.slots.Find(attributes.name(i));
+      attributes.CacheSlot(i, impl.id, slot);
+    }
+    if (slot == internal::SlotTable::kNotFound) continue;
+    s->plan[count++] = {static_cast<uint32_t>(i), slot};
+  }
+  s->plan_count = count;
+  s->plan_layout = attributes.layout();
+  s->plan_size = n;
 }
 
 void CompiledTargetingSet::BindDerived(const Impl& impl,

@@ -252,6 +252,11 @@ class CompiledTargetingSet {
   [[gnu::noinline]] static bool MatchesGroups(const Impl& impl, uint32_t first,
                                               uint32_t end,
                                               TargetingScratch::State* s);
+  // Bind's plan (State::plan) for `attributes`, whose names moved since
+  // the last one.
+  [[gnu::noinline]] static void Plan(const Impl& impl,
+                                     const Attributes& attributes,
+                                     TargetingScratch::State* s);
   // Bind's second half, for a set with interned values, eager predicates
   // or an index (Impl::derives): interns, evaluates the eager predicates,
   // marks the index's candidates.

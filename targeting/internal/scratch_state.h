@@ -37,6 +37,18 @@ struct alignas(internal::kCacheLine) TargetingScratch::State {
   internal::LineVector<AttributeValue> values;  // by slot
   internal::LineVector<uint32_t> bound_epoch;  // by slot; == epoch when present
   internal::LineVector<uint32_t> memo;         // by memo cell
+  // Bind's plan for attributes of layout plan_layout with plan_size
+  // entries (Attributes::layout): the entries whose names the set reads,
+  // with their slots, plan[0, plan_count). Names are distinct, so there are
+  // at most as many as slots.
+  struct PlanStep {
+    uint32_t entry = 0;
+    uint32_t slot = 0;
+  };
+  internal::LineVector<PlanStep> plan;  // sized by slot
+  uint64_t plan_layout = 0;
+  size_t plan_size = ~size_t{0};  // none yet
+  size_t plan_count = 0;
   // By slot, for the interned slots bound to a string this epoch: the id of
   // the visitor's value, or kNotInterned (see Impl::interned).
   internal::LineVector<uint32_t> interned;

@@ -58,6 +58,37 @@ TEST(Attributes, RefillInTheSameOrderAndInAnotherOrder) {
   EXPECT_EQ(StringOf(a, "plan"), "free");
 }
 
+// layout() names where the names are: kept by a refill in the same order
+// (shorter or not) and by a copy, new when a name moves or goes.
+TEST(Attributes, LayoutChangesOnlyWhenNamesMove) {
+  Attributes a;
+  a.Set("country", "FR");
+  a.Set("plan", "pro");
+  const uint64_t first = a.layout();
+  EXPECT_NE(first, 0u);
+  a.Clear();
+  a.Set("country", "DE");
+  a.Set("plan", "free");
+  a.Set("country", "US");  // set twice: found, not added
+  EXPECT_EQ(a.layout(), first);
+  a.Clear();
+  a.Set("country", "DE");  // a shorter refill
+  EXPECT_EQ(a.layout(), first);
+  Attributes b = a;
+  EXPECT_EQ(b.layout(), first);
+  b.Set("zone", "eu");  // a new name at a new position
+  EXPECT_NE(b.layout(), first);
+  EXPECT_EQ(a.layout(), first);
+  a.Clear();
+  a.Set("plan", "pro");  // another order
+  a.Set("country", "FR");
+  const uint64_t swapped = a.layout();
+  EXPECT_NE(swapped, first);
+  EXPECT_NE(swapped, b.layout());
+  a.Erase("plan");
+  EXPECT_NE(a.layout(), swapped);
+}
+
 TEST(Attributes, ManyNamesStayDistinctAndFindable) {
   Attributes a;
   for (int round = 0; round < 2; ++round) {

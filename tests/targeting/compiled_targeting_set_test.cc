@@ -240,6 +240,84 @@ TEST(CompiledTargetingSet, SlotMemoFollowsNamesAndSets) {
   EXPECT_TRUE(by_country->Matches(0, &scratch));
 }
 
+// Bind keeps a plan (which entries to bind, to which slots) while the
+// attributes' names stay where they were (Attributes::layout) and their
+// number stays. Random fills, refills, erasures and copies of three bags
+// bound in turn to one scratch: every answer must be what the bag holds now.
+TEST(CompiledTargetingSet, BindPlanFollowsNamesSizesAndCopies) {
+  const char* names[] = {"country", "plan", "zone", "unread", "other"};
+  const char* values[] = {"a", "b"};
+  std::vector<TargetingTreeSpec> trees;
+  for (int n = 0; n < 3; ++n) {
+    for (const char* v : values) {
+      trees.push_back(Tree({T(names[n], "EQUALS", S(v))}));
+    }
+  }
+  // Two predicates in one tree, and a tree through the general test.
+  trees.push_back(
+      Tree({T("country", "EQUALS", S("a")), T("zone", "EQUALS", S("b"))}));
+  trees.push_back(Tree({T("plan", "STARTS_WITH", S("a"))}));
+  auto set = testing::MustCreate(trees);
+  ASSERT_NE(set, nullptr);
+  auto expected = [&](const Attributes& a, size_t tree) {
+    auto holds = [&](const char* name, const char* value) {
+      AttributeValue v;
+      return a.Find(name, &v) && v.type == ValueType::kString &&
+             v.string == value;
+    };
+    if (tree < 6) return holds(names[tree / 2], values[tree % 2]);
+    if (tree == 6) return holds("country", "a") && holds("zone", "b");
+    return holds("plan", "a");  // STARTS_WITH "a" of "a", "b" or 1
+  };
+  std::mt19937 rng(11);
+  Attributes bags[3];
+  TargetingScratch scratch;
+  int checked = 0, layout_changes = 0;
+  uint64_t last_layout = 0;
+  for (int step = 0; step < 20000; ++step) {
+    Attributes& a = bags[rng() % 3];
+    switch (rng() % 8) {
+      case 0:  // a new fill, perhaps in another order and shorter
+        a.Clear();
+        for (int k = rng() % 6; k > 0; --k) {
+          a.Set(names[rng() % 5], values[rng() % 2]);
+        }
+        break;
+      case 1:  // a refill in the same order, with other values
+      {
+        std::vector<std::string> order;
+        for (size_t i = 0; i < a.size(); ++i) order.emplace_back(a.name(i));
+        a.Clear();
+        for (const std::string& name : order) a.Set(name, values[rng() % 2]);
+        break;
+      }
+      case 2:
+        a.Erase(names[rng() % 5]);
+        break;
+      case 3:
+        a = bags[rng() % 3];
+        break;
+      case 4:  // a number where a string was
+        a.Set(names[rng() % 3], 1.0);
+        break;
+      default:
+        a.Set(names[rng() % 5], values[rng() % 2]);
+        break;
+    }
+    const Attributes& bound = bags[rng() % 3];
+    layout_changes += bound.layout() != last_layout;
+    last_layout = bound.layout();
+    set->Bind("v", bound, &scratch);
+    for (size_t t = 0; t < set->size(); ++t) {
+      ASSERT_EQ(set->Matches(t, &scratch), expected(bound, t))
+          << "step " << step << " tree " << t;
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 20000 * 8);
+  EXPECT_GT(layout_changes, 1000);  // plans kept and plans made
+}
+
 TEST(CompiledTargetingSet, PredicatesDifferingInIgnoreCaseAreNotShared) {
   auto set = testing::MustCreate(
       {Tree({T("ua", "MATCHES_REGEX", S("chrome"))}),
