@@ -348,7 +348,8 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
   // from the template only where it decided.
   const bool sparse_clean = out->sparse_clean_ && out->config_.get() == this;
   out->Reset(this, n);
-  targeting_->Bind(visitor.id_.view(), visitor.attributes_, &visitor.scratch_);
+  targeting_->BindInline(visitor.id_.view(), visitor.attributes_,
+                         &visitor.scratch_);
   bool ab_taken = false;
   Decision* items = out->items_.data();
   TrafficSchedule::Span* spans = out->spans_.data();

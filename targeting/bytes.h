@@ -81,9 +81,16 @@ using LineVector = std::vector<T, LineAllocator<T>>;
     return ((load32(a) ^ load32(b)) |
             (load32(a + n - 4) ^ load32(b + n - 4))) == 0;
   }
-  if (n == 0) return true;
-  // 1 to 3 bytes: the first, the middle and the last.
-  return a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1];
+  if (n >= 2) {
+    auto load16 = [](const char* p) {
+      uint16_t v;
+      std::memcpy(&v, p, sizeof v);
+      return v;
+    };
+    return ((load16(a) ^ load16(b)) |
+            (load16(a + n - 2) ^ load16(b + n - 2))) == 0;
+  }
+  return n == 0 || a[0] == b[0];
 }
 
 [[gnu::always_inline]] inline bool EqualBytes(std::string_view a,

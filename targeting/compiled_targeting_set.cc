@@ -876,41 +876,23 @@ const std::vector<std::string>& CompiledTargetingSet::attribute_names() const {
 void CompiledTargetingSet::Bind(std::string_view visitor_id,
                                 const Attributes& attributes,
                                 TargetingScratch* scratch) const {
+  BindInline(visitor_id, attributes, scratch);
+}
+
+void CompiledTargetingSet::Prepare(const Impl& impl,
+                                   TargetingScratch* scratch) {
   if (scratch->state_ == nullptr) {
     scratch->state_ = std::make_unique<TargetingScratch::State>();
   }
   TargetingScratch::State& s = *scratch->state_;
-  if (s.set_id != impl_->id) Attach(*impl_, &s);
-  if (++s.epoch > TargetingScratch::State::kMaxEpoch) {
+  if (s.set_id != impl.id) Attach(impl, &s);
+  if (s.epoch >= TargetingScratch::State::kMaxEpoch) {
     // Once every 2^31 visitors: forget every stale epoch.
     std::fill(s.bound_epoch.begin(), s.bound_epoch.end(), 0);
     std::fill(s.memo.begin(), s.memo.end(), 0);
     std::fill(s.tree_epoch.begin(), s.tree_epoch.end(), 0);
     for (auto& v : s.versions) v.epoch = 0;
-    s.epoch = 1;
-  }
-  s.visitor = AttributeValue::String(visitor_id);
-  // The entries to bind: planned again only when the attributes' names
-  // moved (a context refilled in the same order keeps its plan), so names
-  // no targeting reads cost nothing here.
-  if (attributes.layout() != s.plan_layout ||
-      attributes.size() != s.plan_size) {
-    Plan(*impl_, attributes, &s);
-  }
-  const TargetingScratch::State::PlanStep* plan = s.plan.data();
-  for (size_t k = 0, n = s.plan_count; k < n; ++k) {
-    const uint32_t slot = plan[k].slot;
-    s.values[slot] = attributes.value(plan[k].entry);
-    s.bound_epoch[slot] = s.epoch;
-  }
-  // A set with nothing to derive from the values (W1's: no interned value,
-  // eager predicate or index) skips the call, and Bind saves fewer
-  // registers.
-  if (impl_->derives) {
-    BindDerived(*impl_, &s);
-  } else {
-    s.num_marked = 0;
-    s.marked_complete = true;
+    s.epoch = 0;
   }
 }
 

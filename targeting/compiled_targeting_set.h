@@ -157,6 +157,10 @@ class CompiledTargetingSet {
   // without a call (targeting/internal/matches_inline.h defines it, for a
   // caller deciding many campaigns).
   inline bool MatchesInline(size_t tree, TargetingScratch* scratch) const;
+  // Bind, inline (defined there too).
+  inline void BindInline(std::string_view visitor_id,
+                         const Attributes& attributes,
+                         TargetingScratch* scratch) const;
 
   // Which of the trees trees[0, n) match the visitor last bound to
   // `scratch`: their positions in `trees`, ascending, each answer the same
@@ -252,6 +256,10 @@ class CompiledTargetingSet {
   [[gnu::noinline]] static bool MatchesGroups(const Impl& impl, uint32_t first,
                                               uint32_t end,
                                               TargetingScratch::State* s);
+  // Bind's cold start: a state for a new scratch, attached to this set,
+  // its epochs forgotten before they wrap.
+  [[gnu::noinline]] static void Prepare(const Impl& impl,
+                                        TargetingScratch* scratch);
   // Bind's plan (State::plan) for `attributes`, whose names moved since
   // the last one.
   [[gnu::noinline]] static void Plan(const Impl& impl,

@@ -14,5 +14,17 @@ TargetingStats ScratchAccess::Stats(const TargetingScratch& scratch) {
   return scratch.state_ ? scratch.state_->stats : TargetingStats();
 }
 
+uint32_t ScratchAccess::Epoch(const TargetingScratch& scratch) {
+  return scratch.state_ ? scratch.state_->epoch : 0;
+}
+
+void ScratchAccess::SetEpoch(TargetingScratch* scratch, uint32_t epoch) {
+  scratch->state_->epoch = epoch;
+}
+
+uint32_t ScratchAccess::MaxEpoch() {
+  return TargetingScratch::State::kMaxEpoch;
+}
+
 }  // namespace internal
 }  // namespace allot

@@ -92,6 +92,45 @@ template <typename FastTest>
   return MatchesBound(tree, scratch);
 }
 
+[[gnu::always_inline]] inline void CompiledTargetingSet::BindInline(
+    std::string_view visitor_id, const Attributes& attributes,
+    TargetingScratch* scratch) const {
+  const Impl& impl = *impl_;
+  TargetingScratch::State* state = scratch->state_.get();
+  // A new scratch, another set, or the epoch's wrap: out of line.
+  if (state == nullptr || state->set_id != impl.id ||
+      state->epoch >= TargetingScratch::State::kMaxEpoch) {
+    Prepare(impl, scratch);
+    state = scratch->state_.get();
+  }
+  TargetingScratch::State& s = *state;
+  const uint32_t epoch = ++s.epoch;
+  s.visitor = AttributeValue::String(visitor_id);
+  // The entries to bind: planned again only when the attributes' names
+  // moved (a context refilled in the same order keeps its plan), so names
+  // no targeting reads cost nothing here.
+  if (attributes.layout() != s.plan_layout ||
+      attributes.size() != s.plan_size) {
+    Plan(impl, attributes, &s);
+  }
+  const TargetingScratch::State::PlanStep* plan = s.plan.data();
+  AttributeValue* values = s.values.data();
+  uint32_t* bound_epoch = s.bound_epoch.data();
+  for (size_t k = 0, n = s.plan_count; k < n; ++k) {
+    const uint32_t slot = plan[k].slot;
+    values[slot] = attributes.value(plan[k].entry);
+    bound_epoch[slot] = epoch;
+  }
+  // A set with nothing to derive from the values (W1's: no interned value,
+  // eager predicate or index) skips the call.
+  if (impl.derives) {
+    BindDerived(impl, &s);
+  } else {
+    s.num_marked = 0;
+    s.marked_complete = true;
+  }
+}
+
 }  // namespace allot
 
 #endif  // ALLOT_TARGETING_INTERNAL_MATCHES_INLINE_H_

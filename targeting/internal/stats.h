@@ -22,6 +22,10 @@ struct TargetingStats {
 
 struct ScratchAccess {
   static TargetingStats Stats(const TargetingScratch& scratch);
+  // The epoch of the visitor last bound (tests of the epochs' wrap).
+  static uint32_t Epoch(const TargetingScratch& scratch);
+  static void SetEpoch(TargetingScratch* scratch, uint32_t epoch);
+  static uint32_t MaxEpoch();
 };
 
 }  // namespace allot::internal

@@ -104,6 +104,63 @@ TEST(CompiledTargetingSet, SharedRegexIsEvaluatedOncePerVisitor) {
   EXPECT_EQ(ScratchAccess::Stats(scratch).regex_matches, 2u);
 }
 
+// Epochs wrap once every 2^31 visitors: Bind then forgets every stale
+// epoch, or the values, memo cells and index marks of the visitor bound at
+// epoch 1 would answer again for the visitor bound at epoch 1 after the wrap.
+TEST(CompiledTargetingSet, EpochWrapForgetsEarlierVisitors) {
+  std::vector<TargetingTreeSpec> trees = SampleTrees();
+  for (int i = 0; i < 6; ++i) {  // enough EQUALS trees for an index
+    trees.push_back(Tree({T("plan", "EQUALS", S(i % 2 ? "pro" : "gold")),
+                          T("age", "GREATER_THAN", N(i))}));
+  }
+  for (int i = 0; i < 3; ++i) {  // a memoised predicate
+    trees.push_back(Tree({T("ua", "CONTAINS", S("Chrome"))}));
+  }
+  // A version parsed through the general test (a prerelease operand).
+  trees.push_back(
+      Tree({T("app", "SEMVER_GREATER_THAN_OR_EQUALS", S("2.0.0-rc.1"))}));
+  auto set = testing::MustCreate(trees);
+  ASSERT_NE(set, nullptr);
+  Attributes full, bare;
+  full.Set("ua", "Mozilla/5.0 Chrome/120.0");
+  full.Set("country", "FR");
+  full.Set("app", "2.1.0");
+  full.Set("age", 30.0);
+  full.Set("plan", "pro");
+  full.Set("email", "Ann@Example.COM");
+  full.Set("signup", "2024-03-01T00:00:00Z");
+  full.Set("beta", true);
+  bare.Set("beta", false);   // every other attribute missing, but
+  bare.Set("age", 30.0);     // the one beside the index's EQUALS, and
+  bare.Set("app", "1.0.0");  // a version of its own
+  auto answers = [&](const Attributes& a, TargetingScratch* scratch) {
+    set->Bind("v1", a, scratch);
+    std::vector<bool> out;
+    for (size_t t = 0; t < set->size(); ++t)
+      out.push_back(set->Matches(t, scratch));
+    return out;
+  };
+  TargetingScratch fresh;
+  const std::vector<bool> want_full = answers(full, &fresh);
+  TargetingScratch other;
+  const std::vector<bool> want_bare = answers(bare, &other);
+  ASSERT_NE(want_full, want_bare);
+
+  TargetingScratch scratch;
+  EXPECT_EQ(answers(full, &scratch), want_full);
+  ASSERT_EQ(ScratchAccess::Epoch(scratch), 1u);
+  ScratchAccess::SetEpoch(&scratch, ScratchAccess::MaxEpoch() - 1);
+  Attributes none;
+  none.Set("beta", true);
+  set->Bind("v1", none, &scratch);  // bound, nothing evaluated
+  EXPECT_EQ(ScratchAccess::Epoch(scratch), ScratchAccess::MaxEpoch());
+  // The wrap: epoch 1 again, with nothing of the first visitor's left.
+  EXPECT_EQ(answers(bare, &scratch), want_bare);
+  EXPECT_EQ(ScratchAccess::Epoch(scratch), 1u);
+  EXPECT_EQ(answers(full, &scratch), want_full);
+  EXPECT_EQ(answers(bare, &scratch), want_bare);
+}
+
 // IN / NOT_IN lists on one attribute are interned together: each visitor
 // value is looked up once, each predicate tests a bit. Overlapping lists,
 // values in none of them, non-string values (numbers and booleans are
