@@ -213,6 +213,7 @@ void CompiledTargetingSet::Attach(const Impl& impl,
   const size_t slots = impl.attribute_names.size();
   s->set_id = impl.id;
   s->epoch = 0;
+  s->visitor = AttributeValue::String({});  // Bind sets the string
   s->values.resize(slots);
   s->bound_epoch.assign(slots, 0);
   s->plan.assign(slots, TargetingScratch::State::PlanStep());

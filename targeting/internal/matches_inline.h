@@ -105,7 +105,7 @@ template <typename FastTest>
   }
   TargetingScratch::State& s = *state;
   const uint32_t epoch = ++s.epoch;
-  s.visitor = AttributeValue::String(visitor_id);
+  s.visitor.string = visitor_id;  // a string since Attach
   // The entries to bind: planned again only when the attributes' names
   // moved (a context refilled in the same order keeps its plan), so names
   // no targeting reads cost nothing here.
