@@ -18,10 +18,19 @@ uint64_t NameHash(std::string_view name) {
 }  // namespace
 
 uint64_t Attributes::NewLayout() {
-  // Taken only when names move (a fill in another order), never per Set
-  // of a refill in the same order.
-  static std::atomic<uint64_t> next{1};
-  return next.fetch_add(1, std::memory_order_relaxed);
+  // Taken only when names move (a fill in another order, or a new context's
+  // first fill), never per Set of a refill in the same order. Each thread
+  // takes its stamps from a block of its own, so that threads building a
+  // fresh context per request do not share one counter's cache line.
+  constexpr uint64_t kBlock = uint64_t{1} << 16;
+  static std::atomic<uint64_t> next_block{1};  // 0 is never a stamp
+  thread_local uint64_t next = 0;
+  thread_local uint64_t end = 0;
+  if (next == end) {
+    next = next_block.fetch_add(kBlock, std::memory_order_relaxed);
+    end = next + kBlock;
+  }
+  return next++;
 }
 
 void Attributes::RebuildIndex() {

@@ -2,8 +2,10 @@
 // and setting n names costs O(n) however large n grows.
 #include "targeting/attributes.h"
 
+#include <algorithm>
 #include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -89,6 +91,31 @@ TEST(Attributes, LayoutChangesOnlyWhenNamesMove) {
   EXPECT_NE(a.layout(), swapped);
 }
 
+// Stamps are unique across threads (each takes them from blocks of its own).
+TEST(Attributes, LayoutsAreDistinctAcrossThreads) {
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 70000;  // more than one block per thread
+  std::vector<std::vector<uint64_t>> stamps(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&stamps, t] {
+      Attributes a;
+      for (int i = 0; i < kPerThread; ++i) {
+        a.Clear();
+        a.Set(i % 2 ? "odd" : "even", 1);  // another name: a new stamp
+        stamps[t].push_back(a.layout());
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  std::vector<uint64_t> all;
+  for (const auto& s : stamps) all.insert(all.end(), s.begin(), s.end());
+  std::sort(all.begin(), all.end());
+  EXPECT_EQ(std::adjacent_find(all.begin(), all.end()), all.end());
+  EXPECT_EQ(all.size(), size_t{kThreads} * kPerThread);
+  EXPECT_NE(all.front(), 0u);
+}
+
 TEST(Attributes, ManyNamesStayDistinctAndFindable) {
   Attributes a;
   for (int round = 0; round < 2; ++round) {
@@ -137,7 +164,8 @@ TEST(Attributes, SettingIsLinearInTheNumberOfNames) {
       EXPECT_EQ(a.size(), static_cast<size_t>(n));
       EXPECT_LT(a.search_steps() - before, 8u * n);
     }
-    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+    const std::chrono::duration<double> took =
+        std::chrono::steady_clock::now() - start;
     EXPECT_LT(took.count(), 3.0) << "3 fills of " << n << " names";
   }
 }
