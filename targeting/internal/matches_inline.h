@@ -1,10 +1,11 @@
 // File: targeting/internal/matches_inline.h
 //
-// The part of a tree's test that a caller deciding many campaigns
-// (CompiledConfig) inlines: the index check and a tree of one predicate in
-// compact form (W1's shape, and every single-condition campaign), without a
-// call; every other tree through MatchesBound. Also the compact forms'
-// test, FormResult, which Matches inlines as well.
+// What a caller deciding many campaigns (CompiledConfig) inlines of a
+// targeting set: Bind, with its cold starts out of line (Prepare, Plan),
+// and the part of a tree's test that needs no call: the index check and a
+// tree of one predicate in compact form (W1's shape, and every
+// single-condition campaign); every other tree goes through MatchesBound.
+// Also the compact forms' test, FormResult, which Matches inlines as well.
 #ifndef ALLOT_TARGETING_INTERNAL_MATCHES_INLINE_H_
 #define ALLOT_TARGETING_INTERNAL_MATCHES_INLINE_H_
 
