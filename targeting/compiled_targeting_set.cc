@@ -971,7 +971,7 @@ void CompiledTargetingSet::BindDerived(const Impl& impl,
   s.marked_complete = complete;
 }
 
-template <bool kMaskTested, typename TreeHead>
+template <bool kMaskTested, typename TreeHead, bool kFormTried>
 [[gnu::always_inline]] inline bool CompiledTargetingSet::HeadMatches(
     const Impl& impl, const TreeHead& head, TargetingScratch::State* s) {
   // The common shapes are decided here without a call, so that Matches
@@ -980,8 +980,10 @@ template <bool kMaskTested, typename TreeHead>
   if (head.single != Impl::kNoSingle) {
     // The single predicate's compact form, for a bound value of its type;
     // anything else through the general test.
-    const int result = FormResult(impl, head.form, s);
-    if (result >= 0) return result != 0;
+    if constexpr (!kFormTried) {
+      const int result = FormResult(impl, head.form, s);
+      if (result >= 0) return result != 0;
+    }
     return RunSingle(impl, head.single, s);
   }
   if (head.single_mask_word != Impl::kNoSingle) {
@@ -1028,6 +1030,12 @@ bool CompiledTargetingSet::MatchesBound(size_t tree,
     return false;  // the index says no group can hold
   }
   return HeadMatches<false>(impl, head, s);
+}
+
+bool CompiledTargetingSet::MatchesPastForm(size_t tree,
+                                           TargetingScratch* scratch) const {
+  return HeadMatches<false, Impl::TreeHead, true>(*impl_, impl_->heads[tree],
+                                                  scratch->state_.get());
 }
 
 CompiledTargetingSet::Matching CompiledTargetingSet::MatchingOf(

@@ -234,10 +234,14 @@ class CompiledTargetingSet {
   static void BuildEager(Impl* impl);
   // Matches' test of a tree past its index check (an Impl::TreeHead), inline
   // into Matches and MatchingOf; kMaskTested: a one-group head's mask is
-  // known to hold.
-  template <bool kMaskTested, typename TreeHead>
+  // known to hold; kFormTried: the single predicate's compact form had no
+  // answer (MatchesInline asked it).
+  template <bool kMaskTested, typename TreeHead, bool kFormTried = false>
   static bool HeadMatches(const Impl& impl, const TreeHead& head,
                           TargetingScratch::State* s);
+  // MatchesInline's way out: the tree past its index check and compact
+  // form.
+  bool MatchesPastForm(size_t tree, TargetingScratch* scratch) const;
   // MatchingOfList's and MatchingOfMarked's passes over prepared tests
   // (kComplete: all of them are complete).
   template <bool kComplete>

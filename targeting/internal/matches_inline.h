@@ -4,7 +4,8 @@
 // targeting set: Bind, with its cold starts out of line (Prepare, Plan),
 // and the part of a tree's test that needs no call: the index check and a
 // tree of one predicate in compact form (W1's shape, and every
-// single-condition campaign); every other tree goes through MatchesBound.
+// single-condition campaign); every other tree goes on out of line
+// (MatchesPastForm), without testing either again.
 // Also the compact forms' test, FormResult, which Matches inlines as well.
 #ifndef ALLOT_TARGETING_INTERNAL_MATCHES_INLINE_H_
 #define ALLOT_TARGETING_INTERNAL_MATCHES_INLINE_H_
@@ -90,7 +91,7 @@ template <typename FastTest>
   // (Only a tree of one predicate has a compact form in its head.)
   const int result = FormResult(impl, head.form, s);
   if (result >= 0) return result != 0;
-  return MatchesBound(tree, scratch);
+  return MatchesPastForm(tree, scratch);
 }
 
 [[gnu::always_inline]] inline void CompiledTargetingSet::BindInline(
