@@ -92,7 +92,6 @@ Attributes::Entry& Attributes::SlotSlow(std::string_view name) {
   Entry& e = entries_[size_++];
   if (!internal::EqualBytes(e.name, name)) {
     e.name.assign(name.data(), name.size());
-    e.slot_set = 0;
     layout_ = NewLayout();
   }
   if (index_live_ && size_ > kIndexFrom + 1) IndexEntry(size_ - 1);

@@ -100,21 +100,6 @@ class Attributes {
   // while both stay.
   uint64_t layout() const { return layout_; }
 
-  // A memo for CompiledTargetingSet::Bind: the slot that name(i) was given
-  // by the targeting set with id `set_id`. It holds while the entry keeps its
-  // name, so a context refilled with the same names in the same order binds
-  // without looking names up again.
-  bool CachedSlot(size_t i, uint64_t set_id, uint32_t* slot) const {
-    const Entry& e = entries_[i];
-    if (e.slot_set != set_id) return false;
-    *slot = e.slot;
-    return true;
-  }
-  void CacheSlot(size_t i, uint64_t set_id, uint32_t slot) const {
-    entries_[i].slot_set = set_id;
-    entries_[i].slot = slot;
-  }
-
  private:
   struct Entry {
     std::string name;
@@ -124,9 +109,6 @@ class Attributes {
     // A string value is chars_[str_offset, str_offset + str_size).
     size_t str_offset = 0;
     size_t str_size = 0;
-    // Bind's slot memo (see CachedSlot); set id 0 is never a set's.
-    mutable uint64_t slot_set = 0;
-    mutable uint32_t slot = 0;
   };
   // The entry for `name`: inline for a refill in the previous fill's order
   // (see refill_limit_), out of line otherwise.

@@ -902,11 +902,7 @@ void CompiledTargetingSet::Plan(const Impl& impl, const Attributes& attributes,
   size_t count = 0;
   const size_t n = attributes.size();
   for (size_t i = 0; i < n; ++i) {
-    uint32_t slot;
-    if (!attributes.CachedSlot(i, impl.id, &slot)) {
-      slot = impl.slots.Find(attributes.name(i));
-      attributes.CacheSlot(i, impl.id, slot);
-    }
+    const uint32_t slot = impl.slots.Find(attributes.name(i));
     if (slot == internal::SlotTable::kNotFound) continue;
     s->plan[count++] = {static_cast<uint32_t>(i), slot};
   }
