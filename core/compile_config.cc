@@ -432,8 +432,11 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
     h.first_variation = g.first_variation;
     h.targeting = g.targeting;
     h.split_seed = g.bucketer.split_seed();
-    h.plain = g.bucketer.mode() == BucketingMode::kXxh3 &&
-              g.split.is_inline() && !g.schedule;
+    if (g.bucketer.mode() != BucketingMode::kXxh3 || !g.split.is_inline()) {
+      h.pick = HotGroup::Pick::kThroughGroup;
+    } else {
+      h.pick = g.schedule ? HotGroup::Pick::kRollout : HotGroup::Pick::kPlain;
+    }
   }
   cfg->hot_.reserve(n);
   std::vector<int32_t> fast_tree(n, -1);

@@ -76,31 +76,41 @@ namespace {
              : b.TrafficBucket(id);
 }
 
-// The variation of a group that is not plain (HotGroup: a rollout, Flagship's
-// buckets or a split table on the heap), read from its Group: the rollout's
-// traffic check (`*out` -1 when it leaves the visitor out, else unchanged),
-// then the split.
+// -1 when the group's progressive rollout leaves the visitor out of its
+// traffic, else 0. kXxh3: the group buckets by XXH3 (inline, no mode check).
+template <bool kXxh3>
+[[gnu::always_inline]] inline int32_t OutOfTraffic(
+    const CompiledConfig::Group& group, std::string_view visitor_id,
+    int64_t now_ns, TrafficSchedule::Span* spans) {
+  int64_t share;
+  if (spans != nullptr) {
+    // Decisions come at nearby instants: the share found last time holds
+    // until the next breakpoint.
+    TrafficSchedule::Span& span = spans[group.schedule_slot];
+    if (!span.Contains(now_ns)) span = group.schedule->SpanAt(now_ns);
+    share = span.share_bp;
+  } else {
+    share = group.schedule->ShareAtInstant(now_ns);
+  }
+  // A rollout at 100 % lets everyone in without hashing.
+  if (share >= 10000) return 0;
+  const uint32_t bucket =
+      kXxh3 ? internal::Xxh3Bucket(visitor_id, group.bucketer.traffic_seed())
+            : TrafficBucketOf(group.bucketer, visitor_id);
+  return -static_cast<int32_t>(static_cast<int64_t>(bucket) *
+                                   group.bp_per_traffic_bucket >=
+                               share);
+}
+
+// The variation of a group picked through its Group (HotGroup::Pick::
+// kThroughGroup: Flagship's buckets or a split table on the heap): the
+// rollout's traffic check (`*out` -1 when it leaves the visitor out, else
+// unchanged), then the split.
 [[gnu::always_inline]] inline int PickThroughGroup(
     const CompiledConfig::Group& group, std::string_view visitor_id,
     int64_t now_ns, TrafficSchedule::Span* spans, int32_t* out) {
   if (group.schedule) {
-    int64_t share;
-    if (spans != nullptr) {
-      // Decisions come at nearby instants: the share found last time holds
-      // until the next breakpoint.
-      TrafficSchedule::Span& span = spans[group.schedule_slot];
-      if (!span.Contains(now_ns)) span = group.schedule->SpanAt(now_ns);
-      share = span.share_bp;
-    } else {
-      share = group.schedule->ShareAtInstant(now_ns);
-    }
-    // A rollout at 100 % lets everyone in without hashing.
-    if (share < 10000) {
-      *out = -static_cast<int32_t>(
-          static_cast<int64_t>(TrafficBucketOf(group.bucketer, visitor_id)) *
-              group.bp_per_traffic_bucket >=
-          share);
-    }
+    *out = OutOfTraffic<false>(group, visitor_id, now_ns, spans);
   }
   return group.split.Pick(SplitBucketOf(group.bucketer, visitor_id));
 }
@@ -259,7 +269,12 @@ template <bool kLifecycle, CompiledConfig::WindowCheck kWindow, bool kMatched>
   // -1 when a rollout leaves the visitor out of its traffic, else 0.
   int32_t out = 0;
   int v;
-  if (hot_group.plain) {
+  if (hot_group.pick == HotGroup::Pick::kPlain) {
+    v = SplitTable::PickInline(
+        hot_group.biased, hot_group.indices,
+        internal::Xxh3Bucket(visitor_id, hot_group.split_seed));
+  } else if (hot_group.pick == HotGroup::Pick::kRollout) {
+    out = OutOfTraffic<true>(groups_[g], visitor_id, now_ns, spans);
     v = SplitTable::PickInline(
         hot_group.biased, hot_group.indices,
         internal::Xxh3Bucket(visitor_id, hot_group.split_seed));

@@ -500,7 +500,12 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
     int32_t first_variation = 0;
     int32_t targeting = -1;  // Group::targeting
     uint64_t split_seed = 0;
-    bool plain = false;
+    // How the variation is picked: kPlain from these fields alone; kRollout
+    // the same after the traffic check of the Group's progressive rollout
+    // (XXH3 buckets, inline split); kThroughGroup all from the Group
+    // (Flagship's buckets, a split table on the heap).
+    enum class Pick : uint8_t { kPlain, kRollout, kThroughGroup };
+    Pick pick = Pick::kThroughGroup;
   };
   static_assert(sizeof(HotGroup) == 64, "a hot group is one cache line");
   std::vector<HotGroup> hot_groups_;  // by group

@@ -42,7 +42,7 @@ namespace allot::internal {
 // 11). GCC emits this for `% 10000` only where it optimises for speed; in
 // the inlined copies it judged cold it emitted a 64-bit `div` (tens of
 // cycles), which on W2 ran for every campaign the index marked.
-inline uint32_t Mod10000(uint64_t h) {
+[[gnu::always_inline]] inline uint32_t Mod10000(uint64_t h) {
   const uint64_t q =
       static_cast<uint64_t>(
           (static_cast<unsigned __int128>(h) * 0x346DC5D63886594BULL) >> 64) >>
