@@ -112,6 +112,18 @@ Family Regex() {
   return f;
 }
 
+// W2's e-mail pattern: an anchored class run and a literal ending.
+Family EmailRegex() {
+  Family f;
+  f.targetings = {T("email", "MATCHES_REGEX", S("^[a-z0-9.+-]+@acme\\.com$"))};
+  const char* emails[] = {"visitor-48213@acme.com", "visitor-7@example.org",
+                          "visitor-901344@acme.com", "Visitor-12@acme.com"};
+  for (int i = 0; i < 8; ++i) {
+    f.visitors.emplace_back().Set("email", emails[i % 4]);
+  }
+  return f;
+}
+
 Family Semver() {
   Family f;
   f.targetings = {T("app", "SEMVER_GREATER_THAN_OR_EQUALS", S("2.1.0-beta.2")),
@@ -339,6 +351,7 @@ ALLOT_TARGETING_BENCH(Relational);
 ALLOT_TARGETING_BENCH(StringOps);
 ALLOT_TARGETING_BENCH(In);
 ALLOT_TARGETING_BENCH(Regex);
+ALLOT_TARGETING_BENCH(EmailRegex);
 ALLOT_TARGETING_BENCH(Semver);
 
 // Compiling apart from deciding: a config's worth of targetings.

@@ -33,6 +33,7 @@
 #include <algorithm>
 #include <bitset>
 #include <cctype>
+#include <cstring>
 #include <vector>
 
 namespace allot::internal {
@@ -445,11 +446,28 @@ std::optional<SimpleRegex> SimpleRegex::CompileOne(std::string_view pattern,
     run = (re.optional_ >> k & 1) != 0 ? run + 1 : 0;
     re.optional_run_ = std::max(re.optional_run_, run);
   }
+  if (re.anchored_end_) {
+    // The literal suffix: from the last position back, those that accept
+    // exactly one byte, neither optional nor repeated.
+    size_t k = sets.size();
+    while (k > 0 && sets[k - 1].count() == 1 &&
+           ((re.optional_ | re.repeat_) >> k & 1) == 0) {
+      --k;
+    }
+    for (size_t j = k; j < sets.size(); ++j) {
+      for (size_t c = 0; c < 128; ++c) {
+        if (sets[j].test(c)) re.suffix_.push_back(static_cast<char>(c));
+      }
+    }
+    re.class_run_ = !re.suffix_.empty() && k == 1 && re.anchored_start_ &&
+                    (re.repeat_ & 2) != 0 && (re.optional_ & 2) == 0;
+  }
   return re;
 }
 
 template <bool kAnchoredEnd, bool kOptional>
-SimpleRegex::Result SimpleRegex::Scan(std::string_view text) const {
+SimpleRegex::Result SimpleRegex::Scan(std::string_view text,
+                                      uint64_t last) const {
   const uint64_t optional = optional_;
   const int run = optional_run_;
   // Adds the positions reached by skipping optional ones.
@@ -461,7 +479,6 @@ SimpleRegex::Result SimpleRegex::Scan(std::string_view text) const {
   };
   const uint64_t start = anchored_start_ ? 0 : 1;
   const uint64_t repeat = repeat_;
-  const uint64_t last = final_;
   uint64_t e = close(1);
   if (!kAnchoredEnd && (e & last) != 0) return Result::kMatch;
   for (const char ch : text) {
@@ -476,13 +493,50 @@ SimpleRegex::Result SimpleRegex::Scan(std::string_view text) const {
   return (e & last) != 0 ? Result::kMatch : Result::kNoMatch;
 }
 
+SimpleRegex::Result SimpleRegex::SearchBySuffix(std::string_view text) const {
+  // A match ends at the end of the text ("$" is RE2's \z unless multi-line)
+  // with the suffix's positions, each one ASCII byte: the text ends with
+  // those bytes. A character outside ASCII is bytes >= 0x80 only, so on any
+  // UTF-8 text a different ending is no match, as RE2 would say.
+  const size_t k = suffix_.size();
+  if (text.size() < k ||
+      std::memcmp(text.data() + text.size() - k, suffix_.data(), k) != 0) {
+    return Result::kNoMatch;
+  }
+  const std::string_view head = text.substr(0, text.size() - k);
+  if (k == static_cast<size_t>(positions_)) {
+    // The pattern is the suffix: anywhere at the end, or the whole text.
+    return !anchored_start_ || head.empty() ? Result::kMatch : Result::kNoMatch;
+  }
+  if (class_run_) {
+    // "^[set]+" then the suffix: every byte before it in the set.
+    if (head.empty()) return Result::kNoMatch;
+    for (const char ch : head) {
+      const auto c = static_cast<unsigned char>(ch);
+      if (c >= 0x80) return Result::kNotAscii;
+      if ((accept_[c] & 2) == 0) return Result::kNoMatch;
+    }
+    return Result::kMatch;
+  }
+  // The positions before the suffix, ending where the text before it ends.
+  // The suffix's are neither optional nor repeated, so the last of them is
+  // reached at the end of the text exactly when the one before them is
+  // reached at the end of `head`.
+  const uint64_t last = final_ >> k;
+  return optional_run_ > 0 ? Scan<true, true>(head, last)
+                           : Scan<true, false>(head, last);
+}
+
 [[gnu::always_inline]] inline SimpleRegex::Result SimpleRegex::SearchOne(
     std::string_view text) const {
   // The loop without the checks this pattern does not need.
   if (anchored_end_) {
-    return optional_run_ > 0 ? Scan<true, true>(text) : Scan<true, false>(text);
+    if (!suffix_.empty()) return SearchBySuffix(text);
+    return optional_run_ > 0 ? Scan<true, true>(text, final_)
+                             : Scan<true, false>(text, final_);
   }
-  return optional_run_ > 0 ? Scan<false, true>(text) : Scan<false, false>(text);
+  return optional_run_ > 0 ? Scan<false, true>(text, final_)
+                           : Scan<false, false>(text, final_);
 }
 
 SimpleRegex::Result SimpleRegex::Search(std::string_view text) const {

@@ -23,6 +23,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -47,6 +48,10 @@ class SimpleRegex {
   int positions() const { return positions_; }
   // Alternatives: 1, or more for "a|b" and lists of patterns.
   size_t alternatives() const { return 1 + more_.size(); }
+  // Bytes of the literal the first alternative must end with: its last
+  // positions that each accept one ASCII byte, once, when it is anchored at
+  // the end ("@acme\\.com" of "^[a-z]+@acme\\.com$"); 0 otherwise.
+  size_t suffix_length() const { return suffix_.size(); }
 
  private:
   SimpleRegex() = default;
@@ -55,11 +60,16 @@ class SimpleRegex {
   static std::optional<SimpleRegex> CompileOne(std::string_view pattern,
                                                bool case_sensitive);
   Result SearchOne(std::string_view text) const;
+  // SearchOne for a pattern anchored at the end with a literal suffix: the
+  // suffix compared as bytes, the rest scanned (or, for a run of one class,
+  // tested byte by byte).
+  Result SearchBySuffix(std::string_view text) const;
 
   // Search for a pattern anchored at the end or not, with optional
-  // positions or without.
+  // positions or without: whether the text takes the automaton to `last`
+  // (at its end, or anywhere for a pattern not anchored there).
   template <bool kAnchoredEnd, bool kOptional>
-  Result Scan(std::string_view text) const;
+  Result Scan(std::string_view text, uint64_t last) const;
 
   // Bit k (1..positions) of accept_[c]: position k accepts byte c. Bit 0
   // stands for the empty prefix (the start).
@@ -71,6 +81,10 @@ class SimpleRegex {
   int positions_ = 0;
   bool anchored_start_ = false;
   bool anchored_end_ = false;
+  // The positions before the suffix are one repeated class, not optional,
+  // anchored at the start ("^[a-z0-9.+-]+" of the usual e-mail pattern).
+  bool class_run_ = false;
+  std::string suffix_;             // see suffix_length()
   std::vector<SimpleRegex> more_;  // the other alternatives
 };
 

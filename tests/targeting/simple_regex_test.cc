@@ -78,6 +78,94 @@ TEST(SimpleRegex, AnswersTheW2PatternLikeRe2) {
   }
 }
 
+// A pattern anchored at the end keeps its literal ending apart (compared as
+// bytes; the rest scanned, or a run of one class tested byte by byte).
+TEST(SimpleRegex, FindsTheLiteralSuffix) {
+  struct Case {
+    const char* pattern;
+    bool case_sensitive;
+    size_t suffix;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"^[a-z0-9.+-]+@acme\\.com$", true, 9},
+           {"@acme\\.com$", true, 9},
+           {"ab?c$", true, 1},
+           {"a{2}$", true, 2},
+           {"(?i)x@1$", true, 2},       // @ and 1 have no other case
+           {"@acme\\.com$", false, 0},  // m has two cases
+           {"a+$", true, 0},
+           {"ab*$", true, 0},
+           {"ab?$", true, 0},
+           {"a.$", true, 0},
+           {"abc", true, 0},  // not anchored at the end
+       }) {
+    const auto simple = SimpleRegex::Compile(c.pattern, c.case_sensitive);
+    ASSERT_TRUE(simple.has_value()) << c.pattern;
+    EXPECT_EQ(simple->suffix_length(), c.suffix) << c.pattern;
+  }
+}
+
+// Patterns of items then a literal ending and "$", on text that often ends
+// with that literal (so that the suffix test passes and the rest decides):
+// every answer is RE2's.
+TEST(SimpleRegex, SuffixPatternsAgreeWithRe2) {
+  std::mt19937 rng(20261204);
+  auto pick = [&](int n) { return static_cast<int>(rng() % n); };
+  const std::vector<std::string> items = {
+      "[a-z0-9.+-]+", "[^@]+", "\\w+",   "a", "b?", "[ab]*", ".",
+      "x{1,3}",       "\\d",   "[a-c]+", "-", ".*", "a+",    "\\s?"};
+  const std::vector<std::string> literals = {"@", "a", "x",     ".",   "1",
+                                             "-", "b", "@acme", "com", "\\."};
+  const std::string text_chars = "abcx01-.@ \n";
+  int compared = 0, matched = 0, fast = 0, class_runs = 0;
+  for (int n = 0; n < 2000; ++n) {
+    std::string pattern = pick(2) ? "^" : "";
+    for (int m = pick(3); m > 0; --m) pattern += items[pick(items.size())];
+    std::string literal;
+    std::string literal_text;
+    for (int m = 1 + pick(3); m > 0; --m) {
+      const std::string& l = literals[pick(literals.size())];
+      literal += l;
+      literal_text += l == "\\." ? "." : l;
+    }
+    pattern += literal + "$";
+    const bool case_sensitive = pick(5) != 0;
+    const RE2 re(pattern, Options(case_sensitive));
+    ASSERT_TRUE(re.ok()) << pattern;
+    const auto simple = SimpleRegex::Compile(pattern, case_sensitive);
+    if (!simple.has_value()) continue;
+    fast += simple->suffix_length() > 0;
+    class_runs +=
+        pattern.rfind("^[", 0) == 0 && pattern.find("]+") != std::string::npos;
+    for (int t = 0; t < 40; ++t) {
+      std::string text;
+      for (int len = pick(8); len > 0; --len) {
+        text += text_chars[pick(text_chars.size())];
+      }
+      if (pick(4) != 0) text += literal_text;
+      if (pick(20) == 0) {
+        text.insert(pick(text.size() + 1), pick(2) ? "\xc3\xa9" : "\xff");
+      }
+      const Result r = simple->Search(text);
+      const bool re2 = Re2Search(re, text);
+      if (r == Result::kNotAscii) {
+        EXPECT_NE(text.find_first_of("\xc3\xa9\xff"), std::string::npos)
+            << "/" << pattern << "/ on \"" << text << "\"";
+        continue;
+      }
+      ++compared;
+      matched += re2;
+      ASSERT_EQ(r == Result::kMatch, re2)
+          << "/" << pattern << "/" << (case_sensitive ? "" : "i") << " on \""
+          << text << "\"";
+    }
+  }
+  EXPECT_GT(fast, 1000);
+  EXPECT_GT(class_runs, 50);
+  EXPECT_GT(matched, compared / 5);
+  EXPECT_LT(matched, compared * 4 / 5);
+}
+
 // RE2 matches UTF-8 characters, this matcher bytes: on text outside ASCII
 // it says so, and RE2 answers.
 TEST(SimpleRegex, LeavesTextOutsideAsciiToRe2) {
