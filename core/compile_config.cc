@@ -484,15 +484,31 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
            h.tree >= 0 && !cfg->targeting_->IsIndexed(h.tree) &&
            !is_prerequisite[i];
   };
+  // Layer-gated campaigns (see CompiledConfig::LayerGate): single
+  // assignment makes a decision depend on the earlier ones, so it keeps
+  // every campaign in the ordered loop.
+  auto gated = [&](size_t i) {
+    const Campaign& c = cfg->campaigns_[i];
+    return c.layer >= 0 && c.prerequisites.empty() && c.ranges.empty() &&
+           !cfg->single_assignment_;
+  };
   size_t num_batched = 0;
-  for (size_t i = 0; i < n; ++i) num_batched += batched(i);
+  size_t num_gated = 0;
+  for (size_t i = 0; i < n; ++i) {
+    num_batched += batched(i);
+    num_gated += gated(i);
+  }
   // A few campaigns cost less decided one by one in the plain loop than
   // through the template and MatchingOf (W1, one campaign: 574 against 780
-  // instructions per decision).
+  // instructions per decision); likewise a few gated ones, unless the
+  // template is there anyway.
   constexpr size_t kMinBatched = 4;
   const bool any_batched = num_batched >= kMinBatched;
+  const bool any_gated =
+      num_gated >= kMinBatched ||
+      (num_gated > 0 && (any_fast || any_batched || !cfg->windowed_.empty()));
   std::vector<uint32_t> batch_trees;
-  if (any_fast || any_batched || !cfg->windowed_.empty()) {
+  if (any_fast || any_batched || any_gated || !cfg->windowed_.empty()) {
     cfg->sparse_template_.resize(n);
     cfg->fast_campaign_of_tree_.assign(trees.size(), -1);
     for (size_t i = 0; i < n; ++i) {
@@ -504,6 +520,17 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
         batch_trees.push_back(static_cast<uint32_t>(cfg->hot_[i].tree));
         continue;
       }
+      if (any_gated && gated(i)) {
+        // Steps 1 to 5 (no panic, forcing or run-time state on the sparse
+        // path): inactive, else outside its layer's range unless DecideAll
+        // finds the visitor inside it (a live window is the template's).
+        d.reason = cfg->hot_[i].active ? DecisionReason::kOutsideLayerRange
+                                       : DecisionReason::kCampaignInactive;
+        const Campaign& c = cfg->campaigns_[i];
+        cfg->layer_gates_.push_back(
+            {c.layer_low_bp, c.layer_high_bp, static_cast<int32_t>(i)});
+        continue;
+      }
       if (fast_tree[i] < 0) {
         cfg->dense_.push_back(static_cast<int32_t>(i));
         continue;
@@ -511,6 +538,22 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
       d.reason = cfg->hot_[i].active ? DecisionReason::kNotTargeted
                                      : DecisionReason::kCampaignInactive;
       cfg->fast_campaign_of_tree_[fast_tree[i]] = static_cast<int32_t>(i);
+    }
+    // By layer, then range (ranges of one layer do not overlap).
+    std::sort(cfg->layer_gates_.begin(), cfg->layer_gates_.end(),
+              [&](const LayerGate& a, const LayerGate& b) {
+                const int32_t la = cfg->campaigns_[a.campaign].layer;
+                const int32_t lb = cfg->campaigns_[b.campaign].layer;
+                return la != lb ? la < lb : a.low_bp < b.low_bp;
+              });
+    for (uint32_t k = 0; k < cfg->layer_gates_.size(); ++k) {
+      const int32_t layer =
+          cfg->campaigns_[cfg->layer_gates_[k].campaign].layer;
+      if (cfg->gated_layers_.empty() ||
+          cfg->gated_layers_.back().layer != layer) {
+        cfg->gated_layers_.push_back({layer, k, k});
+      }
+      cfg->gated_layers_.back().end = k + 1;
     }
     if (any_fast) cfg->fast_tree_ = std::move(fast_tree);
     if (!batch_trees.empty()) {

@@ -405,8 +405,9 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
   }
   bool refreshed = false;
   const Decision* tmpl = TemplateAt(now, out, &refreshed);
-  if ((!fast_tree_.empty() || !batch_campaigns_.empty()) && !panic_ &&
-      !single_assignment_ && !held_out &&
+  if ((!fast_tree_.empty() || !batch_campaigns_.empty() ||
+       !gated_layers_.empty()) &&
+      !panic_ && !single_assignment_ && !held_out &&
       (runtime == nullptr || !runtime->any_campaign_off())) {
     // Sparse: every fast and batched campaign starts as its not-targeted
     // decision, and only the dense campaigns and those whose targeting
@@ -428,6 +429,19 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
       std::memcpy(items, tmpl, n * sizeof(Decision));
     }
     num_touched = 0;
+    // Per layer, the one gated campaign whose range holds the visitor (if
+    // the template does not stop it first), before the dense campaigns that
+    // may name it as a prerequisite.
+    for (const GatedLayer& layer : gated_layers_) {
+      const int32_t c = GatedCampaignOf(layer, visitor.id_.view(), st);
+      if (c < 0 || items[c].reason != DecisionReason::kOutsideLayerRange) {
+        continue;
+      }
+      Put(&items[c], DecideCampaign<false, WindowCheck::kInside>(
+                         c, visitor.id_.view(), &visitor.scratch_, now, now_ns,
+                         runtime, spans, &ab_taken, nullptr, false, st));
+      touched[num_touched++] = c;
+    }
     for (const int32_t c : dense_) {
       Put(&items[c], DecideCampaign<false, WindowCheck::kGiven>(
           c, visitor.id_.view(), &visitor.scratch_, now, now_ns, runtime,
@@ -454,7 +468,9 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
     // The marked trees likewise (the template also decides an inactive
     // campaign).
     held = CompiledTargetingSet::Matching();
-    if (candidates.num_marked != 0) {
+    // (The index may mark the trees of campaigns that are not fast, say
+    // layered ones: with no fast campaign, none of its marks matters.)
+    if (candidates.num_marked != 0 && !fast_tree_.empty()) {
       held = targeting_->MatchingOfMarked(&visitor.scratch_);
     }
     for (size_t j = 0; j < held.count; ++j) {

@@ -295,6 +295,24 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   // made so far (for prerequisites) and the visitor's layer and holdout
   // buckets, each hashed on first use (core/internal/structure.h).
   struct Structure;
+  // Layer-gated campaigns (DESIGN §15): in a layer, without prerequisites,
+  // bucket ranges or single assignment. A layer's ranges do not overlap, so
+  // a visitor is in the range of at most one campaign per layer; on the
+  // sparse path the template says outside_layer_range for the others (or
+  // what stops them earlier: inactive, outside_schedule), and DecideAll
+  // decides only that one, before the dense campaigns (which may name it as
+  // a prerequisite). Per layer with any, in layer order: [begin, end) of
+  // layer_gates_, sorted by range.
+  struct LayerGate {
+    int32_t low_bp;
+    int32_t high_bp;
+    int32_t campaign;
+  };
+  struct GatedLayer {
+    int32_t layer;
+    uint32_t begin;
+    uint32_t end;
+  };
   // How DecideCampaign learns whether `now` is inside the campaign's live
   // window (step 4): by searching it, from the caller (`outside_window`, as
   // a window template says), or known inside (the template decided the
@@ -331,6 +349,13 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   [[gnu::noinline]] DecisionReason CheckStructure(int32_t c,
                                                   std::string_view visitor_id,
                                                   Structure* st) const;
+  // The visitor's bucket of layer `layer`, hashed on first use in `st`.
+  uint32_t KnownLayerBucket(int32_t layer, std::string_view visitor_id,
+                            Structure* st) const;
+  // The layer-gated campaign (see gated_layers_) of `layer` whose range
+  // holds the visitor's bucket of that layer, or -1.
+  int32_t GatedCampaignOf(const GatedLayer& layer, std::string_view visitor_id,
+                          Structure* st) const;
   // Starts `st` for a visitor: the decisions so far (`earlier`) and the
   // holdouts that hold the visitor out.
   void BindStructure(std::string_view visitor_id, const Decision* earlier,
@@ -539,6 +564,9 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   // on `now` (see TemplateAt). Decisions other than the lifecycle path's
   // read their windows from there, and search no recurring windows.
   std::vector<int32_t> windowed_;
+  // Layer-gated campaigns: see LayerGate.
+  std::vector<LayerGate> layer_gates_;
+  std::vector<GatedLayer> gated_layers_;
   std::vector<std::pair<std::string, int32_t>> campaign_index_;  // sorted
   std::vector<std::pair<std::string, int32_t>> group_index_;     // sorted
   // forced_assignments: visitor id -> [begin, end) of forced_entries_, whose

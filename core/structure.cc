@@ -277,18 +277,43 @@ void CompiledConfig::BindStructure(std::string_view visitor_id,
   st->held_out = held;
 }
 
+uint32_t CompiledConfig::KnownLayerBucket(int32_t layer,
+                                          std::string_view visitor_id,
+                                          Structure* st) const {
+  const uint64_t bit = uint64_t{1} << layer;
+  if ((st->layers_known & bit) == 0) {
+    st->layer_bucket[layer] =
+        static_cast<uint16_t>(LayerBucket(layer, visitor_id));
+    st->layers_known |= bit;
+  }
+  return st->layer_bucket[layer];
+}
+
+int32_t CompiledConfig::GatedCampaignOf(const GatedLayer& layer,
+                                        std::string_view visitor_id,
+                                        Structure* st) const {
+  const auto bucket =
+      static_cast<int32_t>(KnownLayerBucket(layer.layer, visitor_id, st));
+  // The last range starting at or below the bucket (or the first range),
+  // by a search whose steps depend on the layer's size alone, so that its
+  // moves are conditional moves rather than branches on the random bucket
+  // (which would mispredict about every other step).
+  const LayerGate* gate = layer_gates_.data() + layer.begin;
+  for (uint32_t size = layer.end - layer.begin; size > 1;) {
+    const uint32_t half = size / 2;
+    gate = gate[half].low_bp <= bucket ? gate + half : gate;
+    size -= half;
+  }
+  return gate->low_bp <= bucket && bucket < gate->high_bp ? gate->campaign : -1;
+}
+
 DecisionReason CompiledConfig::CheckStructure(int32_t c,
                                               std::string_view visitor_id,
                                               Structure* st) const {
   const Campaign& campaign = campaigns_[c];
   if (campaign.layer >= 0) {
-    const int32_t l = campaign.layer;
-    const uint64_t bit = uint64_t{1} << l;
-    if ((st->layers_known & bit) == 0) {
-      st->layer_bucket[l] = static_cast<uint16_t>(LayerBucket(l, visitor_id));
-      st->layers_known |= bit;
-    }
-    const int32_t bucket = st->layer_bucket[l];
+    const auto bucket =
+        static_cast<int32_t>(KnownLayerBucket(campaign.layer, visitor_id, st));
     if (bucket < campaign.layer_low_bp || bucket >= campaign.layer_high_bp) {
       return DecisionReason::kOutsideLayerRange;
     }

@@ -1,6 +1,8 @@
 // Experiment structure (DESIGN §3 steps 5-7, §15): layers, holdouts and
 // prerequisite campaigns.
+#include <algorithm>
 #include <map>
+#include <random>
 #include <set>
 #include <string>
 #include <vector>
@@ -374,6 +376,179 @@ TEST(Structure, SparseConfigsDecideFastCampaignsAfterTheirDependents) {
   EXPECT_GT(allocated_dependent, 0);
 }
 
+// Campaigns in a layer without prerequisites or bucket ranges are decided
+// sparsely: DecideAll finds the one campaign per layer whose range holds the
+// visitor, and the template says outside_layer_range (or inactive, or
+// outside_schedule) for the others. Random configs mixing them with paused
+// and scheduled campaigns, prerequisites on them, bucket ranges, holdouts
+// and country-targeted campaigns, at two instants, one list reused
+// throughout: every decision is what Decide gives for that campaign alone.
+TEST(Structure, LayerGatedCampaignsDecideAsEachAlone) {
+  std::mt19937 rng(20261204);
+  auto pick = [&](int n) { return static_cast<int>(rng() % n); };
+  const absl::Time later = kNow + absl::Hours(72);
+  std::map<DecisionReason, int> layered_reasons;
+  int configs_with_gates = 0;
+  for (int round = 0; round < 40; ++round) {
+    const int num_layers = 1 + pick(3);
+    // Each layer's [0, 100] cut into slots; a layered campaign takes a free
+    // one, and the slots left over are gaps.
+    std::vector<std::vector<std::pair<int, int>>> slots(num_layers);
+    for (auto& layer : slots) {
+      std::vector<int> cuts = {0, 100};
+      for (int k = pick(8); k > 0; --k) cuts.push_back(1 + pick(99));
+      std::sort(cuts.begin(), cuts.end());
+      cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+      for (size_t k = 0; k + 1 < cuts.size(); ++k) {
+        layer.push_back({cuts[k], cuts[k + 1]});
+      }
+      std::shuffle(layer.begin(), layer.end(), rng);
+    }
+    const int n = 6 + pick(15);
+    std::vector<std::string> campaigns;
+    std::vector<bool> layered(n, false);
+    std::vector<std::string> covered;
+    int gated = 0;
+    for (int i = 0; i < n; ++i) {
+      const std::string id = absl::StrCat("c", i);
+      std::vector<std::string> extra;
+      const int l = pick(num_layers);
+      const bool in_layer = pick(10) < 7 && !slots[l].empty();
+      if (in_layer) {
+        const auto [low, high] = slots[l].back();
+        slots[l].pop_back();
+        extra.push_back(Layer(absl::StrCat("L", l), low, high));
+        layered[i] = true;
+      }
+      if (pick(10) == 0) extra.push_back(R"("status":"paused")");
+      switch (pick(7)) {
+        case 0:  // live at kNow, over at `later`
+          extra.push_back(
+              R"("scheduler":{"start_date":"2026-05-27T00:00:00Z","stop_date":"2026-05-30T00:00:00Z"})");
+          break;
+        case 1:  // the other way round
+          extra.push_back(
+              R"("scheduler":{"start_date":"2026-05-30T00:00:00Z","stop_date":"2026-06-10T00:00:00Z"})");
+          break;
+        default:
+          break;
+      }
+      bool plain_gate = in_layer;
+      if (i > 0 && pick(7) == 0) {
+        extra.push_back(absl::StrCat(R"("prerequisites":[{"campaign_id":"c)",
+                                     pick(i), R"("}])"));
+        plain_gate = false;
+      }
+      if (pick(10) == 0) {
+        extra.push_back(R"("bucket_ranges":[{"r":[0,60]}])");
+        plain_gate = false;
+      }
+      gated += plain_gate;
+      if (pick(4) == 0) covered.push_back(id);
+      std::string c = Campaign(id, absl::StrJoin(extra, ","), {50, 50});
+      if (pick(2) == 0) {
+        const std::string all =
+            R"({"key":"fs_all_users","operator":"EQUALS","value":true})";
+        c.replace(
+            c.find(all), all.size(),
+            absl::StrCat(R"({"key":"country","operator":"EQUALS","value":"C)",
+                         pick(3), R"("})"));
+      }
+      campaigns.push_back(c);
+    }
+    std::vector<std::string> layers;
+    for (int l = 0; l < num_layers; ++l) {
+      layers.push_back(absl::StrCat(R"({"id":"L)", l, R"("})"));
+    }
+    std::string settings =
+        absl::StrCat(R"("layers":[)", absl::StrJoin(layers, ","), "]");
+    if (!covered.empty() && pick(3) == 0) {
+      absl::StrAppend(&settings,
+                      R"(,"holdouts":[{"id":"h","percent":20,"campaigns":[")",
+                      absl::StrJoin(covered, R"(",")"), R"("]}])");
+    }
+    auto config = Load(Config(campaigns, settings));
+    ASSERT_NE(config, nullptr) << Config(campaigns, settings);
+    configs_with_gates += gated >= 4;
+    VisitorContext ctx;
+    DecisionList list;
+    for (const absl::Time now : {kNow, later, kNow}) {
+      for (int v = 0; v < 150; ++v) {
+        ctx.Reset(Visitor(v));
+        ctx.Set("country", absl::StrCat("C", v % 3));
+        ASSERT_TRUE(config->DecideAll(ctx, now, &list).ok());
+        ASSERT_EQ(list.size(), static_cast<size_t>(n));
+        for (int c = 0; c < n; ++c) {
+          Decision d;
+          ASSERT_TRUE(config->Decide(list.campaign_id(c), ctx, now, &d).ok());
+          ASSERT_EQ(list[c].reason, d.reason)
+              << "c" << c << " " << Visitor(v) << " round " << round << "\n"
+              << Config(campaigns, settings);
+          ASSERT_EQ(list[c].group, d.group);
+          ASSERT_EQ(list[c].variation, d.variation);
+          if (layered[c]) ++layered_reasons[d.reason];
+        }
+      }
+    }
+  }
+  // The comparison covered what the gated path decides.
+  EXPECT_GT(configs_with_gates, 20);
+  for (const DecisionReason r :
+       {DecisionReason::kAllocated, DecisionReason::kOutsideLayerRange,
+        DecisionReason::kCampaignInactive, DecisionReason::kOutsideSchedule,
+        DecisionReason::kNotTargeted, DecisionReason::kPrerequisiteFailed,
+        DecisionReason::kHoldout, DecisionReason::kOutsideBucketRange}) {
+    EXPECT_GT(layered_reasons[r], 0) << static_cast<int>(r);
+  }
+}
+
+// A gated campaign's range includes its low bound and excludes its high
+// one, also where a gap follows it: visitors whose layer bucket is exactly
+// a bound, found by hashing, decide as the bounds say.
+TEST(Structure, LayerGatedRangeBounds) {
+  // Two visitors with distinct buckets of layer "L" (its seed is the
+  // layer's id alone, so any config with layer "L" gives the same buckets).
+  auto probe = Load(
+      Config({Campaign("p", Layer("L", 0, 100))}, R"("layers":[{"id":"L"}])"));
+  ASSERT_NE(probe, nullptr);
+  int low_visitor = -1, high_visitor = -1;
+  uint32_t low = 0, high = 0;
+  for (int i = 0; i < 1000 && high_visitor < 0; ++i) {
+    const uint32_t b = probe->LayerBucket(0, Visitor(i));
+    if (b < 2000 || b > 8000) continue;
+    if (low_visitor < 0) {
+      low_visitor = i;
+      low = b;
+    } else if (b > low + 100) {
+      high_visitor = i;
+      high = b;
+    }
+  }
+  ASSERT_GE(high_visitor, 0);
+  // "x" holds [low, high); a gap up to high + 50 basis points; four more
+  // gated campaigns around them.
+  auto config = Load(
+      Config({Campaign("a", Layer("L", 0, 5)), Campaign("b", Layer("L", 5, 10)),
+              Campaign("x", Layer("L", low / 100.0, high / 100.0)),
+              Campaign("c", Layer("L", (high + 50) / 100.0, 95)),
+              Campaign("d", Layer("L", 95, 100))},
+             R"("layers":[{"id":"L"}])"));
+  ASSERT_NE(config, nullptr);
+  VisitorContext ctx;
+  DecisionList list;
+  ctx.Reset(Visitor(low_visitor));
+  ASSERT_TRUE(config->DecideAll(ctx, kNow, &list).ok());
+  EXPECT_EQ(list[2].reason, DecisionReason::kAllocated);
+  for (const int c : {0, 1, 3, 4}) {
+    EXPECT_EQ(list[c].reason, DecisionReason::kOutsideLayerRange) << c;
+  }
+  ctx.Reset(Visitor(high_visitor));
+  ASSERT_TRUE(config->DecideAll(ctx, kNow, &list).ok());
+  for (int c = 0; c < 5; ++c) {
+    EXPECT_EQ(list[c].reason, DecisionReason::kOutsideLayerRange) << c;
+  }
+}
+
 TEST(Structure, HoldoutsOnSparseCampaigns) {
   // Campaigns targeted by an indexed attribute stay sparse under a holdout:
   // a visitor held out by none decides from the template, one held out
@@ -498,28 +673,42 @@ TEST(Structure, ConfigsWithoutItHaveNoStructureAndKeepTheirFingerprints) {
 
 #if ALLOT_COUNT_ALLOCATIONS
 TEST(Structure, DecisionsAllocateNothing) {
-  auto config = Load(Config(
-      {Campaign("base", "", {50, 50}),
-       Campaign("layered", Layer("L", 0, 50)),
-       Campaign("next", R"("prerequisites":[{"campaign_id":"base"}])")},
-      R"("single_assignment":true,"layers":[{"id":"L"}],
-         "holdouts":[{"id":"h","percent":10,"campaigns":"all"}])"));
-  ASSERT_NE(config, nullptr);
-  VisitorContext ctx;
-  DecisionList list;
-  Decision d;
-  const std::string ids[] = {"warm", "visitor-1", "visitor-2", "visitor-3"};
-  ctx.Reset(ids[0]);
-  ASSERT_TRUE(config->DecideAll(ctx, kNow, &list).ok());
-  ASSERT_TRUE(config->Decide("next", ctx, kNow, &d).ok());
-  testing::AllocationWindow window;
-  for (const std::string& id : ids) {
-    ctx.Reset(id);
-    (void)config->DecideAll(ctx, kNow, &list);
-    (void)config->Decide("next", ctx, kNow, &d);
-    (void)config->Decide("layered", ctx, kNow, &d);
+  // Single assignment (every campaign in order), and layer-gated campaigns
+  // on the sparse path.
+  for (const std::string& json :
+       {Config(
+            {Campaign("base", "", {50, 50}),
+             Campaign("layered", Layer("L", 0, 50)),
+             Campaign("next", R"("prerequisites":[{"campaign_id":"base"}])")},
+            R"("single_assignment":true,"layers":[{"id":"L"}],
+                  "holdouts":[{"id":"h","percent":10,"campaigns":"all"}])"),
+        Config(
+            {Campaign("base", Layer("L", 50, 100), {50, 50}),
+             Campaign("layered", Layer("L", 0, 20)),
+             Campaign("l2", Layer("L", 20, 30)),
+             Campaign("l3", Layer("L", 30, 45)),
+             Campaign("next", R"("prerequisites":[{"campaign_id":"base"}])")},
+            R"("layers":[{"id":"L"}],
+                  "holdouts":[{"id":"h","percent":10,"campaigns":"all"}])")}) {
+    auto config = Load(json);
+    ASSERT_NE(config, nullptr);
+    VisitorContext ctx;
+    DecisionList list;
+    Decision d;
+    const std::string ids[] = {"warm",      "visitor-1", "visitor-2",
+                               "visitor-3", "visitor-4", "visitor-5"};
+    ctx.Reset(ids[0]);
+    ASSERT_TRUE(config->DecideAll(ctx, kNow, &list).ok());
+    ASSERT_TRUE(config->Decide("next", ctx, kNow, &d).ok());
+    testing::AllocationWindow window;
+    for (const std::string& id : ids) {
+      ctx.Reset(id);
+      (void)config->DecideAll(ctx, kNow, &list);
+      (void)config->Decide("next", ctx, kNow, &d);
+      (void)config->Decide("layered", ctx, kNow, &d);
+    }
+    EXPECT_EQ(window.Stop(), 0);
   }
-  EXPECT_EQ(window.Stop(), 0);
 }
 #endif
 
