@@ -36,6 +36,7 @@ class RuntimeState {
         campaign_off_[i].exchange(off ? 1 : 0, std::memory_order_relaxed);
     if (was != (off ? 1 : 0)) {
       campaigns_off_.fetch_add(off ? 1 : -1, std::memory_order_relaxed);
+      switches_set_.fetch_add(off ? 1 : -1, std::memory_order_relaxed);
     }
   }
   // Whether any campaign is toggled off (a decision may then skip looking
@@ -47,14 +48,27 @@ class RuntimeState {
     return group_rolled_back_[i].load(std::memory_order_relaxed) != 0;
   }
   void set_group_rolled_back(size_t i, bool rolled_back) {
-    group_rolled_back_[i].store(rolled_back ? 1 : 0,
-                                std::memory_order_relaxed);
+    const uint8_t was = group_rolled_back_[i].exchange(
+        rolled_back ? 1 : 0, std::memory_order_relaxed);
+    if (was != (rolled_back ? 1 : 0)) {
+      switches_set_.fetch_add(rolled_back ? 1 : -1, std::memory_order_relaxed);
+    }
+  }
+  // Whether any campaign is toggled off or any group rolled back. When
+  // none is, the state changes no decision, and a decision may go without
+  // it (the paths of a bare config: no check of it per campaign). One
+  // relaxed load: a switch set while a decision runs may or may not be seen
+  // by it, as with the per-entry loads.
+  bool any_set() const {
+    return switches_set_.load(std::memory_order_relaxed) != 0;
   }
 
  private:
   std::unique_ptr<std::atomic<uint8_t>[]> campaign_off_;
   std::unique_ptr<std::atomic<uint8_t>[]> group_rolled_back_;
   std::atomic<int64_t> campaigns_off_{0};  // campaign_off_ entries set
+  // campaign_off_ and group_rolled_back_ entries set.
+  std::atomic<int64_t> switches_set_{0};
   size_t num_campaigns_;
   size_t num_groups_;
 };

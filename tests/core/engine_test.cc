@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "core/internal/runtime_state.h"
 #include "gtest/gtest.h"
 
 namespace allot {
@@ -63,6 +64,61 @@ TEST(Engine, CampaignToggleSurvivesReload) {
   ASSERT_TRUE((*engine)->SetCampaignActive("c1", true).ok());
   ASSERT_TRUE((*engine)->DecideAll(ctx, absl::Now(), &list).ok());
   EXPECT_EQ(list[1].reason, DecisionReason::kAllocated);
+}
+
+// The run-time state counts what it sets: each switch once however often
+// it is set, back to nothing when all are cleared.
+TEST(RuntimeState, AnySetCountsEachSwitchOnce) {
+  RuntimeState state(3, 4);
+  EXPECT_FALSE(state.any_set());
+  state.set_campaign_off(1, true);
+  state.set_campaign_off(1, true);
+  state.set_group_rolled_back(2, true);
+  state.set_group_rolled_back(2, true);
+  EXPECT_TRUE(state.any_set());
+  state.set_campaign_off(1, false);
+  EXPECT_TRUE(state.any_set());  // the group is still rolled back
+  state.set_group_rolled_back(2, false);
+  state.set_group_rolled_back(2, false);
+  state.set_campaign_off(0, false);  // never set: no change
+  EXPECT_FALSE(state.any_set());
+  state.set_group_rolled_back(3, true);
+  EXPECT_TRUE(state.any_set());
+  EXPECT_FALSE(state.any_campaign_off());
+}
+
+// An Engine decides without its run-time state while the state sets
+// nothing, and with it as soon as it does: a toggle takes effect, its
+// undoing too, and so do a rollback latch and its clearing.
+TEST(Engine, RunTimeStateInEffectOnlyWhileItSetsSomething) {
+  auto engine = Engine::Create(MakeConfig("one", 2));
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  auto in_effect = [&] {
+    return (*engine)->snapshot()->runtime_in_effect() != nullptr;
+  };
+  VisitorContext ctx("visitor-1");
+  DecisionList list;
+  EXPECT_FALSE(in_effect());
+  ASSERT_TRUE((*engine)->SetCampaignActive("c1", false).ok());
+  EXPECT_TRUE(in_effect());
+  ASSERT_TRUE((*engine)->DecideAll(ctx, absl::Now(), &list).ok());
+  EXPECT_EQ(list[1].reason, DecisionReason::kCampaignInactive);
+  EXPECT_EQ(list[0].reason, DecisionReason::kAllocated);
+  ASSERT_TRUE((*engine)->SetCampaignActive("c1", true).ok());
+  EXPECT_FALSE(in_effect());
+  ASSERT_TRUE((*engine)->DecideAll(ctx, absl::Now(), &list).ok());
+  EXPECT_EQ(list[1].reason, DecisionReason::kAllocated);
+  // A rollback latch, set in the state the decisions read (as a guard
+  // metric's latch sets it) and cleared.
+  RuntimeState& state = *(*engine)->snapshot()->runtime;
+  state.set_group_rolled_back(0, true);
+  EXPECT_TRUE(in_effect());
+  ASSERT_TRUE((*engine)->DecideAll(ctx, absl::Now(), &list).ok());
+  EXPECT_EQ(list[0].reason, DecisionReason::kRolledBack);
+  state.set_group_rolled_back(0, false);
+  EXPECT_FALSE(in_effect());
+  ASSERT_TRUE((*engine)->DecideAll(ctx, absl::Now(), &list).ok());
+  EXPECT_EQ(list[0].reason, DecisionReason::kAllocated);
 }
 
 TEST(Engine, EmptyVisitorIdIsRejected) {

@@ -169,8 +169,8 @@ void BindEngine(py::module_& m) {
               const py::handle& sticky) {
              const std::shared_ptr<const EngineSnapshot> snap =
                  e.engine->snapshot();
-             return Assign(*snap->config, snap->runtime.get(), visitor_ids,
-                           columns, campaign, at, threads, force,
+             return Assign(*snap->config, snap->runtime_in_effect(),
+                           visitor_ids, columns, campaign, at, threads, force,
                            sticky);
            })
       .def("log_exposures",
