@@ -33,6 +33,13 @@ absl::Time FromInstant(int64_t ns) {
                                                    : absl::FromUnixNanos(ns);
 }
 
+// `runtime`, or null while it sets nothing (no campaign toggled off, no
+// group rolled back): a decision then takes a bare config's paths and tests
+// no run-time state per campaign.
+const RuntimeState* InEffect(const RuntimeState* runtime) {
+  return runtime != nullptr && runtime->any_set() ? runtime : nullptr;
+}
+
 absl::Status EmptyVisitorId() {
   return absl::InvalidArgumentError("visitor id must be a non-empty string");
 }
@@ -356,6 +363,7 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
                                        const RuntimeState* runtime) const {
   if (visitor.id_.empty()) return EmptyVisitorId();
   if (!FitsRuntime(runtime)) return CheckRuntime(runtime);
+  runtime = InEffect(runtime);
   // (hot_ has one 16-byte entry per campaign: its size is a shift, where
   // campaigns_'s takes a multiply.)
   const size_t n = hot_.size();
@@ -582,6 +590,7 @@ absl::Status CompiledConfig::Decide(std::string_view campaign_id,
                                     const RuntimeState* runtime) const {
   if (visitor.id_.empty()) return EmptyVisitorId();
   if (!FitsRuntime(runtime)) return CheckRuntime(runtime);
+  runtime = InEffect(runtime);
   const int32_t target = FindCampaign(campaign_id);
   if (target < 0) {
     *out = Decision();

@@ -130,10 +130,6 @@ std::shared_ptr<const EngineSnapshot> Engine::snapshot() const {
   return current_;
 }
 
-const RuntimeState* EngineSnapshot::runtime_in_effect() const {
-  return runtime != nullptr && runtime->any_set() ? runtime.get() : nullptr;
-}
-
 const EngineSnapshot& Engine::Current(const VisitorContext& visitor) const {
   const uint64_t version = version_.load(std::memory_order_acquire);
   // Keyed by serial, not address: a new Engine at a destroyed one's address
@@ -151,7 +147,7 @@ absl::Status Engine::DecideAll(const VisitorContext& visitor, absl::Time now,
                                DecisionList* out) const {
   const EngineSnapshot& snap = Current(visitor);
   absl::Status s =
-      snap.config->DecideAll(visitor, now, out, snap.runtime_in_effect());
+      snap.config->DecideAll(visitor, now, out, snap.runtime.get());
   if (ExposureLogger* logger = exposure_logger_.load(std::memory_order_acquire);
       logger != nullptr && s.ok()) {
     logger->Log(visitor.visitor_id(), *out, now);
@@ -170,7 +166,7 @@ absl::Status Engine::Decide(std::string_view campaign_id,
                             Decision* out) const {
   const EngineSnapshot& snap = Current(visitor);
   return snap.config->Decide(campaign_id, visitor, now, out,
-                             snap.runtime_in_effect());
+                             snap.runtime.get());
 }
 
 absl::Status Engine::SetCampaignActive(std::string_view campaign_id,

@@ -48,11 +48,6 @@ struct EngineState;  // core/internal/engine_state.h
 struct EngineSnapshot {
   std::shared_ptr<const CompiledConfig> config;
   std::shared_ptr<RuntimeState> runtime;
-
-  // The state to decide with: `runtime`, or null while it sets nothing (no
-  // campaign toggled off, no group rolled back), so that decisions take a
-  // bare config's paths and test no run-time state per campaign.
-  const RuntimeState* runtime_in_effect() const;
 };
 
 class Engine {

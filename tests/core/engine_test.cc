@@ -94,7 +94,7 @@ TEST(Engine, RunTimeStateInEffectOnlyWhileItSetsSomething) {
   auto engine = Engine::Create(MakeConfig("one", 2));
   ASSERT_TRUE(engine.ok()) << engine.status();
   auto in_effect = [&] {
-    return (*engine)->snapshot()->runtime_in_effect() != nullptr;
+    return (*engine)->snapshot()->runtime->any_set();
   };
   VisitorContext ctx("visitor-1");
   DecisionList list;

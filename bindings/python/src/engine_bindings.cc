@@ -169,7 +169,7 @@ void BindEngine(py::module_& m) {
               const py::handle& sticky) {
              const std::shared_ptr<const EngineSnapshot> snap =
                  e.engine->snapshot();
-             return Assign(*snap->config, snap->runtime_in_effect(),
+             return Assign(*snap->config, snap->runtime.get(),
                            visitor_ids, columns, campaign, at, threads, force,
                            sticky);
            })
