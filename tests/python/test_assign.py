@@ -1,6 +1,8 @@
 """Config.assign: the batch path gives, row for row, what decide gives."""
+import gc
 import json
 import math
+import sys
 
 import numpy as np
 import pandas as pd
@@ -170,6 +172,53 @@ def test_visitor_id_containers(example_config, make_ids):
     # A Series keeps its index on the rows (see test_input_index_is_kept).
     pd.testing.assert_frame_equal(got.reset_index(drop=True), expected)
     assert got["visitor_id"].iloc[-1] == "访客-1"
+
+
+
+def test_visitor_id_column_holds_the_input_strings_and_releases_them(example_config):
+    """The visitor_id column holds the very str objects given (one reference
+    each per row), with one row per visitor or one per campaign; once the
+    frame is gone, every reference is released, also when a bad id stops
+    the call part way."""
+    ids = [f"refcount-visitor-{i}" for i in range(1000)]
+    before = [sys.getrefcount(v) for v in ids]
+    n_campaigns = len(example_config.campaigns)
+    one = example_config.assign(ids, at=AT, campaign=example_config.campaigns[0].id)
+    assert all(one["visitor_id"].iat[i] is ids[i] for i in range(len(ids)))
+    assert [sys.getrefcount(v) for v in ids] == [b + 1 for b in before]
+    long = example_config.assign(np.array(ids, dtype=object), at=AT)
+    assert long["visitor_id"].iat[n_campaigns * 7] is ids[7]
+    assert [sys.getrefcount(v) for v in ids] == [b + 1 + n_campaigns for b in before]
+    del one, long
+    gc.collect()
+    assert [sys.getrefcount(v) for v in ids] == before
+    with pytest.raises(TypeError, match=r"visitor_ids\[500\]"):
+        example_config.assign(ids[:500] + [2.5] + ids[500:], at=AT)
+    with pytest.raises(ValueError, match=r"visitor_ids\[3\]"):
+        example_config.assign(ids[:3] + [""], at=AT, campaign=example_config.campaigns[0].id)
+    gc.collect()
+    assert [sys.getrefcount(v) for v in ids] == before
+
+
+def test_numeric_columns_are_read_where_they_are(mixed):
+    """float64 and bool columns are read in place: views with strides, and
+    arrays changed after the call, decide as copies made before it would."""
+    ids, frame = _mixed_visitors(2000)
+    age = frame["age"].to_numpy(dtype=np.float64)
+    beta = frame["beta"].to_numpy()
+    expected = mixed.assign(ids, {"age": age.copy(), "beta": beta.copy()}, at=AT)
+    wide_age = np.empty((2000, 2))
+    wide_age[:, 0] = age
+    wide_age[:, 1] = -1.0
+    strided = {"age": wide_age[:, 0], "beta": np.repeat(beta, 2)[::2]}
+    pd.testing.assert_frame_equal(mixed.assign(ids, strided, at=AT), expected)
+    inputs = {"age": age, "beta": beta}
+    got = mixed.assign(ids, inputs, at=AT)
+    age[:] = 0.0
+    beta[:] = False
+    pd.testing.assert_frame_equal(got, expected)
+    assert (mixed.assign(ids, inputs, at=AT)["reason"] !=
+            expected["reason"]).any()
 
 
 def test_input_index_is_kept(example_config):

@@ -122,10 +122,12 @@ bool Run(const Job& job, size_t begin, size_t end) {
 }
 
 // The visitor_id column: the input str objects themselves, each repeated
-// once per row of its visitor (no new string is created). Built here rather
-// than with numpy.repeat, which is not safe on object arrays when several
-// Python threads call it at once (numpy 1.24).
+// once per row of its visitor (no new string is created). With one row per
+// visitor, the array that pins the ids is that column already. Built here
+// rather than with numpy.repeat, which is not safe on object arrays when
+// several Python threads call it at once (numpy 1.24).
 py::array RepeatIds(const VisitorIds& ids, size_t per_visitor) {
+  if (per_visitor == 1) return ids.column();
   const std::vector<py::ssize_t> shape = {
       static_cast<py::ssize_t>(ids.size() * per_visitor)};
   py::array out(py::dtype("O"), shape);

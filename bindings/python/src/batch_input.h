@@ -9,14 +9,22 @@
 //   ...reacquire the GIL before destroying ids and columns...
 //
 // Strings are not copied: they are read in place from the Python str
-// objects, which are pinned (one reference each) for the duration. Object
-// columns are stored as int32 codes into a table of their distinct values
-// (identical objects share one entry), so that a column of a few repeated
-// values costs four bytes per row. Once read, everything here is immutable
-// and may be read by any number of threads.
+// objects, which are pinned (one reference each) for the duration; the
+// visitor ids by a new object array that can then be the output's
+// visitor_id column. Numeric and boolean columns are read in place too.
+// Object columns are stored as int32 codes into a table of their distinct
+// values (identical objects share one entry), so that a column of a few
+// repeated values costs four bytes per row. Once read, everything here is
+// immutable and may be read by any number of threads.
+//
+// What this costs per visitor matters (Config.assign's serial part, under
+// the GIL, bounds its throughput on many cores): a million ids or object
+// values are tens of megabytes of str objects, each read once, with the
+// objects a few rows ahead already fetched.
 #ifndef ALLOT_BINDINGS_PYTHON_BATCH_INPUT_H_
 #define ALLOT_BINDINGS_PYTHON_BATCH_INPUT_H_
 
+#include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
 #include <cmath>
@@ -72,17 +80,25 @@ class PinnedObjects {
   std::vector<PyObject*> objects_;
 };
 
-// Validated, non-empty visitor ids, read in place.
+// Validated, non-empty visitor ids, read in place. Each is pinned by a
+// reference held in a new 1-D object array, which can then serve as the
+// visitor_id column of the output: the ids are touched once to pin them,
+// never again to unpin them (the column keeps the references).
 class VisitorIds {
  public:
-  size_t size() const { return pinned_.size(); }
-  std::string_view operator[](size_t i) const { return Utf8Of(pinned_[i]); }
+  size_t size() const { return size_; }
+  std::string_view operator[](size_t i) const { return Utf8Of(items_[i]); }
   // The str object of visitor i.
-  PyObject* object(size_t i) const { return pinned_[i]; }
+  PyObject* object(size_t i) const { return items_[i]; }
+  // The array holding every id, as the visitor_id column of a batch with
+  // one row per visitor. REQUIRES: the GIL is held.
+  pybind11::array column() const { return pinned_; }
 
  private:
   friend VisitorIds ReadVisitorIds(const pybind11::handle& ids);
-  PinnedObjects pinned_;
+  pybind11::array pinned_;  // dtype object, one new reference per id
+  PyObject** items_ = nullptr;
+  size_t size_ = 0;
 };
 
 // Visitor ids from a list or tuple of str, or a 1-D numpy array of dtype
@@ -176,8 +192,13 @@ class Column {
 
   std::string name_;
   Kind kind_ = Kind::kCodes;
-  std::vector<double> numbers_;
-  std::vector<int8_t> flags_;
+  // kNumber and kBool read the array in place (`holder_` keeps it alive),
+  // as numpy's own functions do once they release the GIL: numbers hold no
+  // references, so nothing here can dangle.
+  // REQUIRES: the GIL is held when a Column is destroyed.
+  pybind11::object holder_;
+  const double* numbers_ = nullptr;
+  const int8_t* flags_ = nullptr;
   std::vector<int32_t> codes_;
   ValueTable values_;
 };
