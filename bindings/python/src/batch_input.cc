@@ -124,11 +124,8 @@ bool ValueTable::Add(PyObject* item, int32_t* index) {
     return true;
   }
   *index = static_cast<int32_t>(values_.size());
-  values_.push_back(Value{v.kind, nullptr, v.number});
-  if (v.kind == ValueKind::kString) {
-    values_.back().string = item;
-    pinned_.Pin(item);
-  }
+  values_.push_back(v);
+  if (v.kind == ValueKind::kString) pinned_.Pin(item);
   return true;
 }
 

@@ -51,8 +51,9 @@ void FillContext(const pybind11::handle& visitor_id,
                  const pybind11::handle& context, VisitorContext* ctx);
 
 // Sets a classified value on `attributes` (a missing one is skipped).
-inline void SetValue(std::string_view name, const PyValue& v,
-                     Attributes* attributes) {
+[[gnu::always_inline]] inline void SetValue(std::string_view name,
+                                            const PyValue& v,
+                                            Attributes* attributes) {
   switch (v.kind) {
     case ValueKind::kMissing:
       return;
