@@ -156,6 +156,52 @@ def test_thread_counts_agree(mixed):
     pd.testing.assert_frame_equal(one, many)
 
 
+def test_object_columns_read_by_several_workers_agree_with_one(mixed):
+    """An object column's rows are read by several workers (ASCII str by
+    content, anything else in runs left to the thread holding the GIL):
+    runs of one object across a worker's bounds, equal strings as distinct
+    objects, non-ASCII strings, numbers, bools and missing values decide as
+    one worker reads them, and as decide does."""
+    n = 30_000
+    rng = np.random.default_rng(5)
+    pool = ["FR", "DE", "US", "é-land", 42, 7.5, True, None, math.nan, "gold", "silver"]
+    picks = rng.integers(0, len(pool), n)
+    country = np.empty(n, dtype=object)
+    for i, k in enumerate(picks):
+        v = pool[k]
+        # A new str object per row for the ASCII strings (as numpy makes them).
+        country[i] = "".join(list(v)) if isinstance(v, str) else v
+    # Long runs of one object over the bounds of 2 and 3 workers.
+    country[9_000:21_000] = None
+    country[14_500:15_500] = "DE"
+    tier = np.array(["gold" if i % 7 else "é" for i in range(n)], dtype=object)
+    tier[9_990:10_010] = 3
+    # Runs of one int object (plan-42 targets it) and of a non-ASCII str.
+    plan = np.array([42 if (i // 3_000) % 2 else "prö" for i in range(n)], dtype=object)
+    frame = pd.DataFrame({"country": country, "tier": tier, "plan": plan})
+    ids = np.array([f"visitor-{i}" for i in range(n)], dtype=object)
+    one = mixed.assign(ids, frame, at=AT, threads=1)
+    for threads in (2, 3):
+        pd.testing.assert_frame_equal(mixed.assign(ids, frame, at=AT, threads=threads), one)
+    per_visitor = len(mixed.campaigns)
+    for i in list(range(9_985, 10_015)) + list(range(14_995, 15_005)) + [0, n - 1]:
+        rows = one.iloc[i * per_visitor:(i + 1) * per_visitor]
+        got = mixed.decide(ids[i], _row_context(frame, i), at=AT)
+        assert [d.variation_id for d in got] == [_none(v) for v in rows["variation_id"]], i
+        assert [d.reason for d in got] == list(rows["reason"]), i
+
+
+def test_a_bad_object_value_names_the_first_bad_row_whatever_the_workers(mixed):
+    n = 30_000
+    ids = [f"visitor-{i}" for i in range(n)]
+    plan = np.array(["pro"] * n, dtype=object)
+    plan[25_000] = {"a": 1}
+    plan[12_000] = [1]
+    for threads in (1, 2, 3):
+        with pytest.raises(TypeError, match=r'context column "plan", row 12000: unsupported value of type list'):
+            mixed.assign(ids, {"plan": plan}, at=AT, threads=threads)
+
+
 @pytest.mark.parametrize("make_ids", [
     lambda ids: list(ids),
     lambda ids: tuple(ids),

@@ -183,7 +183,8 @@ py::tuple Assign(const CompiledConfig& config, const RuntimeState* runtime,
     }
   }
   const VisitorIds ids = ReadVisitorIds(visitor_ids);
-  const std::vector<Column> cols = ReadColumns(columns, ids.size());
+  const size_t workers = WorkerCount(ids.size(), threads);
+  const std::vector<Column> cols = ReadColumns(columns, ids.size(), workers);
   // `at`: one instant for the batch (TimeArg), or an int64 array of Unix
   // nanoseconds, one per visitor.
   absl::Time now;
@@ -226,7 +227,6 @@ py::tuple Assign(const CompiledConfig& config, const RuntimeState* runtime,
                   variation_codes.mutable_data(), reason_codes.mutable_data(),
                   new_assignment.mutable_data()}};
 
-  const size_t workers = WorkerCount(ids.size(), threads);
   bool ok = true;
   {
     py::gil_scoped_release release;

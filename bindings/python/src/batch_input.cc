@@ -2,10 +2,13 @@
 
 #include <pybind11/numpy.h>
 
+#include <algorithm>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "absl/hash/hash.h"
+#include "parallel.h"
 #include "status.h"
 
 namespace allot::python {
@@ -129,45 +132,124 @@ bool ValueTable::Add(PyObject* item, int32_t* index) {
   return true;
 }
 
+namespace {
+
+// What one worker finds in its rows of an object column while touching no
+// Python state (no reference count, no API call): the compact ASCII str
+// values, distinct by content through a direct-mapped cache keyed by the
+// string's hash, as codes into `strings` (the worker's own numbering); and
+// the runs of rows holding anything else (numbers, None, other str), left
+// to the thread that holds the GIL.
+struct ObjectRangeRead {
+  std::vector<PyObject*> strings;  // not pinned: the column's items pin them
+  struct Run {
+    size_t begin, end;  // rows [begin, end) hold one object
+  };
+  std::vector<Run> others;  // in row order; their codes are -1 until read
+};
+
+void ReadAsciiRange(PyObject* const* items, size_t begin, size_t end,
+                    int32_t* codes, ObjectRangeRead* out) {
+  constexpr size_t kSlots = 4096;
+  std::vector<int32_t> by_hash(kSlots, -1);
+  const absl::Hash<absl::string_view> hasher;
+  auto same = [&](int32_t code, std::string_view s) {
+    return internal::EqualBytes(Utf8Of(out->strings[static_cast<size_t>(code)]),
+                                s);
+  };
+  PyObject* last = nullptr;
+  int32_t last_code = -1;  // of the last ASCII str
+  bool last_other = false;
+  for (size_t i = begin; i < end; ++i) {
+    PyObject* item = items[i];
+    if (i + kAhead < end) __builtin_prefetch(items[i + kAhead]);
+    if (item == last) {
+      if (last_other) {
+        out->others.back().end = i + 1;
+        codes[i] = -1;
+      } else {
+        codes[i] = last_code;
+      }
+      continue;
+    }
+    last = item;
+    if (PyUnicode_CheckExact(item) && PyUnicode_IS_COMPACT_ASCII(item)) {
+      const std::string_view s = Utf8Of(item);
+      // An equal string to the previous one (a run of one value as many
+      // objects) needs no hash.
+      if (last_code < 0 || !same(last_code, s)) {
+        int32_t& slot = by_hash[hasher(absl::string_view(s.data(), s.size())) &
+                                (kSlots - 1)];
+        if (slot < 0 || !same(slot, s)) {
+          slot = static_cast<int32_t>(out->strings.size());
+          out->strings.push_back(item);
+        }
+        last_code = slot;
+      }
+      last_other = false;
+      codes[i] = last_code;
+    } else {
+      out->others.push_back({i, i + 1});
+      last_other = true;
+      codes[i] = -1;
+    }
+  }
+}
+
+}  // namespace
+
 void Column::ReadObjects(const py::handle& data, size_t rows,
-                         const std::string& where) {
+                         const std::string& where, size_t workers) {
   const ObjectItems objects = Items(data, where);
   CheckRows(objects.size, rows, where);
   kind_ = Kind::kCodes;
   codes_.resize(objects.size);
   // Object columns usually hold few distinct values ("FR", "pro", ...), as
-  // the same object over and over or as equal strings: equal ASCII strings
-  // share one entry of values_, found through a direct-mapped cache keyed
-  // by the string's hash, so that most rows cost a hash and a compare.
-  constexpr size_t kSlots = 4096;
-  std::vector<int32_t> by_hash(kSlots, -1);
-  const absl::Hash<absl::string_view> hasher;
-  PyObject* last = nullptr;
-  int32_t last_code = -1;
-  for (size_t i = 0; i < objects.size; ++i) {
-    PyObject* item = objects.items[i];
-    if (i + kAhead < objects.size)
-      __builtin_prefetch(objects.items[i + kAhead]);
-    if (item != last) {
-      if (PyUnicode_CheckExact(item) && PyUnicode_IS_COMPACT_ASCII(item)) {
-        const std::string_view s = Utf8Of(item);
-        // An equal string to the previous row's (a run of one value) needs
-        // no hash.
-        if (last_code < 0 || !values_.StringEquals(last_code, s)) {
-          int32_t& slot =
-              by_hash[hasher(absl::string_view(s.data(), s.size())) &
-                      (kSlots - 1)];
-          if (slot < 0 || !values_.StringEquals(slot, s)) {
-            slot = values_.AddString(item);
-          }
-          last_code = slot;
-        }
-      } else if (!values_.Add(item, &last_code)) {
-        ThrowBadValue(where + ", row " + std::to_string(i), item);
+  // the same object over and over or as equal strings, and reading a
+  // million str objects is tens of megabytes of memory: the workers share
+  // the rows. This thread keeps the GIL meanwhile, so no Python code runs
+  // and no item of `data` can be replaced (and freed) while they read it.
+  std::vector<ObjectRangeRead> reads(workers);
+  RunInRanges(objects.size, workers,
+              [&](size_t worker, size_t begin, size_t end) {
+                ReadAsciiRange(objects.items, begin, end, codes_.data(),
+                               &reads[worker]);
+                return true;
+              });
+  // The workers' strings become entries of values_ (pinned there), theirs
+  // in worker order: a worker's codes move up by the entries before its
+  // own. (A string found by two workers gets two equal entries, which
+  // decide alike: cheaper than merging them, with a hash per string, when
+  // a column holds a distinct value per row.)
+  std::vector<int32_t> offset(workers);
+  for (size_t w = 0; w < workers; ++w) {
+    offset[w] = static_cast<int32_t>(values_.size());
+    for (PyObject* s : reads[w].strings) values_.AddString(s);
+  }
+  if (std::any_of(offset.begin(), offset.end(),
+                  [](int32_t o) { return o != 0; })) {
+    RunInRanges(objects.size, workers,
+                [&](size_t worker, size_t begin, size_t end) {
+                  const int32_t by = offset[worker];
+                  if (by == 0) return true;
+                  for (size_t i = begin; i < end; ++i) {
+                    if (codes_[i] >= 0) codes_[i] += by;
+                  }
+                  return true;
+                });
+  }
+  // The other values, in row order, with the GIL: an error names the first
+  // bad row.
+  for (const ObjectRangeRead& read : reads) {
+    for (const ObjectRangeRead::Run& run : read.others) {
+      PyObject* item = objects.items[run.begin];
+      int32_t code;
+      if (!values_.Add(item, &code)) {
+        ThrowBadValue(where + ", row " + std::to_string(run.begin), item);
       }
-      last = item;
+      std::fill(codes_.begin() + static_cast<ptrdiff_t>(run.begin),
+                codes_.begin() + static_cast<ptrdiff_t>(run.end), code);
     }
-    codes_[i] = last_code;
   }
 }
 
@@ -196,7 +278,7 @@ void Column::ReadCategorical(const py::handle& codes,
   }
 }
 
-Column Column::Read(const py::handle& spec, size_t rows) {
+Column Column::Read(const py::handle& spec, size_t rows, size_t workers) {
   if (!PyTuple_Check(spec.ptr()) || PyTuple_GET_SIZE(spec.ptr()) != 4) {
     Throw(PyExc_TypeError,
           "internal: a column is (kind, name, data, categories)");
@@ -221,18 +303,19 @@ Column Column::Read(const py::handle& spec, size_t rows) {
   } else if (kind == "codes") {
     c.ReadCategorical(t[2], t[3], rows, where);
   } else if (kind == "object") {
-    c.ReadObjects(t[2], rows, where);
+    c.ReadObjects(t[2], rows, where, workers);
   } else {
     Throw(PyExc_ValueError, "internal: unknown column kind \"" + kind + "\"");
   }
   return c;
 }
 
-std::vector<Column> ReadColumns(const py::handle& specs, size_t rows) {
+std::vector<Column> ReadColumns(const py::handle& specs, size_t rows,
+                                size_t workers) {
   std::vector<Column> columns;
   if (specs.is_none()) return columns;
   for (const py::handle spec : specs)
-    columns.push_back(Column::Read(spec, rows));
+    columns.push_back(Column::Read(spec, rows, workers));
   return columns;
 }
 

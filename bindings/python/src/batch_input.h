@@ -119,6 +119,7 @@ class ValueTable {
     pinned_.Pin(s);
     return static_cast<int32_t>(values_.size() - 1);
   }
+  size_t size() const { return values_.size(); }
   // Whether the value at `i` is the string `s`.
   bool StringEquals(int32_t i, std::string_view s) const {
     const PyValue& v = values_[static_cast<size_t>(i)];
@@ -151,7 +152,10 @@ class Column {
   // "codes" (int32 array of a Categorical plus an object array of its
   // categories) or "object" (object array or list). `rows` is the number of
   // visitors.
-  static Column Read(const pybind11::handle& spec, size_t rows);
+  // `workers` threads share the reading of an object column (see
+  // ReadObjects).
+  static Column Read(const pybind11::handle& spec, size_t rows,
+                     size_t workers = 1);
 
   const std::string& name() const { return name_; }
 
@@ -176,7 +180,7 @@ class Column {
   // Reads an object array or list of `rows` values into codes_ / values_;
   // `where` names the column in errors.
   void ReadObjects(const pybind11::handle& data, size_t rows,
-                   const std::string& where);
+                   const std::string& where, size_t workers);
   // Reads a Categorical: its codes and categories.
   void ReadCategorical(const pybind11::handle& codes,
                        const pybind11::handle& categories, size_t rows,
@@ -195,8 +199,10 @@ class Column {
   ValueTable values_;
 };
 
-// Reads every column of `specs` (a list of Column::Read tuples).
-std::vector<Column> ReadColumns(const pybind11::handle& specs, size_t rows);
+// Reads every column of `specs` (a list of Column::Read tuples), `workers`
+// threads sharing each object column's rows (WorkerCount).
+std::vector<Column> ReadColumns(const pybind11::handle& specs, size_t rows,
+                                size_t workers = 1);
 
 }  // namespace allot::python
 

@@ -37,8 +37,8 @@ py::tuple DiffBatch(std::shared_ptr<const CompiledConfig> from,
                     const py::handle& visitor_ids, const py::handle& columns,
                     absl::Time at, int threads) {
   const VisitorIds ids = ReadVisitorIds(visitor_ids);
-  const std::vector<Column> cols = ReadColumns(columns, ids.size());
   const size_t workers = WorkerCount(ids.size(), threads);
+  const std::vector<Column> cols = ReadColumns(columns, ids.size(), workers);
   std::vector<ConfigDiff> diffs;
   diffs.reserve(workers);
   for (size_t w = 0; w < workers; ++w) diffs.emplace_back(from, to);

@@ -15,7 +15,10 @@ size_t WorkerCount(size_t rows, int threads);
 // Runs run(worker, begin, end) over `workers` contiguous ranges that cover
 // [0, rows), each on its own std::thread (on the caller's thread when there
 // is one worker). True when every call returned true.
-// REQUIRES: the GIL is released (`run` must not touch Python objects).
+// REQUIRES: `run` calls no Python API and changes no reference count; the
+// GIL is released, or held by the caller for the whole call so that no
+// Python code runs meanwhile (what lets `run` read the fields of objects
+// the caller's containers hold, as Column::ReadObjects does).
 bool RunInRanges(size_t rows, size_t workers,
                  const std::function<bool(size_t worker, size_t begin,
                                           size_t end)>& run);
