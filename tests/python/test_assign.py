@@ -209,6 +209,33 @@ def test_a_bad_object_value_names_the_first_bad_row_whatever_the_workers(mixed):
             mixed.assign(ids, {"plan": plan}, at=AT, threads=threads)
 
 
+@pytest.mark.parametrize("n", [126, 127, 200])
+def test_codes_come_in_the_type_pandas_keeps(n):
+    """The campaign, group and variation codes come in the integer type that
+    pandas gives a Categorical of that many categories (int8 below 127,
+    int16 below 32,767), so that from_codes keeps them as they are; the
+    values around each bound are the decisions."""
+    config = allot.load(json.dumps({"settings": {"bucketing": "xxh3"}, "campaigns": [
+        {"id": f"c{i}", "type": "toggle", "variation_groups": [{
+            "id": f"g{i}", "targeting": _targeted("fs_all_users", "EQUALS", True),
+            "variations": [{"id": f"v{i}", "allocation": 100}]}]} for i in range(n)]}))
+    ids = ["a", "b", "c"]
+    frame = config.assign(ids, at=AT)
+    expected = pd.Categorical.from_codes(np.zeros(1, dtype=np.int64),
+                                         categories=pd.Index(range(n))).codes.dtype
+    for col in ("campaign_id", "variation_group_id", "variation_id"):
+        assert frame[col].cat.codes.dtype == expected, col
+    # As they come out of C++ (from_codes would convert others silently).
+    from allot._batch import batch_at_arg, threads_arg
+    raw = config._core.assign(ids, [], None, batch_at_arg(AT, None, 3), threads_arg(None),
+                              None, None)
+    assert [a.dtype for a in raw[:3]] == [expected] * 3
+    for k, vid in enumerate(ids):
+        got = [d.variation_id for d in config.decide(vid, at=AT)]
+        assert got == list(frame["variation_id"].iloc[k * n:(k + 1) * n]), vid
+    assert list(frame["campaign_id"].iloc[:n]) == [f"c{i}" for i in range(n)]
+
+
 @pytest.mark.parametrize("make_ids", [
     lambda ids: list(ids),
     lambda ids: tuple(ids),
