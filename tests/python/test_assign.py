@@ -319,6 +319,12 @@ def test_input_index_is_kept(example_config):
     # A list gives a RangeIndex.
     plain = example_config.assign(["a", "b"], at=AT, wide=True)
     assert isinstance(plain.index, pd.RangeIndex)
+    # One row per visitor keeps the index as it is (no copy into an
+    # Int64Index).
+    ranged = pd.DataFrame({"country": ["FR", "DE", "US"]}, index=pd.RangeIndex(5, 8))
+    for kwargs in ({"campaign": example_config.campaigns[0].id}, {"wide": True}):
+        kept = example_config.assign(["a", "b", "c"], ranged, at=AT, **kwargs)
+        assert isinstance(kept.index, pd.RangeIndex) and kept.index.equals(ranged.index)
 
 
 def test_integer_ids_decide_as_their_decimal_strings(example_config):

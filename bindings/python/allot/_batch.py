@@ -286,8 +286,11 @@ def assign(core: Any, visitor_ids: Any, context: Any, campaign: Optional[str],
         "reason": categorical(reason_codes, _allot.REASONS),
     }, copy=False)
     if index is not None and len(ids) > 0:
-        # Each visitor's rows (one per campaign decided) carry its label.
-        frame.index = index.repeat(len(frame) // len(ids))
+        # Each visitor's rows (one per campaign decided) carry its label;
+        # with one row per visitor, the index itself (Index.repeat(1) would
+        # copy it, a RangeIndex into an Int64Index).
+        per_visitor = len(frame) // len(ids)
+        frame.index = index if per_visitor == 1 else index.repeat(per_visitor)
     if not new_assignments:
         return frame
     return frame, new_assignments_frame(id_column, group_codes, variation_codes, new_flags,
