@@ -12,9 +12,10 @@
 // objects, which are pinned (one reference each) for the duration; the
 // visitor ids by a new object array that can then be the output's
 // visitor_id column. Numeric and boolean columns are read in place too.
-// Object columns are stored as int32 codes into a table of their distinct
-// values (identical objects share one entry), so that a column of a few
-// repeated values costs four bytes per row. Once read, everything here is
+// Object columns are stored as int32 codes into a table of their values
+// (identical objects, and equal ASCII strings read by one worker, share one
+// entry), so that a column of a few repeated values costs four bytes per
+// row. Once read, everything here is
 // immutable and may be read by any number of threads.
 //
 // What this costs per visitor matters (Config.assign's serial part, under
@@ -106,7 +107,8 @@ class VisitorIds {
 // id, naming its position.
 VisitorIds ReadVisitorIds(const pybind11::handle& ids);
 
-// The distinct values of an object column, or a Categorical's categories.
+// The values of an object column (equal strings share an entry within one
+// worker's rows; see Column::ReadObjects), or a Categorical's categories.
 class ValueTable {
  public:
   // Classifies `item` and appends it. Sets *index to its index, or to -1 for
@@ -120,11 +122,6 @@ class ValueTable {
     return static_cast<int32_t>(values_.size() - 1);
   }
   size_t size() const { return values_.size(); }
-  // Whether the value at `i` is the string `s`.
-  bool StringEquals(int32_t i, std::string_view s) const {
-    const PyValue& v = values_[static_cast<size_t>(i)];
-    return v.kind == ValueKind::kString && internal::EqualBytes(v.string, s);
-  }
 
   // Inline, with SetValue: once per row and column on the worker threads.
   [[gnu::always_inline]] void Apply(std::string_view name, int32_t i,
