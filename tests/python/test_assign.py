@@ -260,16 +260,20 @@ def test_visitor_id_column_holds_the_input_strings_and_releases_them(example_con
     each per row), with one row per visitor or one per campaign; once the
     frame is gone, every reference is released, also when a bad id stops
     the call part way."""
-    ids = [f"refcount-visitor-{i}" for i in range(1000)]
+    # 10,000 ids: two workers write the repeated rows of the long form.
+    ids = [f"refcount-visitor-{i}" for i in range(10_000)]
     before = [sys.getrefcount(v) for v in ids]
     n_campaigns = len(example_config.campaigns)
     one = example_config.assign(ids, at=AT, campaign=example_config.campaigns[0].id)
     assert all(one["visitor_id"].iat[i] is ids[i] for i in range(len(ids)))
     assert [sys.getrefcount(v) for v in ids] == [b + 1 for b in before]
-    long = example_config.assign(np.array(ids, dtype=object), at=AT)
-    assert long["visitor_id"].iat[n_campaigns * 7] is ids[7]
+    long = example_config.assign(np.array(ids, dtype=object), at=AT, threads=2)
+    column = long["visitor_id"].to_numpy()
+    assert all(column[n_campaigns * i + k] is ids[i]
+               for i in (0, 7, 4_999, 5_000, 9_999) for k in range(n_campaigns))
+    assert len(column) == n_campaigns * len(ids)
     assert [sys.getrefcount(v) for v in ids] == [b + 1 + n_campaigns for b in before]
-    del one, long
+    del one, long, column
     gc.collect()
     assert [sys.getrefcount(v) for v in ids] == before
     with pytest.raises(TypeError, match=r"visitor_ids\[500\]"):
