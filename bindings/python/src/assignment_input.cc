@@ -223,36 +223,50 @@ StickyTable ReadStickyTable(const py::handle& visitor_ids,
   }
   const int64_t* version = version_array.data();
 
-  // Pass 1: validate, pin, and count the records of each visitor. The map
-  // value holds [begin, end) once pass 2 is done; meanwhile `first` counts.
+  // Pass 1: validate, pin, and number the visitors (slot_of_row) and count
+  // their records. Error messages are built only for a bad row: a frame of
+  // a million records is read here, with the GIL, before any decision.
   const size_t n = static_cast<size_t>(rows);
   std::vector<uint32_t> slot_of_row(n);
-  std::vector<std::string_view> visitor_of_slot;
-  table.pinned_.Reserve(3 * n);
+  std::vector<uint32_t> count;  // by slot
+  table.index_.reserve(n);
+  PyObject* last_group = nullptr;
+  PyObject* last_variation = nullptr;
   for (size_t i = 0; i < n; ++i) {
-    const std::string row = ", row " + std::to_string(i);
-    const std::string_view id =
-        ReadId(ids[i], "sticky column visitor_id" + row, "visitor id");
-    ReadId(groups[i], "sticky column variation_group_id" + row,
-           "variation group id");
-    ReadId(variations[i], "sticky column variation_id" + row, "variation id");
+    auto read = [i](PyObject* item, const char* column, const char* noun) {
+      if (PyUnicode_Check(item) && PyUnicode_IS_COMPACT_ASCII(item) &&
+          PyUnicode_GET_LENGTH(item) > 0) {
+        return Utf8Of(item);
+      }
+      return ReadId(item,
+                    std::string("sticky column ") + column + ", row " +
+                        std::to_string(i),
+                    noun);
+    };
+    const std::string_view id = read(ids[i], "visitor_id", "visitor id");
+    read(groups[i], "variation_group_id", "variation group id");
+    read(variations[i], "variation_id", "variation id");
     table.pinned_.Pin(ids[i]);
-    table.pinned_.Pin(groups[i]);
-    table.pinned_.Pin(variations[i]);
-    auto [it, inserted] = table.index_.try_emplace(
-        id, static_cast<uint32_t>(visitor_of_slot.size()), 0);
-    if (inserted) visitor_of_slot.push_back(id);
-    slot_of_row[i] = it->second.first;
-    ++it->second.second;
+    // Group and variation ids repeat, usually as the same objects (a
+    // Categorical's): each pinned once per run of one object.
+    if (groups[i] != last_group) table.pinned_.Pin(last_group = groups[i]);
+    if (variations[i] != last_variation) {
+      table.pinned_.Pin(last_variation = variations[i]);
+    }
+    const auto [it, inserted] =
+        table.index_.try_emplace(id, static_cast<uint32_t>(count.size()));
+    if (inserted) count.push_back(0);
+    slot_of_row[i] = it->second;
+    ++count[it->second];
   }
   // Pass 2: lay the records out grouped by visitor, in row order.
-  std::vector<uint32_t> next(visitor_of_slot.size());
+  table.ranges_.resize(count.size());
+  std::vector<uint32_t> next(count.size());
   uint32_t offset = 0;
-  for (size_t s = 0; s < visitor_of_slot.size(); ++s) {
-    auto& range = table.index_.find(visitor_of_slot[s])->second;
-    next[s] = offset;
-    range = {offset, offset + range.second};
-    offset = range.second;
+  for (size_t slot = 0; slot < count.size(); ++slot) {
+    next[slot] = offset;
+    table.ranges_[slot] = {offset, offset + count[slot]};
+    offset += count[slot];
   }
   table.records_.resize(n);
   for (size_t i = 0; i < n; ++i) {

@@ -74,7 +74,8 @@ class StickyTable {
     if (records_.empty()) return;
     const auto it = index_.find(visitor_id);
     if (it == index_.end()) return;
-    for (uint32_t i = it->second.first; i < it->second.second; ++i) {
+    const auto [begin, end] = ranges_[it->second];
+    for (uint32_t i = begin; i < end; ++i) {
       const Record& r = records_[i];
       ctx->SetSticky(r.group, r.variation, r.version);
     }
@@ -90,8 +91,10 @@ class StickyTable {
     std::string_view variation;
     int64_t version = 0;
   };
-  // Visitor id -> [begin, end) of records_, which are grouped by visitor.
-  absl::flat_hash_map<std::string_view, std::pair<uint32_t, uint32_t>> index_;
+  // Visitor id -> its slot; ranges_[slot] is [begin, end) of records_,
+  // which are grouped by visitor.
+  absl::flat_hash_map<std::string_view, uint32_t> index_;
+  std::vector<std::pair<uint32_t, uint32_t>> ranges_;
   std::vector<Record> records_;
   PinnedObjects pinned_;
 };
