@@ -227,6 +227,41 @@ def test_assign_with_a_sticky_frame_equals_decide_row_by_row():
     assert got_new == expected_new
 
 
+def test_a_sticky_frame_in_any_order_over_several_workers():
+    """The records of 12,000 visitors over two workers: a frame in the
+    batch's visitor order (read in step) and the same frame shuffled, with
+    visitors it lacks and visitors the batch lacks, give the same rows, and
+    each row is what decide gives."""
+    config = _config((50, 50), second=(50, 50))
+    ids = _ids(12_000)
+    _, new = config.assign(ids, at=AT, new_assignments=True)
+    moved = _config((10, 90), second=(90, 10))
+    in_order = new[~new["visitor_id"].isin(ids[3::7])]  # one in seven has none
+    extra = pd.DataFrame({"visitor_id": ["nobody-1", "nobody-2"],
+                          "variation_group_id": ["g", "h"],
+                          "variation_id": ["g-a", "h-b"], "version": [0, 0]})
+    framed = pd.concat([extra, in_order.astype(object), extra], ignore_index=True)
+    shuffled = framed.sample(frac=1.0, random_state=3)
+    got = {}
+    for name, sticky in (("in order", in_order), ("with extras", framed),
+                         ("shuffled", shuffled)):
+        for threads in (1, 2):
+            frame = moved.assign(ids, at=AT, sticky=sticky, threads=threads)
+            got[name, threads] = list(frame["variation_id"].astype(object))
+            assert (frame["reason"] == "sticky").sum() == len(in_order), (name, threads)
+    first = got["in order", 1]
+    assert all(v == first for v in got.values())
+    by_visitor = {}
+    for r in in_order.itertuples(index=False):
+        by_visitor.setdefault(r.visitor_id, {})[r.variation_group_id] = (r.variation_id,
+                                                                         int(r.version))
+    for i in list(range(5_990, 6_010)) + [0, 3, 10, 11_999]:
+        vid = ids[i]
+        decisions = moved.decide(vid, at=AT, sticky=by_visitor.get(vid))
+        assert [d.variation_id for d in decisions] == first[2 * i:2 * i + 2], vid
+        assert decisions[0].reason == ("sticky" if i % 7 != 3 else "allocated"), vid
+
+
 def test_sticky_frame_without_version_and_with_categoricals():
     config = _config((50, 50))
     ids = _ids(200)

@@ -132,6 +132,7 @@ bool Run(const Job& job, size_t begin, size_t end) {
   VisitorContext ctx;
   DecisionList list;
   Decision one;
+  uint32_t next_sticky = 0;  // see StickyTable::Apply
   bool ok = true;
   for (size_t row = begin; row < end; ++row) {
     const std::string_view id = (*job.ids)[row];
@@ -140,7 +141,7 @@ bool Run(const Job& job, size_t begin, size_t end) {
       column.Apply(row, &ctx.attributes());
     }
     job.forced->Apply(&ctx);
-    job.sticky->Apply(id, &ctx);
+    job.sticky->Apply(id, &ctx, &next_sticky);
     const absl::Time now = job.at_ns == nullptr
                                ? job.now
                                : absl::FromUnixNanos(job.at_ns[row]);

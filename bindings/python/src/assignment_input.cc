@@ -255,7 +255,10 @@ StickyTable ReadStickyTable(const py::handle& visitor_ids,
     }
     const auto [it, inserted] =
         table.index_.try_emplace(id, static_cast<uint32_t>(count.size()));
-    if (inserted) count.push_back(0);
+    if (inserted) {
+      count.push_back(0);
+      table.visitor_of_slot_.push_back(id);
+    }
     slot_of_row[i] = it->second;
     ++count[it->second];
   }

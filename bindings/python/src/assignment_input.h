@@ -69,12 +69,22 @@ class StickyTable {
   bool empty() const { return records_.empty(); }
 
   // Sets the records of `visitor_id` on `ctx` (in the order of the input
-  // rows, so a later row for the same group wins).
-  void Apply(std::string_view visitor_id, VisitorContext* ctx) const {
+  // rows, so a later row for the same group wins). `*next_slot`, kept by
+  // the caller across its rows (start at 0), is the visitor expected next:
+  // a frame in the batch's visitor order (say, the new assignments of the
+  // same batch) is read in order, without a hash lookup per row.
+  void Apply(std::string_view visitor_id, VisitorContext* ctx,
+             uint32_t* next_slot) const {
     if (records_.empty()) return;
-    const auto it = index_.find(visitor_id);
-    if (it == index_.end()) return;
-    const auto [begin, end] = ranges_[it->second];
+    uint32_t slot = *next_slot;
+    if (slot >= visitor_of_slot_.size() ||
+        !internal::EqualBytes(visitor_of_slot_[slot], visitor_id)) {
+      const auto it = index_.find(visitor_id);
+      if (it == index_.end()) return;
+      slot = it->second;
+    }
+    *next_slot = slot + 1;
+    const auto [begin, end] = ranges_[slot];
     for (uint32_t i = begin; i < end; ++i) {
       const Record& r = records_[i];
       ctx->SetSticky(r.group, r.variation, r.version);
@@ -95,6 +105,7 @@ class StickyTable {
   // which are grouped by visitor.
   absl::flat_hash_map<std::string_view, uint32_t> index_;
   std::vector<std::pair<uint32_t, uint32_t>> ranges_;
+  std::vector<std::string_view> visitor_of_slot_;  // by slot
   std::vector<Record> records_;
   PinnedObjects pinned_;
 };
