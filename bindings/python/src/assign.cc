@@ -126,6 +126,9 @@ inline void Write(const Job& job, size_t row, const Decision& d) {
   job.out.new_assignment[row] = d.new_assignment;
 }
 
+// Rows ahead whose sticky records' lookup is started (StickyTable::Prefetch).
+constexpr size_t kStickyAhead = 24;
+
 // Decides visitors [begin, end). Returns false if a decision failed (which
 // only an empty visitor id can cause, and those were rejected up front).
 bool Run(const Job& job, size_t begin, size_t end) {
@@ -141,6 +144,10 @@ bool Run(const Job& job, size_t begin, size_t end) {
       column.Apply(row, &ctx.attributes());
     }
     job.forced->Apply(&ctx);
+    if (row + kStickyAhead < end) {
+      job.sticky->Prefetch((*job.ids)[row + kStickyAhead],
+                           next_sticky + kStickyAhead);
+    }
     job.sticky->Apply(id, &ctx, &next_sticky);
     const absl::Time now = job.at_ns == nullptr
                                ? job.now

@@ -73,6 +73,18 @@ class StickyTable {
   // the caller across its rows (start at 0), is the visitor expected next:
   // a frame in the batch's visitor order (say, the new assignments of the
   // same batch) is read in order, without a hash lookup per row.
+  // Starts fetching what Apply(visitor_id, ...) will read from the map,
+  // unless `next_slot` (as Apply would see it) already names that visitor:
+  // a shuffled frame's lookups are cache misses, a few rows ahead they
+  // overlap.
+  void Prefetch(std::string_view visitor_id, uint32_t next_slot) const {
+    if (records_.empty()) return;
+    if (next_slot < visitor_of_slot_.size() &&
+        internal::EqualBytes(visitor_of_slot_[next_slot], visitor_id)) {
+      return;
+    }
+    index_.prefetch(visitor_id);
+  }
   void Apply(std::string_view visitor_id, VisitorContext* ctx,
              uint32_t* next_slot) const {
     if (records_.empty()) return;
