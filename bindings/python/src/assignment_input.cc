@@ -234,10 +234,7 @@ StickyTable ReadStickyTable(const py::handle& visitor_ids,
   PyObject* last_variation = nullptr;
   for (size_t i = 0; i < n; ++i) {
     auto read = [i](PyObject* item, const char* column, const char* noun) {
-      if (PyUnicode_Check(item) && PyUnicode_IS_COMPACT_ASCII(item) &&
-          PyUnicode_GET_LENGTH(item) > 0) {
-        return Utf8Of(item);
-      }
+      if (IsInlineAsciiId(item)) return Utf8Of(item);
       return ReadId(item,
                     std::string("sticky column ") + column + ", row " +
                         std::to_string(i),

@@ -73,24 +73,11 @@ class StickyTable {
   // the caller across its rows (start at 0), is the visitor expected next:
   // a frame in the batch's visitor order (say, the new assignments of the
   // same batch) is read in order, without a hash lookup per row.
-  // Starts fetching what Apply(visitor_id, ...) will read from the map,
-  // unless `next_slot` (as Apply would see it) already names that visitor:
-  // a shuffled frame's lookups are cache misses, a few rows ahead they
-  // overlap.
-  void Prefetch(std::string_view visitor_id, uint32_t next_slot) const {
-    if (records_.empty()) return;
-    if (next_slot < visitor_of_slot_.size() &&
-        internal::EqualBytes(visitor_of_slot_[next_slot], visitor_id)) {
-      return;
-    }
-    index_.prefetch(visitor_id);
-  }
   void Apply(std::string_view visitor_id, VisitorContext* ctx,
              uint32_t* next_slot) const {
     if (records_.empty()) return;
     uint32_t slot = *next_slot;
-    if (slot >= visitor_of_slot_.size() ||
-        !internal::EqualBytes(visitor_of_slot_[slot], visitor_id)) {
+    if (!IsSlotOf(slot, visitor_id)) {
       const auto it = index_.find(visitor_id);
       if (it == index_.end()) return;
       slot = it->second;
@@ -103,11 +90,26 @@ class StickyTable {
     }
   }
 
+  // Starts fetching what Apply(visitor_id, ...) will read from the map,
+  // unless `next_slot` (as Apply would see it) already names that visitor:
+  // a shuffled frame's lookups are cache misses, a few rows ahead they
+  // overlap.
+  void Prefetch(std::string_view visitor_id, uint32_t next_slot) const {
+    if (!records_.empty() && !IsSlotOf(next_slot, visitor_id)) {
+      index_.prefetch(visitor_id);
+    }
+  }
+
  private:
   friend StickyTable ReadStickyTable(const pybind11::handle& visitor_ids,
                                      const pybind11::handle& group_ids,
                                      const pybind11::handle& variation_ids,
                                      const pybind11::handle& versions);
+  // Whether `slot` is that of `visitor_id`.
+  bool IsSlotOf(uint32_t slot, std::string_view visitor_id) const {
+    return slot < visitor_of_slot_.size() &&
+           visitor_of_slot_[slot] == visitor_id;
+  }
   struct Record {
     std::string_view group;
     std::string_view variation;

@@ -95,8 +95,7 @@ VisitorIds ReadVisitorIds(const py::handle& ids) {
     if (i + kAhead < objects.size)
       __builtin_prefetch(objects.items[i + kAhead], 1);
     // Common case first: a non-empty ASCII str.
-    if (PyUnicode_Check(item) && PyUnicode_IS_COMPACT_ASCII(item) &&
-        PyUnicode_GET_LENGTH(item) > 0) {
+    if (IsInlineAsciiId(item)) {
       Py_INCREF(item);
       pins[i] = item;
       continue;
@@ -154,8 +153,7 @@ void ReadAsciiRange(PyObject* const* items, size_t begin, size_t end,
   std::vector<int32_t> by_hash(kSlots, -1);
   const absl::Hash<absl::string_view> hasher;
   auto same = [&](int32_t code, std::string_view s) {
-    return internal::EqualBytes(Utf8Of(out->strings[static_cast<size_t>(code)]),
-                                s);
+    return Utf8Of(out->strings[static_cast<size_t>(code)]) == s;
   };
   PyObject* last = nullptr;
   int32_t last_code = -1;  // of the last ASCII str

@@ -54,6 +54,14 @@ inline std::string_view Utf8Of(PyObject* s) {
   return std::string_view(c->utf8, static_cast<size_t>(c->utf8_length));
 }
 
+// Whether `s` is a non-empty str whose bytes are ASCII and inline (the usual
+// id: Utf8Of reads it without any call). Anything else takes the checked,
+// slower path of the reader.
+inline bool IsInlineAsciiId(PyObject* s) {
+  return PyUnicode_Check(s) && PyUnicode_IS_COMPACT_ASCII(s) &&
+         PyUnicode_GET_LENGTH(s) > 0;
+}
+
 // Python objects kept alive, one reference each, until destruction: the
 // strings stay valid even if the caller's list changes meanwhile.
 // REQUIRES: the GIL is held when pinning and when destroying.
