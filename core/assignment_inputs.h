@@ -59,12 +59,14 @@ class AssignmentInputs {
 
   // Removes every override and record; keeps capacity.
   void Clear() {
+    if (count_ == 0) return;  // nothing set since the last Clear
+    count_ = 0;
     chars_.clear();
     overrides_.clear();
     records_.clear();
     bound_serial_ = 0;
   }
-  bool empty() const { return overrides_.empty() && records_.empty(); }
+  bool empty() const { return count_ == 0; }
 
   // Later calls for the same campaign (group) replace earlier ones
   // (resolved when binding, the last one winning, so that setting stays
@@ -72,12 +74,14 @@ class AssignmentInputs {
   // request, on the decision path.
   void Force(std::string_view campaign_id, std::string_view variation_id) {
     bound_serial_ = 0;
+    ++count_;
     overrides_.push_back(RawOverride{Store(campaign_id), Store(variation_id)});
   }
   [[gnu::always_inline]] void SetSticky(std::string_view group_id,
                                         std::string_view variation_id,
                                         int64_t version) {
     bound_serial_ = 0;
+    ++count_;
     records_.push_back(
         RawRecord{Store(group_id), Store(variation_id), version});
   }
@@ -114,6 +118,9 @@ class AssignmentInputs {
     return std::string_view(chars_.data() + s.offset, s.size);
   }
 
+  // Overrides and records set since Clear: one load tells a visitor
+  // without any (empty(), Clear()).
+  uint32_t count_ = 0;
   internal::ByteBuffer chars_;  // every id, back to back (inline copies)
   internal::LineVector<RawOverride> overrides_;
   internal::LineVector<RawRecord> records_;

@@ -379,15 +379,16 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
   // Layers and prerequisites (DESIGN §15): the campaigns that have them are
   // never fast, so each loop below decides them in file order, after every
   // campaign they depend on. Holdouts: see held_out.
-  Structure structure;
+  // A visitor held out by a holdout decides every campaign in order (the
+  // templates say not_targeted where a covered campaign says holdout).
+  Structure structure{Structure::Unset()};
   Structure* st = nullptr;
+  bool held_out = false;
   if (has_structure_) {
     BindStructure(visitor.id_.view(), items, &structure);
     st = &structure;
+    held_out = structure.held_out != 0;
   }
-  // A visitor held out by a holdout decides every campaign in order (the
-  // templates say not_targeted where a covered campaign says holdout).
-  const bool held_out = structure.held_out != 0;
   if (MayNeedLifecycle(visitor)) {
     if (Lifecycle lc; BindLifecycle(visitor, &lc)) {
       const int64_t now_ns = needs_now_ns_ ? TrafficSchedule::Instant(now) : 0;

@@ -10,15 +10,20 @@
 namespace allot {
 
 struct CompiledConfig::Structure {
+  Structure() : earlier(nullptr), held_out(0), layers_known(0) {}
+  // Fields left to BindStructure, which sets them all: DecideAll builds
+  // one per call, and most configs never bind it.
+  struct Unset {};
+  explicit Structure(Unset) {}
   // The decisions of this call by campaign index: every campaign before the
   // one being decided is final there (prerequisites name earlier campaigns
   // only). Null when no campaign decided in this call has prerequisites.
-  const Decision* earlier = nullptr;
+  const Decision* earlier;
   // Bit h: holdout h holds the visitor out (hashed up front: one hash per
   // holdout, and a visitor held out by none takes the fast paths).
-  uint64_t held_out = 0;
+  uint64_t held_out;
   // Bit l: the visitor's bucket of layer l is in layer_bucket[l].
-  uint64_t layers_known = 0;
+  uint64_t layers_known;
   uint16_t layer_bucket[CompiledConfig::kMaxLayers];  // read once known
 };
 
