@@ -15,6 +15,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -43,7 +44,12 @@ class Attributes {
     Entry& e = Slot(name);
     e.type = ValueType::kString;
     e.str_size = value.size();
-    e.str_offset = chars_.Append(value);
+    if (value.size() <= kInline) {
+      internal::CopyBytes(e.str, value.data(), value.size());
+    } else {
+      const size_t at = chars_.Append(value);
+      std::memcpy(e.str, &at, sizeof at);
+    }
   }
   [[gnu::always_inline]] void SetNumber(std::string_view name, double value) {
     Entry& e = Slot(name);
@@ -101,15 +107,19 @@ class Attributes {
   uint64_t layout() const { return layout_; }
 
  private:
+  static constexpr size_t kInline = 16;
   struct Entry {
     std::string name;
     ValueType type = ValueType::kBool;
     bool boolean = false;
     double number = 0;
-    // A string value is chars_[str_offset, str_offset + str_size).
-    size_t str_offset = 0;
     size_t str_size = 0;
+    // A string value of up to kInline bytes is held here (most are: a
+    // country, a plan, a version), with no buffer to grow; a longer one is
+    // chars_[offset, offset + str_size), its offset in the first 8 bytes.
+    alignas(8) char str[kInline] = {};
   };
+
   // The entry for `name`: inline for a refill in the previous fill's order
   // (see refill_limit_), out of line otherwise.
   [[gnu::always_inline]] Entry& Slot(std::string_view name) {
@@ -154,8 +164,8 @@ class Attributes {
   uint32_t index_epoch_ = 1;
   bool index_live_ = false;  // index_ holds entries_[0, size_) this epoch
   uint64_t search_steps_ = 0;
-  // The string values of the live entries, back to back (a value set twice
-  // leaves its old bytes behind until Clear).
+  // The string values longer than kInline of the live entries, back to
+  // back (a value set twice leaves its old bytes behind until Clear).
   internal::ByteBuffer chars_;
 };
 
@@ -167,7 +177,13 @@ inline AttributeValue Attributes::value(size_t i) const {
   v.boolean = e.boolean;
   v.number = e.number;
   if (e.type == ValueType::kString) {
-    v.string = std::string_view(chars_.data() + e.str_offset, e.str_size);
+    const char* p = e.str;
+    if (e.str_size > kInline) {
+      size_t at;
+      std::memcpy(&at, e.str, sizeof at);
+      p = chars_.data() + at;
+    }
+    v.string = std::string_view(p, e.str_size);
   }
   return v;
 }

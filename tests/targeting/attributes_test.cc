@@ -60,6 +60,51 @@ TEST(Attributes, RefillInTheSameOrderAndInAnotherOrder) {
   EXPECT_EQ(StringOf(a, "plan"), "free");
 }
 
+// A string value is held in its entry up to 16 bytes and in the bag's
+// buffer beyond: every length reads back whole, a value may change between
+// the two from one Set or refill to the next, and a copy or an Erase keeps
+// each value with its name.
+TEST(Attributes, ShortAndLongStringValuesReadBackWhole) {
+  const std::vector<std::string> values = {
+      "",
+      "F",
+      "FR",
+      "1.2.3",
+      "exactly 16 bytes",
+      "seventeen bytes!!",
+      "visitor-123456@example.org",
+      std::string(300, 'x') + "end",
+  };
+  Attributes a;
+  for (size_t round = 0; round < 3 * values.size(); ++round) {
+    a.Clear();
+    const std::string& first = values[round % values.size()];
+    const std::string& second = values[(round * 5 + 3) % values.size()];
+    a.Set("first", first);
+    a.Set("second", second);
+    a.Set("first", second);  // replaced within the fill
+    a.Set("third", first);
+    ASSERT_EQ(a.size(), 3u);
+    EXPECT_EQ(StringOf(a, "first"), second) << round;
+    EXPECT_EQ(StringOf(a, "second"), second) << round;
+    EXPECT_EQ(StringOf(a, "third"), first) << round;
+    const Attributes copy = a;
+    a.Set("third", "changed after the copy");
+    EXPECT_EQ(StringOf(copy, "third"), first) << round;
+    a.Erase("first");
+    EXPECT_EQ(StringOf(a, "first"), "<missing>");
+    EXPECT_EQ(StringOf(a, "second"), second) << round;
+    EXPECT_EQ(StringOf(a, "third"), "changed after the copy") << round;
+  }
+  // value(i) gives the same bytes as Find.
+  a.Clear();
+  a.Set("long", values.back());
+  a.Set("short", "FR");
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(std::string(a.value(i).string), StringOf(a, a.name(i)));
+  }
+}
+
 // layout() names where the names are: kept by a refill in the same order
 // (shorter or not) and by a copy, new when a name moves or goes.
 TEST(Attributes, LayoutChangesOnlyWhenNamesMove) {
