@@ -367,9 +367,6 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
   // (hot_ has one 16-byte entry per campaign: its size is a shift, where
   // campaigns_'s takes a multiply.)
   const size_t n = hot_.size();
-  // A list that a sparse decision against this config left behind differs
-  // from the template only where it decided.
-  const bool sparse_clean = out->sparse_clean_ && out->config_.get() == this;
   out->Reset(this, n);
   targeting_->BindInline(visitor.id_.view(), visitor.attributes_,
                          &visitor.scratch_);
@@ -389,8 +386,11 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
     st = &structure;
     held_out = structure.held_out != 0;
   }
+  // Each path below that writes every entry clears the list's sparse mark
+  // (the sparse path relies on it to rewrite only what it changed).
   if (MayNeedLifecycle(visitor)) {
     if (Lifecycle lc; BindLifecycle(visitor, &lc)) {
+      out->sparse_clean_ = false;
       const int64_t now_ns = needs_now_ns_ ? TrafficSchedule::Instant(now) : 0;
       for (size_t c = 0; c < n; ++c) {
         Put(&items[c], DecideCampaign<true>(
@@ -405,6 +405,7 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
   const int64_t now_ns = num_schedules_ > 0 ? TrafficSchedule::Instant(now) : 0;
   if (sparse_template_.empty()) {
     // No fast campaign and no live window.
+    out->sparse_clean_ = false;
     for (size_t c = 0; c < n; ++c) {
       Put(&items[c], DecideCampaign<false>(static_cast<int32_t>(c), visitor.id_.view(),
                                        &visitor.scratch_, now, now_ns, runtime,
@@ -424,6 +425,10 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
     // another, so in any order.
     const CompiledTargetingSet::Candidates candidates =
         targeting_->CandidatesOf(visitor.scratch_);
+    // A list that a sparse decision against this config left behind (Reset
+    // cleared the mark if it was bound to another) differs from the
+    // template only where it decided.
+    const bool sparse_clean = out->sparse_clean_;
     // touched: sized for every campaign, its first num_touched entries live
     // (indexed stores rather than push_back: nothing to grow or inline).
     int32_t* touched = out->sparse_touched_.data();
@@ -496,6 +501,7 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
     out->sparse_clean_ = true;
     return absl::OkStatus();
   }
+  out->sparse_clean_ = false;
   if (!fast_tree_.empty() && !panic_ && !held_out) {
     const CompiledTargetingSet::Candidates candidates =
         targeting_->CandidatesOf(visitor.scratch_);

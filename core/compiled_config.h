@@ -397,10 +397,11 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
                  int64_t now_ns, const RuntimeState* runtime, bool* ab_taken,
                  Lifecycle* lc, Decision* out) const;
   // Whether the visitor may need the lifecycle path: it carries forced or
-  // sticky inputs, or the config has forced_assignments lists. A config
-  // without them and a visitor without inputs pay these two tests.
+  // sticky inputs, or the config has forced_assignments lists (its Bloom
+  // filter's mask is nonzero). A config without them and a visitor without
+  // inputs pay two loads and one test.
   bool MayNeedLifecycle(const VisitorContext& visitor) const {
-    return !forced_entries_.empty() || !visitor.assignments().empty();
+    return (forced_bloom_mask_ | visitor.assignments().count_) != 0;
   }
   // Whether DecideAll/Decide take the lifecycle path: the visitor carries
   // inputs, or a forced list names it (one probe of the lists for the whole

@@ -99,10 +99,11 @@ class DecisionList {
  private:
   friend class CompiledConfig;
   // Sizes the list for `n` decisions (contents unspecified until written)
-  // and binds it to `config`. Inline: a list reused for the same config,
-  // every decision but the first, only clears a flag.
+  // and binds it to `config`, clearing sparse_clean_ when it was bound to
+  // another; otherwise the caller says what its writes leave (DecideAll).
+  // Inline: a list reused for the same config, every decision but the
+  // first, only compares.
   void Reset(const CompiledConfig* config, size_t n) {
-    sparse_clean_ = false;  // whoever writes the entries says otherwise
     if (items_.size() != n || config_.get() != config) Rebind(config, n);
   }
   void Rebind(const CompiledConfig* config, size_t n);

@@ -2,8 +2,9 @@
 // a string attribute rules out is decided without evaluating it; and the
 // campaigns that nothing but targeting can stop have their trees tested
 // together (CompiledTargetingSet::MatchingOf). Whatever the config and the
-// visitor, the decisions are the ones made without the index, and those of
-// each campaign decided alone.
+// visitor (with or without forced and sticky inputs), the decisions are the
+// ones made without the index, and those of each campaign decided alone,
+// also when one list is reused across visitors that take different paths.
 #include <random>
 #include <string>
 #include <vector>
@@ -136,6 +137,22 @@ TEST(CandidateIndex, DecisionsAreTheSameWithoutIt) {
       }
       if (pick(5) != 0) ctx.Set("plan", kPlans[pick(3)]);
       ctx.Set("age", static_cast<double>(pick(90)));
+      // Some visitors carry lifecycle inputs: they take the path that
+      // writes every entry of the reused lists between sparse decisions.
+      switch (pick(10)) {
+        case 0:
+          ctx.SetSticky(
+              absl::StrCat("c", pick(40), "-g0"),
+              pick(2) ? "unknown" : absl::StrCat("c", pick(40), "-g0-b"));
+          break;
+        case 1: {
+          const int c = pick(40);
+          ctx.Force(absl::StrCat("c", c), absl::StrCat("c", c, "-g0-a"));
+          break;
+        }
+        default:
+          break;
+      }
       const RuntimeState* rt = v % 3 == 0 ? nullptr : v % 3 == 1 ? &runtime : &quiet;
       const absl::Time now =
           v % 2 == 0 ? absl::UnixEpoch() : absl::FromUnixSeconds(1100000000);
