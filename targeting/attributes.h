@@ -90,13 +90,15 @@ class Attributes {
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   std::string_view name(size_t i) const { return entries_[i].name; }
+  // A string value's view is valid until the next Set, Erase or Clear.
   AttributeValue value(size_t i) const;
 
   // Names compared while searching for an already set name since
   // construction (a measure of Set's work: O(1) per Set on average).
   uint64_t search_steps() const { return search_steps_; }
 
-  // Linear lookup; nullptr-like result via `found`. Slow path only.
+  // Linear lookup; nullptr-like result via `found` (a string's view as
+  // value() says). Slow path only.
   bool Find(std::string_view name, AttributeValue* out) const;
 
   // Which names the live entries have, as a stamp: two fills with the same
