@@ -49,9 +49,9 @@ void DecisionList::Rebind(const CompiledConfig* config, size_t n) {
     items_.resize(n);
     sparse_touched_.resize(n);
   }
+  sparse_clean_ = false;  // the entries are not another config's template
   // Copying the shared_ptr writes its refcount; do it only on a change of
   // config so that steady-state decisions touch no shared memory.
-  sparse_clean_ = false;
   if (config_.get() != config) {
     config_ = config->shared_from_this();
     spans_.assign(config->num_schedules(), TrafficSchedule::Span());
