@@ -581,7 +581,9 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   // hash and one word read from a table small enough to stay in cache, not
   // a probe of a large hash map.
   std::vector<uint64_t> forced_bloom_;
-  uint64_t forced_bloom_mask_ = 0;  // words - 1
+  // words - 1 (at least 15), and 0 exactly when no list names anyone, i.e.
+  // forced_entries_ is empty: MayNeedLifecycle tests this one word.
+  uint64_t forced_bloom_mask_ = 0;
 };
 
 // Parses, validates and compiles config JSON (either format, DESIGN §2).
