@@ -190,5 +190,70 @@ TEST(CandidateIndex, DecisionsAreTheSameWithoutIt) {
   EXPECT_GT(outside, 0);
 }
 
+// A config of many campaigns of which a visitor matches few (W3's shape):
+// a reused list is restored entry by entry where the previous sparse
+// decision changed it, rather than copied whole from the template. Visitors
+// that match different campaigns, or carry lifecycle inputs, follow one
+// another on the same list.
+TEST(CandidateIndex, SparseListsRestoreWhatThePreviousVisitorChanged) {
+  std::mt19937 rng(20261204);
+  auto pick = [&](int n) { return static_cast<int>(rng() % n); };
+  std::vector<std::string> campaigns;
+  for (int i = 0; i < 300; ++i) {
+    const std::string id = absl::StrCat("s", i);
+    campaigns.push_back(absl::StrCat(
+        R"({"id":")", id, R"(","type":"ab","variation_groups":[{"id":")", id,
+        R"(-g0","targeting":)",
+        Targeting({absl::StrCat(R"({"key":"country","operator":"EQUALS","value":")",
+                                kCountries[i % 5], R"("})"),
+                   absl::StrCat(R"({"key":"plan","operator":"EQUALS","value":")",
+                                kPlans[(i / 5) % 3], R"("})"),
+                   absl::StrCat(R"({"key":"age","operator":"GREATER_THAN_OR_EQUALS","value":)",
+                                (7 * i) % 60, "}")}),
+        R"(,"variations":[{"id":")", id, R"(-g0-a","allocation":50},{"id":")", id,
+        R"(-g0-b","allocation":50}]}]})"));
+  }
+  const std::string json =
+      absl::StrCat(R"({"settings":{"bucketing":"xxh3"},"campaigns":[)",
+                   absl::StrJoin(campaigns, ","), "]}");
+  LoadOptions plain;
+  plain.targeting.candidate_index = false;
+  auto indexed = LoadConfig(json);
+  auto reference = LoadConfig(json, plain);
+  ASSERT_TRUE(indexed.ok()) << indexed.status();
+  ASSERT_TRUE(reference.ok()) << reference.status();
+  VisitorContext ctx;
+  DecisionList list_a;
+  long allocated = 0;
+  for (int v = 0; v < 3000; ++v) {
+    ctx.Reset(absl::StrCat("visitor-", v));
+    ctx.Set("country", kCountries[pick(5)]);
+    ctx.Set("plan", kPlans[pick(3)]);
+    ctx.Set("age", static_cast<double>(pick(90)));
+    if (pick(10) == 0) {
+      const int c = pick(300);
+      ctx.Force(absl::StrCat("s", c), absl::StrCat("s", c, "-g0-b"));
+    }
+    ASSERT_TRUE((*indexed)->DecideAll(ctx, absl::UnixEpoch(), &list_a).ok());
+    // The reference decides into a new list each time: copied whole.
+    DecisionList list_b;
+    ASSERT_TRUE((*reference)->DecideAll(ctx, absl::UnixEpoch(), &list_b).ok());
+    ASSERT_EQ(list_a.size(), 300u);
+    ASSERT_EQ(list_b.size(), 300u);
+    for (size_t i = 0; i < list_a.size(); ++i) {
+      const Decision& x = list_a[i];
+      const Decision& y = list_b[i];
+      ASSERT_EQ(std::tie(x.campaign, x.group, x.variation, x.reason, x.new_assignment),
+                std::tie(y.campaign, y.group, y.variation, y.reason, y.new_assignment))
+          << "campaign " << i << ", visitor " << v;
+      allocated += x.reason == DecisionReason::kAllocated;
+    }
+  }
+  // About 300 / 15 campaigns share a visitor's country and plan, and the
+  // age test passes about two thirds of them: a dozen decided per visitor.
+  EXPECT_GT(allocated, 3000L * 5);
+  EXPECT_LT(allocated, 3000L * 30);
+}
+
 }  // namespace
 }  // namespace allot
