@@ -58,6 +58,10 @@ class GroupBucketer {
   // (internal::Xxh3Bucket gives the same buckets as the two above).
   uint64_t split_seed() const { return split_seed_; }
   uint64_t traffic_seed() const { return traffic_seed_; }
+  // The hashed prefixes of the flagship mode, for the same (SplitBucket is
+  // split_prefix().FinishWith(visitor_id) % 100 there).
+  const FlagshipHasher& split_prefix() const { return split_prefix_; }
+  const FlagshipHasher& traffic_prefix() const { return traffic_prefix_; }
 
  private:
   BucketingMode mode_ = BucketingMode::kXxh3;

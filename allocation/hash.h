@@ -52,12 +52,17 @@ class FlagshipHasher {
   // Update(utf8) then Finish(), without the copy when `utf8` is ASCII (a
   // prefix hashed once, a visitor id per decision).
   uint32_t FinishWith(std::string_view utf8) const;
+  // The same, its ASCII path inline; defined in allocation/internal/
+  // murmur.h, for the decision path.
+  uint32_t FinishWithInline(std::string_view utf8) const;
 
   // Number of UTF-16 code units appended so far. Bytes of a UTF-8 sequence
   // still waiting for its continuation bytes are not counted yet.
   uint32_t length() const { return length_; }
 
  private:
+  // FinishWith past its ASCII path: a copy's Update(utf8), then Finish().
+  uint32_t FinishWithSlow(std::string_view utf8) const;
   void AddByte(uint8_t b);
   // UTF-8 decoding, one byte at a time, so that a multi-byte character split
   // across two Update calls hashes as if it had come in one piece.

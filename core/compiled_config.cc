@@ -6,6 +6,7 @@
 #include <cstring>
 #include <limits>
 
+#include "allocation/internal/murmur.h"
 #include "core/internal/lifecycle.h"
 #include "core/internal/runtime_state.h"
 #include "core/internal/structure.h"
@@ -68,19 +69,19 @@ int32_t CompiledConfig::FindGroup(std::string_view id) const {
 
 namespace {
 
-// A group's split and traffic buckets, XXH3 inline (no call for the usual
-// mode), Flagship's through the bucketer.
+// A group's split and traffic buckets, inline in either mode (what
+// GroupBucketer::SplitBucket and TrafficBucket compute).
 [[gnu::always_inline]] inline uint32_t SplitBucketOf(const GroupBucketer& b,
                                                      std::string_view id) {
   return b.mode() == BucketingMode::kXxh3
              ? internal::Xxh3Bucket(id, b.split_seed())
-             : b.SplitBucket(id);
+             : b.split_prefix().FinishWithInline(id) % 100;
 }
 [[gnu::always_inline]] inline uint32_t TrafficBucketOf(const GroupBucketer& b,
                                                        std::string_view id) {
   return b.mode() == BucketingMode::kXxh3
              ? internal::Xxh3Bucket(id, b.traffic_seed())
-             : b.TrafficBucket(id);
+             : b.traffic_prefix().FinishWithInline(id) % 100;
 }
 
 // -1 when the group's progressive rollout leaves the visitor out of its
