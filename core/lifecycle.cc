@@ -114,7 +114,7 @@ std::pair<const ForcedEntry*, const ForcedEntry*> CompiledConfig::ListedFor(
 
 std::pair<const ForcedEntry*, const ForcedEntry*> CompiledConfig::ForcedFor(
     std::string_view visitor_id) const {
-  if (forced_bloom_.empty() || !MayBeListed(visitor_id))
+  if (!has_forced_lists() || !MayBeListed(visitor_id))
     return {nullptr, nullptr};
   return ListedFor(visitor_id);
 }
@@ -163,11 +163,11 @@ void CompiledConfig::BindInputs(const AssignmentInputs& in) const {
 
 bool CompiledConfig::BindLifecycleGeneral(const VisitorContext& visitor,
                                           Lifecycle* lc) const {
-  if (!forced_entries_.empty() && MayBeListed(visitor.visitor_id())) {
+  if (has_forced_lists() && MayBeListed(visitor.visitor_id())) {
     std::tie(lc->listed, lc->listed_end) = ListedFor(visitor.visitor_id());
   }
   const AssignmentInputs& in = visitor.assignments();
-  if (in.overrides_.empty() && in.records_.empty())
+  if (in.empty())
     return lc->listed != nullptr;
   if (in.overrides_.empty() && in.records_.size() == 1) {
     BindSingleRecord(in, lc);

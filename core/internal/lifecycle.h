@@ -143,7 +143,7 @@ struct BloomProbe {
     const VisitorContext& visitor, Lifecycle* lc) const {
   const AssignmentInputs& in = visitor.assignments();
   if (in.overrides_.empty()) {
-    if (forced_entries_.empty()) {
+    if (!has_forced_lists()) {
       if (in.records_.size() == 1) {
         BindSingleRecord(in, lc);
         return true;
