@@ -1,5 +1,6 @@
 #include "allocation/bucketing.h"
 
+#include "allocation/internal/group_buckets.h"
 #include "allocation/internal/xxh3.h"
 
 namespace allot {
@@ -22,17 +23,11 @@ GroupBucketer GroupBucketer::Create(BucketingMode mode,
 }
 
 uint32_t GroupBucketer::SplitBucket(std::string_view visitor_id) const {
-  if (mode_ == BucketingMode::kXxh3) {
-    return internal::Xxh3Bucket(visitor_id, split_seed_);
-  }
-  return split_prefix_.FinishWith(visitor_id) % 100;
+  return SplitBucketInline(visitor_id);
 }
 
 uint32_t GroupBucketer::TrafficBucket(std::string_view visitor_id) const {
-  if (mode_ == BucketingMode::kXxh3) {
-    return internal::Xxh3Bucket(visitor_id, traffic_seed_);
-  }
-  return traffic_prefix_.FinishWith(visitor_id) % 100;
+  return TrafficBucketInline(visitor_id);
 }
 
 CampaignBucketer CampaignBucketer::Create(BucketingMode mode,

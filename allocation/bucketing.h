@@ -54,14 +54,14 @@ class GroupBucketer {
   // REQUIRES: visitor_id is non-empty.
   uint32_t SplitBucket(std::string_view visitor_id) const;
   uint32_t TrafficBucket(std::string_view visitor_id) const;
+  // The same, inline; defined in allocation/internal/group_buckets.h, for
+  // the decision path.
+  uint32_t SplitBucketInline(std::string_view visitor_id) const;
+  uint32_t TrafficBucketInline(std::string_view visitor_id) const;
   // The seeds of the XXH3 mode, for callers that hash inline
   // (internal::Xxh3Bucket gives the same buckets as the two above).
   uint64_t split_seed() const { return split_seed_; }
   uint64_t traffic_seed() const { return traffic_seed_; }
-  // The hashed prefixes of the flagship mode, for the same (SplitBucket is
-  // split_prefix().FinishWith(visitor_id) % 100 there).
-  const FlagshipHasher& split_prefix() const { return split_prefix_; }
-  const FlagshipHasher& traffic_prefix() const { return traffic_prefix_; }
 
  private:
   BucketingMode mode_ = BucketingMode::kXxh3;

@@ -6,7 +6,7 @@
 #include <cstring>
 #include <limits>
 
-#include "allocation/internal/murmur.h"
+#include "allocation/internal/group_buckets.h"
 #include "core/internal/lifecycle.h"
 #include "core/internal/runtime_state.h"
 #include "core/internal/structure.h"
@@ -69,20 +69,6 @@ int32_t CompiledConfig::FindGroup(std::string_view id) const {
 
 namespace {
 
-// A group's split and traffic buckets, inline in either mode (what
-// GroupBucketer::SplitBucket and TrafficBucket compute).
-[[gnu::always_inline]] inline uint32_t SplitBucketOf(const GroupBucketer& b,
-                                                     std::string_view id) {
-  return b.mode() == BucketingMode::kXxh3
-             ? internal::Xxh3Bucket(id, b.split_seed())
-             : b.split_prefix().FinishWithInline(id) % 100;
-}
-[[gnu::always_inline]] inline uint32_t TrafficBucketOf(const GroupBucketer& b,
-                                                       std::string_view id) {
-  return b.mode() == BucketingMode::kXxh3
-             ? internal::Xxh3Bucket(id, b.traffic_seed())
-             : b.traffic_prefix().FinishWithInline(id) % 100;
-}
 
 // -1 when the group's progressive rollout leaves the visitor out of its
 // traffic, else 0. kXxh3: the group buckets by XXH3 (inline, no mode check).
@@ -104,7 +90,7 @@ template <bool kXxh3>
   if (share >= 10000) return 0;
   const uint32_t bucket =
       kXxh3 ? internal::Xxh3Bucket(visitor_id, group.bucketer.traffic_seed())
-            : TrafficBucketOf(group.bucketer, visitor_id);
+            : group.bucketer.TrafficBucketInline(visitor_id);
   return -static_cast<int32_t>(static_cast<int64_t>(bucket) *
                                    group.bp_per_traffic_bucket >=
                                share);
@@ -120,7 +106,7 @@ template <bool kXxh3>
   if (group.schedule) {
     *out = OutOfTraffic<false>(group, visitor_id, now_ns, spans);
   }
-  return group.split.Pick(SplitBucketOf(group.bucketer, visitor_id));
+  return group.split.Pick(group.bucketer.SplitBucketInline(visitor_id));
 }
 
 // Stores a decision field by field. Copied whole, the five fields of a
