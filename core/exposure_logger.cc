@@ -48,7 +48,9 @@
 // the settler's short sleeps costing more than the settles.)
 //
 // Locking. The table is split into partitions (sets by index modulo their
-// number, 8 to 64 by core count, each with its own lock): no global lock.
+// number, 4 to 64 by core count, each with its own lock): no global lock.
+// Each shard's settles visit the partitions from its own starting point, so
+// that two threads settling at once do not queue for the same lock.
 // Exposures of one shard reach its batch in the order they were logged.
 //
 // Batches. A settle builds each new exposure in place in the shard's batch,
@@ -61,16 +63,22 @@
 // store them again, a chain through memory from one exposure to the next
 // (22.3 -> 19.1 ns per exposure on the logger benchmark). The sink is
 // handed spans of the batch itself, with
-// nothing more to build or copy. A shard whose batch is full takes one of
-// two spare batches, unlocks, and hands the full one to the sink (under the
-// sink mutex, never under a shard lock); the emptied batch becomes a spare.
+// nothing more to build or copy. A shard whose batch is full takes its
+// other batch, unlocks, and hands the full one to the sink (under the sink
+// mutex, never under a shard lock); the emptied batch becomes the shard's
+// other one. (Each shard owns two: with two spares shared by every shard,
+// a batch went from one thread to another, and every line a settle wrote
+// came from the other core's cache; the logger on two threads 26.3 -> 24.7
+// ns per exposure.)
 // (Before, a settle copied the 128-byte staged record into the batch and
 // the hand-over built the exposures from it: a second pass over each one.
 // Tried and dropped: tags of 16 bits in sets of 20 ways, 384 bytes, to
 // spare the slot line a false tag match reads: 22.1 ns against 19.3; a
 // window of 128 exposures (a ring of 256), to halve the partition locks
-// per exposure: 22.3 against 21.0; 4 partitions instead of 8 on two
-// cores: no difference measured.)
+// per exposure: 22.3 against 21.0. Prefetching for write, before the
+// partition locks, the slot line each staged exposure will store to (read
+// from its set's header): 21.2 -> 20.2 ns on two threads, 20.8 -> 21.3 on
+// one, within noise.)
 //
 // Configs. A staged exposure names its config by the shard's current config,
 // a shared_ptr that only the owner changes (under the shard lock, after
@@ -109,8 +117,6 @@ namespace {
 using IdRef = CompiledConfig::IdRef;
 
 constexpr int kWays = 28;
-// Batches beyond one per shard: one in the sink and one waiting for it.
-constexpr size_t kSpares = 2;
 // Staging: a ring of kRing exposures per shard, settled every kWindow.
 constexpr size_t kRing = 128;
 constexpr size_t kWindow = 64;  // at most 64: a settle keeps a bit per exposure
@@ -130,6 +136,17 @@ inline uint64_t MixCampaignHash(uint64_t h) {
   h ^= h >> 31;
   h *= 0xc2b2ae3d27d4eb4fULL;
   return h ^ (h >> 29);
+}
+
+// The partition where the settles of the `index`-th shard start: the index's
+// bits reversed within the partitions' (0, P/2, P/4, 3P/4, ...), so that
+// any few shards start far apart.
+size_t FirstPartition(size_t index, size_t num_partitions) {
+  size_t first = 0;
+  for (size_t bit = num_partitions >> 1; bit != 0; bit >>= 1, index >>= 1) {
+    if ((index & 1) != 0) first |= bit;
+  }
+  return first;
 }
 
 inline void CpuRelax() {
@@ -472,8 +489,18 @@ struct alignas(64) ExposureLogger::Shard {
   // of `config` and `published`, and it waits for mu before reusing a slot).
   std::atomic<uint64_t> consumed{0};
   std::shared_ptr<const CompiledConfig> config;  // of the staged exposures
+  // Two buffers that only this shard fills, so that their lines stay in the
+  // cache of the core that logs: `batch`, being filled (guarded by mu), and
+  // `spare` (guarded by the logger's spare_mu_), null while it is being
+  // handed to the sink. The second is made at the first hand-over.
   Batch own_batch;
+  std::unique_ptr<Batch> second_batch;  // guarded by mu
   Batch* batch = &own_batch;
+  Batch* spare = nullptr;
+  // Where its settles start among the partitions: shards made one after
+  // the other start far apart, so that threads settling at the same time
+  // do not queue for the same lock.
+  size_t first_partition = 0;
 
   explicit Shard(size_t batch_size) : own_batch(batch_size) {}
   // Written under mu, read anywhere.
@@ -522,9 +549,14 @@ absl::StatusOr<std::unique_ptr<ExposureLogger>> ExposureLogger::Create(
 
 namespace {
 
+// Two per core, at least four: a settle takes the lock of every partition
+// its window touches, and each of those lock words crosses to the settling
+// core when another core settled last. On two cores, four partitions rather
+// than eight took the logger on two threads from 28.4 to 23.3 ns per
+// exposure (W1 through the logger 46.0 -> 40.0 ns), one thread unchanged.
 size_t PartitionsForThisMachine() {
   const size_t cores = std::max(1u, std::thread::hardware_concurrency());
-  return std::bit_ceil(std::clamp<size_t>(2 * cores, 8, kMaxPartitions));
+  return std::bit_ceil(std::clamp<size_t>(2 * cores, 4, kMaxPartitions));
 }
 
 }  // namespace
@@ -540,9 +572,7 @@ ExposureLogger::ExposureLogger(ExposureSink sink,
       num_partitions_(PartitionsForThisMachine()),
       no_variation_hash_(Xxh3Hash(std::string_view())),
       sets_(NewTable(num_sets_)),
-      partitions_(new Partition[num_partitions_]),
-      spare_batches_{std::make_unique<Batch>(options.batch_size),
-                     std::make_unique<Batch>(options.batch_size)} {
+      partitions_(new Partition[num_partitions_]) {
   static_assert(sizeof(Set) == 512, "a set is 8 cache lines");
   static_assert(sizeof(Staged) == 128, "a staged exposure is 2 cache lines");
   static_assert(offsetof(Staged, visitor) == 48,
@@ -552,10 +582,6 @@ ExposureLogger::ExposureLogger(ExposureSink sink,
   const size_t extra = capacity_ % num_sets_;
   for (size_t i = 0; i < num_sets_; ++i) {
     sets_[i].meta[Set::kLimit] = static_cast<uint8_t>(base + (i < extra));
-  }
-  spares_.reserve(kSpares);
-  for (const std::unique_ptr<Batch>& b : spare_batches_) {
-    spares_.push_back(b.get());
   }
   LiveLoggers& live = Live();
   std::lock_guard<std::mutex> lock(live.mu);
@@ -642,6 +668,8 @@ ExposureLogger::Shard& ExposureLogger::AdoptShard(ThreadShards& cache) {
     } else {
       shards_.push_back(std::make_unique<Shard>(batch_size_));
       shard = shards_.back().get();
+      shard->first_partition =
+          FirstPartition(shards_.size() - 1, num_partitions_);
     }
   }
   ThreadShards::Entry* slot = nullptr;
@@ -801,7 +829,8 @@ void ExposureLogger::SettleLocked(Shard& shard) {
   const IdRef* const variations = config.variation_ids().data();
   uint64_t logged_bits = 0;
   size_t evicted = 0;
-  for (size_t p = 0; p <= mask; ++p) {
+  for (size_t k = 0; k <= mask; ++k) {
+    const size_t p = (k + shard.first_partition) & mask;
     uint64_t bits = of_partition[p];
     if (bits == 0) continue;
     std::lock_guard<SpinLock> lock(partitions_[p].mu);
@@ -857,13 +886,18 @@ void ExposureLogger::SettleAndEmit(Shard& shard, bool all) {
 
 void ExposureLogger::SwapOutAndEmit(Shard& shard, bool all) {
   Batch* full = shard.batch;
+  if (shard.second_batch == nullptr) {
+    shard.second_batch = std::make_unique<Batch>(batch_size_);
+    std::lock_guard<std::mutex> lock(spare_mu_);
+    shard.spare = shard.second_batch.get();
+  }
   {
-    // Waits only while two batches are already queued for the sink; their
-    // threads hold no shard lock, so they finish.
+    // Waits only while another thread hands the shard's other batch to the
+    // sink; that thread holds no shard lock, so it finishes.
     std::unique_lock<std::mutex> lock(spare_mu_);
-    spare_cv_.wait(lock, [this] { return !spares_.empty(); });
-    shard.batch = spares_.back();
-    spares_.pop_back();
+    spare_cv_.wait(lock, [&shard] { return shard.spare != nullptr; });
+    shard.batch = shard.spare;
+    shard.spare = nullptr;
   }
   if (!all) {
     const size_t whole = full->size / batch_size_ * batch_size_;
@@ -882,9 +916,9 @@ void ExposureLogger::SwapOutAndEmit(Shard& shard, bool all) {
   full->Clear();
   {
     std::lock_guard<std::mutex> lock(spare_mu_);
-    spares_.push_back(full);
+    shard.spare = full;
   }
-  spare_cv_.notify_one();
+  spare_cv_.notify_all();  // one condition for every shard's spare
 }
 
 std::vector<ExposureLogger::Shard*> ExposureLogger::AllShards() {

@@ -122,10 +122,10 @@ class ExposureLogger {
   // Entries of the de-duplication table (options.capacity).
   size_t capacity() const { return capacity_; }
   // Bytes of the de-duplication table, fixed at Create. On top come, per
-  // thread that logs at the same time, a 16 KiB staging ring and a batch
-  // buffer, plus two spare batch buffers; each buffer takes
-  // (batch_size + 384) x sizeof(Exposure), 88 bytes on 64-bit targets,
-  // and the visitor ids' bytes once filled (in chunks of 16 KiB).
+  // thread that logs at the same time, a 16 KiB staging ring and two batch
+  // buffers (the second made when the first is handed to the sink); each
+  // buffer takes (batch_size + 384) x sizeof(Exposure), 88 bytes on 64-bit
+  // targets, and the visitor ids' bytes once filled (in chunks of 16 KiB).
   size_t table_bytes() const;
 
  private:
@@ -168,9 +168,9 @@ class ExposureLogger {
   // exposure) and releases the shard's lock.
   // REQUIRES: the shard's lock is held; it is released on return.
   void SettleAndEmit(Shard& shard, bool all);
-  // Replaces the shard's batch with a spare (waiting for one if two batches
-  // are already on their way to the sink), keeping in it what does not make a
-  // full batch unless `all`; unlocks the shard, and hands the rest to the
+  // Replaces the shard's batch with its other one (waiting for it while
+  // another thread hands it to the sink), keeping in it what does not make
+  // a full batch unless `all`; unlocks the shard, and hands the rest to the
   // sink in batches of at most batch_size.
   // REQUIRES: the shard's lock is held; it is released on return.
   void SwapOutAndEmit(Shard& shard, bool all);
@@ -191,7 +191,6 @@ class ExposureLogger {
   static std::unique_ptr<Set[], TableDeleter> NewTable(size_t num_sets);
   std::unique_ptr<Set[], TableDeleter> sets_;
   std::unique_ptr<Partition[]> partitions_;
-  std::unique_ptr<Batch> spare_batches_[2];
 
   std::mutex shards_mu_;
   std::vector<std::unique_ptr<Shard>> shards_;  // guarded by shards_mu_
@@ -202,7 +201,6 @@ class ExposureLogger {
 
   std::mutex spare_mu_;
   std::condition_variable spare_cv_;
-  std::vector<Batch*> spares_;  // guarded by spare_mu_
 
   std::mutex sink_mu_;  // one sink call at a time
 };

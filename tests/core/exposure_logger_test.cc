@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <cstdio>
 #include <latch>
@@ -432,6 +433,71 @@ TEST(ExposureLogger, EveryBatchBeforeFlushIsFull) {
     EXPECT_EQ(e.at, at(i));
     EXPECT_EQ(e.group, "w1-group");
   }
+}
+
+// Each shard hands its full batches to the sink and fills its other one;
+// a thread that flushes takes that other one too, and waits for it while
+// the owner is handing it over. With small batches and a thread flushing
+// (and settling counters) all the time, every exposure of every thread
+// still reaches the sink exactly once, in batches of at most batch_size.
+TEST(ExposureLogger, FlushingWhileThreadsFillBatchesLosesNothing) {
+  constexpr size_t kThreads = 4;
+  constexpr size_t kPerThread = 20000;
+  constexpr size_t kBatch = 7;
+  auto config = Load(kW1);
+  ASSERT_NE(config, nullptr);
+  Collector collector;
+  ExposureLoggerOptions options;
+  options.batch_size = kBatch;
+  options.capacity = 1000000;  // holds every key: each is logged once
+  auto logger = MakeLogger(&collector, options);
+  ASSERT_NE(logger, nullptr);
+  const std::vector<std::string> ids = Ids(kThreads * kPerThread);
+  const absl::Time now = absl::FromUnixSeconds(1767225600);
+  std::latch start(kThreads + 1);
+  std::atomic<size_t> running{kThreads};
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      DecisionList list;
+      start.arrive_and_wait();
+      for (size_t i = t * kPerThread; i < (t + 1) * kPerThread; ++i) {
+        Decide(*config, ids[i], &list);
+        logger->Log(ids[i], list, now);
+      }
+      --running;
+    });
+  }
+  size_t flushes = 0;
+  std::thread flusher([&] {
+    start.arrive_and_wait();
+    while (running.load() > 0) {
+      logger->Flush();
+      if (++flushes % 8 == 0) logger->counters();
+    }
+  });
+  for (std::thread& t : threads) t.join();
+  flusher.join();
+  logger->Flush();
+  EXPECT_GT(flushes, 0u);
+
+  const ExposureLogger::Counters c = logger->counters();
+  EXPECT_EQ(c.logged, ids.size());
+  EXPECT_EQ(c.deduplicated, 0u);
+  size_t delivered = 0;
+  for (size_t n : collector.batch_sizes()) {
+    EXPECT_GE(n, 1u);
+    EXPECT_LE(n, kBatch);
+    delivered += n;
+  }
+  EXPECT_EQ(delivered, ids.size());
+  std::set<std::string> seen;
+  for (const Logged& e : collector.all()) {
+    EXPECT_TRUE(seen.insert(e.visitor).second) << e.visitor;
+    EXPECT_EQ(e.group, "w1-group");
+    EXPECT_EQ(e.at, now);
+  }
+  EXPECT_EQ(seen.size(), ids.size());
 }
 
 TEST(ExposureLogger, DestructorFlushesTheRest) {
