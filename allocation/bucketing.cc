@@ -30,6 +30,36 @@ uint32_t GroupBucketer::TrafficBucket(std::string_view visitor_id) const {
   return TrafficBucketInline(visitor_id);
 }
 
+namespace {
+
+// The first bucket of [0, scale) whose percent satisfies `holds` (false for
+// lower buckets, true from there on), or scale when none does.
+template <typename Predicate>
+uint32_t FirstBucketWhere(uint32_t scale, Predicate holds) {
+  uint32_t lo = 0;
+  uint32_t hi = scale;
+  while (lo < hi) {
+    const uint32_t mid = lo + (hi - lo) / 2;
+    if (holds(RangeBucketPercent(mid, scale))) {
+      hi = mid;
+    } else {
+      lo = mid + 1;
+    }
+  }
+  return lo;
+}
+
+}  // namespace
+
+BucketInterval BucketsInPercentRange(double low, double high, uint32_t scale) {
+  BucketInterval interval;
+  interval.first =
+      FirstBucketWhere(scale, [low](double percent) { return low <= percent; });
+  interval.end = FirstBucketWhere(
+      scale, [high](double percent) { return !(percent < high); });
+  return interval;
+}
+
 CampaignBucketer CampaignBucketer::Create(BucketingMode mode,
                                           std::string_view campaign_id) {
   CampaignBucketer b;

@@ -42,6 +42,23 @@ constexpr uint32_t BucketScale(BucketingMode mode) {
   return mode == BucketingMode::kXxh3 ? 10000u : 100u;
 }
 
+// The percent a range bucket stands for, as a campaign's bucket ranges
+// (percent, [low, high)) are compared with it: bucket * 100 / scale.
+inline double RangeBucketPercent(uint32_t bucket, uint32_t scale) {
+  return bucket * 100.0 / scale;
+}
+
+// The buckets of [0, scale) whose RangeBucketPercent lies in [low, high),
+// as [first, end) (first >= end: none). The percent grows with the bucket,
+// so they are one interval; its bounds are found by evaluating that
+// expression, so an integer test on them decides exactly as the test in
+// doubles does.
+struct BucketInterval {
+  uint32_t first = 0;
+  uint32_t end = 0;
+};
+BucketInterval BucketsInPercentRange(double low, double high, uint32_t scale);
+
 // Per-variation-group hashing state.
 class GroupBucketer {
  public:

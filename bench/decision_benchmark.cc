@@ -488,6 +488,24 @@ void BM_W2_Flagship(benchmark::State& state) {
 }
 BENCHMARK(BM_W2_Flagship)->Threads(1)->Threads(2);
 
+// W2 in Flagship mode with bucket ranges [0, 50) and [50, 100) on every
+// campaign (DESIGN §3 step 5): every visitor is inside, so the decisions are
+// BM_W2_Flagship's; Flagship's range bucket hashes the visitor id alone,
+// once per visitor however many campaigns have ranges.
+void BM_W2_FlagshipRanges(benchmark::State& state) {
+  static const auto config = MustLoad(WithSchedulerOnEveryCampaign(
+      WithFlagshipBucketing(W2Config()),
+      R"("bucket_ranges":[{"r":[0,50]},{"r":[50,100]}],)"));
+  static const bool checked =
+      CheckW2(*config) &&
+      std::all_of(config->campaigns().begin(), config->campaigns().end(),
+                  [](const CompiledConfig::Campaign& c) {
+                    return c.ranges.size() == 2;
+                  });
+  RunW2(state, *config, checked);
+}
+BENCHMARK(BM_W2_FlagshipRanges)->Threads(1);
+
 // Checks W3 before timing: a visitor is targeted by about 9 of the 1,000
 // campaigns, and every targeted one allocates (50 / 50, 100 %).
 bool CheckW3(const CompiledConfig& config) {

@@ -286,6 +286,11 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
                                               "]; expected 0 <= low < high <= 100"));
       }
       c.ranges.emplace_back(r.low, r.high);
+      const BucketInterval buckets =
+          BucketsInPercentRange(r.low, r.high, c.bucketer.scale());
+      if (buckets.first < buckets.end) {
+        c.bucket_ranges.emplace_back(buckets.first, buckets.end);
+      }
     }
     c.first_group = static_cast<int32_t>(cfg->groups_.size());
     for (const VariationGroupSpec& gs : cs.variation_groups) {

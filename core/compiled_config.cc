@@ -193,12 +193,24 @@ template <bool kLifecycle, CompiledConfig::WindowCheck kWindow, bool kMatched>
           }
         }
         if (hot.checks & kCheckRanges) {
+          // Step 5's bucket ranges, in integers (Campaign::bucket_ranges).
+          // In Flagship mode the bucket hashes the visitor id alone, the same
+          // for every campaign: hashed once per call (CompileStructure makes
+          // such a config bind a Structure).
           const Campaign& campaign = campaigns_[c];
-          const double z = campaign.bucketer.RangeBucket(visitor_id) * 100.0 /
-                           campaign.bucketer.scale();
+          uint32_t bucket;
+          if (mode_ == BucketingMode::kFlagship) {
+            if (st->range_bucket < 0) {
+              st->range_bucket =
+                  static_cast<int32_t>(campaign.bucketer.RangeBucket(visitor_id));
+            }
+            bucket = static_cast<uint32_t>(st->range_bucket);
+          } else {
+            bucket = campaign.bucketer.RangeBucket(visitor_id);
+          }
           bool inside = false;
-          for (const auto& [low, high] : campaign.ranges) {
-            inside |= low <= z && z < high;
+          for (const auto& [low, high] : campaign.bucket_ranges) {
+            inside |= low <= bucket && bucket < high;
           }
           if (!inside) {
             d.reason = DecisionReason::kOutsideBucketRange;

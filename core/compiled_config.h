@@ -165,6 +165,10 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
     // the period and the recurrence are read.
     std::string time_zone;
     std::vector<std::pair<double, double>> ranges;  // percent [low, high)
+    // The same ranges as range buckets [first, end) of bucketer.scale()
+    // (BucketsInPercentRange: a bucket is inside exactly when its percent
+    // is), for the decision path's integer test; empty ones left out.
+    std::vector<std::pair<uint32_t, uint32_t>> bucket_ranges;
     CampaignBucketer bucketer;
     int32_t first_group = 0;
     int32_t num_groups = 0;

@@ -256,6 +256,9 @@ absl::Status CompiledConfig::CompileStructure(const ConfigSpec& spec) {
   }
   for (const Campaign& c : campaigns_) {
     has_structure_ |= c.layer >= 0 || c.holdouts != 0 || !c.prerequisites.empty();
+    // Flagship's range bucket hashes the visitor id alone: once per call,
+    // kept in the Structure (see DecideCampaign).
+    has_structure_ |= mode_ == BucketingMode::kFlagship && !c.ranges.empty();
     active_holdouts_ |= c.holdouts;
   }
   return absl::OkStatus();
@@ -266,6 +269,7 @@ void CompiledConfig::BindStructure(std::string_view visitor_id,
                                    Structure* st) const {
   st->earlier = earlier;
   st->layers_known = 0;
+  st->range_bucket = -1;
   uint64_t held = 0;
   for (uint64_t left = active_holdouts_; left != 0; left &= left - 1) {
     const int h = __builtin_ctzll(left);

@@ -10,7 +10,8 @@
 namespace allot {
 
 struct CompiledConfig::Structure {
-  Structure() : earlier(nullptr), held_out(0), layers_known(0) {}
+  Structure()
+      : earlier(nullptr), held_out(0), layers_known(0), range_bucket(-1) {}
   // Fields left to BindStructure, which sets them all: DecideAll builds
   // one per call, and most configs never bind it.
   struct Unset {};
@@ -25,6 +26,10 @@ struct CompiledConfig::Structure {
   // Bit l: the visitor's bucket of layer l is in layer_bucket[l].
   uint64_t layers_known;
   uint16_t layer_bucket[CompiledConfig::kMaxLayers];  // read once known
+  // Flagship mode: the visitor's range bucket, the same for every campaign
+  // (the hash of the visitor id alone), once a campaign with bucket ranges
+  // needed it; -1 before.
+  int32_t range_bucket;
 };
 
 }  // namespace allot

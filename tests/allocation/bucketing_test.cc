@@ -5,7 +5,9 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -251,6 +253,53 @@ INSTANTIATE_TEST_SUITE_P(BothModes, BucketingStats,
                                       ? "Xxh3"
                                       : "Flagship";
                          });
+
+// The decision path tests a campaign's bucket ranges in integers, on the
+// bounds BucketsInPercentRange finds; every bucket of both scales must fall
+// inside or outside as the percent test in doubles says, for ranges as
+// configs write them (two decimals), on bucket boundaries, between two
+// buckets, and with arbitrary doubles.
+TEST(BucketsInPercentRange, AgreesWithThePercentTestOnEveryBucket) {
+  std::mt19937_64 rng(20261204);
+  std::uniform_real_distribution<double> any(0.0, 100.0);
+  std::vector<std::pair<double, double>> ranges = {
+      {0, 100}, {0, 50}, {50, 100}, {0, 33.5}, {66, 100}, {33.33, 33.34},
+      {0.005, 0.015}, {99.99, 100}, {12.34, 12.35}, {0.01, 0.02}, {49.99, 50.01},
+  };
+  for (int i = 0; i < 400; ++i) {
+    double a = std::round(any(rng) * 100) / 100;  // two decimals
+    double b = std::round(any(rng) * 100) / 100;
+    if (i % 2 == 1) {  // arbitrary doubles
+      a = any(rng);
+      b = any(rng);
+    }
+    if (a > b) std::swap(a, b);
+    if (a < b) ranges.emplace_back(a, b);
+  }
+  size_t inside_somewhere = 0;
+  for (const uint32_t scale : {100u, 10000u}) {
+    for (const auto& [low, high] : ranges) {
+      const BucketInterval in = BucketsInPercentRange(low, high, scale);
+      ASSERT_LE(in.first, scale);
+      ASSERT_LE(in.end, scale);
+      for (uint32_t bucket = 0; bucket < scale; ++bucket) {
+        const double percent = RangeBucketPercent(bucket, scale);
+        const bool expected = low <= percent && percent < high;
+        ASSERT_EQ(in.first <= bucket && bucket < in.end, expected)
+            << "bucket " << bucket << " of " << scale << ", range [" << low
+            << ", " << high << ")";
+        inside_somewhere += expected;
+      }
+    }
+  }
+  EXPECT_GT(inside_somewhere, 0u);
+  // A range between two buckets holds none of them.
+  const BucketInterval none = BucketsInPercentRange(33.33, 33.34, 100);
+  EXPECT_GE(none.first, none.end);
+  EXPECT_EQ(BucketsInPercentRange(0, 100, 100).first, 0u);
+  EXPECT_EQ(BucketsInPercentRange(0, 100, 100).end, 100u);
+  EXPECT_EQ(BucketsInPercentRange(0, 50, 10000).end, 5000u);
+}
 
 }  // namespace
 }  // namespace allot
