@@ -135,6 +135,12 @@ def main():
         t = one(f"BM_W2_{key}")
         rows.append((label, f"{ns(t)} ({pct(t, w2)}, {t / w2:.2f}×)",
                      mark(f"BM_W2_{key}/")))
+    flagship = one("BM_W2_Flagship")
+    ranges = one("BM_W2_FlagshipRanges")
+    rows.append(("W2 with Flagship bucketing and bucket ranges on every "
+                 "campaign (`BM_W2_FlagshipRanges`)",
+                 f"{ns(ranges)} ({pct(ranges, flagship)} over BM_W2_Flagship)",
+                 mark("BM_W2_FlagshipRanges/")))
     rows += [
         ("W2 on 2 threads", f"{speedup('BM_W2_DecideAll'):.2f}× one thread",
          mark("BM_W2_DecideAll/")),
