@@ -147,19 +147,19 @@ constexpr char kWeekdayScheduler[] =
 constexpr char kStartScheduler[] =
     R"("scheduler":{"start_date":"2026-01-05T00:00:00","timezone":"UTC"},)";
 
-// `json` with `scheduler` (a member and its comma) in every campaign.
-std::string WithSchedulerOnEveryCampaign(std::string json,
-                                         const std::string& scheduler) {
+// `json` with `member` (a member and its comma) in every campaign.
+std::string WithMemberOnEveryCampaign(std::string json,
+                                      const std::string& member) {
   const std::string anchor = R"("type":"ab",)";
   for (size_t at = json.find(anchor); at != std::string::npos;
        at = json.find(anchor, at + anchor.size())) {
-    json.insert(at + anchor.size(), scheduler);
+    json.insert(at + anchor.size(), member);
   }
   return json;
 }
 
 std::string WithRecurrenceOnEveryCampaign(std::string json) {
-  return WithSchedulerOnEveryCampaign(std::move(json), kWeekdayScheduler);
+  return WithMemberOnEveryCampaign(std::move(json), kWeekdayScheduler);
 }
 
 // Whether every campaign of `config` has recurring windows.
@@ -180,7 +180,7 @@ BENCHMARK(BM_W1_Recurring)->Threads(1)->Threads(2);
 
 void BM_W1_Scheduled(benchmark::State& state) {
   static const auto config =
-      MustLoad(WithSchedulerOnEveryCampaign(W1Config(), kStartScheduler));
+      MustLoad(WithMemberOnEveryCampaign(W1Config(), kStartScheduler));
   static const bool checked =
       config->campaigns()[0].has_window && CheckW1(*config);
   RunCheckedW1(state, *config, checked);
@@ -370,7 +370,7 @@ BENCHMARK(BM_W2_Recurring)->Threads(1)->Threads(2);
 
 void BM_W2_Scheduled(benchmark::State& state) {
   static const auto config =
-      MustLoad(WithSchedulerOnEveryCampaign(W2Config(), kStartScheduler));
+      MustLoad(WithMemberOnEveryCampaign(W2Config(), kStartScheduler));
   static const bool checked =
       config->campaigns()[0].has_window && CheckW2(*config);
   RunW2(state, *config, checked);
@@ -493,7 +493,7 @@ BENCHMARK(BM_W2_Flagship)->Threads(1)->Threads(2);
 // BM_W2_Flagship's; Flagship's range bucket hashes the visitor id alone,
 // once per visitor however many campaigns have ranges.
 void BM_W2_FlagshipRanges(benchmark::State& state) {
-  static const auto config = MustLoad(WithSchedulerOnEveryCampaign(
+  static const auto config = MustLoad(WithMemberOnEveryCampaign(
       WithFlagshipBucketing(W2Config()),
       R"("bucket_ranges":[{"r":[0,50]},{"r":[50,100]}],)"));
   static const bool checked =

@@ -194,22 +194,9 @@ template <bool kLifecycle, CompiledConfig::WindowCheck kWindow, bool kMatched>
         }
         if (hot.checks & kCheckRanges) {
           // Step 5's bucket ranges, in integers (Campaign::bucket_ranges).
-          // In Flagship mode the bucket hashes the visitor id alone, the same
-          // for every campaign: hashed once per call (CompileStructure makes
-          // such a config bind a Structure).
-          const Campaign& campaign = campaigns_[c];
-          uint32_t bucket;
-          if (mode_ == BucketingMode::kFlagship) {
-            if (st->range_bucket < 0) {
-              st->range_bucket =
-                  static_cast<int32_t>(campaign.bucketer.RangeBucket(visitor_id));
-            }
-            bucket = static_cast<uint32_t>(st->range_bucket);
-          } else {
-            bucket = campaign.bucketer.RangeBucket(visitor_id);
-          }
+          const uint32_t bucket = RangeBucketOf(c, visitor_id, st);
           bool inside = false;
-          for (const auto& [low, high] : campaign.bucket_ranges) {
+          for (const auto& [low, high] : campaigns_[c].bucket_ranges) {
             inside |= low <= bucket && bucket < high;
           }
           if (!inside) {

@@ -356,6 +356,12 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   // The visitor's bucket of layer `layer`, hashed on first use in `st`.
   uint32_t KnownLayerBucket(int32_t layer, std::string_view visitor_id,
                             Structure* st) const;
+  // The visitor's range bucket for campaign `c`'s bucket ranges: in Flagship
+  // mode the same for every campaign (the hash of the visitor id alone),
+  // hashed on first use in `st` (CompileStructure makes a Flagship config
+  // with ranges bind one); in XXH3 mode seeded by the campaign.
+  uint32_t RangeBucketOf(int32_t c, std::string_view visitor_id,
+                         Structure* st) const;
   // The layer-gated campaign (see gated_layers_) of `layer` whose range
   // holds the visitor's bucket of that layer, or -1.
   int32_t GatedCampaignOf(const GatedLayer& layer, std::string_view visitor_id,

@@ -886,15 +886,14 @@ void ExposureLogger::SettleAndEmit(Shard& shard, bool all) {
 
 void ExposureLogger::SwapOutAndEmit(Shard& shard, bool all) {
   Batch* full = shard.batch;
-  if (shard.second_batch == nullptr) {
-    shard.second_batch = std::make_unique<Batch>(batch_size_);
-    std::lock_guard<std::mutex> lock(spare_mu_);
-    shard.spare = shard.second_batch.get();
-  }
   {
+    std::unique_lock<std::mutex> lock(spare_mu_);
+    if (shard.second_batch == nullptr) {  // the shard's first hand-over
+      shard.second_batch = std::make_unique<Batch>(batch_size_);
+      shard.spare = shard.second_batch.get();
+    }
     // Waits only while another thread hands the shard's other batch to the
     // sink; that thread holds no shard lock, so it finishes.
-    std::unique_lock<std::mutex> lock(spare_mu_);
     spare_cv_.wait(lock, [&shard] { return shard.spare != nullptr; });
     shard.batch = shard.spare;
     shard.spare = nullptr;

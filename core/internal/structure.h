@@ -4,6 +4,7 @@
 #define ALLOT_CORE_INTERNAL_STRUCTURE_H_
 
 #include <cstdint>
+#include <string_view>
 
 #include "core/compiled_config.h"
 
@@ -31,6 +32,18 @@ struct CompiledConfig::Structure {
   // needed it; -1 before.
   int32_t range_bucket;
 };
+
+// Inline: DecideCampaign calls it for every campaign with bucket ranges.
+inline uint32_t CompiledConfig::RangeBucketOf(int32_t c,
+                                             std::string_view visitor_id,
+                                             Structure* st) const {
+  const CampaignBucketer& bucketer = campaigns_[c].bucketer;
+  if (mode_ != BucketingMode::kFlagship) return bucketer.RangeBucket(visitor_id);
+  if (st->range_bucket < 0) {
+    st->range_bucket = static_cast<int32_t>(bucketer.RangeBucket(visitor_id));
+  }
+  return static_cast<uint32_t>(st->range_bucket);
+}
 
 }  // namespace allot
 
