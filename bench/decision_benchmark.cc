@@ -536,6 +536,74 @@ void BM_W3_DecideAll(benchmark::State& state) {
 }
 BENCHMARK(BM_W3_DecideAll)->Threads(1)->Threads(2);
 
+// W3 in Flagship mode (MurmurHash3 instead of XXH3 for the ~9 targeted).
+void BM_W3_Flagship(benchmark::State& state) {
+  static const auto config = MustLoad(WithFlagshipBucketing(W3Config()));
+  static const bool checked = CheckW3(*config);
+  RunW2(state, *config, checked);
+}
+BENCHMARK(BM_W3_Flagship)->Threads(1);
+
+// W3 in Flagship mode with one visitor, one test (Flagship's bucket ranges
+// keeping each visitor in a tenth of the campaigns): campaign i covers the
+// range [10 (i % 10), 10 (i % 10) + 10) of the visitor's range bucket.
+std::string WithTenthRanges(std::string json) {
+  for (int i = 0; i < 1000; ++i) {
+    const std::string anchor = absl::StrCat(R"("id":"sparse-)", i, R"(","type":"ab",)");
+    const size_t at = json.find(anchor);
+    if (at == std::string::npos) continue;
+    json.insert(at + anchor.size(),
+                absl::StrCat(R"("bucket_ranges":[{"r":[)", 10 * (i % 10), ",",
+                             10 * (i % 10) + 10, "]}],"));
+  }
+  return json;
+}
+
+// Checks BM_W3_FlagshipRanges's config against W3 in Flagship mode: per
+// visitor, the 100 campaigns of one tenth are decided as there, and the 900
+// others say outside_bucket_range.
+bool CheckW3Ranges(const CompiledConfig& ranged, const CompiledConfig& plain) {
+  VisitorContext ctx;
+  DecisionList a, b;
+  long visitors = 0, targeted = 0;
+  std::vector<long> per_tenth(10, 0);
+  for (const W2Visitor& v : W2Population()) {
+    if (visitors == 20000) break;
+    FillW2(v, &ctx);
+    if (!ranged.DecideAll(ctx, kNow, &a).ok() || !plain.DecideAll(ctx, kNow, &b).ok() ||
+        a.size() != 1000 || b.size() != 1000) {
+      return false;
+    }
+    int tenth = -1;
+    for (int i = 0; i < 1000; ++i) {
+      const bool outside = a[i].reason == DecisionReason::kOutsideBucketRange;
+      if (!outside && tenth < 0) tenth = i % 10;
+      if (outside != (i % 10 != tenth)) return false;
+      if (!outside) {
+        if (a[i].reason != b[i].reason || a[i].variation != b[i].variation) return false;
+        targeted += a[i].reason != DecisionReason::kNotTargeted;
+      }
+    }
+    ++per_tenth[tenth];
+    ++visitors;
+  }
+  const auto [fewest, most] = std::minmax_element(per_tenth.begin(), per_tenth.end());
+  std::fprintf(stderr,
+               "W3 ranges check: %.2f campaigns targeted inside the ranges per visitor, "
+               "%.1f to %.1f %% of visitors per tenth\n",
+               double(targeted) / visitors, 100.0 * *fewest / visitors,
+               100.0 * *most / visitors);
+  return *fewest > visitors / 20 && *most < visitors / 5;
+}
+
+void BM_W3_FlagshipRanges(benchmark::State& state) {
+  static const auto plain = MustLoad(WithFlagshipBucketing(W3Config()));
+  static const auto config = MustLoad(WithTenthRanges(WithFlagshipBucketing(W3Config())));
+  static const bool checked = CheckW3Ranges(*config, *plain);
+  RunW2(state, *config, checked);
+}
+BENCHMARK(BM_W3_FlagshipRanges)->Threads(1);
+
 // W2's floor: 50 hash + bucket per visitor, no targeting.
 void BM_Floor_W2FiftyBuckets(benchmark::State& state) {
   const auto& visitors = W2Population();

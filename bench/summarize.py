@@ -149,6 +149,11 @@ def main():
          mark("BM_W3_DecideAll/")),
         ("W3 on 2 threads", f"{speedup('BM_W3_DecideAll'):.2f}× one thread",
          mark("BM_W3_DecideAll/")),
+        ("W3 with Flagship bucketing / and a tenth of the campaigns' bucket "
+         "ranges holding each visitor (`BM_W3_Flagship`, "
+         "`BM_W3_FlagshipRanges`)",
+         f"{ns(one('BM_W3_Flagship'))} / {ns(one('BM_W3_FlagshipRanges'))}",
+         mark("BM_W3_Flagship/", "BM_W3_FlagshipRanges/")),
     ]
 
     print("| benchmark | median of the run |")

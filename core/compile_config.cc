@@ -446,6 +446,11 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
   cfg->hot_.reserve(n);
   std::vector<int32_t> fast_tree(n, -1);
   bool any_fast = false;
+  // In Flagship mode the range bucket is the visitor's alone: campaigns with
+  // bucket ranges may stay on the sparse path (see ranged_offsets_).
+  const bool sparse_ranges = cfg->mode_ == BucketingMode::kFlagship;
+  const uint8_t sparse_checks =
+      kCheckWindow | kCheckHoldout | (sparse_ranges ? kCheckRanges : 0);
   for (size_t i = 0; i < n; ++i) {
     const Campaign& c = cfg->campaigns_[i];
     HotCampaign& h = cfg->hot_.emplace_back();
@@ -466,8 +471,9 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
     h.is_ab = c.is_ab;
     // A live window keeps a campaign fast: whether `now` is inside it is the
     // same for every visitor, and the template at `now` says it.
-    if (c.ranges.empty() && !structured && !is_prerequisite[i] &&
-        h.tree >= 0 && cfg->targeting_->IsIndexed(h.tree)) {
+    if ((c.ranges.empty() || sparse_ranges) && !structured &&
+        !is_prerequisite[i] && h.tree >= 0 &&
+        cfg->targeting_->IsIndexed(h.tree)) {
       fast_tree[i] = h.tree;
       any_fast = true;
     }
@@ -477,15 +483,16 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
   }
   // The campaigns decided by their targeting alone up to the split on the
   // sparse path: active, one group with a tree, no check but a live window
-  // (the template says whether `now` is inside) or a holdout (the path
-  // serves only visitors no holdout holds out), and no other campaign's
+  // (the template says whether `now` is inside), a holdout (the path
+  // serves only visitors no holdout holds out) or Flagship bucket ranges
+  // (DecideAll corrects the template), and no other campaign's
   // prerequisite (those are decided before their dependents, in the dense
   // loop). See CompiledConfig::batch_campaigns_.
   auto batched = [&](size_t i) {
     const HotCampaign& h = cfg->hot_[i];
     // (Outside the index: MatchingOfList skips the index test.)
     return fast_tree[i] < 0 &&
-           (h.checks & ~(kCheckWindow | kCheckHoldout)) == 0 && h.one_group &&
+           (h.checks & ~sparse_checks) == 0 && h.one_group &&
            h.tree >= 0 && !cfg->targeting_->IsIndexed(h.tree) &&
            !is_prerequisite[i];
   };
@@ -513,14 +520,21 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
       num_gated >= kMinBatched ||
       (num_gated > 0 && (any_fast || any_batched || !cfg->windowed_.empty()));
   std::vector<uint32_t> batch_trees;
+  // The sparse campaigns with bucket ranges, in order.
+  std::vector<int32_t> ranged;
   if (any_fast || any_batched || any_gated || !cfg->windowed_.empty()) {
     cfg->sparse_template_.resize(n);
     cfg->fast_campaign_of_tree_.assign(trees.size(), -1);
     for (size_t i = 0; i < n; ++i) {
       Decision& d = cfg->sparse_template_[i];
       d.campaign = static_cast<int32_t>(i);
+      // Step 5 stops a live ranged campaign unless DecideAll finds the
+      // visitor inside its ranges.
+      const bool ranges = !cfg->campaigns_[i].ranges.empty();
       if (any_batched && batched(i)) {
-        d.reason = DecisionReason::kNotTargeted;
+        d.reason = ranges ? DecisionReason::kOutsideBucketRange
+                          : DecisionReason::kNotTargeted;
+        if (ranges) ranged.push_back(static_cast<int32_t>(i));
         cfg->batch_campaigns_.push_back(static_cast<int32_t>(i));
         batch_trees.push_back(static_cast<uint32_t>(cfg->hot_[i].tree));
         continue;
@@ -540,9 +554,38 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
         cfg->dense_.push_back(static_cast<int32_t>(i));
         continue;
       }
-      d.reason = cfg->hot_[i].active ? DecisionReason::kNotTargeted
-                                     : DecisionReason::kCampaignInactive;
+      if (!cfg->hot_[i].active) {
+        d.reason = DecisionReason::kCampaignInactive;
+      } else if (ranges) {
+        d.reason = DecisionReason::kOutsideBucketRange;
+        ranged.push_back(static_cast<int32_t>(i));
+      } else {
+        d.reason = DecisionReason::kNotTargeted;
+      }
       cfg->fast_campaign_of_tree_[fast_tree[i]] = static_cast<int32_t>(i);
+    }
+    if (!ranged.empty()) {
+      // Per range bucket z, the ranged campaigns whose ranges hold it, in
+      // order (a campaign once, whatever its ranges' overlaps).
+      const uint32_t scale = BucketScale(BucketingMode::kFlagship);
+      std::vector<std::vector<int32_t>> inside(scale);
+      for (const int32_t c : ranged) {
+        for (uint32_t z = 0; z < scale; ++z) {
+          if (cfg->InBucketRanges(c, z)) inside[z].push_back(c);
+        }
+      }
+      cfg->ranged_offsets_.push_back(0);
+      for (const std::vector<int32_t>& campaigns : inside) {
+        cfg->ranged_inside_.insert(cfg->ranged_inside_.end(),
+                                   campaigns.begin(), campaigns.end());
+        cfg->ranged_offsets_.push_back(
+            static_cast<uint32_t>(cfg->ranged_inside_.size()));
+      }
+      if (cfg->ranged_inside_.empty()) {
+        // No bucket is inside any range (ranges like [30, 30.5) between
+        // two buckets): the template says it all.
+        cfg->ranged_offsets_.clear();
+      }
     }
     // By layer, then range (ranges of one layer do not overlap).
     std::sort(cfg->layer_gates_.begin(), cfg->layer_gates_.end(),

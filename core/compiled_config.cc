@@ -194,12 +194,7 @@ template <bool kLifecycle, CompiledConfig::WindowCheck kWindow, bool kMatched>
         }
         if (hot.checks & kCheckRanges) {
           // Step 5's bucket ranges, in integers (Campaign::bucket_ranges).
-          const uint32_t bucket = RangeBucketOf(c, visitor_id, st);
-          bool inside = false;
-          for (const auto& [low, high] : campaigns_[c].bucket_ranges) {
-            inside |= low <= bucket && bucket < high;
-          }
-          if (!inside) {
+          if (!InBucketRanges(c, RangeBucketOf(c, visitor_id, st))) {
             d.reason = DecisionReason::kOutsideBucketRange;
             return d;
           }
@@ -432,6 +427,19 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
       std::memcpy(items, tmpl, n * sizeof(Decision));
     }
     num_touched = 0;
+    if (!ranged_offsets_.empty()) {
+      // Step 5 of the ranged campaigns (Flagship bucket ranges): the
+      // template stops each live one at outside_bucket_range; those whose
+      // ranges hold the visitor's bucket go on to their targeting.
+      const uint32_t z = RangeBucketOf(ranged_inside_[0], visitor.id_.view(), st);
+      const int32_t* const inside = ranged_inside_.data();
+      for (uint32_t k = ranged_offsets_[z]; k < ranged_offsets_[z + 1]; ++k) {
+        const int32_t c = inside[k];
+        if (items[c].reason != DecisionReason::kOutsideBucketRange) continue;
+        items[c].reason = DecisionReason::kNotTargeted;
+        touched[num_touched++] = c;
+      }
+    }
     // Per layer, the one gated campaign whose range holds the visitor (if
     // the template does not stop it first), before the dense campaigns that
     // may name it as a prerequisite.
@@ -454,8 +462,9 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
     // their eager part (W2: the campaigns without the index's EQUALS); they
     // are outside the index, and the marked trees below passed it. With
     // live windows, the template decides a campaign outside its window; any
-    // other is inside its window, if it has one.
-    const bool windows = !windowed_.empty();
+    // other is inside its window, if it has one. Likewise a ranged campaign
+    // outside its ranges.
+    const bool windows = !windowed_.empty() || !ranged_offsets_.empty();
     CompiledTargetingSet::Matching held;
     if (!batch_trees_.tests.empty()) {
       held = targeting_->MatchingOfList(batch_trees_, &visitor.scratch_);
@@ -503,8 +512,16 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
         if (d.reason == DecisionReason::kCampaignInactive) continue;
         if (runtime != nullptr && runtime->campaign_off(c)) {
           d.reason = DecisionReason::kCampaignInactive;
-        } else if (d.reason == DecisionReason::kNotTargeted &&
-                   hot_[c].is_ab && single_assignment_ && ab_taken) {
+          continue;
+        }
+        if (d.reason == DecisionReason::kOutsideBucketRange &&
+            InBucketRanges(static_cast<int32_t>(c),
+                           RangeBucketOf(static_cast<int32_t>(c),
+                                         visitor.id_.view(), st))) {
+          d.reason = DecisionReason::kNotTargeted;
+        }
+        if (d.reason == DecisionReason::kNotTargeted && hot_[c].is_ab &&
+            single_assignment_ && ab_taken) {
           d.reason = DecisionReason::kSingleAssignment;
         }
         continue;

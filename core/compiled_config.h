@@ -547,8 +547,9 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   };
   static_assert(sizeof(HotGroup) == 64, "a hot group is one cache line");
   std::vector<HotGroup> hot_groups_;  // by group
-  // Per campaign with no bucket ranges and one variation group whose
-  // targeting tree is in the targeting's candidate index: that tree, else
+  // Per campaign with one variation group whose targeting tree is in the
+  // targeting's candidate index, and no bucket ranges unless in Flagship
+  // mode (see ranged_offsets_): that tree, else
   // -1; empty when no campaign qualifies. When the index rules the tree out
   // for a visitor, the campaign's decision is sparse_template_'s (not
   // targeted, or inactive), made from hot_ alone (DESIGN §11: a decision
@@ -568,6 +569,7 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   // trees: a sparse DecideAll tests their trees together
   // (CompiledTargetingSet::MatchingOfList) and decides only those that hold;
   // the template says not_targeted for the others (or outside_schedule).
+  // In Flagship mode they may have bucket ranges, as fast campaigns may.
   std::vector<int32_t> batch_campaigns_;
   CompiledTargetingSet::TreeList batch_trees_;  // their trees, prepared
   std::vector<int32_t> dense_;  // the other campaigns not fast, in order
@@ -577,6 +579,24 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   // on `now` (see TemplateAt). Decisions other than the lifecycle path's
   // read their windows from there, and search no recurring windows.
   std::vector<int32_t> windowed_;
+  // Fast and batched campaigns with bucket ranges (Flagship mode only:
+  // their range bucket is the visitor's, the same for every campaign, so a
+  // visitor costs what the campaigns whose ranges hold it cost, as a
+  // one-visitor-one-test config of many campaigns needs). The template says
+  // outside_bucket_range for the active ones (or outside_schedule); a
+  // sparse DecideAll turns those whose ranges hold the visitor's bucket z
+  // back to not_targeted: ranged_inside_[ranged_offsets_[z],
+  // ranged_offsets_[z + 1]), in order. Both empty when no campaign is such.
+  std::vector<uint32_t> ranged_offsets_;  // BucketScale(kFlagship) + 1
+  std::vector<int32_t> ranged_inside_;
+  // Whether `bucket` is inside one of campaign c's bucket ranges (step 5).
+  bool InBucketRanges(int32_t c, uint32_t bucket) const {
+    bool inside = false;
+    for (const auto& [low, high] : campaigns_[c].bucket_ranges) {
+      inside |= low <= bucket && bucket < high;
+    }
+    return inside;
+  }
   // Layer-gated campaigns: see LayerGate.
   std::vector<LayerGate> layer_gates_;
   std::vector<GatedLayer> gated_layers_;

@@ -47,7 +47,9 @@ void DecisionList::Rebind(const CompiledConfig* config, size_t n) {
   // changes, so a steady stream of decisions never touches the allocator.
   if (items_.size() != n) {
     items_.resize(n);
-    sparse_touched_.resize(n);
+    // A ranged campaign may be listed twice: once when its range holds the
+    // visitor, once when it is decided.
+    sparse_touched_.resize(2 * n);
   }
   sparse_clean_ = false;  // the entries are not another config's template
   // Copying the shared_ptr writes its refcount; do it only on a change of

@@ -122,7 +122,7 @@ class DecisionList {
   // the next sparse decision against config_ restores only those.
   bool sparse_clean_ = false;
   internal::LineVector<int32_t>
-      sparse_touched_;  // sized n; [0, sparse_num_touched_)
+      sparse_touched_;  // sized 2n; [0, sparse_num_touched_)
   uint32_t sparse_num_touched_ = 0;
   // For a config with live windows (see CompiledConfig::windowed_): its
   // sparse template with the window states of its campaigns at every

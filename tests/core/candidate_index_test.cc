@@ -60,7 +60,17 @@ std::string RandomTargeting(std::mt19937& rng) {
   }
 }
 
-std::string RandomConfig(std::mt19937& rng, int campaigns) {
+// Flagship bucket ranges (percent), of the shapes a config may give: one
+// range, two apart, two that overlap, one between two buckets (no bucket).
+const char* const kRanges[] = {
+    R"([{"r":[0,50]}])",  R"([{"r":[50,100]}])",
+    R"([{"r":[20,30]}])", R"([{"r":[0,10]},{"r":[60,70]}])",
+    R"([{"r":[0,40]},{"r":[30,60]}])", R"([{"r":[30,30.5]}])"};
+
+// In Flagship mode, a campaign in three has bucket ranges (the sparse path
+// keeps them, see CompiledConfig::ranged_offsets_); in XXH3 mode one in
+// ten has [0, 50) (decided one by one: its range bucket is the campaign's).
+std::string RandomConfig(std::mt19937& rng, int campaigns, bool flagship) {
   auto pick = [&](int n) { return static_cast<int>(rng() % n); };
   std::vector<std::string> out;
   for (int i = 0; i < campaigns; ++i) {
@@ -76,7 +86,11 @@ std::string RandomConfig(std::mt19937& rng, int campaigns) {
     }
     std::string extra;
     if (pick(8) == 0) extra += R"(,"status":"paused")";
-    if (pick(10) == 0) extra += R"(,"bucket_ranges":[{"r":[0,50]}])";
+    if (flagship) {
+      if (pick(3) == 0) absl::StrAppend(&extra, R"(,"bucket_ranges":)", kRanges[pick(6)]);
+    } else if (pick(10) == 0) {
+      extra += R"(,"bucket_ranges":[{"r":[0,50]}])";
+    }
     // A live window: open at the second instant the test decides at, not
     // at the first.
     if (pick(5) == 0) {
@@ -87,19 +101,20 @@ std::string RandomConfig(std::mt19937& rng, int campaigns) {
                                R"(")", extra, R"(,"variation_groups":[)", absl::StrJoin(groups, ","),
                                "]}"));
   }
-  return absl::StrCat(R"({"settings":{"bucketing":"xxh3","single_assignment":)",
+  return absl::StrCat(R"({"settings":{"bucketing":")", flagship ? "flagship" : "xxh3",
+                      R"(","single_assignment":)",
                       pick(2) ? "true" : "false", R"(},"campaigns":[)", absl::StrJoin(out, ","), "]}");
 }
 
-TEST(CandidateIndex, DecisionsAreTheSameWithoutIt) {
-  std::mt19937 rng(20261202);
+void CheckDecisionsAreTheSameWithoutIt(bool flagship, uint32_t seed) {
+  std::mt19937 rng(seed);
   auto pick = [&](int n) { return static_cast<int>(rng() % n); };
   LoadOptions plain;
   plain.targeting.candidate_index = false;
   long compared = 0, targeted = 0, single_assignment = 0, inactive = 0,
-       outside = 0;
+       outside = 0, outside_range = 0;
   for (int round = 0; round < 40; ++round) {
-    const std::string json = RandomConfig(rng, 40);
+    const std::string json = RandomConfig(rng, 40, flagship);
     auto indexed = LoadConfig(json);
     auto reference = LoadConfig(json, plain);
     ASSERT_TRUE(indexed.ok()) << indexed.status() << "\n" << json;
@@ -179,6 +194,7 @@ TEST(CandidateIndex, DecisionsAreTheSameWithoutIt) {
         single_assignment += x.reason == DecisionReason::kSingleAssignment;
         inactive += x.reason == DecisionReason::kCampaignInactive;
         outside += x.reason == DecisionReason::kOutsideSchedule;
+        outside_range += x.reason == DecisionReason::kOutsideBucketRange;
       }
     }
   }
@@ -188,6 +204,16 @@ TEST(CandidateIndex, DecisionsAreTheSameWithoutIt) {
   EXPECT_GT(single_assignment, 0);
   EXPECT_GT(inactive, 0);
   EXPECT_GT(outside, 0);
+  EXPECT_GT(outside_range, flagship ? compared / 20 : 0);
+}
+
+TEST(CandidateIndex, DecisionsAreTheSameWithoutIt) {
+  CheckDecisionsAreTheSameWithoutIt(/*flagship=*/false, 20261202);
+}
+
+// Flagship mode, where campaigns with bucket ranges stay on the sparse path.
+TEST(CandidateIndex, FlagshipRangedDecisionsAreTheSameWithoutIt) {
+  CheckDecisionsAreTheSameWithoutIt(/*flagship=*/true, 20261205);
 }
 
 // A config of many campaigns of which a visitor matches few (W3's shape):
@@ -195,14 +221,22 @@ TEST(CandidateIndex, DecisionsAreTheSameWithoutIt) {
 // decision changed it, rather than copied whole from the template. Visitors
 // that match different campaigns, or carry lifecycle inputs, follow one
 // another on the same list.
-TEST(CandidateIndex, SparseListsRestoreWhatThePreviousVisitorChanged) {
-  std::mt19937 rng(20261204);
+// In Flagship mode every campaign also has a bucket range of 30 % (as a
+// config that keeps each visitor in a few tests has): the entries a range
+// turned back to not targeted are restored too, and each decision is also
+// checked against Decide of its campaign alone.
+void CheckSparseListsRestore(bool flagship, uint32_t seed) {
+  std::mt19937 rng(seed);
   auto pick = [&](int n) { return static_cast<int>(rng() % n); };
   std::vector<std::string> campaigns;
   for (int i = 0; i < 300; ++i) {
     const std::string id = absl::StrCat("s", i);
+    const int low = (7 * i) % 70;
+    const std::string ranges =
+        flagship ? absl::StrCat(R"("bucket_ranges":[{"r":[)", low, ",", low + 30, "]}],")
+                 : "";
     campaigns.push_back(absl::StrCat(
-        R"({"id":")", id, R"(","type":"ab","variation_groups":[{"id":")", id,
+        R"({"id":")", id, R"(","type":"ab",)", ranges, R"("variation_groups":[{"id":")", id,
         R"(-g0","targeting":)",
         Targeting({absl::StrCat(R"({"key":"country","operator":"EQUALS","value":")",
                                 kCountries[i % 5], R"("})"),
@@ -214,8 +248,8 @@ TEST(CandidateIndex, SparseListsRestoreWhatThePreviousVisitorChanged) {
         R"(-g0-b","allocation":50}]}]})"));
   }
   const std::string json =
-      absl::StrCat(R"({"settings":{"bucketing":"xxh3"},"campaigns":[)",
-                   absl::StrJoin(campaigns, ","), "]}");
+      absl::StrCat(R"({"settings":{"bucketing":")", flagship ? "flagship" : "xxh3",
+                   R"("},"campaigns":[)", absl::StrJoin(campaigns, ","), "]}");
   LoadOptions plain;
   plain.targeting.candidate_index = false;
   auto indexed = LoadConfig(json);
@@ -224,7 +258,7 @@ TEST(CandidateIndex, SparseListsRestoreWhatThePreviousVisitorChanged) {
   ASSERT_TRUE(reference.ok()) << reference.status();
   VisitorContext ctx;
   DecisionList list_a;
-  long allocated = 0;
+  long allocated = 0, outside_range = 0;
   for (int v = 0; v < 3000; ++v) {
     ctx.Reset(absl::StrCat("visitor-", v));
     ctx.Set("country", kCountries[pick(5)]);
@@ -246,13 +280,33 @@ TEST(CandidateIndex, SparseListsRestoreWhatThePreviousVisitorChanged) {
       ASSERT_EQ(std::tie(x.campaign, x.group, x.variation, x.reason, x.new_assignment),
                 std::tie(y.campaign, y.group, y.variation, y.reason, y.new_assignment))
           << "campaign " << i << ", visitor " << v;
+      if (flagship && v % 10 == 0) {
+        Decision one;
+        ASSERT_TRUE((*indexed)->Decide((*indexed)->campaigns()[i].id, ctx,
+                                       absl::UnixEpoch(), &one).ok());
+        ASSERT_EQ(std::tie(one.campaign, one.group, one.variation, one.reason),
+                  std::tie(x.campaign, x.group, x.variation, x.reason))
+            << "Decide of campaign " << i << ", visitor " << v;
+      }
       allocated += x.reason == DecisionReason::kAllocated;
+      outside_range += x.reason == DecisionReason::kOutsideBucketRange;
     }
   }
   // About 300 / 15 campaigns share a visitor's country and plan, and the
-  // age test passes about two thirds of them: a dozen decided per visitor.
-  EXPECT_GT(allocated, 3000L * 5);
-  EXPECT_LT(allocated, 3000L * 30);
+  // age test passes about two thirds of them: a dozen decided per visitor;
+  // in Flagship mode, the 30 % whose range holds the visitor of those.
+  EXPECT_GT(allocated, 3000L * (flagship ? 1 : 5));
+  EXPECT_LT(allocated, 3000L * (flagship ? 10 : 30));
+  EXPECT_GT(outside_range, flagship ? 3000L * 300 / 2 : -1);
+  EXPECT_EQ(outside_range == 0, !flagship);
+}
+
+TEST(CandidateIndex, SparseListsRestoreWhatThePreviousVisitorChanged) {
+  CheckSparseListsRestore(/*flagship=*/false, 20261204);
+}
+
+TEST(CandidateIndex, FlagshipRangedSparseListsRestoreWhatThePreviousVisitorChanged) {
+  CheckSparseListsRestore(/*flagship=*/true, 20261206);
 }
 
 }  // namespace
