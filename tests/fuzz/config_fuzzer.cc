@@ -1,6 +1,8 @@
 // libFuzzer target: any bytes as a config. Loading must return a Status,
 // never crash; a config that loads must decide, resolve flags and explain
-// for a few visitors without tripping ASan or UBSan.
+// for a few visitors without tripping ASan or UBSan, and every decision of
+// DecideAll (whichever path it takes: sparse template, candidate index,
+// gated layers, lifecycle) must be the one Decide makes for that campaign.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -32,9 +34,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (list.size() != (*config)->campaigns().size()) __builtin_trap();
     (*config)->ResolveFlags(list, &flags);
     (*config)->Explain(ctx, now);
-    allot::Decision d;
-    if (!(*config)->campaigns().empty()) {
-      (*config)->Decide((*config)->campaigns().back().id, ctx, now, &d).IgnoreError();
+    for (size_t i = 0; i < list.size(); ++i) {
+      allot::Decision d;
+      if (!(*config)->Decide((*config)->campaigns()[i].id, ctx, now, &d).ok()) {
+        __builtin_trap();
+      }
+      const allot::Decision& x = list[i];
+      if (d.campaign != x.campaign || d.group != x.group ||
+          d.variation != x.variation || d.reason != x.reason) {
+        __builtin_trap();
+      }
     }
   }
   return 0;

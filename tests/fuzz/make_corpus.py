@@ -29,6 +29,35 @@ for i, bad in enumerate(json.loads((root / "tests/testdata/bad_configs.json").re
     text = json.dumps(bad["config"]) if "config" in bad else bad["config_text"]
     (config_dir / f"bad-{i:03d}.json").write_text(text)
 
+
+
+def sparse_config(bucketing):
+    """Campaigns that take DecideAll's sparse path (indexed EQUALS, batched IN,
+    bucket ranges, a paused one, a live window), for the decide-vs-Decide check."""
+    campaigns = []
+    for i in range(8):
+        if i % 4 == 3:
+            targeting = {"key": "country", "operator": "IN", "value": ["FR", "US"]}
+        else:
+            targeting = {"key": "country", "operator": "EQUALS", "value": ["FR", "US", "DE"][i % 3]}
+        c = {"id": f"c{i}", "type": "ab",
+             "variation_groups": [{"id": f"g{i}", "targeting": {"targeting_groups": [
+                 {"targetings": [targeting]}]},
+                 "variations": [{"id": f"v{i}a", "allocation": 50},
+                                {"id": f"v{i}b", "allocation": 50}]}]}
+        if i % 2 == 0:
+            c["bucket_ranges"] = [{"r": [0, 50]}] if i % 4 == 0 else [{"r": [10, 20]}, {"r": [40, 90]}]
+        if i == 5:
+            c["status"] = "paused"
+        if i == 6:
+            c["scheduler"] = {"start_date": "2026-01-01T00:00:00", "timezone": "UTC"}
+        campaigns.append(c)
+    return {"settings": {"bucketing": bucketing}, "campaigns": campaigns}
+
+
+for bucketing in ["flagship", "xxh3"]:
+    (config_dir / f"sparse-{bucketing}.json").write_text(json.dumps(sparse_config(bucketing)))
+
 shutil.copy(root / "examples" / "state.json", state_dir / "example-state.json")
 shutil.copy(root / "examples" / "kpi_state.json", state_dir / "example-kpi_state.json")
 (state_dir / "toggle.json").write_text(
