@@ -544,8 +544,8 @@ void BM_W3_Flagship(benchmark::State& state) {
 }
 BENCHMARK(BM_W3_Flagship)->Threads(1);
 
-// W3 in Flagship mode with one visitor, one test (Flagship's bucket ranges
-// keeping each visitor in a tenth of the campaigns): campaign i covers the
+// W3 in Flagship mode with the visitors shared out by bucket ranges (each
+// visitor inside the ranges of a tenth of the campaigns): campaign i covers the
 // range [10 (i % 10), 10 (i % 10) + 10) of the visitor's range bucket.
 std::string WithTenthRanges(std::string json) {
   for (int i = 0; i < 1000; ++i) {

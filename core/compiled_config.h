@@ -581,8 +581,8 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   std::vector<int32_t> windowed_;
   // Fast and batched campaigns with bucket ranges (Flagship mode only:
   // their range bucket is the visitor's, the same for every campaign, so a
-  // visitor costs what the campaigns whose ranges hold it cost, as a
-  // one-visitor-one-test config of many campaigns needs). The template says
+  // visitor costs what the campaigns whose ranges hold it cost, as a config
+  // of many campaigns sharing visitors out by ranges needs). The template says
   // outside_bucket_range for the active ones (or outside_schedule); a
   // sparse DecideAll turns those whose ranges hold the visitor's bucket z
   // back to not_targeted: ranged_inside_[ranged_offsets_[z],
