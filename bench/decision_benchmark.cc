@@ -147,15 +147,23 @@ constexpr char kWeekdayScheduler[] =
 constexpr char kStartScheduler[] =
     R"("scheduler":{"start_date":"2026-01-05T00:00:00","timezone":"UTC"},)";
 
+// `json` with member(i) (a member and its comma) in its i-th campaign.
+template <typename MemberOf>
+std::string WithMemberPerCampaign(std::string json, const MemberOf& member) {
+  const std::string anchor = R"("type":"ab",)";
+  int i = 0;
+  for (size_t at = json.find(anchor); at != std::string::npos;
+       at = json.find(anchor, at + anchor.size())) {
+    json.insert(at + anchor.size(), member(i++));
+  }
+  return json;
+}
+
 // `json` with `member` (a member and its comma) in every campaign.
 std::string WithMemberOnEveryCampaign(std::string json,
                                       const std::string& member) {
-  const std::string anchor = R"("type":"ab",)";
-  for (size_t at = json.find(anchor); at != std::string::npos;
-       at = json.find(anchor, at + anchor.size())) {
-    json.insert(at + anchor.size(), member);
-  }
-  return json;
+  return WithMemberPerCampaign(std::move(json),
+                               [&](int) -> const std::string& { return member; });
 }
 
 std::string WithRecurrenceOnEveryCampaign(std::string json) {
@@ -548,15 +556,10 @@ BENCHMARK(BM_W3_Flagship)->Threads(1);
 // visitor inside the ranges of a tenth of the campaigns): campaign i covers the
 // range [10 (i % 10), 10 (i % 10) + 10) of the visitor's range bucket.
 std::string WithTenthRanges(std::string json) {
-  for (int i = 0; i < 1000; ++i) {
-    const std::string anchor = absl::StrCat(R"("id":"sparse-)", i, R"(","type":"ab",)");
-    const size_t at = json.find(anchor);
-    if (at == std::string::npos) continue;
-    json.insert(at + anchor.size(),
-                absl::StrCat(R"("bucket_ranges":[{"r":[)", 10 * (i % 10), ",",
-                             10 * (i % 10) + 10, "]}],"));
-  }
-  return json;
+  return WithMemberPerCampaign(std::move(json), [](int i) {
+    return absl::StrCat(R"("bucket_ranges":[{"r":[)", 10 * (i % 10), ",",
+                        10 * (i % 10) + 10, "]}],");
+  });
 }
 
 // Checks BM_W3_FlagshipRanges's config against W3 in Flagship mode: per

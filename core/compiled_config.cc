@@ -463,15 +463,19 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
     // are outside the index, and the marked trees below passed it. With
     // live windows, the template decides a campaign outside its window; any
     // other is inside its window, if it has one. Likewise a ranged campaign
-    // outside its ranges.
-    const bool windows = !windowed_.empty() || !ranged_offsets_.empty();
+    // outside its ranges: the template's entry is final unless not_targeted.
+    const bool template_decides =
+        !windowed_.empty() || !ranged_offsets_.empty();
     CompiledTargetingSet::Matching held;
     if (!batch_trees_.tests.empty()) {
       held = targeting_->MatchingOfList(batch_trees_, &visitor.scratch_);
     }
     for (size_t j = 0; j < held.count; ++j) {
       const int32_t c = batch_campaigns_[held.positions[j]];
-      if (windows && items[c].reason != DecisionReason::kNotTargeted) continue;
+      if (template_decides &&
+          items[c].reason != DecisionReason::kNotTargeted) {
+        continue;
+      }
       Put(&items[c], DecideCampaign<false, WindowCheck::kInside, true>(
           c, visitor.id_.view(), &visitor.scratch_, now, now_ns, runtime, spans,
           &ab_taken, nullptr, false, st));
@@ -489,7 +493,10 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
       const int32_t c =
           fast_campaign_of_tree_[candidates.marked[held.positions[j]]];
       if (c < 0) continue;
-      if (windows && items[c].reason != DecisionReason::kNotTargeted) continue;
+      if (template_decides &&
+          items[c].reason != DecisionReason::kNotTargeted) {
+        continue;
+      }
       Put(&items[c], DecideCampaign<false, WindowCheck::kInside, true>(
           c, visitor.id_.view(), &visitor.scratch_, now, now_ns, runtime, spans,
           &ab_taken, nullptr, false, st));
