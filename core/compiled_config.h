@@ -346,6 +346,21 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
                           TrafficSchedule::Span* spans, bool* ab_taken,
                           Lifecycle* lc, bool outside_window = false,
                           Structure* st = nullptr) const;
+  // Step 10 for group `g`, whose targeting held: whether the run-time state
+  // rolled it back, and then `*d` says so.
+  bool RolledBack(int32_t g, const RuntimeState* runtime, Decision* d) const;
+  // Step 12 for group `g`, past steps 10 and 11: the rollout's traffic and
+  // the split, into `*d` (allocated, not_in_traffic or not_allocated).
+  void PickInGroup(int32_t g, std::string_view visitor_id, int64_t now_ns,
+                   TrafficSchedule::Span* spans, Decision* d) const;
+  // The campaigns matched on a sparse DecideAll, campaigns[0, n): steps 10
+  // and 12 of each one's group (nothing before targeting stops them there:
+  // the template decided those steps, and the sparse path serves no
+  // lifecycle inputs or single assignment), into items.
+  void DecideMatched(const int32_t* campaigns, size_t n,
+                     std::string_view visitor_id, int64_t now_ns,
+                     const RuntimeState* runtime, TrafficSchedule::Span* spans,
+                     Decision* items) const;
   // Steps 5 (layer), 6 (holdout) and 7 (prerequisites) for campaign `c`,
   // which has some of them: kAllocated when they let it through, else the
   // reason that stops it. Out of line: configs without structure never

@@ -112,7 +112,7 @@ void CheckDecisionsAreTheSameWithoutIt(bool flagship, uint32_t seed) {
   LoadOptions plain;
   plain.targeting.candidate_index = false;
   long compared = 0, targeted = 0, single_assignment = 0, inactive = 0,
-       outside = 0, outside_range = 0;
+       outside = 0, outside_range = 0, rolled_back = 0;
   for (int round = 0; round < 40; ++round) {
     const std::string json = RandomConfig(rng, 40, flagship);
     auto indexed = LoadConfig(json);
@@ -130,13 +130,17 @@ void CheckDecisionsAreTheSameWithoutIt(bool flagship, uint32_t seed) {
       any_off = any_off || off;
     }
     EXPECT_EQ(runtime.any_campaign_off(), any_off);
-    // A runtime with every campaign on (one toggled off and back): the
-    // sparse path serves it.
+    // A runtime with every campaign on (one toggled off and back) and a
+    // group in five rolled back: the sparse path serves it, and decides the
+    // campaigns it matched through their groups' rollback.
     RuntimeState quiet(a.campaigns().size(), a.groups().size());
     quiet.set_campaign_off(0, true);
     EXPECT_TRUE(quiet.any_campaign_off());
     quiet.set_campaign_off(0, false);
     EXPECT_FALSE(quiet.any_campaign_off());
+    for (size_t g = 0; g < a.groups().size(); ++g) {
+      quiet.set_group_rolled_back(g, pick(5) == 0);
+    }
     VisitorContext ctx;
     DecisionList list_a, list_b;
     for (int v = 0; v < 200; ++v) {
@@ -195,6 +199,7 @@ void CheckDecisionsAreTheSameWithoutIt(bool flagship, uint32_t seed) {
         inactive += x.reason == DecisionReason::kCampaignInactive;
         outside += x.reason == DecisionReason::kOutsideSchedule;
         outside_range += x.reason == DecisionReason::kOutsideBucketRange;
+        rolled_back += x.reason == DecisionReason::kRolledBack;
       }
     }
   }
@@ -205,6 +210,7 @@ void CheckDecisionsAreTheSameWithoutIt(bool flagship, uint32_t seed) {
   EXPECT_GT(inactive, 0);
   EXPECT_GT(outside, 0);
   EXPECT_GT(outside_range, flagship ? compared / 20 : 0);
+  EXPECT_GT(rolled_back, compared / 200);
 }
 
 TEST(CandidateIndex, DecisionsAreTheSameWithoutIt) {
