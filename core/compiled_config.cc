@@ -122,7 +122,7 @@ template <bool kXxh3>
 
 }  // namespace
 
-template <bool kLifecycle, CompiledConfig::WindowCheck kWindow, bool kMatched>
+template <bool kLifecycle, CompiledConfig::WindowCheck kWindow>
 [[gnu::always_inline]] inline Decision CompiledConfig::DecideCampaign(
     int32_t c, std::string_view visitor_id, TargetingScratch* scratch,
     absl::Time now, int64_t now_ns, const RuntimeState* runtime,
@@ -177,7 +177,7 @@ template <bool kLifecycle, CompiledConfig::WindowCheck kWindow, bool kMatched>
         }
       }
       if (hot.checks != 0) {
-        if (kWindow != WindowCheck::kInside && (hot.checks & kCheckWindow)) {
+        if (hot.checks & kCheckWindow) {
           bool outside = outside_window;
           if constexpr (kWindow == WindowCheck::kSearch) {
             const Campaign& campaign = campaigns_[c];
@@ -215,26 +215,10 @@ template <bool kLifecycle, CompiledConfig::WindowCheck kWindow, bool kMatched>
       }
     }
   }
-  // The first group whose targeting matches decides; no fall-through.
-  int32_t g;
-  if (kMatched) {
-    g = hot.first_group;
-  } else if (hot.one_group) {
-    g = hot.first_group;
-    if (hot.tree < 0 || !targeting_->MatchesInline(hot.tree, scratch)) {
-      d.reason = DecisionReason::kNotTargeted;
-      return d;
-    }
-  } else {
-    const int32_t end = hot.first_group + hot.num_groups;
-    for (g = hot.first_group; g < end; ++g) {
-      const int32_t tree = hot_groups_[g].targeting;
-      if (tree >= 0 && targeting_->MatchesBound(tree, scratch)) break;
-    }
-    if (g == end) {
-      d.reason = DecisionReason::kNotTargeted;
-      return d;
-    }
+  const int32_t g = TargetedGroup(hot, scratch);
+  if (g < 0) {
+    d.reason = DecisionReason::kNotTargeted;
+    return d;
   }
   d.group = g;
   if (RolledBack(g, runtime, &d)) return d;
@@ -252,6 +236,30 @@ template <bool kLifecycle, CompiledConfig::WindowCheck kWindow, bool kMatched>
   PickInGroup(g, visitor_id, now_ns, spans, &d);
   *ab_taken = *ab_taken | (hot.is_ab & d.new_assignment);
   return d;
+}
+
+[[gnu::always_inline]] inline int32_t CompiledConfig::TargetedGroup(
+    const HotCampaign& hot, TargetingScratch* scratch) const {
+  if (hot.one_group) {
+    return hot.tree >= 0 && targeting_->MatchesInline(hot.tree, scratch)
+               ? hot.first_group
+               : -1;
+  }
+  const int32_t end = hot.first_group + hot.num_groups;
+  for (int32_t g = hot.first_group; g < end; ++g) {
+    const int32_t tree = hot_groups_[g].targeting;
+    if (tree >= 0 && targeting_->MatchesBound(tree, scratch)) return g;
+  }
+  return -1;
+}
+
+[[gnu::always_inline]] inline void CompiledConfig::DecideInGroup(
+    int32_t g, std::string_view visitor_id, int64_t now_ns,
+    const RuntimeState* runtime, TrafficSchedule::Span* spans,
+    Decision* d) const {
+  d->group = g;
+  if (RolledBack(g, runtime, d)) return;
+  PickInGroup(g, visitor_id, now_ns, spans, d);
 }
 
 [[gnu::always_inline]] inline bool CompiledConfig::RolledBack(
@@ -304,12 +312,9 @@ void CompiledConfig::DecideMatched(const int32_t* campaigns, size_t n,
                                    Decision* items) const {
   for (size_t k = 0; k < n; ++k) {
     const int32_t c = campaigns[k];
-    const int32_t g = hot_[c].first_group;
-    // The template's entry: this campaign, not_targeted, no variation.
-    Decision& d = items[c];
-    d.group = g;
-    if (RolledBack(g, runtime, &d)) continue;
-    PickInGroup(g, visitor_id, now_ns, spans, &d);
+    // Into the template's entry: this campaign, not_targeted, no variation.
+    DecideInGroup(hot_[c].first_group, visitor_id, now_ns, runtime, spans,
+                  &items[c]);
   }
 }
 
@@ -468,16 +473,22 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
     }
     // Per layer, the one gated campaign whose range holds the visitor (if
     // the template does not stop it first), before the dense campaigns that
-    // may name it as a prerequisite.
+    // may name it as a prerequisite. Its steps before targeting are the
+    // template's (inactive, outside its window) and the gate's (its layer
+    // range; no holdout holds this visitor out, and a gated campaign has no
+    // prerequisites): from targeting on.
     for (const GatedLayer& layer : gated_layers_) {
       const int32_t c = GatedCampaignOf(layer, visitor.id_.view(), st);
       if (c < 0 || items[c].reason != DecisionReason::kOutsideLayerRange) {
         continue;
       }
-      Put(&items[c], DecideCampaign<false, WindowCheck::kInside>(
-                         c, visitor.id_.view(), &visitor.scratch_, now, now_ns,
-                         runtime, spans, &ab_taken, nullptr, false, st));
       touched[num_touched++] = c;
+      const int32_t g = TargetedGroup(hot_[c], &visitor.scratch_);
+      if (g < 0) {
+        items[c].reason = DecisionReason::kNotTargeted;
+        continue;
+      }
+      DecideInGroup(g, visitor.id_.view(), now_ns, runtime, spans, &items[c]);
     }
     for (const int32_t c : dense_) {
       Put(&items[c], DecideCampaign<false, WindowCheck::kGiven>(
@@ -521,8 +532,8 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
       touched[num_touched++] = c;
     }
     // Every campaign matched above, in one loop that does only what is left
-    // of its decision (W2: 322 -> 294 ns, ~100 -> ~85 instructions per
-    // campaign matched; bench/README.md).
+    // of its decision (W2: 317 -> 291 ns, ~100 -> ~70 instructions per
+    // campaign matched; bench/README.md "Since 6861b4f").
     DecideMatched(touched + first_matched, num_touched - first_matched,
                   visitor.id_.view(), now_ns, runtime, spans, items);
     out->sparse_num_touched_ = num_touched;

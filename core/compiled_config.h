@@ -318,10 +318,9 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
     uint32_t end;
   };
   // How DecideCampaign learns whether `now` is inside the campaign's live
-  // window (step 4): by searching it, from the caller (`outside_window`, as
-  // a window template says), or known inside (the template decided the
-  // campaign otherwise) or absent.
-  enum class WindowCheck : uint8_t { kSearch, kGiven, kInside };
+  // window (step 4): by searching it, or from the caller (`outside_window`,
+  // as a window template says).
+  enum class WindowCheck : uint8_t { kSearch, kGiven };
 
   // InvalidArgument for a run-time state sized for another config.
   [[nodiscard]] absl::Status CheckRuntime(const RuntimeState* runtime) const;
@@ -336,16 +335,24 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   // kLifecycle: the visitor has forced or sticky inputs (`lc`); a config and
   // visitor without them run the plain instantiation and pay nothing.
   // kWindow: see WindowCheck; `outside_window` is read for kGiven only.
-  // kMatched: the campaign has one group, whose targeting the caller found
-  // to hold (MatchingOfList or MatchingOfMarked).
-  template <bool kLifecycle, WindowCheck kWindow = WindowCheck::kSearch,
-            bool kMatched = false>
+  template <bool kLifecycle, WindowCheck kWindow = WindowCheck::kSearch>
   Decision DecideCampaign(int32_t c, std::string_view visitor_id,
                           TargetingScratch* scratch, absl::Time now,
                           int64_t now_ns, const RuntimeState* runtime,
                           TrafficSchedule::Span* spans, bool* ab_taken,
                           Lifecycle* lc, bool outside_window = false,
                           Structure* st = nullptr) const;
+  // Step 9 for a campaign (`hot` = hot_[c]): the first of its groups whose
+  // targeting holds for the visitor bound to `scratch` (no fall-through),
+  // or -1.
+  struct HotCampaign;
+  int32_t TargetedGroup(const HotCampaign& hot, TargetingScratch* scratch) const;
+  // Steps 10 and 12 for group `g`, whose targeting held, into `*d` (its
+  // group set): rolled back, else picked. For a campaign nothing else can
+  // stop (no lifecycle inputs: step 11 is DecideCampaign's).
+  void DecideInGroup(int32_t g, std::string_view visitor_id, int64_t now_ns,
+                     const RuntimeState* runtime, TrafficSchedule::Span* spans,
+                     Decision* d) const;
   // Step 10 for group `g`, whose targeting held: whether the run-time state
   // rolled it back, and then `*d` says so.
   bool RolledBack(int32_t g, const RuntimeState* runtime, Decision* d) const;

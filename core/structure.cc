@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "allocation/hash.h"
+#include "allocation/internal/xxh3.h"
 #include "allocation/split.h"
 #include "core/compiled_config.h"
 #include "core/internal/path_error.h"
@@ -56,16 +57,16 @@ absl::Status IndexIds(const std::vector<Spec>& specs, const char* what,
 
 }  // namespace
 
+// (XXH3 inline, as the split's: a layered config hashes the visitor once
+// per layer and holdout on every decision.)
 uint32_t CompiledConfig::LayerBucket(int32_t layer,
                                      std::string_view visitor_id) const {
-  return static_cast<uint32_t>(
-      Xxh3HashWithSeed(visitor_id, layers_[layer].seed) % 10000);
+  return internal::Xxh3Bucket(visitor_id, layers_[layer].seed);
 }
 
 uint32_t CompiledConfig::HoldoutBucket(int32_t holdout,
                                        std::string_view visitor_id) const {
-  return static_cast<uint32_t>(
-      Xxh3HashWithSeed(visitor_id, holdouts_[holdout].seed) % 10000);
+  return internal::Xxh3Bucket(visitor_id, holdouts_[holdout].seed);
 }
 
 absl::Status CompiledConfig::CompileStructure(const ConfigSpec& spec) {

@@ -4,8 +4,9 @@
 // of static inline functions, which is what xxHash recommends for short keys:
 // visitor ids are a few dozen bytes, so call overhead would dominate.
 // Internal: include only from .cc files that hash on a decision's path
-// (allocation/*.cc, core/exposure_logger.cc, and through
-// core/internal/lifecycle.h the forced lists' Bloom filter) and from
+// (allocation/*.cc, core/exposure_logger.cc, core/structure.cc's layer and
+// holdout buckets, and through core/internal/lifecycle.h the forced lists'
+// Bloom filter) and from
 // benchmarks that measure that path.
 #ifndef ALLOT_ALLOCATION_INTERNAL_XXH3_H_
 #define ALLOT_ALLOCATION_INTERNAL_XXH3_H_
