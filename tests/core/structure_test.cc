@@ -13,6 +13,7 @@
 #include "core/compiled_config.h"
 #include "core/engine.h"
 #include "core/exposure_logger.h"
+#include "core/internal/runtime_state.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/common/allocation_counter.h"
@@ -471,17 +472,25 @@ TEST(Structure, LayerGatedCampaignsDecideAsEachAlone) {
     auto config = Load(Config(campaigns, settings));
     ASSERT_NE(config, nullptr) << Config(campaigns, settings);
     configs_with_gates += gated >= 4;
+    // Every other visitor decides with a group in four rolled back (no
+    // campaign toggled off: the gated path serves it).
+    RuntimeState runtime(config->campaigns().size(), config->groups().size());
+    for (size_t g = 0; g < config->groups().size(); ++g) {
+      runtime.set_group_rolled_back(g, pick(4) == 0);
+    }
     VisitorContext ctx;
     DecisionList list;
     for (const absl::Time now : {kNow, later, kNow}) {
       for (int v = 0; v < 150; ++v) {
         ctx.Reset(Visitor(v));
         ctx.Set("country", absl::StrCat("C", v % 3));
-        ASSERT_TRUE(config->DecideAll(ctx, now, &list).ok());
+        const RuntimeState* rt = v % 2 == 0 ? nullptr : &runtime;
+        ASSERT_TRUE(config->DecideAll(ctx, now, &list, rt).ok());
         ASSERT_EQ(list.size(), static_cast<size_t>(n));
         for (int c = 0; c < n; ++c) {
           Decision d;
-          ASSERT_TRUE(config->Decide(list.campaign_id(c), ctx, now, &d).ok());
+          ASSERT_TRUE(
+              config->Decide(list.campaign_id(c), ctx, now, &d, rt).ok());
           ASSERT_EQ(list[c].reason, d.reason)
               << "c" << c << " " << Visitor(v) << " round " << round << "\n"
               << Config(campaigns, settings);
@@ -498,7 +507,8 @@ TEST(Structure, LayerGatedCampaignsDecideAsEachAlone) {
        {DecisionReason::kAllocated, DecisionReason::kOutsideLayerRange,
         DecisionReason::kCampaignInactive, DecisionReason::kOutsideSchedule,
         DecisionReason::kNotTargeted, DecisionReason::kPrerequisiteFailed,
-        DecisionReason::kHoldout, DecisionReason::kOutsideBucketRange}) {
+        DecisionReason::kHoldout, DecisionReason::kOutsideBucketRange,
+        DecisionReason::kRolledBack}) {
     EXPECT_GT(layered_reasons[r], 0) << static_cast<int>(r);
   }
 }
