@@ -599,9 +599,20 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
           cfg->campaigns_[cfg->layer_gates_[k].campaign].layer;
       if (cfg->gated_layers_.empty() ||
           cfg->gated_layers_.back().layer != layer) {
-        cfg->gated_layers_.push_back({layer, k, k});
+        cfg->gated_layers_.push_back({layer, k, k, 0});
       }
       cfg->gated_layers_.back().end = k + 1;
+    }
+    for (GatedLayer& layer : cfg->gated_layers_) {
+      layer.cells = static_cast<uint32_t>(cfg->gate_cells_.size());
+      uint32_t k = layer.begin;
+      for (int32_t cell = 0; cell < 100; ++cell) {
+        while (k + 1 < layer.end &&
+               cfg->layer_gates_[k + 1].low_bp <= 100 * cell) {
+          ++k;
+        }
+        cfg->gate_cells_.push_back(k);
+      }
     }
     if (any_fast) cfg->fast_tree_ = std::move(fast_tree);
     if (!batch_trees.empty()) {

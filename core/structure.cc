@@ -297,19 +297,16 @@ uint32_t CompiledConfig::KnownLayerBucket(int32_t layer,
 int32_t CompiledConfig::GatedCampaignOf(const GatedLayer& layer,
                                         std::string_view visitor_id,
                                         Structure* st) const {
-  const auto bucket =
-      static_cast<int32_t>(KnownLayerBucket(layer.layer, visitor_id, st));
-  // The last range starting at or below the bucket (or the first range),
-  // by a search whose steps depend on the layer's size alone, so that its
-  // moves are conditional moves rather than branches on the random bucket
-  // (which would mispredict about every other step).
-  const LayerGate* gate = layer_gates_.data() + layer.begin;
-  for (uint32_t size = layer.end - layer.begin; size > 1;) {
-    const uint32_t half = size / 2;
-    gate = gate[half].low_bp <= bucket ? gate + half : gate;
-    size -= half;
-  }
-  return gate->low_bp <= bucket && bucket < gate->high_bp ? gate->campaign : -1;
+  const uint32_t bucket = KnownLayerBucket(layer.layer, visitor_id, st);
+  // The last range starting at or below the bucket (or the first range):
+  // from the one its percent cell names, past those starting inside the
+  // cell (see gate_cells_).
+  const LayerGate* gate =
+      layer_gates_.data() + gate_cells_[layer.cells + bucket / 100];
+  const LayerGate* const last = layer_gates_.data() + (layer.end - 1);
+  const auto b = static_cast<int32_t>(bucket);
+  while (gate < last && gate[1].low_bp <= b) ++gate;
+  return gate->low_bp <= b && b < gate->high_bp ? gate->campaign : -1;
 }
 
 DecisionReason CompiledConfig::CheckStructure(int32_t c,
