@@ -497,12 +497,9 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
     }
     // The batched campaigns' trees together, without a branch per tree on
     // their eager part (W2: the campaigns without the index's EQUALS); they
-    // are outside the index, and the marked trees below passed it. With
-    // live windows, the template decides a campaign outside its window; any
-    // other is inside its window, if it has one. Likewise a ranged campaign
-    // outside its ranges: the template's entry is final unless not_targeted.
-    const bool template_decides =
-        !windowed_.empty() || !ranged_offsets_.empty();
+    // are outside the index, and the marked trees below passed it. The
+    // template's entry is final unless not_targeted: a campaign outside its
+    // live window or (Flagship) its bucket ranges; any other is inside.
     CompiledTargetingSet::Matching held;
     if (!batch_trees_.tests.empty()) {
       held = targeting_->MatchingOfList(batch_trees_, &visitor.scratch_);
@@ -510,10 +507,7 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
     const uint32_t first_matched = num_touched;
     for (size_t j = 0; j < held.count; ++j) {
       const int32_t c = batch_campaigns_[held.positions[j]];
-      if (template_decides &&
-          items[c].reason != DecisionReason::kNotTargeted) {
-        continue;
-      }
+      if (items[c].reason != DecisionReason::kNotTargeted) continue;
       touched[num_touched++] = c;
     }
     // The marked trees likewise (the template also decides an inactive

@@ -343,10 +343,10 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
                           TrafficSchedule::Span* spans, bool* ab_taken,
                           Lifecycle* lc, bool outside_window = false,
                           Structure* st = nullptr) const;
+  struct HotCampaign;
   // Step 9 for a campaign (`hot` = hot_[c]): the first of its groups whose
   // targeting holds for the visitor bound to `scratch` (no fall-through),
   // or -1.
-  struct HotCampaign;
   int32_t TargetedGroup(const HotCampaign& hot, TargetingScratch* scratch) const;
   // Steps 10 and 12 for group `g`, whose targeting held, into `*d` (its
   // group set): rolled back, else picked. For a campaign nothing else can
