@@ -36,6 +36,12 @@
 #include <cstring>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "targeting/bytes.h"
+
 namespace allot::internal {
 namespace {
 
@@ -461,8 +467,65 @@ std::optional<SimpleRegex> SimpleRegex::CompileOne(std::string_view pattern,
     }
     re.class_run_ = !re.suffix_.empty() && k == 1 && re.anchored_start_ &&
                     (re.repeat_ & 2) != 0 && (re.optional_ & 2) == 0;
+    if (re.class_run_) re.SetRunRanges(sets[0]);
   }
   return re;
+}
+
+void SimpleRegex::SetRunRanges(const std::bitset<128>& set) {
+  int n = 0;
+  for (int c = 0; c < 128;) {
+    if (!set.test(static_cast<size_t>(c))) {
+      ++c;
+      continue;
+    }
+    const int lo = c;
+    while (c < 128 && set.test(static_cast<size_t>(c))) ++c;
+    if (n == kRunRanges) {
+      run_ranges_ = 0;  // too many: the byte loop alone
+      return;
+    }
+    // Lengths up to 128: len - 128 fits a signed byte. A byte >= 0x80 is
+    // c - lo >= 128 - lo > hi - lo, never inside.
+    std::memset(run_bias_[n], static_cast<uint8_t>(0x80 - lo), 16);
+    std::memset(run_limit_[n], static_cast<uint8_t>((c - lo) - 128), 16);
+    ++n;
+  }
+  run_ranges_ = n;
+}
+
+bool SimpleRegex::ClassRunHolds(std::string_view text, size_t head) const {
+#if defined(__SSE2__)
+  if (run_ranges_ == 0 || text.size() < 16) return false;
+  const char* const p = text.data();
+  // The bytes of one 16-byte block in the set, a bit each.
+  auto in_set = [this](const char* at) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+    __m128i in = _mm_setzero_si128();
+    for (int r = 0; r < run_ranges_; ++r) {
+      const __m128i bias =
+          _mm_load_si128(reinterpret_cast<const __m128i*>(run_bias_[r]));
+      const __m128i limit =
+          _mm_load_si128(reinterpret_cast<const __m128i*>(run_limit_[r]));
+      in = _mm_or_si128(in, _mm_cmplt_epi8(_mm_add_epi8(v, bias), limit));
+    }
+    return static_cast<uint32_t>(_mm_movemask_epi8(in));
+  };
+  if (head <= 16) {
+    // One block from the start (the text has 16 bytes), its first `head`.
+    const uint32_t need = (uint32_t{1} << head) - 1;
+    return (in_set(p) & need) == need;
+  }
+  // Whole blocks, the last one ending at `head` (overlapping its previous).
+  for (size_t at = 0; at + 16 < head; at += 16) {
+    if (in_set(p + at) != 0xffff) return false;
+  }
+  return in_set(p + head - 16) == 0xffff;
+#else
+  (void)text;
+  (void)head;
+  return false;
+#endif
 }
 
 template <bool kAnchoredEnd, bool kOptional>
@@ -500,7 +563,7 @@ SimpleRegex::Result SimpleRegex::SearchBySuffix(std::string_view text) const {
   // UTF-8 text a different ending is no match, as RE2 would say.
   const size_t k = suffix_.size();
   if (text.size() < k ||
-      std::memcmp(text.data() + text.size() - k, suffix_.data(), k) != 0) {
+      !EqualBytes(text.data() + text.size() - k, suffix_.data(), k)) {
     return Result::kNoMatch;
   }
   const std::string_view head = text.substr(0, text.size() - k);
@@ -511,6 +574,8 @@ SimpleRegex::Result SimpleRegex::SearchBySuffix(std::string_view text) const {
   if (class_run_) {
     // "^[set]+" then the suffix: every byte before it in the set.
     if (head.empty()) return Result::kNoMatch;
+    if (ClassRunHolds(text, head.size())) return Result::kMatch;
+    // Else byte by byte: which one fails, and whether it is ASCII.
     for (const char ch : head) {
       const auto c = static_cast<unsigned char>(ch);
       if (c >= 0x80) return Result::kNotAscii;

@@ -21,6 +21,7 @@
 #define ALLOT_TARGETING_INTERNAL_SIMPLE_REGEX_H_
 
 #include <array>
+#include <bitset>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -84,6 +85,21 @@ class SimpleRegex {
   // The positions before the suffix are one repeated class, not optional,
   // anchored at the start ("^[a-z0-9.+-]+" of the usual e-mail pattern).
   bool class_run_ = false;
+  // That class as up to kRunRanges ranges of ASCII bytes, for a test of 16
+  // bytes at once (0: more ranges, or not a class run): byte c is in range
+  // r when int8(c + run_bias_[r]) < int8(run_limit_[r]) (c - lo, offset by
+  // 128 so that a signed compare tests it as unsigned, below the range's
+  // length, offset likewise), each value repeated 16 times.
+  static constexpr int kRunRanges = 6;
+  int run_ranges_ = 0;
+  alignas(16) uint8_t run_bias_[kRunRanges][16] = {};
+  alignas(16) uint8_t run_limit_[kRunRanges][16] = {};
+  // Whether every byte of text[0, head) is in the class run's set, tested
+  // 16 bytes at a time. False also when it cannot tell (a text shorter than
+  // 16 bytes, no ranges): the caller's byte loop then says why.
+  bool ClassRunHolds(std::string_view text, size_t head) const;
+  // Fills run_ranges_ and the tables from the run's set of bytes.
+  void SetRunRanges(const std::bitset<128>& set);
   std::string suffix_;             // see suffix_length()
   std::vector<SimpleRegex> more_;  // the other alternatives
 };

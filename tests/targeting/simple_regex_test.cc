@@ -3,6 +3,7 @@
 // some outside it), on random text.
 #include "targeting/internal/simple_regex.h"
 
+#include <algorithm>
 #include <random>
 #include <string>
 #include <vector>
@@ -175,6 +176,73 @@ TEST(SimpleRegex, SuffixPatternsAgreeWithRe2) {
   EXPECT_GT(class_runs, 50);
   EXPECT_GT(matched, compared / 5);
   EXPECT_LT(matched, compared * 4 / 5);
+}
+
+// A run of one class before a literal ending ("^[a-z0-9.+-]+@acme\\.com$"),
+// on text long enough for the run to be tested 16 bytes at a time: heads of
+// 0 to 40 bytes, in the class or with one byte outside it (ASCII or not) at
+// any place, classes of one to many ranges (past six, byte by byte). Every
+// answer is RE2's.
+TEST(SimpleRegex, LongClassRunsAgreeWithRe2) {
+  std::mt19937 rng(20261205);
+  auto pick = [&](int n) { return static_cast<int>(rng() % n); };
+  const std::vector<std::string> classes = {
+      "[a-z0-9.+-]", "[^@]",    "\\w",  "[a-z0-9._%+-]", "[A-Za-z]",
+      "\\d",        "[ -~]",   "[xyz]", "[acegikmoqsuwy]", "[^a-z]",
+      "[0-9a-f]",    "[-.+]"};
+  const std::vector<std::string> endings = {"@acme\\.com", "!", "@@", "z"};
+  int compared = 0, matched = 0, long_runs = 0;
+  for (const std::string& cls : classes) {
+    for (const bool case_sensitive : {true, false}) {
+      for (const std::string& ending : endings) {
+        const std::string pattern = "^" + cls + "+" + ending + "$";
+        const RE2 re(pattern, Options(case_sensitive));
+        ASSERT_TRUE(re.ok()) << pattern;
+        const auto simple = SimpleRegex::Compile(pattern, case_sensitive);
+        if (!simple.has_value()) continue;
+        // The printable bytes and the newline that the class takes.
+        const RE2 one("^" + cls + "$", Options(case_sensitive));
+        std::string members;
+        for (int c = 1; c < 128; ++c) {
+          const std::string b(1, static_cast<char>(c));
+          if (RE2::FullMatch(b, one)) members += b;
+        }
+        ASSERT_FALSE(members.empty()) << cls;
+        std::string literal = ending;
+        literal.erase(std::remove(literal.begin(), literal.end(), '\\'),
+                      literal.end());
+        for (int t = 0; t < 120; ++t) {
+          const int length = pick(41);
+          std::string text;
+          for (int k = 0; k < length; ++k) {
+            text += members[pick(members.size())];
+          }
+          if (length > 0 && pick(2) == 0) {
+            // One byte anywhere: any ASCII byte but NUL, or outside ASCII.
+            const int at = pick(length);
+            switch (pick(3)) {
+              case 0:
+                text[at] = static_cast<char>(1 + pick(127));
+                break;
+              case 1:
+                text.replace(at, 1, "\xc3\xa9");
+                break;
+              default:
+                text[at] = '\xff';
+            }
+          }
+          if (pick(8) != 0) text += literal;
+          long_runs += text.size() >= 16;
+          ExpectAgreement(*simple, re, pattern, case_sensitive, text,
+                          &compared, &matched);
+          if (HasFailure()) return;
+        }
+      }
+    }
+  }
+  EXPECT_GT(long_runs, 4000);
+  EXPECT_GT(matched, compared / 4);
+  EXPECT_LT(matched, compared * 3 / 4);
 }
 
 // RE2 matches UTF-8 characters, this matcher bytes: on text outside ASCII
