@@ -435,8 +435,8 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
     // decision, and only the dense campaigns and those whose targeting
     // holds are decided. Without single assignment no decision depends on
     // another, so in any order.
-    const CompiledTargetingSet::Candidates candidates =
-        targeting_->CandidatesOf(visitor.scratch_);
+    const CompiledTargetingSet::Marked candidates =
+        targeting_->MarkedOf(visitor.scratch_);
     // A list that a sparse decision against this config left behind (Reset
     // cleared the mark if it was bound to another) differs from the
     // template only where it decided.

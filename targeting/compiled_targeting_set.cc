@@ -159,12 +159,29 @@ bool CompiledTargetingSet::IsIndexed(size_t tree) const {
 
 CompiledTargetingSet::Candidates CompiledTargetingSet::CandidatesOf(
     const TargetingScratch& scratch) const {
-  const TargetingScratch::State* s = scratch.state_.get();
+  // (The scratch's state is the per-visitor cache: marking its epochs
+  // changes no answer.)
+  TargetingScratch::State* s = scratch.state_.get();
   if (s == nullptr || s->set_id != impl_->id || impl_->indexes.empty()) {
     return Candidates();
   }
+  s->MarkTreeEpochs();  // for MayMatch
   return Candidates{impl_->tree_indexed.data(), s->tree_epoch.data(), s->epoch,
                     s->marked_trees_at, s->num_marked};
+}
+
+void TargetingScratch::State::MarkTreeEpochsNow() {
+  for (size_t k = 0; k < num_marked; ++k) tree_epoch[marked_trees_at[k]] = epoch;
+  tree_epoch_marked = epoch;
+}
+
+CompiledTargetingSet::Marked CompiledTargetingSet::MarkedOf(
+    const TargetingScratch& scratch) const {
+  const TargetingScratch::State* s = scratch.state_.get();
+  if (s == nullptr || s->set_id != impl_->id || impl_->indexes.empty()) {
+    return Marked();
+  }
+  return Marked{s->marked_trees_at, s->num_marked};
 }
 
 void CompiledTargetingSet::BuildInterned(Impl* impl) {
@@ -225,6 +242,7 @@ void CompiledTargetingSet::Attach(const Impl& impl,
   // One more than the trees: MatchingOf reads the entry of its sentinel
   // test, which stays 0 (no epoch is 0).
   s->tree_epoch.assign(impl.tree_indexed.size() + 1, 0);
+  s->tree_epoch_marked = 0;
   s->matching.resize(impl.tree_indexed.size());
   s->pending.resize(impl.tree_indexed.size());
   // At least one word: a head's empty single mask reads word 0.
@@ -892,6 +910,7 @@ void CompiledTargetingSet::Prepare(const Impl& impl,
     std::fill(s.bound_epoch.begin(), s.bound_epoch.end(), 0);
     std::fill(s.memo.begin(), s.memo.end(), 0);
     std::fill(s.tree_epoch.begin(), s.tree_epoch.end(), 0);
+    s.tree_epoch_marked = 0;
     for (auto& v : s.versions) v.epoch = 0;
     s.epoch = 0;
   }
@@ -946,7 +965,6 @@ void CompiledTargetingSet::BindDerived(const Impl& impl,
     const auto it = index.trees.find(v.string);
     if (it == index.trees.end()) continue;
     const Impl::SlotIndex::Entry& entry = it->second;
-    for (const uint32_t tree : entry.trees) s.tree_epoch[tree] = s.epoch;
     if (++entries == 1) {
       first = &entry;
     } else {
@@ -1022,7 +1040,7 @@ bool CompiledTargetingSet::MatchesBound(size_t tree,
   const Impl& impl = *impl_;
   TargetingScratch::State* s = scratch->state_.get();
   const Impl::TreeHead& head = impl.heads[tree];
-  if (head.indexed != 0 && s->tree_epoch[tree] != s->epoch) {
+  if (head.indexed != 0 && !s->TreeMarked(tree)) {
     return false;  // the index says no group can hold
   }
   return HeadMatches<false>(impl, head, s);
@@ -1043,6 +1061,7 @@ CompiledTargetingSet::Matching CompiledTargetingSet::MatchingOf(
   n = std::min(n, s->matching.size());
   const uint64_t* words = s->eager.data();
   const uint32_t epoch = s->epoch;
+  s->MarkTreeEpochs();
   // First the index and the eager masks of every tree, without a branch
   // per tree (a tree without a mask head has an empty batch mask), ...
   size_t k = 0;

@@ -142,6 +142,13 @@ class CompiledTargetingSet {
     }
   };
   Candidates CandidatesOf(const TargetingScratch& scratch) const;
+  // Candidates' `marked` trees alone, for a caller that asks MayMatch of
+  // none (cheaper: the per-tree epochs MayMatch reads are left unwritten).
+  struct Marked {
+    const uint32_t* marked = nullptr;
+    size_t num_marked = 0;
+  };
+  Marked MarkedOf(const TargetingScratch& scratch) const;
   // Whether Matches(tree, ...) is false, without evaluating anything, for
   // every visitor whose value Bind does not find in the tree's index entry.
   bool IsIndexed(size_t tree) const;

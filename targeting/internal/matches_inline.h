@@ -87,7 +87,7 @@ template <typename FastTest>
   const Impl& impl = *impl_;
   TargetingScratch::State* s = scratch->state_.get();
   const Impl::TreeHead& head = impl.heads[tree];
-  if (head.indexed != 0 && s->tree_epoch[tree] != s->epoch) return false;
+  if (head.indexed != 0 && !s->TreeMarked(tree)) return false;
   // (Only a tree of one predicate has a compact form in its head.)
   const int result = FormResult(impl, head.form, s);
   if (result >= 0) return result != 0;

@@ -62,8 +62,24 @@ struct alignas(internal::kCacheLine) TargetingScratch::State {
   };
   internal::LineVector<ParsedVersion> versions;  // by slot
   // By tree: == epoch when Bind found the tree a candidate (see
-  // Impl::indexes); only indexed trees are read.
+  // Impl::indexes); only indexed trees are read, and only after
+  // MarkTreeEpochs: Bind lists the candidates (marked_trees_at) and their
+  // epochs are written when something first asks about one tree (the
+  // sparse path reads the list alone: W2 marks ~25 trees per visitor, W3
+  // ~40).
   internal::LineVector<uint32_t> tree_epoch;
+  uint32_t tree_epoch_marked = 0;  // the epoch tree_epoch was brought to
+  // Brings tree_epoch to this epoch (out of line: the loop stays off the
+  // inline paths that ask about a tree).
+  void MarkTreeEpochs() {
+    if (tree_epoch_marked != epoch) MarkTreeEpochsNow();
+  }
+  [[gnu::noinline]] void MarkTreeEpochsNow();
+  // Whether Bind found indexed tree `tree` a candidate this epoch.
+  [[gnu::always_inline]] bool TreeMarked(size_t tree) {
+    MarkTreeEpochs();
+    return tree_epoch[tree] == epoch;
+  }
   // The eager predicates' results for the bound visitor, 64 per word (see
   // Impl::eager); rewritten whole by every Bind.
   internal::LineVector<uint64_t> eager;
