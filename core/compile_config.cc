@@ -614,6 +614,25 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
         cfg->gate_cells_.push_back(k);
       }
     }
+    cfg->sparse_matches_final_ = true;
+    auto not_targeted_always = [&](int32_t c) {
+      return cfg->sparse_template_[c].reason == DecisionReason::kNotTargeted &&
+             !std::binary_search(cfg->windowed_.begin(), cfg->windowed_.end(),
+                                 c);
+    };
+    for (const int32_t c : cfg->batch_campaigns_) {
+      if (!not_targeted_always(c)) cfg->sparse_matches_final_ = false;
+    }
+    for (size_t i = 0; i < n; ++i) {
+      if (fast_tree[i] >= 0 && !not_targeted_always(static_cast<int32_t>(i))) {
+        cfg->sparse_matches_final_ = false;
+      }
+    }
+    for (size_t t = 0; t < trees.size(); ++t) {
+      if (cfg->targeting_->IsIndexed(t) && cfg->fast_campaign_of_tree_[t] < 0) {
+        cfg->sparse_matches_final_ = false;
+      }
+    }
     if (any_fast) cfg->fast_tree_ = std::move(fast_tree);
     if (!batch_trees.empty()) {
       cfg->batch_trees_ =

@@ -597,6 +597,12 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   CompiledTargetingSet::TreeList batch_trees_;  // their trees, prepared
   std::vector<int32_t> dense_;  // the other campaigns not fast, in order
   std::vector<int32_t> fast_campaign_of_tree_;  // by tree, or -1
+  // Whether every batched and fast campaign is active, without a window or
+  // bucket ranges (its template entry says not_targeted at any instant) and
+  // every tree the index may mark is a fast campaign's: the sparse path
+  // then appends what its passes find matched without testing either
+  // (W2, W3; a config with windows, ranges or layers keeps the tests).
+  bool sparse_matches_final_ = false;
   // The active campaigns with a live window (scheduler dates, a period or
   // recurring windows), in order: the entries of the template that depend
   // on `now` (see TemplateAt). Decisions other than the lifecycle path's

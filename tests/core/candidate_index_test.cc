@@ -315,5 +315,63 @@ TEST(CandidateIndex, FlagshipRangedSparseListsRestoreWhatThePreviousVisitorChang
   CheckSparseListsRestore(/*flagship=*/true, 20261206);
 }
 
+// Plain campaigns on the index beside layered ones whose trees the index
+// files too (a layered campaign is not fast: its layer range gates it). The
+// sparse path finds the plain ones among the marked trees and must skip the
+// layered ones' marks: every decision is what the config decides without
+// the index.
+TEST(CandidateIndex, LayeredCampaignsOnTheIndexDecideAsWithoutIt) {
+  std::vector<std::string> campaigns;
+  for (int i = 0; i < 35; ++i) {
+    const std::string id = absl::StrCat("c", i);
+    const bool layered = i >= 30;
+    const int low = 20 * (i - 30);
+    campaigns.push_back(absl::StrCat(
+        R"({"id":")", id, R"(","type":"ab",)",
+        layered ? absl::StrCat(R"("layer":{"id":"L0","range":[)", low, ",",
+                               low + 20, "]},")
+                : "",
+        R"("variation_groups":[{"id":")", id, R"(-g0","targeting":)",
+        Targeting({absl::StrCat(R"({"key":"country","operator":"EQUALS","value":")",
+                                kCountries[i % 5], R"("})")}),
+        R"(,"variations":[{"id":")", id, R"(-g0-a","allocation":50},{"id":")",
+        id, R"(-g0-b","allocation":50}]}]})"));
+  }
+  const std::string json =
+      absl::StrCat(R"({"settings":{"layers":[{"id":"L0"}]},"campaigns":[)",
+                   absl::StrJoin(campaigns, ","), "]}");
+  LoadOptions plain;
+  plain.targeting.candidate_index = false;
+  auto indexed = LoadConfig(json);
+  auto reference = LoadConfig(json, plain);
+  ASSERT_TRUE(indexed.ok()) << indexed.status();
+  ASSERT_TRUE(reference.ok()) << reference.status();
+  VisitorContext ctx;
+  DecisionList list_a, list_b;
+  int plain_allocated = 0, layered_allocated = 0;
+  for (int v = 0; v < 2000; ++v) {
+    ctx.Reset(absl::StrCat("visitor-", v));
+    ctx.Set("country", kCountries[v % 5]);
+    ASSERT_TRUE((*indexed)->DecideAll(ctx, absl::UnixEpoch(), &list_a).ok());
+    ASSERT_TRUE((*reference)->DecideAll(ctx, absl::UnixEpoch(), &list_b).ok());
+    ASSERT_EQ(list_a.size(), 35u);
+    for (size_t i = 0; i < list_a.size(); ++i) {
+      const Decision& x = list_a[i];
+      const Decision& y = list_b[i];
+      ASSERT_EQ(std::tie(x.campaign, x.group, x.variation, x.reason, x.new_assignment),
+                std::tie(y.campaign, y.group, y.variation, y.reason, y.new_assignment))
+          << "campaign " << i << ", visitor " << v;
+      if (x.reason == DecisionReason::kAllocated) {
+        ++(i >= 30 ? layered_allocated : plain_allocated);
+      }
+    }
+  }
+  // Six plain campaigns share each country; one visitor in five meets the
+  // layered campaign of its country in its layer range.
+  EXPECT_EQ(plain_allocated, 2000 * 6);
+  EXPECT_GT(layered_allocated, 2000 / 5 / 2);
+  EXPECT_LT(layered_allocated, 2000 / 5 * 2);
+}
+
 }  // namespace
 }  // namespace allot
