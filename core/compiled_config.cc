@@ -109,6 +109,14 @@ template <bool kXxh3>
   return group.split.Pick(group.bucketer.SplitBucketInline(visitor_id));
 }
 
+// XXH3's split bucket; kShortId: of an id of 9 to 16 bytes.
+template <bool kShortId>
+[[gnu::always_inline]] inline uint32_t SplitBucketOf(std::string_view visitor_id,
+                                                     uint64_t seed) {
+  return kShortId ? internal::Xxh3BucketOf9To16(visitor_id, seed)
+                  : internal::Xxh3Bucket(visitor_id, seed);
+}
+
 // Stores a decision field by field. Copied whole, the five fields of a
 // decision made in registers were first packed into two words (shifts and
 // ors on every campaign decided); stored one by one, they are not.
@@ -253,13 +261,14 @@ template <bool kLifecycle, CompiledConfig::WindowCheck kWindow>
   return -1;
 }
 
+template <bool kShortId>
 [[gnu::always_inline]] inline void CompiledConfig::DecideInGroup(
     int32_t g, std::string_view visitor_id, int64_t now_ns,
     const RuntimeState* runtime, TrafficSchedule::Span* spans,
     Decision* d) const {
   d->group = g;
   if (RolledBack(g, runtime, d)) return;
-  PickInGroup(g, visitor_id, now_ns, spans, d);
+  PickInGroup<kShortId>(g, visitor_id, now_ns, spans, d);
 }
 
 [[gnu::always_inline]] inline bool CompiledConfig::RolledBack(
@@ -270,6 +279,7 @@ template <bool kLifecycle, CompiledConfig::WindowCheck kWindow>
   return true;
 }
 
+template <bool kShortId>
 [[gnu::always_inline]] inline void CompiledConfig::PickInGroup(
     int32_t g, std::string_view visitor_id, int64_t now_ns,
     TrafficSchedule::Span* spans, Decision* d) const {
@@ -280,12 +290,12 @@ template <bool kLifecycle, CompiledConfig::WindowCheck kWindow>
   if (hot_group.pick == HotGroup::Pick::kPlain) {
     v = SplitTable::PickInline(
         hot_group.biased, hot_group.indices,
-        internal::Xxh3Bucket(visitor_id, hot_group.split_seed));
+        SplitBucketOf<kShortId>(visitor_id, hot_group.split_seed));
   } else if (hot_group.pick == HotGroup::Pick::kRollout) {
     out = OutOfTraffic<true>(groups_[g], visitor_id, now_ns, spans);
     v = SplitTable::PickInline(
         hot_group.biased, hot_group.indices,
-        internal::Xxh3Bucket(visitor_id, hot_group.split_seed));
+        SplitBucketOf<kShortId>(visitor_id, hot_group.split_seed));
   } else {
     v = PickThroughGroup(groups_[g], visitor_id, now_ns, spans, &out);
   }
@@ -310,9 +320,18 @@ void CompiledConfig::DecideMatched(const int32_t* campaigns, size_t n,
                                    const RuntimeState* runtime,
                                    TrafficSchedule::Span* spans,
                                    Decision* items) const {
+  // Into the template's entry of each: this campaign, not_targeted, no
+  // variation.
+  if (visitor_id.size() - 9 <= 16 - 9) {
+    for (size_t k = 0; k < n; ++k) {
+      const int32_t c = campaigns[k];
+      DecideInGroup<true>(hot_[c].first_group, visitor_id, now_ns, runtime,
+                          spans, &items[c]);
+    }
+    return;
+  }
   for (size_t k = 0; k < n; ++k) {
     const int32_t c = campaigns[k];
-    // Into the template's entry: this campaign, not_targeted, no variation.
     DecideInGroup(hot_[c].first_group, visitor_id, now_ns, runtime, spans,
                   &items[c]);
   }

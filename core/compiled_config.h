@@ -351,7 +351,10 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   // Steps 10 and 12 for group `g`, whose targeting held, into `*d` (its
   // group set): rolled back, else picked. For a campaign nothing else can
   // stop (no lifecycle inputs: step 11 is DecideCampaign's).
-  void DecideInGroup(int32_t g, std::string_view visitor_id, int64_t now_ns,
+  // kShortId: the visitor id has 9 to 16 bytes (XXH3's usual case, its
+  // length tested once per visitor rather than once per hash).
+  template <bool kShortId = false>
+  [[gnu::always_inline]] void DecideInGroup(int32_t g, std::string_view visitor_id, int64_t now_ns,
                      const RuntimeState* runtime, TrafficSchedule::Span* spans,
                      Decision* d) const;
   // Step 10 for group `g`, whose targeting held: whether the run-time state
@@ -359,7 +362,8 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   bool RolledBack(int32_t g, const RuntimeState* runtime, Decision* d) const;
   // Step 12 for group `g`, past steps 10 and 11: the rollout's traffic and
   // the split, into `*d` (allocated, not_in_traffic or not_allocated).
-  void PickInGroup(int32_t g, std::string_view visitor_id, int64_t now_ns,
+  template <bool kShortId = false>
+  [[gnu::always_inline]] void PickInGroup(int32_t g, std::string_view visitor_id, int64_t now_ns,
                    TrafficSchedule::Span* spans, Decision* d) const;
   // The campaigns matched on a sparse DecideAll, campaigns[0, n): steps 10
   // and 12 of each one's group (nothing before targeting stops them there:

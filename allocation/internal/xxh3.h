@@ -69,6 +69,16 @@ namespace allot::internal {
   return Mod10000(InlineXxh3WithSeed(visitor_id, seed));
 }
 
+// Xxh3Bucket of an id of 9 to 16 bytes (XXH3's own path for those
+// lengths, without the length tests).
+// REQUIRES: 9 <= visitor_id.size() <= 16.
+[[gnu::always_inline]] inline uint32_t Xxh3BucketOf9To16(
+    std::string_view visitor_id, uint64_t seed) {
+  return Mod10000(
+      XXH3_len_9to16_64b(reinterpret_cast<const xxh_u8*>(visitor_id.data()),
+                         visitor_id.size(), XXH3_kSecret, seed));
+}
+
 }  // namespace allot::internal
 
 #endif  // ALLOT_ALLOCATION_INTERNAL_XXH3_H_

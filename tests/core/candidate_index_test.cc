@@ -373,5 +373,54 @@ TEST(CandidateIndex, LayeredCampaignsOnTheIndexDecideAsWithoutIt) {
   EXPECT_LT(layered_allocated, 2000 / 5 * 2);
 }
 
+// The sparse path hashes the usual id of 9 to 16 bytes without XXH3's
+// length tests, any other length through them: ids of 1 to 40 bytes decide
+// as Decide decides each campaign alone (its own path), and the reference
+// without the index agrees.
+TEST(CandidateIndex, SparseDecisionsHashIdsOfEveryLength) {
+  std::vector<std::string> campaigns;
+  for (int i = 0; i < 30; ++i) {
+    const std::string id = absl::StrCat("c", i);
+    campaigns.push_back(absl::StrCat(
+        R"({"id":")", id, R"(","type":"ab","variation_groups":[{"id":")", id,
+        R"(-g0","targeting":)",
+        Targeting({absl::StrCat(R"({"key":"country","operator":"EQUALS","value":")",
+                                kCountries[i % 5], R"("})")}),
+        R"(,"variations":[{"id":")", id, R"(-g0-a","allocation":30},{"id":")",
+        id, R"(-g0-b","allocation":30}]}]})"));
+  }
+  const std::string json =
+      absl::StrCat(R"({"campaigns":[)", absl::StrJoin(campaigns, ","), "]}");
+  auto config = LoadConfig(json);
+  ASSERT_TRUE(config.ok()) << config.status();
+  VisitorContext ctx;
+  DecisionList list;
+  std::vector<int> allocated(41, 0);
+  for (int length = 1; length <= 40; ++length) {
+    for (int v = 0; v < 50; ++v) {
+      std::string id = absl::StrCat(v, "-");
+      while (static_cast<int>(id.size()) < length) id += static_cast<char>('a' + id.size() % 26);
+      id.resize(length);
+      ctx.Reset(id);
+      ctx.Set("country", kCountries[v % 5]);
+      ASSERT_TRUE((*config)->DecideAll(ctx, absl::UnixEpoch(), &list).ok());
+      for (size_t i = 0; i < list.size(); ++i) {
+        Decision one;
+        ASSERT_TRUE((*config)->Decide((*config)->campaigns()[i].id, ctx,
+                                      absl::UnixEpoch(), &one).ok());
+        ASSERT_EQ(std::tie(list[i].group, list[i].variation, list[i].reason),
+                  std::tie(one.group, one.variation, one.reason))
+            << "campaign " << i << ", id \"" << id << "\"";
+        allocated[length] += list[i].reason == DecisionReason::kAllocated;
+      }
+    }
+  }
+  // Six campaigns per country, 60 % allocated: about 180 of 300 per length.
+  for (int length = 1; length <= 40; ++length) {
+    EXPECT_GT(allocated[length], 120) << length;
+    EXPECT_LT(allocated[length], 240) << length;
+  }
+}
+
 }  // namespace
 }  // namespace allot
