@@ -873,6 +873,18 @@ CompiledTargetingSet::Create(const std::vector<TargetingTreeSpec>& trees,
       }
     }
   }
+  // Bind's lookups, from the maps now final.
+  for (Impl::SlotIndex& index : impl->indexes) {
+    std::vector<std::pair<std::string_view, const Impl::SlotIndex::Entry*>>
+        entries;
+    for (const auto& [value, entry] : index.trees) {
+      entries.emplace_back(value, &entry);
+    }
+    index.lookup.Build(entries);
+  }
+  for (Impl::InternedSlot& interned : impl->interned) {
+    interned.lookup.Build({interned.ids.begin(), interned.ids.end()});
+  }
   impl->derives =
       !impl->interned.empty() || !impl->eager.empty() || !impl->indexes.empty();
   impl->id = NextSetId();
@@ -937,9 +949,8 @@ void CompiledTargetingSet::BindDerived(const Impl& impl,
     if (s.bound_epoch[interned.slot] != s.epoch) continue;
     const AttributeValue& v = s.values[interned.slot];
     if (v.type != ValueType::kString) continue;
-    const auto it = interned.ids.find(v.string);
     s.interned[interned.slot] =
-        it == interned.ids.end() ? internal::kNotInterned : it->second;
+        interned.lookup.Find(v.string, internal::kNotInterned);
   }
   if (!impl.eager.empty()) BindEager(impl, &s);
   // The trees the visitor's values name in the candidate index.
@@ -962,9 +973,10 @@ void CompiledTargetingSet::BindDerived(const Impl& impl,
     if (s.bound_epoch[index.slot] != s.epoch) continue;
     const AttributeValue& v = s.values[index.slot];
     if (v.type != ValueType::kString) continue;
-    const auto it = index.trees.find(v.string);
-    if (it == index.trees.end()) continue;
-    const Impl::SlotIndex::Entry& entry = it->second;
+    const Impl::SlotIndex::Entry* const found =
+        index.lookup.Find(v.string, nullptr);
+    if (found == nullptr) continue;
+    const Impl::SlotIndex::Entry& entry = *found;
     if (++entries == 1) {
       first = &entry;
     } else {

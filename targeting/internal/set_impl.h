@@ -20,15 +20,16 @@
 #include "targeting/compiled_targeting_set.h"
 #include "targeting/internal/predicate.h"
 #include "targeting/internal/slot_table.h"
+#include "targeting/internal/string_table.h"
 
 namespace allot {
 namespace internal {
 
-// Hashing and equality for the std::string_view keys that Bind looks up
-// per visitor. This Abseil's string_view is its own type, so a map keyed by
-// std::string_view would get std::hash (an out-of-line call per lookup)
-// and memcmp; these are Abseil's inline string hash and a compare of a few
-// loads.
+// Hashing and equality for the std::string_view keys of the maps compiling
+// builds (Bind looks values up in their frozen StringTable copies). This
+// Abseil's string_view is its own type, so a map keyed by std::string_view
+// would get std::hash (an out-of-line call per lookup) and memcmp; these
+// are Abseil's inline string hash and a compare of a few loads.
 struct ViewHash {
   size_t operator()(std::string_view s) const {
     return absl::Hash<absl::string_view>()(
@@ -135,6 +136,8 @@ struct CompiledTargetingSet::Impl {
     };
     // Views into tables.strings.
     internal::ViewMap<Entry> trees;
+    // The same, frozen for Bind's lookup once the entries are final.
+    internal::StringTable<const Entry*> lookup;
   };
   std::vector<SlotIndex> indexes;
   std::vector<uint8_t> tree_indexed;  // by tree: 1 when filed in an index
@@ -153,6 +156,7 @@ struct CompiledTargetingSet::Impl {
     uint32_t slot = 0;
     // Views into the ValueSets' strings (immutable once compiled).
     internal::ViewMap<uint32_t> ids;
+    internal::StringTable<uint32_t> lookup;  // `ids`, frozen for Bind
   };
   std::vector<InternedSlot> interned;
   std::vector<uint64_t> bits;  // the predicates' bitsets, back to back
