@@ -268,7 +268,7 @@ CompiledTargetingSet::VersionOf(TargetingScratch::State* s, uint32_t slot,
   if (v.epoch != s->epoch) {
     v.epoch = s->epoch;
     v.ok = a.type == ValueType::kString &&
-           internal::ParseSemVer(a.string, &v.version);
+           internal::ParseSemVerInline(a.string, &v.version);
   }
   return v.ok ? &v.version : nullptr;
 }

@@ -23,6 +23,41 @@ struct SemVer {
 // checked and dropped.
 bool ParseSemVer(std::string_view text, SemVer* out);
 
+// ParseSemVer, with the usual version ("MAJOR.MINOR.PATCH" of digits alone,
+// each up to 18 digits without a leading zero) read inline; anything else
+// (a "v", a prerelease or build part, a longer number, an invalid text)
+// goes to ParseSemVer, which reads it from the start.
+[[gnu::always_inline]] inline bool ParseSemVerInline(std::string_view text,
+                                                     SemVer* out) {
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  uint64_t parts[3];
+  for (int k = 0; k < 3; ++k) {
+    const char* const start = p;
+    uint64_t v = 0;
+    unsigned d;
+    while (p != end && (d = static_cast<unsigned char>(*p) - unsigned{'0'}) <= 9) {
+      v = v * 10 + d;
+      ++p;
+    }
+    const auto length = p - start;
+    if (length == 0 || length > 18 || (length > 1 && *start == '0')) {
+      return ParseSemVer(text, out);
+    }
+    parts[k] = v;
+    if (k < 2) {
+      if (p == end || *p != '.') return ParseSemVer(text, out);
+      ++p;
+    }
+  }
+  if (p != end) return ParseSemVer(text, out);
+  out->major = parts[0];
+  out->minor = parts[1];
+  out->patch = parts[2];
+  out->prerelease = std::string_view();
+  return true;
+}
+
 // SemVer precedence: < 0, 0 or > 0. Build metadata never matters.
 int CompareSemVer(const SemVer& a, const SemVer& b);
 

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <random>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -114,6 +115,50 @@ TEST(SemVer, LargeNumericPrereleaseIdentifiersCompareNumerically) {
                           P("1.0.0-100000000000000000000")),
             0);
   EXPECT_LT(CompareSemVer(P("1.0.0-999"), P("1.0.0-a")), 0);
+}
+
+}  // namespace
+}  // namespace allot::internal
+
+namespace allot::internal {
+namespace {
+
+// The inline reading of the usual "MAJOR.MINOR.PATCH" gives what the full
+// parser gives on every text, the usual ones and every near miss (a "v",
+// a prerelease or build part, leading zeros, 18 to 21 digits, empty parts,
+// a stray byte).
+TEST(SemVer, InlineParseAgreesWithTheFullParser) {
+  std::mt19937 rng(20261205);
+  const std::string pieces[] = {"0",  "1",  "7",   "10", "01", "123",
+                                "999999999999999999", "1000000000000000000",
+                                "18446744073709551615", "18446744073709551616",
+                                ".", ".", ".",  "-rc.1", "+b5", "v", "x", ""};
+  int usual = 0, other = 0;
+  for (int n = 0; n < 20000; ++n) {
+    std::string text;
+    if (n % 2 == 0) {
+      // Mostly the usual shape.
+      for (int k = 0; k < 3; ++k) {
+        if (k > 0) text += '.';
+        text += std::to_string(rng() % (k == 0 ? 4 : 25));
+      }
+      if (rng() % 4 == 0) text.insert(rng() % (text.size() + 1), pieces[rng() % 18]);
+    } else {
+      for (int k = 1 + rng() % 6; k > 0; --k) text += pieces[rng() % 18];
+    }
+    SemVer full, fast;
+    const bool full_ok = ParseSemVer(text, &full);
+    const bool fast_ok = ParseSemVerInline(text, &fast);
+    ASSERT_EQ(fast_ok, full_ok) << "\"" << text << "\"";
+    if (full_ok) {
+      ASSERT_EQ(std::tie(fast.major, fast.minor, fast.patch, fast.prerelease),
+                std::tie(full.major, full.minor, full.patch, full.prerelease))
+          << "\"" << text << "\"";
+      ++(full.prerelease.empty() && text.find_first_of("v+") == std::string::npos ? usual : other);
+    }
+  }
+  EXPECT_GT(usual, 8000);
+  EXPECT_GT(other, 50);
 }
 
 }  // namespace
