@@ -282,6 +282,7 @@ bool CompiledTargetingSet::Evaluate(const Impl& impl, const Predicate& p,
                                     TargetingScratch::State* s) {
   if (a != nullptr && p.slot < s->versions.size() &&
       internal::IsSemverOp(p.op) && !p.empty_list) {
+    ++s->stats.version_comparisons;
     const internal::SemVer* v = VersionOf(s, p.slot, *a);
     return v != nullptr && internal::EvaluateParsedSemver(p, *v, impl.tables);
   }
@@ -485,6 +486,32 @@ void CompiledTargetingSet::BuildEager(Impl* impl) {
     if (bit_of[i] == Impl::kNoPredicate && !cheap(i) &&
         t.predicates[i].memo != internal::kNoMemo &&
         sharing[i] >= Impl::kSharedEager) {
+      add(i);
+    }
+  }
+  // A slot's version comparisons: once one of them is eager, Bind parses
+  // the visitor's version anyway, and each other comparison of the slot
+  // costs one more operand of the same run's search. So every comparison
+  // of that slot that several trees read goes eager too (W2's five
+  // thresholds, each shared by fewer trees than kSharedEager), rather than
+  // a memo read and a call per tree that reads it.
+  auto version_form = [&](uint32_t i) {
+    Impl::FastTest form;
+    FormOf(t, t.predicates[i], &form);
+    return form.kind == Impl::FastKind::kSemVer;
+  };
+  std::vector<uint32_t> parsed_slots;
+  for (uint32_t i = 0; i < t.predicates.size(); ++i) {
+    if (bit_of[i] != Impl::kNoPredicate && version_form(i)) {
+      parsed_slots.push_back(t.predicates[i].slot);
+    }
+  }
+  for (uint32_t i = 0; i < t.predicates.size() && !parsed_slots.empty(); ++i) {
+    if (impl->eager.size() >= 64) break;
+    if (bit_of[i] == Impl::kNoPredicate &&
+        t.predicates[i].memo != internal::kNoMemo && version_form(i) &&
+        std::find(parsed_slots.begin(), parsed_slots.end(),
+                  t.predicates[i].slot) != parsed_slots.end()) {
       add(i);
     }
   }

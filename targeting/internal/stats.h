@@ -13,11 +13,14 @@
 
 namespace allot::internal {
 
-// Only what costs nothing next to the work it counts: a regex match. (A
-// counter per predicate or memo hit was a store on every test of the
-// decision path; the regex count shows the memo working just as well.)
+// Only what costs nothing next to the work it counts: a regex match, a
+// version comparison made on its own (a call, where an eager run compares
+// a slot's versions together). (A counter per predicate or memo hit was a
+// store on every test of the decision path; these show the memo and the
+// eager bits working just as well.)
 struct TargetingStats {
   uint64_t regex_matches = 0;  // MATCHES_REGEX / NOT_MATCHES_REGEX run
+  uint64_t version_comparisons = 0;  // SEMVER_* evaluated one by one
 };
 
 struct ScratchAccess {

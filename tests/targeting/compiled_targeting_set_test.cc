@@ -685,6 +685,71 @@ TEST(CompiledTargetingSet, EagerBitsAnswerLikeExplain) {
 // visitor, even when no tree needs it (the price of evaluating it eagerly;
 // the count includes a missing value or one of another type, which never
 // matches).
+// Once one version comparison of a slot is eager (shared by enough trees
+// outside the index), Bind parses the visitor's version anyway: the slot's
+// other comparisons that several trees read go eager with it, outside the
+// index and in it, and none is made on its own afterwards. Without the
+// shared one, they stay lazy. Either way every answer is Explain's.
+TEST(CompiledTargetingSet, VersionComparisonsOfAnEagerSlotAreEagerToo) {
+  const std::vector<TargetingSpec> thresholds = {
+      T("v", "SEMVER_GREATER_THAN", S("1.0.0")),
+      T("v", "SEMVER_LOWER_THAN", S("2.0.0")),
+      T("v", "SEMVER_GREATER_THAN_OR_EQUALS", S("1.10.0")),
+      T("v", "SEMVER_LOWER_THAN_OR_EQUALS", S("1.5.0")),
+  };
+  for (const bool shared : {true, false}) {
+    std::vector<TargetingTreeSpec> trees;
+    if (shared) {
+      for (int i = 0; i < 6; ++i) {  // the comparison many trees share
+        trees.push_back(Tree({T("n", "GREATER_THAN_OR_EQUALS", N(i)),
+                              T("v", "SEMVER_GREATER_THAN_OR_EQUALS", S("1.2.0"))}));
+      }
+    }
+    for (size_t k = 0; k < thresholds.size(); ++k) {
+      // Each read by two trees: one outside the index, one in it.
+      trees.push_back(Tree({T("n", "LOWER_THAN", N(10 + k)), thresholds[k]}));
+      trees.push_back(Tree({T("plan", "EQUALS", S("p" + std::to_string(k % 2))),
+                            thresholds[k]}));
+    }
+    auto set = CompiledTargetingSet::Create(trees);
+    ASSERT_TRUE(set.ok()) << set.status();
+    const char* versions[] = {"1.2.3",  "2.0.0",       "0.9.0", "1.10.0",
+                              "1.5.0-rc.1", "1.5.0-rc.10", "bad", "v1.3.0"};
+    TargetingScratch scratch;
+    uint64_t alone = 0;
+    int held = 0;
+    for (int v = 0; v < 64; ++v) {
+      Attributes a;
+      a.Set("v", versions[v % 8]);
+      a.Set("n", static_cast<double>(v % 16));
+      a.Set("plan", "p" + std::to_string(v % 3));
+      const uint64_t before = ScratchAccess::Stats(scratch).version_comparisons;
+      (*set)->Bind("visitor", a, &scratch);
+      std::vector<uint32_t> every(trees.size()), want;
+      for (uint32_t t = 0; t < every.size(); ++t) every[t] = t;
+      for (size_t t = 0; t < trees.size(); ++t) {
+        bool all = true;
+        for (const TargetingExplanation& e : (*set)->Explain(t, "visitor", a)) {
+          all = all && e.matched;
+        }
+        if (all) want.push_back(static_cast<uint32_t>(t));
+      }
+      const CompiledTargetingSet::Matching m =
+          (*set)->MatchingOf(every.data(), every.size(), &scratch);
+      ASSERT_EQ(std::vector<uint32_t>(m.positions, m.positions + m.count), want)
+          << "visitor " << v << (shared ? ", shared" : "");
+      held += static_cast<int>(want.size());
+      alone += ScratchAccess::Stats(scratch).version_comparisons - before;
+    }
+    if (shared) {
+      EXPECT_EQ(alone, 0u);
+    } else {
+      EXPECT_GT(alone, 64u);
+    }
+    EXPECT_GT(held, 64);
+  }
+}
+
 TEST(CompiledTargetingSet, SharedCostlyPredicatesAnswerLikeExplain) {
   std::mt19937 rng(23);
   auto pick = [&](int n) { return static_cast<int>(rng() % n); };
