@@ -494,7 +494,8 @@ void SimpleRegex::SetRunRanges(const std::bitset<128>& set) {
   run_ranges_ = n;
 }
 
-bool SimpleRegex::ClassRunHolds(std::string_view text, size_t head) const {
+[[gnu::always_inline]] inline bool SimpleRegex::ClassRunHolds(
+    std::string_view text, size_t head) const {
 #if defined(__SSE2__)
   if (run_ranges_ == 0 || text.size() < 16) return false;
   const char* const p = text.data();
@@ -556,7 +557,8 @@ SimpleRegex::Result SimpleRegex::Scan(std::string_view text,
   return (e & last) != 0 ? Result::kMatch : Result::kNoMatch;
 }
 
-SimpleRegex::Result SimpleRegex::SearchBySuffix(std::string_view text) const {
+[[gnu::always_inline]] inline SimpleRegex::Result SimpleRegex::SearchBySuffix(
+    std::string_view text) const {
   // A match ends at the end of the text ("$" is RE2's \z unless multi-line)
   // with the suffix's positions, each one ASCII byte: the text ends with
   // those bytes. A character outside ASCII is bytes >= 0x80 only, so on any
