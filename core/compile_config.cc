@@ -614,6 +614,9 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
         cfg->gate_cells_.push_back(k);
       }
     }
+    cfg->all_picks_plain_ = std::all_of(
+        cfg->hot_groups_.begin(), cfg->hot_groups_.end(),
+        [](const HotGroup& h) { return h.pick == HotGroup::Pick::kPlain; });
     cfg->sparse_matches_final_ = true;
     auto not_targeted_always = [&](int32_t c) {
       return cfg->sparse_template_[c].reason == DecisionReason::kNotTargeted &&

@@ -279,7 +279,7 @@ template <bool kShortId>
   return true;
 }
 
-template <bool kShortId>
+template <bool kShortId, bool kPlainOnly>
 [[gnu::always_inline]] inline void CompiledConfig::PickInGroup(
     int32_t g, std::string_view visitor_id, int64_t now_ns,
     TrafficSchedule::Span* spans, Decision* d) const {
@@ -287,7 +287,7 @@ template <bool kShortId>
   // -1 when a rollout leaves the visitor out of its traffic, else 0.
   int32_t out = 0;
   int v;
-  if (hot_group.pick == HotGroup::Pick::kPlain) {
+  if (kPlainOnly || hot_group.pick == HotGroup::Pick::kPlain) {
     v = SplitTable::PickInline(
         hot_group.biased, hot_group.indices,
         SplitBucketOf<kShortId>(visitor_id, hot_group.split_seed));
@@ -322,6 +322,18 @@ void CompiledConfig::DecideMatched(const int32_t* campaigns, size_t n,
                                    Decision* items) const {
   // Into the template's entry of each: this campaign, not_targeted, no
   // variation.
+  if (runtime == nullptr && all_picks_plain_ &&
+      visitor_id.size() - 9 <= 16 - 9) {
+    // Steps 10 (nothing rolled back) and 12 (plain picks) with nothing
+    // else in the loop: its invariants stay in registers.
+    for (size_t k = 0; k < n; ++k) {
+      const int32_t c = campaigns[k];
+      const int32_t g = hot_[c].first_group;
+      items[c].group = g;
+      PickInGroup<true, true>(g, visitor_id, now_ns, spans, &items[c]);
+    }
+    return;
+  }
   if (visitor_id.size() - 9 <= 16 - 9) {
     for (size_t k = 0; k < n; ++k) {
       const int32_t c = campaigns[k];

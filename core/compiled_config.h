@@ -362,7 +362,9 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   bool RolledBack(int32_t g, const RuntimeState* runtime, Decision* d) const;
   // Step 12 for group `g`, past steps 10 and 11: the rollout's traffic and
   // the split, into `*d` (allocated, not_in_traffic or not_allocated).
-  template <bool kShortId = false>
+  // kPlainOnly: the group picks plainly (HotGroup::Pick::kPlain: no
+  // rollout, XXH3 buckets), so the other ways are left out.
+  template <bool kShortId = false, bool kPlainOnly = false>
   [[gnu::always_inline]] void PickInGroup(int32_t g, std::string_view visitor_id, int64_t now_ns,
                    TrafficSchedule::Span* spans, Decision* d) const;
   // The campaigns matched on a sparse DecideAll, campaigns[0, n): steps 10
@@ -607,6 +609,10 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   // then appends what its passes find matched without testing either
   // (W2, W3; a config with windows, ranges or layers keeps the tests).
   bool sparse_matches_final_ = false;
+  // Whether every group picks plainly (HotGroup::Pick::kPlain): the
+  // matched campaigns' loop then has no rollout or Flagship way to keep
+  // registers for.
+  bool all_picks_plain_ = false;
   // The active campaigns with a live window (scheduler dates, a period or
   // recurring windows), in order: the entries of the template that depend
   // on `now` (see TemplateAt). Decisions other than the lifecycle path's

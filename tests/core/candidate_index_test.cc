@@ -422,5 +422,52 @@ TEST(CandidateIndex, SparseDecisionsHashIdsOfEveryLength) {
   }
 }
 
+// A third of the groups roll out progressively (40 % of the traffic): the
+// sparse path decides their traffic as Decide does, and the plain groups
+// beside them as before (their loop leaves the rollouts out only when no
+// group of the config has one).
+TEST(CandidateIndex, SparseRolloutsDecideAsEachAlone) {
+  std::vector<std::string> campaigns;
+  for (int i = 0; i < 30; ++i) {
+    const std::string id = absl::StrCat("c", i);
+    campaigns.push_back(absl::StrCat(
+        R"({"id":")", id, R"(","type":"ab","variation_groups":[{"id":")", id,
+        R"(-g0",)",
+        i % 3 == 0 ? R"("allocation_config":{"start_date":"2026-01-01T00:00:00Z","start_allocation":40},)"
+                   : "",
+        R"("targeting":)",
+        Targeting({absl::StrCat(R"({"key":"country","operator":"EQUALS","value":")",
+                                kCountries[i % 5], R"("})")}),
+        R"(,"variations":[{"id":")", id, R"(-g0-a","allocation":50},{"id":")",
+        id, R"(-g0-b","allocation":50}]}]})"));
+  }
+  const std::string json =
+      absl::StrCat(R"({"campaigns":[)", absl::StrJoin(campaigns, ","), "]}");
+  auto config = LoadConfig(json);
+  ASSERT_TRUE(config.ok()) << config.status();
+  const absl::Time now = absl::FromUnixSeconds(1780000000);  // 2026-05-28
+  VisitorContext ctx;
+  DecisionList list;
+  int not_in_traffic = 0, allocated = 0;
+  for (int v = 0; v < 2000; ++v) {
+    ctx.Reset(absl::StrCat("visitor-", v));
+    ctx.Set("country", kCountries[v % 5]);
+    ASSERT_TRUE((*config)->DecideAll(ctx, now, &list).ok());
+    for (size_t i = 0; i < list.size(); ++i) {
+      Decision one;
+      ASSERT_TRUE(
+          (*config)->Decide((*config)->campaigns()[i].id, ctx, now, &one).ok());
+      ASSERT_EQ(std::tie(list[i].group, list[i].variation, list[i].reason),
+                std::tie(one.group, one.variation, one.reason))
+          << "campaign " << i << ", visitor " << v;
+      not_in_traffic += list[i].reason == DecisionReason::kNotInTraffic;
+      allocated += list[i].reason == DecisionReason::kAllocated;
+    }
+  }
+  // Six campaigns per country, two of them rolled out to 40 %.
+  EXPECT_GT(not_in_traffic, 2000 * 2 * 6 / 10 * 8 / 10);
+  EXPECT_GT(allocated, 2000 * 4);
+}
+
 }  // namespace
 }  // namespace allot
