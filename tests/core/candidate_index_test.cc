@@ -5,6 +5,7 @@
 // visitor (with or without forced and sticky inputs), the decisions are the
 // ones made without the index, and those of each campaign decided alone,
 // also when one list is reused across visitors that take different paths.
+#include <functional>
 #include <random>
 #include <string>
 #include <vector>
@@ -104,6 +105,61 @@ std::string RandomConfig(std::mt19937& rng, int campaigns, bool flagship) {
   return absl::StrCat(R"({"settings":{"bucketing":")", flagship ? "flagship" : "xxh3",
                       R"(","single_assignment":)",
                       pick(2) ? "true" : "false", R"(},"campaigns":[)", absl::StrJoin(out, ","), "]}");
+}
+
+// A config of `n` campaigns c0, c1, ..., each of one group targeted by
+// `country EQUALS` kCountries[i % 5], with two variations of `allocation` %
+// each; `extra(i)` adds members to campaign i (each ending with a comma),
+// `group_extra(i)` to its group; `settings`: the settings object's members.
+std::string CountryCampaigns(
+    int n, int allocation, const std::function<std::string(int)>& extra,
+    const std::function<std::string(int)>& group_extra,
+    const std::string& settings = "") {
+  std::vector<std::string> campaigns;
+  for (int i = 0; i < n; ++i) {
+    const std::string id = absl::StrCat("c", i);
+    campaigns.push_back(absl::StrCat(
+        R"({"id":")", id, R"(","type":"ab",)", extra(i),
+        R"("variation_groups":[{"id":")", id, R"(-g0",)", group_extra(i),
+        R"("targeting":)",
+        Targeting({absl::StrCat(R"({"key":"country","operator":"EQUALS","value":")",
+                                kCountries[i % 5], R"("})")}),
+        R"(,"variations":[{"id":")", id, R"(-g0-a","allocation":)", allocation,
+        R"(},{"id":")", id, R"(-g0-b","allocation":)", allocation, "}]}]}"));
+  }
+  return absl::StrCat(R"({"settings":{)", settings, R"(},"campaigns":[)",
+                      absl::StrJoin(campaigns, ","), "]}");
+}
+
+std::string None(int) { return ""; }
+
+// Whether two decisions agree in every field.
+::testing::AssertionResult SameDecision(const Decision& x, const Decision& y) {
+  if (std::tie(x.campaign, x.group, x.variation, x.reason, x.new_assignment) ==
+      std::tie(y.campaign, y.group, y.variation, y.reason, y.new_assignment)) {
+    return ::testing::AssertionSuccess();
+  }
+  return ::testing::AssertionFailure()
+         << "(campaign, group, variation, reason, new) (" << x.campaign << ", "
+         << x.group << ", " << x.variation << ", " << static_cast<int>(x.reason)
+         << ", " << x.new_assignment << ") against (" << y.campaign << ", "
+         << y.group << ", " << y.variation << ", " << static_cast<int>(y.reason)
+         << ", " << y.new_assignment << ")";
+}
+
+// `json` compiled with the candidate index and without it (the reference);
+// null for a config that does not load.
+std::pair<std::shared_ptr<const CompiledConfig>,
+          std::shared_ptr<const CompiledConfig>>
+IndexedAndReference(const std::string& json) {
+  LoadOptions plain;
+  plain.targeting.candidate_index = false;
+  auto indexed = LoadConfig(json);
+  auto reference = LoadConfig(json, plain);
+  EXPECT_TRUE(indexed.ok()) << indexed.status();
+  EXPECT_TRUE(reference.ok()) << reference.status();
+  if (!indexed.ok() || !reference.ok()) return {};
+  return {*indexed, *reference};
 }
 
 void CheckDecisionsAreTheSameWithoutIt(bool flagship, uint32_t seed) {
@@ -256,12 +312,8 @@ void CheckSparseListsRestore(bool flagship, uint32_t seed) {
   const std::string json =
       absl::StrCat(R"({"settings":{"bucketing":")", flagship ? "flagship" : "xxh3",
                    R"("},"campaigns":[)", absl::StrJoin(campaigns, ","), "]}");
-  LoadOptions plain;
-  plain.targeting.candidate_index = false;
-  auto indexed = LoadConfig(json);
-  auto reference = LoadConfig(json, plain);
-  ASSERT_TRUE(indexed.ok()) << indexed.status();
-  ASSERT_TRUE(reference.ok()) << reference.status();
+  const auto [indexed, reference] = IndexedAndReference(json);
+  ASSERT_TRUE(indexed != nullptr && reference != nullptr);
   VisitorContext ctx;
   DecisionList list_a;
   long allocated = 0, outside_range = 0;
@@ -274,21 +326,19 @@ void CheckSparseListsRestore(bool flagship, uint32_t seed) {
       const int c = pick(300);
       ctx.Force(absl::StrCat("s", c), absl::StrCat("s", c, "-g0-b"));
     }
-    ASSERT_TRUE((*indexed)->DecideAll(ctx, absl::UnixEpoch(), &list_a).ok());
+    ASSERT_TRUE(indexed->DecideAll(ctx, absl::UnixEpoch(), &list_a).ok());
     // The reference decides into a new list each time: copied whole.
     DecisionList list_b;
-    ASSERT_TRUE((*reference)->DecideAll(ctx, absl::UnixEpoch(), &list_b).ok());
+    ASSERT_TRUE(reference->DecideAll(ctx, absl::UnixEpoch(), &list_b).ok());
     ASSERT_EQ(list_a.size(), 300u);
     ASSERT_EQ(list_b.size(), 300u);
     for (size_t i = 0; i < list_a.size(); ++i) {
       const Decision& x = list_a[i];
-      const Decision& y = list_b[i];
-      ASSERT_EQ(std::tie(x.campaign, x.group, x.variation, x.reason, x.new_assignment),
-                std::tie(y.campaign, y.group, y.variation, y.reason, y.new_assignment))
+      ASSERT_TRUE(SameDecision(x, list_b[i]))
           << "campaign " << i << ", visitor " << v;
       if (flagship && v % 10 == 0) {
         Decision one;
-        ASSERT_TRUE((*indexed)->Decide((*indexed)->campaigns()[i].id, ctx,
+        ASSERT_TRUE(indexed->Decide(indexed->campaigns()[i].id, ctx,
                                        absl::UnixEpoch(), &one).ok());
         ASSERT_EQ(std::tie(one.campaign, one.group, one.variation, one.reason),
                   std::tie(x.campaign, x.group, x.variation, x.reason))
@@ -321,45 +371,28 @@ TEST(CandidateIndex, FlagshipRangedSparseListsRestoreWhatThePreviousVisitorChang
 // layered ones' marks: every decision is what the config decides without
 // the index.
 TEST(CandidateIndex, LayeredCampaignsOnTheIndexDecideAsWithoutIt) {
-  std::vector<std::string> campaigns;
-  for (int i = 0; i < 35; ++i) {
-    const std::string id = absl::StrCat("c", i);
-    const bool layered = i >= 30;
-    const int low = 20 * (i - 30);
-    campaigns.push_back(absl::StrCat(
-        R"({"id":")", id, R"(","type":"ab",)",
-        layered ? absl::StrCat(R"("layer":{"id":"L0","range":[)", low, ",",
-                               low + 20, "]},")
-                : "",
-        R"("variation_groups":[{"id":")", id, R"(-g0","targeting":)",
-        Targeting({absl::StrCat(R"({"key":"country","operator":"EQUALS","value":")",
-                                kCountries[i % 5], R"("})")}),
-        R"(,"variations":[{"id":")", id, R"(-g0-a","allocation":50},{"id":")",
-        id, R"(-g0-b","allocation":50}]}]})"));
-  }
-  const std::string json =
-      absl::StrCat(R"({"settings":{"layers":[{"id":"L0"}]},"campaigns":[)",
-                   absl::StrJoin(campaigns, ","), "]}");
-  LoadOptions plain;
-  plain.targeting.candidate_index = false;
-  auto indexed = LoadConfig(json);
-  auto reference = LoadConfig(json, plain);
-  ASSERT_TRUE(indexed.ok()) << indexed.status();
-  ASSERT_TRUE(reference.ok()) << reference.status();
+  const std::string json = CountryCampaigns(
+      35, 50,
+      [](int i) {
+        return i < 30 ? std::string()
+                      : absl::StrCat(R"("layer":{"id":"L0","range":[)",
+                                     20 * (i - 30), ",", 20 * (i - 29), "]},");
+      },
+      None, R"("layers":[{"id":"L0"}])");
+  const auto [indexed, reference] = IndexedAndReference(json);
+  ASSERT_TRUE(indexed != nullptr && reference != nullptr);
   VisitorContext ctx;
   DecisionList list_a, list_b;
   int plain_allocated = 0, layered_allocated = 0;
   for (int v = 0; v < 2000; ++v) {
     ctx.Reset(absl::StrCat("visitor-", v));
     ctx.Set("country", kCountries[v % 5]);
-    ASSERT_TRUE((*indexed)->DecideAll(ctx, absl::UnixEpoch(), &list_a).ok());
-    ASSERT_TRUE((*reference)->DecideAll(ctx, absl::UnixEpoch(), &list_b).ok());
+    ASSERT_TRUE(indexed->DecideAll(ctx, absl::UnixEpoch(), &list_a).ok());
+    ASSERT_TRUE(reference->DecideAll(ctx, absl::UnixEpoch(), &list_b).ok());
     ASSERT_EQ(list_a.size(), 35u);
     for (size_t i = 0; i < list_a.size(); ++i) {
       const Decision& x = list_a[i];
-      const Decision& y = list_b[i];
-      ASSERT_EQ(std::tie(x.campaign, x.group, x.variation, x.reason, x.new_assignment),
-                std::tie(y.campaign, y.group, y.variation, y.reason, y.new_assignment))
+      ASSERT_TRUE(SameDecision(x, list_b[i]))
           << "campaign " << i << ", visitor " << v;
       if (x.reason == DecisionReason::kAllocated) {
         ++(i >= 30 ? layered_allocated : plain_allocated);
@@ -378,19 +411,7 @@ TEST(CandidateIndex, LayeredCampaignsOnTheIndexDecideAsWithoutIt) {
 // as Decide decides each campaign alone (its own path), and the reference
 // without the index agrees.
 TEST(CandidateIndex, SparseDecisionsHashIdsOfEveryLength) {
-  std::vector<std::string> campaigns;
-  for (int i = 0; i < 30; ++i) {
-    const std::string id = absl::StrCat("c", i);
-    campaigns.push_back(absl::StrCat(
-        R"({"id":")", id, R"(","type":"ab","variation_groups":[{"id":")", id,
-        R"(-g0","targeting":)",
-        Targeting({absl::StrCat(R"({"key":"country","operator":"EQUALS","value":")",
-                                kCountries[i % 5], R"("})")}),
-        R"(,"variations":[{"id":")", id, R"(-g0-a","allocation":30},{"id":")",
-        id, R"(-g0-b","allocation":30}]}]})"));
-  }
-  const std::string json =
-      absl::StrCat(R"({"campaigns":[)", absl::StrJoin(campaigns, ","), "]}");
+  const std::string json = CountryCampaigns(30, 30, None, None);
   auto config = LoadConfig(json);
   ASSERT_TRUE(config.ok()) << config.status();
   VisitorContext ctx;
@@ -427,22 +448,11 @@ TEST(CandidateIndex, SparseDecisionsHashIdsOfEveryLength) {
 // beside them as before (their loop leaves the rollouts out only when no
 // group of the config has one).
 TEST(CandidateIndex, SparseRolloutsDecideAsEachAlone) {
-  std::vector<std::string> campaigns;
-  for (int i = 0; i < 30; ++i) {
-    const std::string id = absl::StrCat("c", i);
-    campaigns.push_back(absl::StrCat(
-        R"({"id":")", id, R"(","type":"ab","variation_groups":[{"id":")", id,
-        R"(-g0",)",
-        i % 3 == 0 ? R"("allocation_config":{"start_date":"2026-01-01T00:00:00Z","start_allocation":40},)"
-                   : "",
-        R"("targeting":)",
-        Targeting({absl::StrCat(R"({"key":"country","operator":"EQUALS","value":")",
-                                kCountries[i % 5], R"("})")}),
-        R"(,"variations":[{"id":")", id, R"(-g0-a","allocation":50},{"id":")",
-        id, R"(-g0-b","allocation":50}]}]})"));
-  }
-  const std::string json =
-      absl::StrCat(R"({"campaigns":[)", absl::StrJoin(campaigns, ","), "]}");
+  const std::string json = CountryCampaigns(30, 50, None, [](int i) {
+    return i % 3 == 0
+               ? R"("allocation_config":{"start_date":"2026-01-01T00:00:00Z","start_allocation":40},)"
+               : "";
+  });
   auto config = LoadConfig(json);
   ASSERT_TRUE(config.ok()) << config.status();
   const absl::Time now = absl::FromUnixSeconds(1780000000);  // 2026-05-28
