@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <tuple>
@@ -253,6 +254,7 @@ void CompiledTargetingSet::Attach(const Impl& impl,
   s->marked_trees_at = s->marked_trees.data();
   s->marked_tests_at = s->marked_tests.data();
   s->num_marked = 0;
+  s->marked_list = nullptr;
   s->marked_complete = true;
   // The copies stay in the cache; only the pointers of the old set go.
   if (s->regex_cache.size() > TargetingScratch::State::kMaxCachedRegexes) {
@@ -894,10 +896,13 @@ CompiledTargetingSet::Create(const std::vector<TargetingTreeSpec>& trees,
   // The index's entries carry their trees' tests, which Bind copies.
   for (Impl::SlotIndex& index : impl->indexes) {
     for (auto& [value, entry] : index.trees) {
+      entry.list.set_id = impl->id;
       for (const uint32_t tree : entry.trees) {
-        entry.tests.push_back(impl->TestOf(tree));
-        entry.complete = entry.complete && entry.tests.back().complete != 0;
+        entry.list.tests.push_back(impl->TestOf(tree));
+        entry.list.complete =
+            entry.list.complete && entry.list.tests.back().complete != 0;
       }
+      FillSieve(&entry.list);
     }
   }
   // Bind's lookups, from the maps now final.
@@ -992,8 +997,8 @@ void CompiledTargetingSet::BindDerived(const Impl& impl,
   auto append = [&s, &num_marked](const Impl::SlotIndex::Entry& entry) {
     std::memcpy(s.marked_trees.data() + num_marked, entry.trees.data(),
                 entry.trees.size() * sizeof(uint32_t));
-    std::memcpy(s.marked_tests.data() + num_marked, entry.tests.data(),
-                entry.tests.size() * sizeof(TreeList::Test));
+    std::memcpy(s.marked_tests.data() + num_marked, entry.list.tests.data(),
+                entry.list.tests.size() * sizeof(TreeList::Test));
     num_marked += entry.trees.size();
   };
   for (const Impl::SlotIndex& index : impl.indexes) {
@@ -1010,15 +1015,17 @@ void CompiledTargetingSet::BindDerived(const Impl& impl,
       if (entries == 2) append(*first);
       append(entry);
     }
-    complete &= entry.complete;
+    complete &= entry.list.complete;
   }
   if (entries == 1) {
     s.marked_trees_at = first->trees.data();
-    s.marked_tests_at = first->tests.data();
+    s.marked_tests_at = first->list.tests.data();
+    s.marked_list = &first->list;
     num_marked = first->trees.size();
   } else {
     s.marked_trees_at = s.marked_trees.data();
     s.marked_tests_at = s.marked_tests.data();
+    s.marked_list = nullptr;
   }
   s.num_marked = num_marked;
   s.marked_complete = complete;
@@ -1130,6 +1137,32 @@ CompiledTargetingSet::Matching CompiledTargetingSet::MatchingOf(
   return Matching{out, m};
 }
 
+void CompiledTargetingSet::FillSieve(TreeList* list) {
+  const size_t n = list->tests.size();
+  if (n == 0 || n > 64) return;
+  for (size_t i = 0; i < n; ++i) {
+    const TreeList::Test& t = list->tests[i];
+    const uint64_t bit = uint64_t{1} << i;
+    list->all |= bit;
+    if (t.complete != 0) list->complete_bits |= bit;
+    if (t.mask == 0) continue;
+    auto w = std::find_if(list->sieve.begin(), list->sieve.end(),
+                          [&](const TreeList::SieveWord& sw) {
+                            return sw.word == t.word;
+                          });
+    if (w == list->sieve.end()) {
+      list->sieve.push_back(TreeList::SieveWord{
+          0, t.word, static_cast<uint32_t>(list->needers.size())});
+      list->needers.resize(list->needers.size() + 64);
+      w = list->sieve.end() - 1;
+    }
+    w->needed |= t.mask;
+    for (uint64_t m = t.mask; m != 0; m &= m - 1) {
+      list->needers[w->first + std::countr_zero(m)] |= bit;
+    }
+  }
+}
+
 CompiledTargetingSet::TreeList CompiledTargetingSet::PrepareList(
     const uint32_t* trees, size_t n) const {
   const Impl& impl = *impl_;
@@ -1144,6 +1177,7 @@ CompiledTargetingSet::TreeList CompiledTargetingSet::PrepareList(
                              : TreeList::Test{0, 0, 0, ~uint32_t{0}});
     list.complete = list.complete && list.tests.back().complete != 0;
   }
+  FillSieve(&list);
   return list;
 }
 
@@ -1152,6 +1186,9 @@ CompiledTargetingSet::Matching CompiledTargetingSet::MatchingOfList(
   TargetingScratch::State* s = scratch->state_.get();
   if (s == nullptr || s->set_id != impl_->id || list.set_id != impl_->id) {
     return Matching();
+  }
+  if (list.all != 0 && list.tests.size() <= s->matching.size()) {
+    return MatchingOfSieve(list, s);
   }
   return list.complete
              ? MatchingOfTests<true>(list.tests.data(), list.tests.size(), s)
@@ -1162,6 +1199,10 @@ CompiledTargetingSet::Matching CompiledTargetingSet::MatchingOfMarked(
     TargetingScratch* scratch) const {
   TargetingScratch::State* s = scratch->state_.get();
   if (s == nullptr || s->set_id != impl_->id) return Matching();
+  if (s->marked_list != nullptr && s->marked_list->all != 0 &&
+      s->num_marked <= s->matching.size()) {
+    return MatchingOfSieve(*s->marked_list, s);
+  }
   return s->marked_complete
              ? MatchingOfTests<true>(s->marked_tests_at, s->num_marked, s)
              : MatchingOfTests<false>(s->marked_tests_at, s->num_marked, s);
@@ -1203,6 +1244,37 @@ CompiledTargetingSet::Matching CompiledTargetingSet::MatchingOfTests(
         tree < impl.num_trees && HeadMatches<true>(impl, impl.heads[tree], s);
     out[k] = i;
     k += hold;
+  }
+  return Matching{out, k};
+}
+
+CompiledTargetingSet::Matching CompiledTargetingSet::MatchingOfSieve(
+    const TreeList& list, TargetingScratch::State* s) const {
+  const Impl& impl = *impl_;
+  const uint64_t* words = s->eager.data();
+  const uint64_t* needers = list.needers.data();
+  // Every test that needs a bit the visitor lacks fails (W2's batched
+  // campaigns: about a dozen missing bits against twenty tests).
+  uint64_t failed = 0;
+  for (const TreeList::SieveWord& w : list.sieve) {
+    const uint64_t* by_bit = needers + w.first;
+    for (uint64_t missing = w.needed & ~words[w.word]; missing != 0;
+         missing &= missing - 1) {
+      failed |= by_bit[std::countr_zero(missing)];
+    }
+  }
+  const uint64_t held = list.all & ~failed;
+  uint32_t* out = s->matching.data();
+  size_t k = 0;
+  for (uint64_t h = held & list.complete_bits; h != 0; h &= h - 1) {
+    out[k++] = static_cast<uint32_t>(std::countr_zero(h));
+  }
+  // Then, ascending, the incomplete ones that their second look holds.
+  for (uint64_t h = held & ~list.complete_bits; h != 0; h &= h - 1) {
+    const uint32_t i = static_cast<uint32_t>(std::countr_zero(h));
+    const uint32_t tree = list.tests[i].tree;
+    out[k] = i;
+    k += tree < impl.num_trees && HeadMatches<true>(impl, impl.heads[tree], s);
   }
   return Matching{out, k};
 }

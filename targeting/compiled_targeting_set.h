@@ -197,6 +197,21 @@ class CompiledTargetingSet {
     std::vector<Test> tests;
     bool complete = true;  // every test is complete: no second look
     uint64_t set_id = 0;   // the set that prepared it
+    // A list of at most 64 tests (a config's usual batched campaigns) also
+    // transposed: for each eager word some test reads, the bits they need
+    // and, by bit, the tests that need it (needers[first + bit], bit i for
+    // tests[i]). MatchingOfList then costs the visitor's missing bits and
+    // the trees that hold, not one test per tree (see MatchingOfSieve).
+    // Empty for a longer list, tested one by one.
+    struct SieveWord {
+      uint64_t needed = 0;  // the bits of eager word `word` some test needs
+      uint32_t word = 0;
+      uint32_t first = 0;  // into needers: 64 entries, by bit
+    };
+    std::vector<SieveWord> sieve;
+    std::vector<uint64_t> needers;
+    uint64_t all = 0;       // bit i for each tests[i]
+    uint64_t complete_bits = 0;  // bit i when tests[i] is complete
   };
   // A tree the set does not have is false.
   // REQUIRES: every tree the set has is outside the index.
@@ -254,6 +269,13 @@ class CompiledTargetingSet {
   template <bool kComplete>
   Matching MatchingOfTests(const TreeList::Test* tests, size_t n,
                            TargetingScratch::State* s) const;
+  // MatchingOfList through the list's sieve: the tests that some missing
+  // bit fails are out, the others hold unless incomplete (then their second
+  // look answers).
+  Matching MatchingOfSieve(const TreeList& list,
+                           TargetingScratch::State* s) const;
+  // Fills a list's sieve from its tests (at most 64; else leaves it empty).
+  static void FillSieve(TreeList* list);
   // Matches' out-of-line parts: a single predicate (ordered[k]) through
   // Test when its compact form has no answer, the lazy predicates of a
   // one-group tree from the first whose memo is not set, and a tree of several

@@ -95,6 +95,10 @@ struct alignas(internal::kCacheLine) TargetingScratch::State {
   internal::LineVector<CompiledTargetingSet::TreeList::Test> marked_tests;
   size_t num_marked = 0;                        // its live entries
   bool marked_complete = true;                  // every marked test is complete
+  // The entry's list when the trees are one entry's (its sieve then tests
+  // them; MatchingOfMarked), else null. Written by BindDerived; Attach
+  // clears it (a set that derives nothing never sets it).
+  const CompiledTargetingSet::TreeList* marked_list = nullptr;
   // MatchingOf's result (positions into its input), sized by tree.
   internal::LineVector<uint32_t> matching;
   // MatchingOfList's and MatchingOfMarked's trees awaiting a second look.

@@ -131,8 +131,9 @@ struct CompiledTargetingSet::Impl {
     uint32_t slot = 0;
     struct Entry {
       std::vector<uint32_t> trees;
-      std::vector<TreeList::Test> tests;  // theirs, in the same order
-      bool complete = true;  // every test is complete (no second look)
+      // Their tests, in the same order (list.complete: every test is
+      // complete, no second look), and the list's sieve.
+      TreeList list;
     };
     // Views into tables.strings.
     internal::ViewMap<Entry> trees;

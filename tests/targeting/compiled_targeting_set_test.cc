@@ -656,6 +656,17 @@ TEST(CompiledTargetingSet, EagerBitsAnswerLikeExplain) {
             (*set)->PrepareList(outside.data(), outside.size());
         expect_positions(outside, (*set)->MatchingOfList(list, &scratch),
                          "MatchingOfList", true, &list);
+        // Lists of at most 64 trees go through their sieve (the list above
+        // is longer): 64, one, and a few with the tree the set lacks.
+        for (const size_t n : {size_t{64}, size_t{1}, size_t{9}}) {
+          std::vector<uint32_t> shorter(outside.end() - n, outside.end());
+          if (n == 9) shorter[4] = static_cast<uint32_t>(trees.size() + 3);
+          const CompiledTargetingSet::TreeList sieved =
+              (*set)->PrepareList(shorter.data(), shorter.size());
+          ASSERT_NE(sieved.all, 0u);  // matched through the sieve
+          expect_positions(shorter, (*set)->MatchingOfList(sieved, &scratch),
+                           "MatchingOfList (sieve)", true, &sieved);
+        }
       }
       for (size_t t = 0; t < trees.size(); ++t) {
         ASSERT_EQ((*set)->Matches(t, &scratch), expected[t])
