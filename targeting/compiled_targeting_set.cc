@@ -497,6 +497,7 @@ void CompiledTargetingSet::BuildEager(Impl* impl) {
   // of that slot that several trees read goes eager too (W2's five
   // thresholds, each shared by fewer trees than kSharedEager), rather than
   // a memo read and a call per tree that reads it.
+  // (An eager predicate's form was made when it was added.)
   auto version_form = [&](uint32_t i) {
     Impl::FastTest form;
     FormOf(t, t.predicates[i], &form);
@@ -504,7 +505,8 @@ void CompiledTargetingSet::BuildEager(Impl* impl) {
   };
   std::vector<uint32_t> parsed_slots;
   for (uint32_t i = 0; i < t.predicates.size(); ++i) {
-    if (bit_of[i] != Impl::kNoPredicate && version_form(i)) {
+    if (bit_of[i] != Impl::kNoPredicate &&
+        impl->eager[bit_of[i]].fast.kind == Impl::FastKind::kSemVer) {
       parsed_slots.push_back(t.predicates[i].slot);
     }
   }
