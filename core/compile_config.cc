@@ -537,6 +537,8 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
         if (ranges) ranged.push_back(static_cast<int32_t>(i));
         cfg->batch_campaigns_.push_back(static_cast<int32_t>(i));
         batch_trees.push_back(static_cast<uint32_t>(cfg->hot_[i].tree));
+        // (A batched tree is outside the index: never marked.)
+        cfg->fast_campaign_of_tree_[cfg->hot_[i].tree] = static_cast<int32_t>(i);
         continue;
       }
       if (any_gated && gated(i)) {

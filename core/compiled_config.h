@@ -602,7 +602,8 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   std::vector<int32_t> batch_campaigns_;
   CompiledTargetingSet::TreeList batch_trees_;  // their trees, prepared
   std::vector<int32_t> dense_;  // the other campaigns not fast, in order
-  std::vector<int32_t> fast_campaign_of_tree_;  // by tree, or -1
+  // By tree: the fast or batched campaign whose tree it is, or -1.
+  std::vector<int32_t> fast_campaign_of_tree_;
   // Whether every batched and fast campaign is active, without a window or
   // bucket ranges (its template entry says not_targeted at any instant) and
   // every tree the index may mark is a fast campaign's: the sparse path

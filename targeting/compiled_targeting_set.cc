@@ -1250,9 +1250,8 @@ CompiledTargetingSet::Matching CompiledTargetingSet::MatchingOfTests(
   return Matching{out, k};
 }
 
-CompiledTargetingSet::Matching CompiledTargetingSet::MatchingOfSieve(
-    const TreeList& list, TargetingScratch::State* s) const {
-  const Impl& impl = *impl_;
+[[gnu::always_inline]] inline uint64_t CompiledTargetingSet::SieveHeld(
+    const TreeList& list, const TargetingScratch::State* s) {
   const uint64_t* words = s->eager.data();
   const uint64_t* needers = list.needers.data();
   // Every test that needs a bit the visitor lacks fails (W2's batched
@@ -1265,7 +1264,63 @@ CompiledTargetingSet::Matching CompiledTargetingSet::MatchingOfSieve(
       failed |= by_bit[std::countr_zero(missing)];
     }
   }
-  const uint64_t held = list.all & ~failed;
+  return list.all & ~failed;
+}
+
+uint32_t CompiledTargetingSet::SieveValues(const TreeList& list,
+                                           const int32_t* value_of_tree,
+                                           int32_t* out,
+                                           TargetingScratch::State* s) const {
+  const uint64_t held = SieveHeld(list, s);
+  const TreeList::Test* const tests = list.tests.data();
+  uint32_t k = 0;
+  for (uint64_t h = held & list.complete_bits; h != 0; h &= h - 1) {
+    out[k++] = value_of_tree[tests[std::countr_zero(h)].tree];
+  }
+  const Impl& impl = *impl_;
+  for (uint64_t h = held & ~list.complete_bits; h != 0; h &= h - 1) {
+    const uint32_t tree = tests[std::countr_zero(h)].tree;
+    if (tree < impl.num_trees && HeadMatches<true>(impl, impl.heads[tree], s)) {
+      out[k++] = value_of_tree[tree];
+    }
+  }
+  return k;
+}
+
+uint32_t CompiledTargetingSet::MatchingValuesOfList(
+    const TreeList& list, const int32_t* value_of_tree, int32_t* out,
+    TargetingScratch* scratch) const {
+  TargetingScratch::State* s = scratch->state_.get();
+  if (s != nullptr && s->set_id == impl_->id && list.set_id == impl_->id &&
+      list.all != 0) {
+    return SieveValues(list, value_of_tree, out, s);
+  }
+  const Matching m = MatchingOfList(list, scratch);
+  for (size_t j = 0; j < m.count; ++j) {
+    out[j] = value_of_tree[list.tests[m.positions[j]].tree];
+  }
+  return static_cast<uint32_t>(m.count);
+}
+
+uint32_t CompiledTargetingSet::MatchingValuesOfMarked(
+    const int32_t* value_of_tree, int32_t* out,
+    TargetingScratch* scratch) const {
+  TargetingScratch::State* s = scratch->state_.get();
+  if (s != nullptr && s->set_id == impl_->id && s->marked_list != nullptr &&
+      s->marked_list->all != 0) {
+    return SieveValues(*s->marked_list, value_of_tree, out, s);
+  }
+  const Matching m = MatchingOfMarked(scratch);
+  for (size_t j = 0; j < m.count; ++j) {
+    out[j] = value_of_tree[s->marked_trees_at[m.positions[j]]];
+  }
+  return static_cast<uint32_t>(m.count);
+}
+
+CompiledTargetingSet::Matching CompiledTargetingSet::MatchingOfSieve(
+    const TreeList& list, TargetingScratch::State* s) const {
+  const Impl& impl = *impl_;
+  const uint64_t held = SieveHeld(list, s);
   uint32_t* out = s->matching.data();
   size_t k = 0;
   for (uint64_t h = held & list.complete_bits; h != 0; h &= h - 1) {

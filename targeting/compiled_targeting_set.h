@@ -226,6 +226,14 @@ class CompiledTargetingSet {
   // in that order; they passed the index), reading the tests Bind copied
   // beside them; positions in two parts, as MatchingOfList's.
   Matching MatchingOfMarked(TargetingScratch* scratch) const;
+  // MatchingOfList and MatchingOfMarked writing, for each tree that holds
+  // in their order, value_of_tree[tree] to out; return how many.
+  // REQUIRES: out has room for every tree of the list (or marked).
+  uint32_t MatchingValuesOfList(const TreeList& list,
+                                const int32_t* value_of_tree, int32_t* out,
+                                TargetingScratch* scratch) const;
+  uint32_t MatchingValuesOfMarked(const int32_t* value_of_tree, int32_t* out,
+                                  TargetingScratch* scratch) const;
 
   // Slow path: every targeting of the tree with its outcome, in order (all
   // groups, no short-circuit).
@@ -274,6 +282,12 @@ class CompiledTargetingSet {
   // look answers).
   Matching MatchingOfSieve(const TreeList& list,
                            TargetingScratch::State* s) const;
+  // The sieve's pass (MatchingOfSieve's first step): the tests that hold
+  // by their eager bits.
+  static uint64_t SieveHeld(const TreeList& list,
+                            const TargetingScratch::State* s);
+  uint32_t SieveValues(const TreeList& list, const int32_t* value_of_tree,
+                       int32_t* out, TargetingScratch::State* s) const;
   // Fills a list's sieve from its tests (at most 64; else leaves it empty).
   static void FillSieve(TreeList* list);
   // Matches' out-of-line parts: a single predicate (ordered[k]) through

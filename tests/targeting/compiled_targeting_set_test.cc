@@ -650,12 +650,41 @@ TEST(CompiledTargetingSet, EagerBitsAnswerLikeExplain) {
                          "MatchingOf");
         expect_positions(marked, (*set)->MatchingOfMarked(&scratch),
                          "MatchingOfMarked", true);
+        // The Matching*'s answers as each held tree's value, in their order.
+        std::vector<int32_t> value_of_tree(trees.size());
+        for (size_t t = 0; t < trees.size(); ++t) {
+          value_of_tree[t] = 1000 + 7 * static_cast<int32_t>(t);
+        }
+        auto expect_values = [&](const CompiledTargetingSet::Matching& m,
+                                 const std::vector<uint32_t>& asked,
+                                 const std::vector<int32_t>& got,
+                                 const char* what) {
+          std::vector<int32_t> want;
+          for (size_t j = 0; j < m.count; ++j) {
+            want.push_back(value_of_tree[asked[m.positions[j]]]);
+          }
+          ASSERT_EQ(got, want) << what << " visitor " << v << " index " << index;
+        };
+        std::vector<int32_t> values(trees.size() + 1, -1);
+        values.resize((*set)->MatchingValuesOfMarked(value_of_tree.data(),
+                                                     values.data(), &scratch));
+        expect_values((*set)->MatchingOfMarked(&scratch), marked, values,
+                      "MatchingValuesOfMarked");
         // One tree the set lacks in place of another (n stays <= size()).
         outside[outside.size() / 2] = static_cast<uint32_t>(trees.size() + 3);
         const CompiledTargetingSet::TreeList list =
             (*set)->PrepareList(outside.data(), outside.size());
         expect_positions(outside, (*set)->MatchingOfList(list, &scratch),
                          "MatchingOfList", true, &list);
+        auto check_values = [&](const CompiledTargetingSet::TreeList& l,
+                                const std::vector<uint32_t>& asked) {
+          std::vector<int32_t> got(asked.size() + 1, -1);
+          got.resize((*set)->MatchingValuesOfList(l, value_of_tree.data(),
+                                                  got.data(), &scratch));
+          expect_values((*set)->MatchingOfList(l, &scratch), asked, got,
+                        "MatchingValuesOfList");
+        };
+        check_values(list, outside);
         // Lists of at most 64 trees go through their sieve (the list above
         // is longer): 64, one, and a few with the tree the set lacks.
         for (const size_t n : {size_t{64}, size_t{1}, size_t{9}}) {
@@ -666,6 +695,7 @@ TEST(CompiledTargetingSet, EagerBitsAnswerLikeExplain) {
           ASSERT_NE(sieved.all, 0u);  // matched through the sieve
           expect_positions(shorter, (*set)->MatchingOfList(sieved, &scratch),
                            "MatchingOfList (sieve)", true, &sieved);
+          check_values(sieved, shorter);
         }
       }
       for (size_t t = 0; t < trees.size(); ++t) {
@@ -759,6 +789,62 @@ TEST(CompiledTargetingSet, VersionComparisonsOfAnEagerSlotAreEagerToo) {
     }
     EXPECT_GT(held, 64);
   }
+}
+
+// MatchingValuesOfMarked over the marked trees of one index entry (its
+// sieve), of two entries (copied one after the other) and of an entry of
+// more than 64 trees (no sieve): each tree that holds, as its value, in
+// MatchingOfMarked's order.
+TEST(CompiledTargetingSet, MatchingValuesOfMarkedOverOneOrSeveralEntries) {
+  std::vector<TargetingTreeSpec> trees;
+  for (int i = 0; i < 400; ++i) {
+    TargetingTreeSpec tree;
+    tree.path = "t";
+    TargetingGroupSpec& group = tree.groups.emplace_back();
+    group.path = "t.g";
+    // Plans p0/p1 file 100 trees each; countries c0..c3 25 each.
+    group.targetings.push_back(
+        i % 2 == 0 ? T("plan", "EQUALS", S("p" + std::to_string(i / 2 % 2)))
+                   : T("country", "EQUALS",
+                       S("c" + std::to_string(i / 2 % 4))));
+    group.targetings.push_back(T("age", "GREATER_THAN_OR_EQUALS", N(i % 50)));
+    trees.push_back(std::move(tree));
+  }
+  auto set = CompiledTargetingSet::Create(trees, TargetingOptions());
+  ASSERT_TRUE(set.ok()) << set.status();
+  std::vector<int32_t> value_of_tree(trees.size());
+  for (size_t t = 0; t < trees.size(); ++t) {
+    value_of_tree[t] = 5000 - 3 * static_cast<int32_t>(t);
+  }
+  TargetingScratch scratch;
+  int held = 0;
+  for (int v = 0; v < 60; ++v) {
+    Attributes a;
+    if (v % 3 != 1) a.Set("plan", "p" + std::to_string(v % 2));
+    if (v % 3 != 0) a.Set("country", "c" + std::to_string(v % 5));
+    a.Set("age", static_cast<double>(v));
+    (*set)->Bind("visitor", a, &scratch);
+    const CompiledTargetingSet::Candidates c = (*set)->CandidatesOf(scratch);
+    const std::vector<uint32_t> marked(c.marked, c.marked + c.num_marked);
+    std::vector<int32_t> got(trees.size(), -1);
+    got.resize((*set)->MatchingValuesOfMarked(value_of_tree.data(),
+                                              got.data(), &scratch));
+    std::vector<int32_t> want;
+    std::vector<int32_t> holding;
+    const CompiledTargetingSet::Matching m = (*set)->MatchingOfMarked(&scratch);
+    for (size_t j = 0; j < m.count; ++j) {
+      want.push_back(value_of_tree[marked[m.positions[j]]]);
+    }
+    for (size_t t = 0; t < trees.size(); ++t) {
+      if ((*set)->Matches(t, &scratch)) holding.push_back(value_of_tree[t]);
+    }
+    ASSERT_EQ(got, want) << "visitor " << v;
+    std::sort(got.begin(), got.end());
+    std::sort(holding.begin(), holding.end());
+    ASSERT_EQ(got, holding) << "visitor " << v;
+    held += static_cast<int>(got.size());
+  }
+  EXPECT_GT(held, 300);
 }
 
 TEST(CompiledTargetingSet, SharedCostlyPredicatesAnswerLikeExplain) {
