@@ -1267,21 +1267,23 @@ CompiledTargetingSet::Matching CompiledTargetingSet::MatchingOfTests(
   return list.all & ~failed;
 }
 
-uint32_t CompiledTargetingSet::SieveValues(const TreeList& list,
-                                           const int32_t* value_of_tree,
-                                           int32_t* out,
-                                           TargetingScratch::State* s) const {
+template <typename T, typename Answer>
+[[gnu::always_inline]] inline uint32_t CompiledTargetingSet::SieveAnswers(
+    const TreeList& list, TargetingScratch::State* s, T* out,
+    const Answer& answer) const {
+  const Impl& impl = *impl_;
   const uint64_t held = SieveHeld(list, s);
   const TreeList::Test* const tests = list.tests.data();
   uint32_t k = 0;
   for (uint64_t h = held & list.complete_bits; h != 0; h &= h - 1) {
-    out[k++] = value_of_tree[tests[std::countr_zero(h)].tree];
+    const uint32_t i = static_cast<uint32_t>(std::countr_zero(h));
+    out[k++] = answer(i, tests[i].tree);
   }
-  const Impl& impl = *impl_;
   for (uint64_t h = held & ~list.complete_bits; h != 0; h &= h - 1) {
-    const uint32_t tree = tests[std::countr_zero(h)].tree;
+    const uint32_t i = static_cast<uint32_t>(std::countr_zero(h));
+    const uint32_t tree = tests[i].tree;
     if (tree < impl.num_trees && HeadMatches<true>(impl, impl.heads[tree], s)) {
-      out[k++] = value_of_tree[tree];
+      out[k++] = answer(i, tree);
     }
   }
   return k;
@@ -1293,7 +1295,9 @@ uint32_t CompiledTargetingSet::MatchingValuesOfList(
   TargetingScratch::State* s = scratch->state_.get();
   if (s != nullptr && s->set_id == impl_->id && list.set_id == impl_->id &&
       list.all != 0) {
-    return SieveValues(list, value_of_tree, out, s);
+    return SieveAnswers(list, s, out, [value_of_tree](uint32_t, uint32_t tree) {
+      return value_of_tree[tree];
+    });
   }
   const Matching m = MatchingOfList(list, scratch);
   for (size_t j = 0; j < m.count; ++j) {
@@ -1308,7 +1312,10 @@ uint32_t CompiledTargetingSet::MatchingValuesOfMarked(
   TargetingScratch::State* s = scratch->state_.get();
   if (s != nullptr && s->set_id == impl_->id && s->marked_list != nullptr &&
       s->marked_list->all != 0) {
-    return SieveValues(*s->marked_list, value_of_tree, out, s);
+    return SieveAnswers(*s->marked_list, s, out,
+                        [value_of_tree](uint32_t, uint32_t tree) {
+                          return value_of_tree[tree];
+                        });
   }
   const Matching m = MatchingOfMarked(scratch);
   for (size_t j = 0; j < m.count; ++j) {
@@ -1319,21 +1326,10 @@ uint32_t CompiledTargetingSet::MatchingValuesOfMarked(
 
 CompiledTargetingSet::Matching CompiledTargetingSet::MatchingOfSieve(
     const TreeList& list, TargetingScratch::State* s) const {
-  const Impl& impl = *impl_;
-  const uint64_t held = SieveHeld(list, s);
   uint32_t* out = s->matching.data();
-  size_t k = 0;
-  for (uint64_t h = held & list.complete_bits; h != 0; h &= h - 1) {
-    out[k++] = static_cast<uint32_t>(std::countr_zero(h));
-  }
-  // Then, ascending, the incomplete ones that their second look holds.
-  for (uint64_t h = held & ~list.complete_bits; h != 0; h &= h - 1) {
-    const uint32_t i = static_cast<uint32_t>(std::countr_zero(h));
-    const uint32_t tree = list.tests[i].tree;
-    out[k] = i;
-    k += tree < impl.num_trees && HeadMatches<true>(impl, impl.heads[tree], s);
-  }
-  return Matching{out, k};
+  return Matching{out, SieveAnswers(list, s, out, [](uint32_t i, uint32_t) {
+                    return i;
+                  })};
 }
 
 bool CompiledTargetingSet::RunSingle(const Impl& impl, uint32_t k,

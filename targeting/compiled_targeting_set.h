@@ -282,12 +282,15 @@ class CompiledTargetingSet {
   // look answers).
   Matching MatchingOfSieve(const TreeList& list,
                            TargetingScratch::State* s) const;
-  // The sieve's pass (MatchingOfSieve's first step): the tests that hold
-  // by their eager bits.
+  // The sieve's pass: the tests that hold by their eager bits.
   static uint64_t SieveHeld(const TreeList& list,
                             const TargetingScratch::State* s);
-  uint32_t SieveValues(const TreeList& list, const int32_t* value_of_tree,
-                       int32_t* out, TargetingScratch::State* s) const;
+  // The sieve's answer: for each test i of tree `tree` that holds, in two
+  // ascending parts (the complete tests, then the others whose second look
+  // holds), answer(i, tree) into out; returns how many.
+  template <typename T, typename Answer>
+  uint32_t SieveAnswers(const TreeList& list, TargetingScratch::State* s,
+                        T* out, const Answer& answer) const;
   // Fills a list's sieve from its tests (at most 64; else leaves it empty).
   static void FillSieve(TreeList* list);
   // Matches' out-of-line parts: a single predicate (ordered[k]) through
