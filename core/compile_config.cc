@@ -13,6 +13,7 @@
 #include "core/compiled_config.h"
 #include "core/internal/path_error.h"
 #include "core/config_parser.h"
+#include "core/internal/exposure_key.h"
 #include "core/internal/lifecycle.h"
 #include "core/recurrence_rule.h"
 #include "core/recurring_windows.h"
@@ -401,15 +402,17 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
   // The structs are complete: the packed views of their ids.
   cfg->campaign_ids_.reserve(cfg->campaigns_.size());
   for (const Campaign& c : cfg->campaigns_) {
-    cfg->campaign_ids_.push_back({c.id, Xxh3Hash(c.id)});
+    const uint64_t h = Xxh3Hash(c.id);
+    cfg->campaign_ids_.push_back({c.id, h, internal::CampaignKeyPart(h)});
   }
   cfg->group_ids_.reserve(cfg->groups_.size());
   for (const Group& g : cfg->groups_) {
-    cfg->group_ids_.push_back({g.id, g.id_hash});
+    cfg->group_ids_.push_back(
+        {g.id, g.id_hash, internal::GroupKeyPart(g.id_hash)});
   }
   cfg->variation_ids_.reserve(cfg->variations_.size());
   for (const Variation& v : cfg->variations_) {
-    cfg->variation_ids_.push_back({v.id, v.id_hash});
+    cfg->variation_ids_.push_back({v.id, v.id_hash, v.id_hash});
   }
   if (absl::Status s = cfg->CompileStructure(spec); !s.ok()) return s;
   // A campaign that is another's prerequisite is decided in file order

@@ -268,12 +268,16 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   const std::vector<Campaign>& campaigns() const { return campaigns_; }
   const std::vector<Group>& groups() const { return groups_; }
   const std::vector<Variation>& variations() const { return variations_; }
-  // The ids and their Xxh3Hash by index, packed (24 bytes each) for readers
+  // The ids and their Xxh3Hash by index, packed (32 bytes each) for readers
   // of many decisions, such as the exposure logger: the structs above hold
   // names, payloads and schedules between one id and the next.
   struct IdRef {
     std::string_view id;
     uint64_t id_hash = 0;
+    // The id's part of an exposure's de-duplication key
+    // (core/internal/exposure_key.h): id_hash mixed by kind for campaigns
+    // and groups, id_hash itself for variations.
+    uint64_t key = 0;
   };
   const std::vector<IdRef>& campaign_ids() const { return campaign_ids_; }
   const std::vector<IdRef>& group_ids() const { return group_ids_; }

@@ -124,20 +124,6 @@ constexpr size_t kMaxPartitions = 64;
 // Visitor ids up to this length are copied into the ring; longer ones keep
 // their caller's bytes, settled before Log returns.
 constexpr size_t kInlineVisitor = 72;
-// A bijective mix (odd multiply, xor-shift) of a group id's XXH3.
-inline uint64_t MixGroupHash(uint64_t h) {
-  h *= 0x9e3779b97f4a7c15ULL;
-  return h ^ (h >> 29);
-}
-
-// Another one for a campaign id's XXH3 (an exposure without a group), so
-// that a campaign and a group of the same id do not share keys.
-inline uint64_t MixCampaignHash(uint64_t h) {
-  h ^= h >> 31;
-  h *= 0xc2b2ae3d27d4eb4fULL;
-  return h ^ (h >> 29);
-}
-
 // The partition where the settles of the `index`-th shard start: the index's
 // bits reversed within the partitions' (0, P/2, P/4, 3P/4, ...), so that
 // any few shards start far apart.
@@ -720,14 +706,12 @@ void ExposureLogger::UseConfigLocked(Shard& shard,
 [[gnu::always_inline]] inline ExposureLogger::Staged& ExposureLogger::Stage(
     Shard& shard, uint64_t n, uint64_t visitor_hash, const Decision& d,
     const CompiledConfig& config, absl::Time at) {
-  // Hash ids, not indices: indices move when a config is reloaded.
-  // The ids' XXH3 are precomputed by the config (hashes of the ids, not
-  // the indices, so they survive reloads); mixed so that they are no
-  // longer the plain XXH3 of a string, which keeps (visitor x, group y)
-  // and (visitor y, group x) apart.
-  const uint64_t group_hash =
-      d.group >= 0 ? MixGroupHash(config.group_ids()[d.group].id_hash)
-                   : MixCampaignHash(config.campaign_ids()[d.campaign].id_hash);
+  // Hash ids, not indices: indices move when a config is reloaded. The
+  // group's (or campaign's) part of the key comes with the config
+  // (core/internal/exposure_key.h).
+  const uint64_t group_hash = d.group >= 0
+                                  ? config.group_ids()[d.group].key
+                                  : config.campaign_ids()[d.campaign].key;
   const uint64_t key = visitor_hash ^ group_hash;
   const uint32_t set_index = static_cast<uint32_t>(
       (static_cast<unsigned __int128>(key) * num_sets_) >> 64);
@@ -757,11 +741,7 @@ void ExposureLogger::Log(std::string_view visitor_id,
     LogLongId(shard, visitor_id, d, end, config, at);
     return;
   }
-  if (shard.config.get() != &config) {
-    shard.mu.lock();
-    UseConfigLocked(shard, config);
-    shard.mu.unlock();
-  }
+  if (shard.config.get() != &config) SwitchConfig(shard, config);
   const uint64_t visitor_hash = internal::InlineXxh3(visitor_id);
   // The owner is the only writer of `published`.
   uint64_t n = shard.published.load(std::memory_order_relaxed);
@@ -773,10 +753,20 @@ void ExposureLogger::Log(std::string_view visitor_id,
     internal::CopyBytes(e.visitor, visitor_id.data(), visitor_id.size());
     shard.published.store(++n, std::memory_order_release);
     if (n - shard.consumed.load(std::memory_order_acquire) >= window_) {
-      shard.mu.lock();
-      SettleAndEmit(shard, /*all=*/false);
+      SettleWindow(shard);
     }
   }
+}
+
+void ExposureLogger::SettleWindow(Shard& shard) {
+  shard.mu.lock();
+  SettleAndEmit(shard, /*all=*/false);
+}
+
+void ExposureLogger::SwitchConfig(Shard& shard, const CompiledConfig& config) {
+  shard.mu.lock();
+  UseConfigLocked(shard, config);
+  shard.mu.unlock();
 }
 
 // An id too long to stage: its exposures point at the caller's bytes, so
@@ -808,12 +798,19 @@ void ExposureLogger::SettleLocked(Shard& shard) {
   const uint64_t begin = shard.consumed.load(std::memory_order_relaxed);
   const size_t n = end - begin;
   if (n == 0) return;
-  const Staged* const ring = shard.ring;
+  // In at most two runs of the ring, each contiguous, in the order they
+  // were staged: a settle of a full window (kWindow divides kRing) is one
+  // run; a settle of a partial window or of a window smaller than kWindow
+  // may wrap.
   const size_t first = begin % kRing;
-  auto staged = [&](size_t i) -> const Staged& {
-    return ring[(first + i) % kRing];
-  };
+  const size_t head = std::min(n, kRing - first);
+  SettleRunLocked(shard, shard.ring + first, head);
+  if (head < n) SettleRunLocked(shard, shard.ring, n - head);
+  shard.consumed.store(end, std::memory_order_release);
+}
 
+void ExposureLogger::SettleRunLocked(Shard& shard, const Staged* staged,
+                                     size_t n) {
   // The staged exposures of each partition, a bit each (n <= kWindow = 64).
   // And the bytes of their visitor ids, which the new ones will take.
   const size_t mask = num_partitions_ - 1;
@@ -821,7 +818,7 @@ void ExposureLogger::SettleLocked(Shard& shard) {
   for (size_t p = 0; p <= mask; ++p) of_partition[p] = 0;
   size_t id_bytes = 0;
   for (size_t i = 0; i < n; ++i) {
-    const Staged& e = staged(i);
+    const Staged& e = staged[i];
     of_partition[e.set & mask] |= uint64_t{1} << i;
     id_bytes += e.visitor_id().size();
   }
@@ -836,9 +833,9 @@ void ExposureLogger::SettleLocked(Shard& shard) {
     std::lock_guard<SpinLock> lock(partitions_[p].mu);
     for (; bits != 0; bits &= bits - 1) {
       const int i = std::countr_zero(bits);
-      const Staged& e = staged(i);
+      const Staged& e = staged[i];
       const uint64_t variation_hash = e.variation >= 0
-                                          ? variations[e.variation].id_hash
+                                          ? variations[e.variation].key
                                           : no_variation_hash_;
       const Outcome outcome = sets_[e.set].Record(e.key, variation_hash);
       logged_bits |= uint64_t{outcome != Outcome::kDuplicate} << i;
@@ -862,7 +859,7 @@ void ExposureLogger::SettleLocked(Shard& shard) {
   Exposure* item = first_item;
   char* bytes = batch.ids.Reserve(id_bytes);
   for (; logged_bits != 0; logged_bits &= logged_bits - 1) {
-    bytes = Batch::Build(staged(std::countr_zero(logged_bits)), campaigns,
+    bytes = Batch::Build(staged[std::countr_zero(logged_bits)], campaigns,
                          groups, variations, *item++, bytes);
   }
   batch.ids.Advance(bytes);
@@ -871,7 +868,6 @@ void ExposureLogger::SettleLocked(Shard& shard) {
   AddTo(shard.logged, logged);
   AddTo(shard.deduplicated, n - logged);
   AddTo(shard.evicted, evicted);
-  shard.consumed.store(end, std::memory_order_release);
 }
 
 void ExposureLogger::SettleAndEmit(Shard& shard, bool all) {

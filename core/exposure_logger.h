@@ -161,9 +161,18 @@ class ExposureLogger {
   // Settles what was staged, then makes `config` the shard's.
   // REQUIRES: the shard's lock is held.
   void UseConfigLocked(Shard& shard, const CompiledConfig& config);
+  // UseConfigLocked under the shard's lock. Out of line (a config change is
+  // rare), as is SettleWindow (once per window): Log's own loop stays small.
+  [[gnu::noinline]] void SwitchConfig(Shard& shard,
+                                      const CompiledConfig& config);
+  // Locks the shard, settles its full window and emits a full batch.
+  [[gnu::noinline]] void SettleWindow(Shard& shard);
   // De-duplicates the shard's staged exposures and moves the new ones to its
   // batch. REQUIRES: the shard's lock is held.
   void SettleLocked(Shard& shard);
+  // SettleLocked for the n exposures staged at staged[0, n), which are
+  // contiguous in the shard's ring.
+  void SettleRunLocked(Shard& shard, const Staged* staged, size_t n);
   // Settles, hands full batches to the sink (or, with `all`, every pending
   // exposure) and releases the shard's lock.
   // REQUIRES: the shard's lock is held; it is released on return.
