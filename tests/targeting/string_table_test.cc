@@ -27,7 +27,7 @@ std::string RandomString(std::mt19937& rng, size_t length) {
 
 TEST(StringTable, FindsEveryKeyAndNothingElse) {
   std::mt19937 rng(20261205);
-  int lookups = 0, hits = 0;
+  int lookups = 0, hits = 0, perfect = 0;
   for (int round = 0; round < 200; ++round) {
     // 0 to 60 keys of 0 to 40 bytes.
     std::map<std::string, uint32_t> keys;
@@ -41,6 +41,7 @@ TEST(StringTable, FindsEveryKeyAndNothingElse) {
     StringTable<uint32_t> table;
     table.Build(entries);
     EXPECT_GE(table.size(), 2 * keys.size());
+    perfect += table.perfect();
     auto expect = [&](const std::string& probe) {
       const auto it = keys.find(probe);
       const uint32_t want = it == keys.end() ? kMissing : it->second;
@@ -67,6 +68,58 @@ TEST(StringTable, FindsEveryKeyAndNothingElse) {
   }
   EXPECT_GT(hits, 5000);
   EXPECT_GT(lookups - hits, 5000);
+  // Up to 60 keys: a slot per key, nearly always (a few keys whose words
+  // mix to the same value could force probing).
+  EXPECT_GE(perfect, 195);
+}
+
+// Too many keys for a slot each: linear probing, with the same answers.
+TEST(StringTable, ManyKeysProbe) {
+  std::mt19937 rng(7);
+  std::map<std::string, uint32_t> keys;
+  while (keys.size() < 3000) {
+    keys.emplace(RandomString(rng, 1 + rng() % 24),
+                 static_cast<uint32_t>(keys.size()));
+  }
+  std::vector<std::pair<std::string_view, uint32_t>> entries(keys.begin(),
+                                                              keys.end());
+  StringTable<uint32_t> table;
+  table.Build(entries);
+  EXPECT_FALSE(table.perfect());
+  EXPECT_GE(table.size(), 6000u);
+  for (const auto& [key, value] : keys) {
+    ASSERT_EQ(table.Find(key, kMissing), value) << key.size() << " bytes";
+    ASSERT_EQ(table.Find(key + "Z", kMissing),
+              keys.count(key + "Z") ? keys.at(key + "Z") : kMissing);
+  }
+  for (int k = 0; k < 20000; ++k) {
+    const std::string probe = RandomString(rng, rng() % 30);
+    const auto it = keys.find(probe);
+    ASSERT_EQ(table.Find(probe, kMissing),
+              it == keys.end() ? kMissing : it->second);
+  }
+}
+
+// The values W2 and W3 look up per visitor: a slot each, so one read.
+TEST(StringTable, CountryCodesGetASlotEach) {
+  const std::vector<std::string> codes = {
+      "FR", "DE", "US", "GB", "ES", "IT", "NL", "BE", "CH", "AT", "SE", "NO", "DK",
+      "FI", "PL", "PT", "IE", "CZ", "GR", "HU", "RO", "CA", "AU", "JP", "BR"};
+  std::vector<std::pair<std::string_view, uint32_t>> entries;
+  for (size_t i = 0; i < codes.size(); ++i) {
+    entries.emplace_back(codes[i], static_cast<uint32_t>(i));
+  }
+  StringTable<uint32_t> table;
+  table.Build(entries);
+  EXPECT_TRUE(table.perfect());
+  EXPECT_LE(table.size(), 256u);
+  for (size_t i = 0; i < codes.size(); ++i) {
+    EXPECT_EQ(table.Find(codes[i], kMissing), i);
+  }
+  EXPECT_EQ(table.Find("XX", kMissing), kMissing);
+  EXPECT_EQ(table.Find("F", kMissing), kMissing);
+  EXPECT_EQ(table.Find("FRA", kMissing), kMissing);
+  EXPECT_EQ(table.Find("", kMissing), kMissing);
 }
 
 // A table built from nothing (or never built) finds nothing.
