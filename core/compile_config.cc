@@ -359,7 +359,9 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
         g.targeting = static_cast<int32_t>(trees.size());
         trees.push_back(*gs.targeting);
         // A layer lets only its range of visitors reach the campaign.
-        trees.back().seldom_evaluated = cs.layer.has_value();
+        if (cs.layer.has_value()) {
+          trees.back().evaluated_share = (cs.layer->high - cs.layer->low) / 100;
+        }
       }
       if (gs.allocation_config) {
         absl::StatusOr<TrafficSchedule> schedule =

@@ -457,21 +457,29 @@ void CompiledTargetingSet::BuildEager(Impl* impl) {
     }
   }
   // Then the costly predicates (regex, semver, ...) that at least
-  // kSharedEager trees outside the index share (W2's regex and versions;
-  // a tree the spec says is seldom evaluated does not count):
+  // kSharedEager trees outside the index share, provided those trees are
+  // evaluated about once per visitor or more in all, by the shares their
+  // specs give (W2's regex and versions; W2 in five layers of 10 % ranges:
+  // 30 trees of share 0.1 read the regex, three evaluations per visitor):
   // nearly every visitor needs them, so Bind evaluates each once into a bit
   // as well, and the trees that read them are decided by their masks alone,
-  // without a memo read per tree and predicate. Only while the eager bits
+  // without a memo read per tree and predicate, nor the lazy walk of a
+  // tree whose predicates are not all eager. Only while the eager bits
   // fit one word, so that a group's bits stay in one word (one mask). The
   // price: a visitor whom none of those trees needed still pays one
   // evaluation of each, what the memo would otherwise have spared.
+  // A slot's version comparisons count together (one parse of the
+  // visitor's version serves them all; see below).
+  auto version_form = [&](uint32_t i) {
+    Impl::FastTest form;
+    FormOf(t, t.predicates[i], &form);
+    return form.kind == Impl::FastKind::kSemVer;
+  };
   std::vector<uint32_t> sharing(t.predicates.size(), 0);
+  std::vector<double> evaluations(t.predicates.size(), 0);
   std::vector<size_t> counted_in(t.predicates.size(), trees);
   for (size_t tree = 0; tree < trees; ++tree) {
-    if (impl->tree_indexed[tree] != 0 || impl->OnePredicate(tree) ||
-        impl->seldom_evaluated[tree] != 0) {
-      continue;
-    }
+    if (impl->tree_indexed[tree] != 0 || impl->OnePredicate(tree)) continue;
     for (uint32_t g = impl->tree_groups[tree]; g < impl->tree_groups[tree + 1];
          ++g) {
       const Impl::Group& group = impl->groups[g];
@@ -480,16 +488,32 @@ void CompiledTargetingSet::BuildEager(Impl* impl) {
         if (counted_in[i] == tree) continue;  // once per tree
         counted_in[i] = tree;
         ++sharing[i];
+        evaluations[i] += impl->evaluated_share[tree];
       }
+    }
+  }
+  absl::flat_hash_map<uint32_t, std::pair<uint32_t, double>> version_slots;
+  for (uint32_t i = 0; i < t.predicates.size(); ++i) {
+    if (sharing[i] != 0 && version_form(i)) {
+      auto& [count, sum] = version_slots[t.predicates[i].slot];
+      count += sharing[i];
+      sum += evaluations[i];
     }
   }
   for (uint32_t i = 0; i < t.predicates.size(); ++i) {
     if (impl->eager.size() >= 64) break;
-    if (bit_of[i] == Impl::kNoPredicate && !cheap(i) &&
-        t.predicates[i].memo != internal::kNoMemo &&
-        sharing[i] >= Impl::kSharedEager) {
-      add(i);
+    if (bit_of[i] != Impl::kNoPredicate || cheap(i) ||
+        t.predicates[i].memo == internal::kNoMemo) {
+      continue;
     }
+    uint32_t count = sharing[i];
+    double sum = evaluations[i];
+    if (const auto it = version_slots.find(t.predicates[i].slot);
+        it != version_slots.end() && version_form(i)) {
+      count = it->second.first;
+      sum = it->second.second;
+    }
+    if (count >= Impl::kSharedEager && sum >= 1.0) add(i);
   }
   // A slot's version comparisons: once one of them is eager, Bind parses
   // the visitor's version anyway, and each other comparison of the slot
@@ -498,11 +522,6 @@ void CompiledTargetingSet::BuildEager(Impl* impl) {
   // thresholds, each shared by fewer trees than kSharedEager), rather than
   // a memo read and a call per tree that reads it.
   // (An eager predicate's form was made when it was added.)
-  auto version_form = [&](uint32_t i) {
-    Impl::FastTest form;
-    FormOf(t, t.predicates[i], &form);
-    return form.kind == Impl::FastKind::kSemVer;
-  };
   std::vector<uint32_t> parsed_slots;
   for (uint32_t i = 0; i < t.predicates.size(); ++i) {
     if (bit_of[i] != Impl::kNoPredicate &&
@@ -826,7 +845,8 @@ CompiledTargetingSet::Create(const std::vector<TargetingTreeSpec>& trees,
       impl->groups.push_back(g);
     }
     impl->tree_groups.push_back(static_cast<uint32_t>(impl->groups.size()));
-    impl->seldom_evaluated.push_back(tree.seldom_evaluated ? 1 : 0);
+    impl->evaluated_share.push_back(
+        static_cast<float>(std::clamp(tree.evaluated_share, 0.0, 1.0)));
   }
   // Memoise the expensive predicates that more than one targeting shares:
   // they are then evaluated at most once per visitor.

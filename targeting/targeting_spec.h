@@ -78,10 +78,11 @@ struct TargetingGroupSpec {
 struct TargetingTreeSpec {
   std::vector<TargetingGroupSpec> groups;
   std::string path;
-  // A hint that changes no answer: most visitors never have this tree
-  // evaluated (its campaign is in a layer, say). Such trees do not count
-  // toward evaluating a costly predicate they share for every visitor.
-  bool seldom_evaluated = false;
+  // A hint that changes no answer: about which share of visitors have this
+  // tree evaluated (0 to 1; a campaign in a layer: its range's share). A
+  // costly predicate that trees share is evaluated for every visitor, once,
+  // when those trees are about once per visitor or more evaluated in all.
+  double evaluated_share = 1.0;
 };
 
 }  // namespace allot

@@ -142,8 +142,9 @@ struct CompiledTargetingSet::Impl {
   };
   std::vector<SlotIndex> indexes;
   std::vector<uint8_t> tree_indexed;  // by tree: 1 when filed in an index
-  // By tree: 1 when its spec says it is seldom evaluated (BuildEager).
-  std::vector<uint8_t> seldom_evaluated;
+  // By tree: the share of visitors its spec says have it evaluated
+  // (BuildEager).
+  std::vector<float> evaluated_share;
   // By tree: the predicate (into tables.predicates) it is filed under, or
   // kNoPredicate.
   std::vector<uint32_t> index_predicate;

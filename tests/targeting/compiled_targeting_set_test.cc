@@ -730,7 +730,9 @@ TEST(CompiledTargetingSet, EagerBitsAnswerLikeExplain) {
 // outside the index), Bind parses the visitor's version anyway: the slot's
 // other comparisons that several trees read go eager with it, outside the
 // index and in it, and none is made on its own afterwards. Without the
-// shared one, they stay lazy. Either way every answer is Explain's.
+// shared one, and with the trees that read them evaluated for 10 % of
+// visitors each (the four thresholds together: 0.4 evaluations per
+// visitor), they stay lazy. Either way every answer is Explain's.
 TEST(CompiledTargetingSet, VersionComparisonsOfAnEagerSlotAreEagerToo) {
   const std::vector<TargetingSpec> thresholds = {
       T("v", "SEMVER_GREATER_THAN", S("1.0.0")),
@@ -751,6 +753,10 @@ TEST(CompiledTargetingSet, VersionComparisonsOfAnEagerSlotAreEagerToo) {
       trees.push_back(Tree({T("n", "LOWER_THAN", N(10 + k)), thresholds[k]}));
       trees.push_back(Tree({T("plan", "EQUALS", S("p" + std::to_string(k % 2))),
                             thresholds[k]}));
+      if (!shared) {
+        trees[trees.size() - 2].evaluated_share = 0.1;
+        trees.back().evaluated_share = 0.1;
+      }
     }
     auto set = CompiledTargetingSet::Create(trees);
     ASSERT_TRUE(set.ok()) << set.status();
@@ -879,9 +885,14 @@ TEST(CompiledTargetingSet, SharedCostlyPredicatesAnswerLikeExplain) {
   }
   trees.push_back(Tree({costly[0]}));  // one predicate: reads the bit
   trees.push_back(Tree({costly[3]}));
-  // Trees said to be seldom evaluated leave the costly predicates lazy.
-  for (const bool seldom : {false, true}) {
-    for (TargetingTreeSpec& tree : trees) tree.seldom_evaluated = seldom;
+  // Trees said to be evaluated for 1 % of visitors each leave the costly
+  // predicates lazy (the ~10 to 15 trees that share each are evaluated
+  // about 0.1 times per visitor in all); at 25 % each (about 3 times per
+  // visitor in all) they are eager, as for trees every visitor has
+  // evaluated.
+  for (const double share : {1.0, 0.01, 0.25}) {
+    const bool seldom = share < 0.1;
+    for (TargetingTreeSpec& tree : trees) tree.evaluated_share = share;
     auto set = CompiledTargetingSet::Create(trees);
     ASSERT_TRUE(set.ok()) << set.status();
     uint64_t regex_total = 0;
@@ -957,6 +968,61 @@ TEST(CompiledTargetingSet, SharedCostlyPredicatesAnswerLikeExplain) {
     }
     EXPECT_GT(held, 1000);
     EXPECT_LT(held, compared - 1000);
+  }
+}
+
+// A slot's version comparisons count together toward going eager: two
+// thresholds, each read by two trees (fewer than kSharedEager each, four
+// together), are compared in Bind's run (no comparison one by one); one
+// threshold read by two trees, or the four reads by trees evaluated for 10 %
+// of visitors each, stay lazy.
+TEST(CompiledTargetingSet, VersionThresholdsOfASlotCountTogether) {
+  struct Case {
+    int thresholds;
+    double share;
+    bool eager;
+  };
+  for (const Case& c : {Case{2, 1.0, true}, Case{1, 1.0, false},
+                        Case{2, 0.1, false}}) {
+    std::vector<TargetingTreeSpec> trees;
+    for (int i = 0; i < 4; ++i) {
+      const int k = c.thresholds == 2 ? i % 2 : 0;
+      TargetingTreeSpec tree = Tree(
+          {T("n", "GREATER_THAN_OR_EQUALS", N(i)),
+           T("v", k == 0 ? "SEMVER_GREATER_THAN_OR_EQUALS" : "SEMVER_LOWER_THAN",
+             S(k == 0 ? "1.2.0" : "2.0.0"))});
+      tree.evaluated_share = c.share;
+      if (c.thresholds == 2 || i < 2) trees.push_back(std::move(tree));
+    }
+    auto set = CompiledTargetingSet::Create(trees);
+    ASSERT_TRUE(set.ok()) << set.status();
+    TargetingScratch scratch;
+    int held = 0;
+    for (const char* version : {"1.0.0", "1.5.0", "2.1.0"}) {
+      Attributes a;
+      a.Set("n", 9.0);
+      a.Set("v", version);
+      (*set)->Bind("visitor", a, &scratch);
+      for (size_t t = 0; t < trees.size(); ++t) {
+        bool expected = false;
+        for (const TargetingExplanation& e : (*set)->Explain(t, "visitor", a)) {
+          expected = e.matched;  // one group
+        }
+        ASSERT_EQ((*set)->Matches(t, &scratch), expected)
+            << "tree " << t << ", version " << version;
+        held += expected;
+      }
+    }
+    EXPECT_GT(held, 0);
+    const uint64_t one_by_one =
+        ScratchAccess::Stats(scratch).version_comparisons;
+    if (c.eager) {
+      EXPECT_EQ(one_by_one, 0u) << c.thresholds << " thresholds, share "
+                                << c.share;
+    } else {
+      EXPECT_GT(one_by_one, 0u) << c.thresholds << " thresholds, share "
+                                << c.share;
+    }
   }
 }
 
