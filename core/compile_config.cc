@@ -447,6 +447,7 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
     } else {
       h.pick = g.schedule ? HotGroup::Pick::kRollout : HotGroup::Pick::kPlain;
     }
+    h.schedule_slot = g.schedule_slot;
   }
   cfg->hot_.reserve(n);
   std::vector<int32_t> fast_tree(n, -1);

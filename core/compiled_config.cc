@@ -71,8 +71,8 @@ namespace {
 
 
 // -1 when the group's progressive rollout leaves the visitor out of its
-// traffic, else 0. kXxh3: the group buckets by XXH3 (inline, no mode check).
-template <bool kXxh3>
+// traffic, else 0. (A plain XXH3 group's rollout: PickInGroup, from its
+// HotGroup.)
 [[gnu::always_inline]] inline int32_t OutOfTraffic(
     const CompiledConfig::Group& group, std::string_view visitor_id,
     int64_t now_ns, TrafficSchedule::Span* spans) {
@@ -88,9 +88,7 @@ template <bool kXxh3>
   }
   // A rollout at 100 % lets everyone in without hashing.
   if (share >= 10000) return 0;
-  const uint32_t bucket =
-      kXxh3 ? internal::Xxh3Bucket(visitor_id, group.bucketer.traffic_seed())
-            : group.bucketer.TrafficBucketInline(visitor_id);
+  const uint32_t bucket = group.bucketer.TrafficBucketInline(visitor_id);
   return -static_cast<int32_t>(static_cast<int64_t>(bucket) *
                                    group.bp_per_traffic_bucket >=
                                share);
@@ -104,7 +102,7 @@ template <bool kXxh3>
     const CompiledConfig::Group& group, std::string_view visitor_id,
     int64_t now_ns, TrafficSchedule::Span* spans, int32_t* out) {
   if (group.schedule) {
-    *out = OutOfTraffic<false>(group, visitor_id, now_ns, spans);
+    *out = OutOfTraffic(group, visitor_id, now_ns, spans);
   }
   return group.split.Pick(group.bucketer.SplitBucketInline(visitor_id));
 }
@@ -292,7 +290,26 @@ template <bool kShortId, bool kPlainOnly>
         hot_group.biased, hot_group.indices,
         SplitBucketOf<kShortId>(visitor_id, hot_group.split_seed));
   } else if (hot_group.pick == HotGroup::Pick::kRollout) {
-    out = OutOfTraffic<true>(groups_[g], visitor_id, now_ns, spans);
+    // OutOfTraffic's steps from the hot line: XXH3 buckets (a traffic
+    // bucket is a basis point), the span kept in the list; the Group is
+    // read only when the span ends or there is no list.
+    int64_t share;
+    if (spans != nullptr) {
+      TrafficSchedule::Span& span = spans[hot_group.schedule_slot];
+      if (!span.Contains(now_ns)) [[unlikely]] {
+        span = groups_[g].schedule->SpanAt(now_ns);
+      }
+      share = span.share_bp;
+    } else {
+      share = groups_[g].schedule->ShareAtInstant(now_ns);
+    }
+    // At 100 %, everyone is in without hashing.
+    if (share < 10000) {
+      out = -static_cast<int32_t>(
+          SplitBucketOf<kShortId>(visitor_id,
+                                  hot_group.split_seed ^ kTrafficSeedMask) >=
+          share);
+    }
     v = SplitTable::PickInline(
         hot_group.biased, hot_group.indices,
         SplitBucketOf<kShortId>(visitor_id, hot_group.split_seed));
@@ -339,6 +356,16 @@ void CompiledConfig::DecideMatched(const int32_t* campaigns, size_t n,
   // per visitor more, in the plain loop above: GCC allocated the whole
   // function's registers differently.)
   if (visitor_id.size() - 9 <= 16 - 9) {
+    if (runtime == nullptr) {
+      // Nothing rolled back: step 12 alone (rollouts, Flagship's picks).
+      for (size_t k = 0; k < n; ++k) {
+        const int32_t c = campaigns[k];
+        const int32_t g = hot_[c].first_group;
+        items[c].group = g;
+        PickInGroup<true>(g, visitor_id, now_ns, spans, &items[c]);
+      }
+      return;
+    }
     for (size_t k = 0; k < n; ++k) {
       const int32_t c = campaigns[k];
       DecideInGroup<true>(hot_[c].first_group, visitor_id, now_ns, runtime,

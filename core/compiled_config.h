@@ -570,7 +570,10 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
     int32_t indices[SplitTable::kInline + 1] = {};
     int32_t first_variation = 0;
     int32_t targeting = -1;  // Group::targeting
-    uint64_t split_seed = 0;
+    // Group::schedule_slot: where a decision list keeps the rollout's span
+    // (kRollout reads its Group only when the span ends).
+    int32_t schedule_slot = -1;
+    uint64_t split_seed = 0;  // the traffic seed is split_seed ^ kTrafficSeedMask
     // How the variation is picked: kPlain from these fields alone; kRollout
     // the same after the traffic check of the Group's progressive rollout
     // (XXH3 buckets, inline split); kThroughGroup all from the Group
