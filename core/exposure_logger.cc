@@ -230,7 +230,7 @@ struct alignas(64) ExposureLogger::Set {
   // Records `key` with `variation`: kDuplicate when it is already there with
   // that variation; otherwise stores it, evicting the least recently used
   // way of a full set. REQUIRES: the set's partition lock is held.
-  Outcome Record(uint64_t key, uint64_t variation) {
+  [[gnu::always_inline]] Outcome Record(uint64_t key, uint64_t variation) {
     const uint8_t tag = static_cast<uint8_t>(key);
     const int size = meta[kSize];
     const uint32_t in_use = (uint32_t{1} << size) - 1;
@@ -313,10 +313,7 @@ struct alignas(64) ExposureLogger::Staged {
   uint64_t key;
   absl::Time at;
   uint32_t set;
-  int32_t campaign;
-  int32_t group;
-  int32_t variation;
-  DecisionReason reason;
+  Decision decision;  // copied whole (two words)
   uint8_t visitor_size;  // in `visitor`, or kExternal
   static constexpr uint8_t kExternal = 0xff;
   struct Span {
@@ -332,6 +329,13 @@ struct alignas(64) ExposureLogger::Staged {
     return visitor_size == kExternal
                ? std::string_view(long_id.data, long_id.size)
                : std::string_view(visitor, visitor_size);
+  }
+  // The same, without the test, when no staged id is the caller's
+  // (kMayBeExternal false: only LogLongId stages those).
+  template <bool kMayBeExternal>
+  std::string_view visitor_id() const {
+    return kMayBeExternal ? visitor_id()
+                          : std::string_view(visitor, visitor_size);
   }
 };
 
@@ -415,23 +419,24 @@ struct ExposureLogger::Batch {
     if (configs.empty() || configs.back() != config) configs.push_back(config);
   }
 
-  // Builds in `x` the exposure staged as `e` against the config whose id
-  // views are given (the last of `configs`), its visitor id copied to
-  // `bytes`; returns the end of the copy.
+  // Builds in `x` the exposure staged as `e` (visitor id `visitor`)
+  // against the config whose id views are given (the last of `configs`),
+  // its visitor id copied to `bytes`; returns the end of the copy.
   [[gnu::always_inline]] static char* Build(const Staged& e,
+                                            std::string_view visitor,
                                             const IdRef* campaigns,
                                             const IdRef* groups,
                                             const IdRef* variations,
                                             Exposure& x, char* bytes) {
-    const std::string_view visitor = e.visitor_id();
+    const Decision& d = e.decision;
     internal::CopyBytes(bytes, visitor.data(), visitor.size());
     x.visitor_id = std::string_view(bytes, visitor.size());
-    x.campaign_id = campaigns[e.campaign].id;
+    x.campaign_id = campaigns[d.campaign].id;
     x.variation_group_id =
-        e.group >= 0 ? groups[e.group].id : std::string_view();
+        d.group >= 0 ? groups[d.group].id : std::string_view();
     x.variation_id =
-        e.variation >= 0 ? variations[e.variation].id : std::string_view();
-    x.reason = e.reason;
+        d.variation >= 0 ? variations[d.variation].id : std::string_view();
+    x.reason = d.reason;
     x.at = e.at;
     return bytes + visitor.size();
   }
@@ -487,6 +492,10 @@ struct alignas(64) ExposureLogger::Shard {
   // the other start far apart, so that threads settling at the same time
   // do not queue for the same lock.
   size_t first_partition = 0;
+
+  // Whether the ring may hold ids that are the caller's bytes (kExternal:
+  // LogLongId's, set under mu while it stages them, cleared once settled).
+  bool external_staged = false;  // guarded by mu
 
   explicit Shard(size_t batch_size) : own_batch(batch_size) {}
   // Written under mu, read anywhere.
@@ -563,6 +572,9 @@ ExposureLogger::ExposureLogger(ExposureSink sink,
   static_assert(sizeof(Staged) == 128, "a staged exposure is 2 cache lines");
   static_assert(offsetof(Staged, visitor) == 48,
                 "an id of up to 16 bytes is staged in the first line");
+  static_assert(offsetof(Staged, decision) + sizeof(Decision) <=
+                    offsetof(Staged, visitor_size),
+                "the staged decision is copied whole");
   // The first capacity % num_sets sets take one way more than the others.
   const size_t base = capacity_ / num_sets_;
   const size_t extra = capacity_ % num_sets_;
@@ -722,10 +734,7 @@ void ExposureLogger::UseConfigLocked(Shard& shard,
   e.key = key;
   e.at = at;
   e.set = set_index;
-  e.campaign = d.campaign;
-  e.group = d.group;
-  e.variation = d.variation;
-  e.reason = d.reason;
+  e.decision = d;
   return e;
 }
 
@@ -781,6 +790,7 @@ void ExposureLogger::LogLongId(Shard& shard, std::string_view visitor_id,
   uint64_t n = shard.published.load(std::memory_order_relaxed);
   for (; d != end; ++d) {
     if (!IsExposure(*d)) continue;
+    shard.external_staged = true;  // again after each settle below
     Staged& e = Stage(shard, n, visitor_hash, *d, config, at);
     e.visitor_size = Staged::kExternal;
     e.long_id = {visitor_id.data(), visitor_id.size()};
@@ -804,11 +814,18 @@ void ExposureLogger::SettleLocked(Shard& shard) {
   // may wrap.
   const size_t first = begin % kRing;
   const size_t head = std::min(n, kRing - first);
-  SettleRunLocked(shard, shard.ring + first, head);
-  if (head < n) SettleRunLocked(shard, shard.ring, n - head);
+  if (shard.external_staged) {
+    SettleRunLocked<true>(shard, shard.ring + first, head);
+    if (head < n) SettleRunLocked<true>(shard, shard.ring, n - head);
+    shard.external_staged = false;
+  } else {
+    SettleRunLocked<false>(shard, shard.ring + first, head);
+    if (head < n) SettleRunLocked<false>(shard, shard.ring, n - head);
+  }
   shard.consumed.store(end, std::memory_order_release);
 }
 
+template <bool kMayBeExternal>
 void ExposureLogger::SettleRunLocked(Shard& shard, const Staged* staged,
                                      size_t n) {
   // The staged exposures of each partition, a bit each (n <= kWindow = 64).
@@ -820,7 +837,7 @@ void ExposureLogger::SettleRunLocked(Shard& shard, const Staged* staged,
   for (size_t i = 0; i < n; ++i) {
     const Staged& e = staged[i];
     of_partition[e.set & mask] |= uint64_t{1} << i;
-    id_bytes += e.visitor_id().size();
+    id_bytes += e.visitor_id<kMayBeExternal>().size();
   }
   const CompiledConfig& config = *shard.config;
   const IdRef* const variations = config.variation_ids().data();
@@ -834,8 +851,8 @@ void ExposureLogger::SettleRunLocked(Shard& shard, const Staged* staged,
     for (; bits != 0; bits &= bits - 1) {
       const int i = std::countr_zero(bits);
       const Staged& e = staged[i];
-      const uint64_t variation_hash = e.variation >= 0
-                                          ? variations[e.variation].key
+      const uint64_t variation_hash = e.decision.variation >= 0
+                                          ? variations[e.decision.variation].key
                                           : no_variation_hash_;
       const Outcome outcome = sets_[e.set].Record(e.key, variation_hash);
       logged_bits |= uint64_t{outcome != Outcome::kDuplicate} << i;
@@ -859,8 +876,9 @@ void ExposureLogger::SettleRunLocked(Shard& shard, const Staged* staged,
   Exposure* item = first_item;
   char* bytes = batch.ids.Reserve(id_bytes);
   for (; logged_bits != 0; logged_bits &= logged_bits - 1) {
-    bytes = Batch::Build(staged[std::countr_zero(logged_bits)], campaigns,
-                         groups, variations, *item++, bytes);
+    const Staged& e = staged[std::countr_zero(logged_bits)];
+    bytes = Batch::Build(e, e.visitor_id<kMayBeExternal>(), campaigns, groups,
+                         variations, *item++, bytes);
   }
   batch.ids.Advance(bytes);
   const size_t logged = static_cast<size_t>(item - first_item);

@@ -171,7 +171,9 @@ class ExposureLogger {
   // batch. REQUIRES: the shard's lock is held.
   void SettleLocked(Shard& shard);
   // SettleLocked for the n exposures staged at staged[0, n), which are
-  // contiguous in the shard's ring.
+  // contiguous in the shard's ring; kMayBeExternal when some ids may be
+  // the caller's bytes (LogLongId's).
+  template <bool kMayBeExternal>
   void SettleRunLocked(Shard& shard, const Staged* staged, size_t n);
   // Settles, hands full batches to the sink (or, with `all`, every pending
   // exposure) and releases the shard's lock.
