@@ -470,11 +470,13 @@ void CompiledTargetingSet::BuildEager(Impl* impl) {
   // evaluation of each, what the memo would otherwise have spared.
   // A slot's version comparisons count together (one parse of the
   // visitor's version serves them all; see below).
-  auto version_form = [&](uint32_t i) {
+  // Each predicate's form made once (the rules below ask several times).
+  std::vector<uint8_t> version_form(t.predicates.size());
+  for (uint32_t i = 0; i < t.predicates.size(); ++i) {
     Impl::FastTest form;
     FormOf(t, t.predicates[i], &form);
-    return form.kind == Impl::FastKind::kSemVer;
-  };
+    version_form[i] = form.kind == Impl::FastKind::kSemVer;
+  }
   std::vector<uint32_t> sharing(t.predicates.size(), 0);
   std::vector<double> evaluations(t.predicates.size(), 0);
   std::vector<size_t> counted_in(t.predicates.size(), trees);
@@ -494,7 +496,7 @@ void CompiledTargetingSet::BuildEager(Impl* impl) {
   }
   absl::flat_hash_map<uint32_t, std::pair<uint32_t, double>> version_slots;
   for (uint32_t i = 0; i < t.predicates.size(); ++i) {
-    if (sharing[i] != 0 && version_form(i)) {
+    if (sharing[i] != 0 && version_form[i]) {
       auto& [count, sum] = version_slots[t.predicates[i].slot];
       count += sharing[i];
       sum += evaluations[i];
@@ -509,7 +511,7 @@ void CompiledTargetingSet::BuildEager(Impl* impl) {
     uint32_t count = sharing[i];
     double sum = evaluations[i];
     if (const auto it = version_slots.find(t.predicates[i].slot);
-        it != version_slots.end() && version_form(i)) {
+        it != version_slots.end() && version_form[i]) {
       count = it->second.first;
       sum = it->second.second;
     }
@@ -532,7 +534,7 @@ void CompiledTargetingSet::BuildEager(Impl* impl) {
   for (uint32_t i = 0; i < t.predicates.size() && !parsed_slots.empty(); ++i) {
     if (impl->eager.size() >= 64) break;
     if (bit_of[i] == Impl::kNoPredicate &&
-        t.predicates[i].memo != internal::kNoMemo && version_form(i) &&
+        t.predicates[i].memo != internal::kNoMemo && version_form[i] &&
         std::find(parsed_slots.begin(), parsed_slots.end(),
                   t.predicates[i].slot) != parsed_slots.end()) {
       add(i);
