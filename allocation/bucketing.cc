@@ -30,6 +30,13 @@ uint32_t GroupBucketer::TrafficBucket(std::string_view visitor_id) const {
   return TrafficBucketInline(visitor_id);
 }
 
+int GroupBucketer::FlagshipAlignment() const {
+  return internal::MurmurSuffix::Continues(split_prefix_) &&
+                 internal::MurmurSuffix::Continues(traffic_prefix_)
+             ? static_cast<int>(split_prefix_.length() & 3)
+             : -1;
+}
+
 namespace {
 
 // The first bucket of [0, scale) whose percent satisfies `holds` (false for

@@ -75,6 +75,17 @@ class GroupBucketer {
   // the decision path.
   uint32_t SplitBucketInline(std::string_view visitor_id) const;
   uint32_t TrafficBucketInline(std::string_view visitor_id) const;
+  // Flagship mode only: the same two from an id prepared once for every
+  // group a decision hashes it for (FlagshipAlignment() is the bit of
+  // internal::MurmurSuffix::Prepare's `alignments` they need). Defined in
+  // allocation/internal/group_buckets.h.
+  uint32_t FlagshipSplitBucket(const internal::MurmurSuffix& id) const;
+  uint32_t FlagshipTrafficBucket(const internal::MurmurSuffix& id) const;
+  // The length of the group id's hashed prefix, in UTF-16 code units, % 4
+  // (the traffic prefix "traffic:" + group id has the same), or -1 when
+  // the id ends inside a UTF-8 sequence (FlagshipSplitBucket cannot
+  // continue it).
+  int FlagshipAlignment() const;
   // The seeds of the XXH3 mode, for callers that hash inline
   // (internal::Xxh3Bucket gives the same buckets as the two above).
   uint64_t split_seed() const { return split_seed_; }

@@ -20,6 +20,10 @@
 
 namespace allot {
 
+namespace internal {
+class MurmurSuffix;
+}  // namespace internal
+
 // XXH3_64bits of `data`.
 uint64_t Xxh3Hash(std::string_view data);
 
@@ -61,6 +65,10 @@ class FlagshipHasher {
   uint32_t length() const { return length_; }
 
  private:
+  // Continues a prefix's state with a visitor id prepared once for many
+  // prefixes (allocation/internal/murmur.h).
+  friend class internal::MurmurSuffix;
+
   // FinishWith past its ASCII path: a copy's Update(utf8), then Finish().
   uint32_t FinishWithSlow(std::string_view utf8) const;
   void AddByte(uint8_t b);

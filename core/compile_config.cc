@@ -625,6 +625,18 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
     cfg->all_picks_plain_ = std::all_of(
         cfg->hot_groups_.begin(), cfg->hot_groups_.end(),
         [](const HotGroup& h) { return h.pick == HotGroup::Pick::kPlain; });
+    if (cfg->mode_ == BucketingMode::kFlagship) {
+      for (const Group& g : cfg->groups_) {
+        const int a = g.bucketer.FlagshipAlignment();
+        if (a < 0) {
+          // A group id ending inside a UTF-8 sequence: every id is hashed
+          // from its bytes.
+          cfg->flagship_alignments_ = 0;
+          break;
+        }
+        cfg->flagship_alignments_ |= 1u << a;
+      }
+    }
     cfg->sparse_matches_final_ = true;
     auto not_targeted_always = [&](int32_t c) {
       return cfg->sparse_template_[c].reason == DecisionReason::kNotTargeted &&

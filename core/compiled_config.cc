@@ -69,13 +69,13 @@ int32_t CompiledConfig::FindGroup(std::string_view id) const {
 
 namespace {
 
-
 // -1 when the group's progressive rollout leaves the visitor out of its
 // traffic, else 0. (A plain XXH3 group's rollout: PickInGroup, from its
-// HotGroup.)
+// HotGroup.) `flagship_id`: as PickInGroup's.
 [[gnu::always_inline]] inline int32_t OutOfTraffic(
     const CompiledConfig::Group& group, std::string_view visitor_id,
-    int64_t now_ns, TrafficSchedule::Span* spans) {
+    int64_t now_ns, TrafficSchedule::Span* spans,
+    const internal::MurmurSuffix* flagship_id) {
   int64_t share;
   if (spans != nullptr) {
     // Decisions come at nearby instants: the share found last time holds
@@ -88,7 +88,10 @@ namespace {
   }
   // A rollout at 100 % lets everyone in without hashing.
   if (share >= 10000) return 0;
-  const uint32_t bucket = group.bucketer.TrafficBucketInline(visitor_id);
+  const uint32_t bucket =
+      flagship_id != nullptr
+          ? group.bucketer.FlagshipTrafficBucket(*flagship_id)
+          : group.bucketer.TrafficBucketInline(visitor_id);
   return -static_cast<int32_t>(static_cast<int64_t>(bucket) *
                                    group.bp_per_traffic_bucket >=
                                share);
@@ -97,14 +100,17 @@ namespace {
 // The variation of a group picked through its Group (HotGroup::Pick::
 // kThroughGroup: Flagship's buckets or a split table on the heap): the
 // rollout's traffic check (`*out` -1 when it leaves the visitor out, else
-// unchanged), then the split.
+// unchanged), then the split. `flagship_id`: as PickInGroup's.
 [[gnu::always_inline]] inline int PickThroughGroup(
     const CompiledConfig::Group& group, std::string_view visitor_id,
-    int64_t now_ns, TrafficSchedule::Span* spans, int32_t* out) {
+    int64_t now_ns, TrafficSchedule::Span* spans,
+    const internal::MurmurSuffix* flagship_id, int32_t* out) {
   if (group.schedule) {
-    *out = OutOfTraffic(group, visitor_id, now_ns, spans);
+    *out = OutOfTraffic(group, visitor_id, now_ns, spans, flagship_id);
   }
-  return group.split.Pick(group.bucketer.SplitBucketInline(visitor_id));
+  return group.split.Pick(flagship_id != nullptr
+                              ? group.bucketer.FlagshipSplitBucket(*flagship_id)
+                              : group.bucketer.SplitBucketInline(visitor_id));
 }
 
 // XXH3's split bucket; kShortId: of an id of 9 to 16 bytes.
@@ -280,7 +286,8 @@ template <bool kShortId>
 template <bool kShortId, bool kPlainOnly>
 [[gnu::always_inline]] inline void CompiledConfig::PickInGroup(
     int32_t g, std::string_view visitor_id, int64_t now_ns,
-    TrafficSchedule::Span* spans, Decision* d) const {
+    TrafficSchedule::Span* spans, Decision* d,
+    const internal::MurmurSuffix* flagship_id) const {
   const HotGroup& hot_group = hot_groups_[g];
   // -1 when a rollout leaves the visitor out of its traffic, else 0.
   int32_t out = 0;
@@ -314,7 +321,8 @@ template <bool kShortId, bool kPlainOnly>
         hot_group.biased, hot_group.indices,
         SplitBucketOf<kShortId>(visitor_id, hot_group.split_seed));
   } else {
-    v = PickThroughGroup(groups_[g], visitor_id, now_ns, spans, &out);
+    v = PickThroughGroup(groups_[g], visitor_id, now_ns, spans, flagship_id,
+                         &out);
   }
   // In traffic and allocated or not, without a branch: the buckets are
   // random, so a branch on them would mispredict on about one campaign in
@@ -378,6 +386,37 @@ void CompiledConfig::DecideMatched(const int32_t* campaigns, size_t n,
     DecideInGroup(hot_[c].first_group, visitor_id, now_ns, runtime, spans,
                   &items[c]);
   }
+}
+
+[[gnu::always_inline]] inline void CompiledConfig::DecideMatchedAnyMode(
+    const int32_t* campaigns, size_t n, std::string_view visitor_id,
+    int64_t now_ns, const RuntimeState* runtime, TrafficSchedule::Span* spans,
+    Decision* items) const {
+  if (flagship_alignments_ != 0 && n >= 2 &&
+      DecideMatchedFlagship(campaigns, n, visitor_id, now_ns, runtime, spans,
+                            items)) {
+    return;
+  }
+  DecideMatched(campaigns, n, visitor_id, now_ns, runtime, spans, items);
+}
+
+bool CompiledConfig::DecideMatchedFlagship(const int32_t* campaigns, size_t n,
+                                           std::string_view visitor_id,
+                                           int64_t now_ns,
+                                           const RuntimeState* runtime,
+                                           TrafficSchedule::Span* spans,
+                                           Decision* items) const {
+  internal::MurmurSuffix flagship_id;
+  if (!flagship_id.Prepare(visitor_id, flagship_alignments_)) return false;
+  for (size_t k = 0; k < n; ++k) {
+    const int32_t c = campaigns[k];
+    const int32_t g = hot_[c].first_group;
+    items[c].group = g;
+    if (!RolledBack(g, runtime, &items[c])) {
+      PickInGroup(g, visitor_id, now_ns, spans, &items[c], &flagship_id);
+    }
+  }
+  return true;
 }
 
 const Decision* CompiledConfig::RefreshTemplate(absl::Time now,
@@ -578,8 +617,8 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
             fast_campaign_of_tree_.data(), touched + num_touched,
             &visitor.scratch_);
       }
-      DecideMatched(touched + first, num_touched - first, visitor.id_.view(),
-                    now_ns, runtime, spans, items);
+      DecideMatchedAnyMode(touched + first, num_touched - first,
+                           visitor.id_.view(), now_ns, runtime, spans, items);
       out->sparse_num_touched_ = num_touched;
       out->sparse_clean_ = true;
       return absl::OkStatus();
@@ -611,8 +650,8 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
     // Every campaign matched above, in one loop that does only what is left
     // of its decision (W2: 317 -> 291 ns, ~100 -> ~70 instructions per
     // campaign matched; bench/README.md "Since 6861b4f").
-    DecideMatched(touched + first_matched, num_touched - first_matched,
-                  visitor.id_.view(), now_ns, runtime, spans, items);
+    DecideMatchedAnyMode(touched + first_matched, num_touched - first_matched,
+                         visitor.id_.view(), now_ns, runtime, spans, items);
     out->sparse_num_touched_ = num_touched;
     out->sparse_clean_ = true;
     return absl::OkStatus();

@@ -32,6 +32,16 @@ namespace allot {
              : traffic_prefix_.FinishWithInline(visitor_id) % 100;
 }
 
+[[gnu::always_inline]] inline uint32_t GroupBucketer::FlagshipSplitBucket(
+    const internal::MurmurSuffix& id) const {
+  return id.FinishAfter(split_prefix_) % 100;
+}
+
+[[gnu::always_inline]] inline uint32_t GroupBucketer::FlagshipTrafficBucket(
+    const internal::MurmurSuffix& id) const {
+  return id.FinishAfter(traffic_prefix_) % 100;
+}
+
 }  // namespace allot
 
 #endif  // ALLOT_ALLOCATION_INTERNAL_GROUP_BUCKETS_H_

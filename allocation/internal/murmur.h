@@ -110,6 +110,106 @@ inline void PushByte(uint32_t& h1, uint32_t& tail, uint32_t& length,
   return p;
 }
 
+// A visitor id prepared once for MurmurHash3 after many prefixes
+// (Flagship's split bucket of every group a visitor is decided in, each
+// the hash of the group id followed by the visitor id). A prefix of length
+// P leaves the id's bytes at alignment a = P % 4: its first 4 - a bytes
+// (none when a = 0) complete the prefix's last block, and the rest fall in
+// whole blocks and a tail of their own. Prepare mixes those blocks and that
+// tail (MixK1) once per alignment asked for; FinishAfter then costs each
+// prefix one block mix with its tail, one step per later block and the
+// final mix, where FinishWithInline loads, tests and mixes every byte again.
+// Only ASCII ids of kMinBytes to kMaxBytes bytes are prepared (others hash as
+// before, through FinishWithInline).
+class MurmurSuffix {
+ public:
+  static constexpr size_t kMinBytes = 4;
+  static constexpr size_t kMaxBytes = 48;
+
+  MurmurSuffix() = default;
+  // Holds pointers into itself.
+  MurmurSuffix(const MurmurSuffix&) = delete;
+  MurmurSuffix& operator=(const MurmurSuffix&) = delete;
+
+  // Prepares `id` for the alignments whose bit is set in `alignments`
+  // (bit a for a prefix length % 4 of a). False, with nothing prepared,
+  // when `id` has fewer than 4 or more than kMaxBytes bytes or is not
+  // ASCII.
+  [[gnu::always_inline]] bool Prepare(std::string_view id,
+                                      unsigned alignments) {
+    const size_t n = id.size();
+    if (n - kMinBytes > kMaxBytes - kMinBytes) return false;
+    const auto* p = reinterpret_cast<const unsigned char*>(id.data());
+    uint32_t high = 0;  // the bytes' high bits, ORed together
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) high |= Load32(p + i);
+    for (; i < n; ++i) high |= p[i];
+    if ((high & 0x80808080u) != 0) return false;
+    length_ = static_cast<uint32_t>(n);
+    for (unsigned a = 0; a < 4; ++a) {
+      if ((alignments >> a) & 1) PrepareAt(a, p, n);
+    }
+    return true;
+  }
+
+  // Whether `prefix` ends on a whole character (no UTF-8 sequence waiting
+  // for its continuation bytes): FinishAfter continues only such prefixes.
+  static bool Continues(const FlagshipHasher& prefix) {
+    return prefix.utf8_need_ == 0 && prefix.utf8_pending_ == 0;
+  }
+
+  // The hash of `prefix`'s bytes followed by the id's, as
+  // prefix.FinishWithInline(id) gives it.
+  // REQUIRES: Continues(prefix), and Prepare returned true with
+  // prefix.length() % 4's bit set.
+  [[gnu::always_inline]] uint32_t FinishAfter(
+      const FlagshipHasher& prefix) const {
+    const Aligned& al = aligned_[prefix.length_ & 3];
+    // The head completes the prefix's block (an id has 4 bytes or more).
+    uint32_t h1 = MixBlock(prefix.h1_, prefix.tail_ | al.head);
+    for (const uint32_t* b = al.blocks; b != al.blocks_end; ++b) {
+      h1 ^= *b;
+      h1 = Rotl32(h1, 13);
+      h1 = h1 * 5 + 0xe6546b64;
+    }
+    h1 ^= al.tail_k;
+    h1 ^= prefix.length_ + length_;
+    h1 ^= h1 >> 16;
+    h1 *= 0x85ebca6b;
+    h1 ^= h1 >> 13;
+    h1 *= 0xc2b2ae35;
+    h1 ^= h1 >> 16;
+    return h1;
+  }
+
+ private:
+  struct Aligned {
+    uint32_t head;    // the head's bytes, at their place in the block
+    uint32_t tail_k;  // MixK1 of the id's tail (0: none; MixK1(0) = 0)
+    const uint32_t* blocks_end;
+    uint32_t blocks[kMaxBytes / 4];  // MixK1 of each later whole block
+  };
+
+  [[gnu::always_inline]] void PrepareAt(unsigned a, const unsigned char* p,
+                                        size_t n) {
+    Aligned& al = aligned_[a];
+    // The head: the 4 - a bytes completing the prefix's last block, or at
+    // alignment 0 the id's first block, so that every alignment starts
+    // with a block mix.
+    al.head = Load32(p) << (8 * a);
+    size_t i = a == 0 ? 4 : 4 - a;
+    uint32_t* b = al.blocks;
+    for (; i + 4 <= n; i += 4) *b++ = MixK1(Load32(p + i));
+    al.blocks_end = b;
+    uint32_t tail = 0;
+    for (unsigned k = 0; i < n; ++i, ++k) tail |= uint32_t{p[i]} << (8 * k);
+    al.tail_k = MixK1(tail);
+  }
+
+  uint32_t length_ = 0;
+  Aligned aligned_[4];
+};
+
 }  // namespace allot::internal
 
 namespace allot {

@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "allocation/hash.h"
+#include "allocation/internal/group_buckets.h"
 #include "allocation/split.h"
 #include "allocation/traffic_schedule.h"
 #include "gtest/gtest.h"
@@ -118,6 +119,34 @@ TEST(FlagshipBucketing, UsesPrefixedMurmur) {
   EXPECT_EQ(CampaignBucketer::Create(BucketingMode::kFlagship, "x")
                 .RangeBucket("123visitor_1"),
             51u);
+}
+
+// The split and traffic buckets from an id prepared once are the ones
+// hashed from its bytes, for group ids of each length % 4; a group id
+// ending inside a UTF-8 sequence has no alignment (it cannot be continued).
+TEST(FlagshipBucketing, PreparedIdGivesTheSameBuckets) {
+  std::vector<GroupBucketer> groups;
+  unsigned alignments = 0;
+  for (const char* id :
+       {"vg", "vg-", "vg-1", "vg-17", "\u00e9t\u00e9", "vgAlloc"}) {
+    groups.push_back(GroupBucketer::Create(BucketingMode::kFlagship, id));
+    ASSERT_GE(groups.back().FlagshipAlignment(), 0) << id;
+    alignments |= 1u << groups.back().FlagshipAlignment();
+  }
+  EXPECT_EQ(alignments, 0xfu);
+  for (int n = 0; n < 2000; ++n) {
+    const std::string visitor = absl::StrCat("visitor-", n * 7919);
+    internal::MurmurSuffix id;
+    ASSERT_TRUE(id.Prepare(visitor, alignments));
+    for (const GroupBucketer& g : groups) {
+      EXPECT_EQ(g.FlagshipSplitBucket(id), g.SplitBucket(visitor)) << visitor;
+      EXPECT_EQ(g.FlagshipTrafficBucket(id), g.TrafficBucket(visitor))
+          << visitor;
+    }
+  }
+  EXPECT_EQ(GroupBucketer::Create(BucketingMode::kFlagship, "vg\xe4\xb8")
+                .FlagshipAlignment(),
+            -1);
 }
 
 constexpr int kVisitors = 100000;

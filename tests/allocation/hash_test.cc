@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "allocation/internal/murmur.h"
 #include "allocation/internal/xxh3.h"
 #include "gtest/gtest.h"
 
@@ -274,6 +275,89 @@ TEST(FlagshipHasher, LengthCountsUtf16CodeUnits) {
   EXPECT_EQ(h.length(), 4u);
   h.Update("\U0001F600");  // one astral character: 2 units
   EXPECT_EQ(h.length(), 6u);
+}
+
+// A visitor id prepared once (internal::MurmurSuffix) hashes after any
+// prefix as the prefix's own FinishWith does: every prefix length % 4
+// (ASCII prefixes and prefixes counting more code units than bytes), ids
+// of every length Prepare takes, and every id byte value it takes.
+TEST(MurmurSuffix, AgreesWithFinishWithAfterEveryPrefix) {
+  std::vector<FlagshipHasher> prefixes;
+  for (const std::string_view p :
+       {"", "a", "ab", "abc", "abcd", "vg-17", "c20j8bk3fk9hdphqtd2g",
+        "traffic:vg-1", "\u00e9", "x\u00e9", "\U0001F600z",
+        "\u4e2d\u00e9\u00e0"}) {
+    FlagshipHasher h;
+    h.Update(p);
+    prefixes.push_back(h);
+  }
+  unsigned seen_alignments = 0;
+  for (const FlagshipHasher& p : prefixes)
+    seen_alignments |= 1u << (p.length() & 3);
+  EXPECT_EQ(seen_alignments, 0xfu);  // the prefixes cover every alignment
+  uint32_t x = 12345;
+  int checked = 0;
+  for (size_t len = internal::MurmurSuffix::kMinBytes;
+       len <= internal::MurmurSuffix::kMaxBytes; ++len) {
+    for (int rep = 0; rep < 8; ++rep) {
+      std::string id(len, ' ');
+      for (char& c : id) {
+        x = x * 1103515245u + 12345u;
+        c = static_cast<char>((x >> 16) % 128);  // any ASCII byte, NUL too
+      }
+      internal::MurmurSuffix suffix;
+      ASSERT_TRUE(suffix.Prepare(id, 0xf)) << len;
+      for (const FlagshipHasher& p : prefixes) {
+        ASSERT_TRUE(internal::MurmurSuffix::Continues(p));
+        EXPECT_EQ(suffix.FinishAfter(p), p.FinishWith(id))
+            << "length " << len << ", prefix length " << p.length();
+        ++checked;
+      }
+    }
+  }
+  EXPECT_EQ(checked, 45 * 8 * 12);
+}
+
+// Only the alignments asked for are prepared, and the others are left
+// alone: an id prepared for one alignment hashes right after that
+// alignment's prefixes.
+TEST(MurmurSuffix, PreparesTheAlignmentsAskedFor) {
+  for (unsigned a = 0; a < 4; ++a) {
+    FlagshipHasher p;
+    p.Update(std::string(5 + a, 'g'));  // length % 4 = (1 + a) % 4
+    internal::MurmurSuffix suffix;
+    ASSERT_TRUE(suffix.Prepare("visitor-123", 1u << ((1 + a) % 4)));
+    EXPECT_EQ(suffix.FinishAfter(p), p.FinishWith("visitor-123")) << a;
+  }
+}
+
+// Ids Prepare does not take: too short, too long, not ASCII. The caller
+// then hashes them from their bytes.
+TEST(MurmurSuffix, RefusesShortLongAndNonAsciiIds) {
+  internal::MurmurSuffix suffix;
+  EXPECT_FALSE(suffix.Prepare("abc", 0xf));
+  EXPECT_FALSE(suffix.Prepare("", 0xf));
+  EXPECT_FALSE(suffix.Prepare(
+      std::string(internal::MurmurSuffix::kMaxBytes + 1, 'v'), 0xf));
+  EXPECT_TRUE(
+      suffix.Prepare(std::string(internal::MurmurSuffix::kMaxBytes, 'v'), 0xf));
+  EXPECT_TRUE(suffix.Prepare("abcd", 0xf));
+  for (size_t at = 0; at < 9; ++at) {
+    std::string id = "visitor-7";
+    id[at] = static_cast<char>(0xc3);  // a byte of a multi-byte sequence
+    EXPECT_FALSE(suffix.Prepare(id, 0xf)) << at;
+  }
+  EXPECT_FALSE(suffix.Prepare("visitor-\u00e9", 0xf));
+}
+
+// A prefix ending inside a UTF-8 sequence is one FinishAfter cannot
+// continue (the id's first byte ends that sequence).
+TEST(MurmurSuffix, PrefixEndingInsideACharacterDoesNotContinue) {
+  FlagshipHasher p;
+  p.Update("vg\xc3");
+  EXPECT_FALSE(internal::MurmurSuffix::Continues(p));
+  p.Update("\xa9");
+  EXPECT_TRUE(internal::MurmurSuffix::Continues(p));
 }
 
 // The bucket's modulo by a multiply agrees with `%` at the edges of the

@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "allocation/hash.h"
 #include "core/compiled_config.h"
 #include "core/internal/runtime_state.h"
 #include "gtest/gtest.h"
@@ -477,6 +478,96 @@ TEST(CandidateIndex, SparseRolloutsDecideAsEachAlone) {
   // Six campaigns per country, two of them rolled out to 40 %.
   EXPECT_GT(not_in_traffic, 2000 * 2 * 6 / 10 * 8 / 10);
   EXPECT_GT(allocated, 2000 * 4);
+}
+
+// Flagship mode: the sparse path prepares a visitor's id once for the
+// murmur hash of every group it decides (allocation/internal/murmur.h).
+// Group ids of every length % 4 (two not ASCII), a third of them rolled out
+// to 40 %, and visitor ids of 1 to 60 bytes, ASCII or not: every decision
+// is the one Decide makes for its campaign alone, and each allocated
+// variation is the one Flagship's hash of group id + visitor id picks.
+TEST(CandidateIndex, FlagshipSparseDecisionsHashIdsOfEveryLengthAndKind) {
+  const std::vector<std::string> group_ids = {"g",
+                                              "gr",
+                                              "grp",
+                                              "grou",
+                                              "group",
+                                              "\u00e9t\u00e9",
+                                              "\u7528\u6237-7",
+                                              "vg-long-11",
+                                              "a",
+                                              "bb",
+                                              "ccc",
+                                              "dddd"};
+  std::vector<std::string> campaigns;
+  for (size_t i = 0; i < group_ids.size(); ++i) {
+    const std::string& g = group_ids[i];
+    const std::string rollout =
+        i % 3 == 2
+            ? R"("allocation_config":{"start_date":"2026-01-01T00:00:00Z","start_allocation":40},)"
+            : "";
+    campaigns.push_back(absl::StrCat(
+        R"({"id":"k)", i, R"(","type":"ab","variation_groups":[{"id":")", g,
+        R"(",)", rollout, R"("targeting":)",
+        Targeting(
+            {R"({"key":"fs_all_users","operator":"EQUALS","value":true})"}),
+        R"(,"variations":[{"id":")", g, R"(-a","allocation":30},{"id":")", g,
+        R"(-b","allocation":30},{"id":")", g, R"(-c","allocation":25}]}]})"));
+  }
+  const std::string json =
+      absl::StrCat(R"({"settings":{"bucketing":"flagship"},"campaigns":[)",
+                   absl::StrJoin(campaigns, ","), "]}");
+  auto config = LoadConfig(json);
+  ASSERT_TRUE(config.ok()) << config.status();
+  const absl::Time now = absl::FromUnixSeconds(1780000000);  // 2026-05-28
+  std::vector<std::string> ids;
+  for (int length = 1; length <= 60; ++length) {
+    for (int v = 0; v < 40; ++v) {
+      std::string id = absl::StrCat(v, "-");
+      while (static_cast<int>(id.size()) < length)
+        id += static_cast<char>('a' + id.size() % 26);
+      id.resize(length);
+      ids.push_back(id);
+    }
+  }
+  for (int v = 0; v < 200; ++v) {
+    ids.push_back(absl::StrCat("\u00e9", v));
+    ids.push_back(absl::StrCat("visitor-", v, "\u7528"));
+    ids.push_back(absl::StrCat("\U0001F600", v, "-abc"));
+  }
+  VisitorContext ctx;
+  DecisionList list;
+  int allocated = 0, not_in_traffic = 0, not_allocated = 0;
+  for (const std::string& id : ids) {
+    ctx.Reset(id);
+    ASSERT_TRUE((*config)->DecideAll(ctx, now, &list).ok());
+    ASSERT_EQ(list.size(), group_ids.size());
+    for (size_t i = 0; i < list.size(); ++i) {
+      Decision one;
+      ASSERT_TRUE(
+          (*config)->Decide((*config)->campaigns()[i].id, ctx, now, &one).ok());
+      ASSERT_TRUE(SameDecision(list[i], one))
+          << "campaign " << i << ", id \"" << id << "\"";
+      if (list[i].reason == DecisionReason::kAllocated) {
+        const uint32_t bucket = FlagshipHash(group_ids[i] + id) % 100;
+        const char* expected = bucket < 30 ? "-a" : bucket < 60 ? "-b" : "-c";
+        ASSERT_EQ(list.variation_id(i), group_ids[i] + expected)
+            << "campaign " << i << ", id \"" << id << "\"";
+        ++allocated;
+      } else if (i % 3 != 2) {
+        ASSERT_EQ(list[i].reason, DecisionReason::kNotAllocated);
+        ASSERT_GE(FlagshipHash(group_ids[i] + id) % 100, 85u) << id;
+      }
+      not_in_traffic += list[i].reason == DecisionReason::kNotInTraffic;
+      not_allocated += list[i].reason == DecisionReason::kNotAllocated;
+    }
+  }
+  // 3,000 visitors, 12 campaigns: 85 % allocated, four of them rolled out
+  // to 40 %.
+  const int decisions = static_cast<int>(ids.size() * group_ids.size());
+  EXPECT_GT(allocated, decisions * 6 / 10);
+  EXPECT_GT(not_in_traffic, static_cast<int>(ids.size()) * 4 / 2);
+  EXPECT_GT(not_allocated, decisions / 20);
 }
 
 }  // namespace
