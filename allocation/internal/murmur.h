@@ -19,23 +19,27 @@ namespace allot::internal {
 inline constexpr uint32_t kMurmurC1 = 0xcc9e2d51;
 inline constexpr uint32_t kMurmurC2 = 0x1b873593;
 
-inline uint32_t Rotl32(uint32_t x, int r) { return (x << r) | (x >> (32 - r)); }
+[[gnu::always_inline]] inline uint32_t Rotl32(uint32_t x, int r) { return (x << r) | (x >> (32 - r)); }
 
-inline uint32_t MixK1(uint32_t k1) {
+[[gnu::always_inline]] inline uint32_t MixK1(uint32_t k1) {
   k1 *= kMurmurC1;
   k1 = Rotl32(k1, 15);
   return k1 * kMurmurC2;
 }
 
-inline uint32_t MixBlock(uint32_t h1, uint32_t k1) {
-  h1 ^= MixK1(k1);
+// One block's step, its word already through MixK1.
+[[gnu::always_inline]] inline uint32_t MixMixedBlock(uint32_t h1, uint32_t mixed_k1) {
+  h1 ^= mixed_k1;
   h1 = Rotl32(h1, 13);
   return h1 * 5 + 0xe6546b64;
 }
 
-inline uint32_t FinalMix(uint32_t h1, uint32_t tail, uint32_t length) {
-  if ((length & 3) != 0) h1 ^= MixK1(tail);
-  h1 ^= length;
+[[gnu::always_inline]] inline uint32_t MixBlock(uint32_t h1, uint32_t k1) {
+  return MixMixedBlock(h1, MixK1(k1));
+}
+
+// MurmurHash3's finalization mix (fmix32).
+[[gnu::always_inline]] inline uint32_t Avalanche(uint32_t h1) {
   h1 ^= h1 >> 16;
   h1 *= 0x85ebca6b;
   h1 ^= h1 >> 13;
@@ -44,11 +48,48 @@ inline uint32_t FinalMix(uint32_t h1, uint32_t tail, uint32_t length) {
   return h1;
 }
 
+[[gnu::always_inline]] inline uint32_t FinalMix(uint32_t h1, uint32_t tail, uint32_t length) {
+  if ((length & 3) != 0) h1 ^= MixK1(tail);
+  return Avalanche(h1 ^ length);
+}
+
 // Little-endian load, whatever the host order (MurmurHash3 is defined on
 // little-endian blocks; compilers turn this into one load on x86).
-inline uint32_t Load32(const unsigned char* p) {
+[[gnu::always_inline]] inline uint32_t Load32(const unsigned char* p) {
   return uint32_t{p[0]} | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 |
          uint32_t{p[3]} << 24;
+}
+
+// The ids whose bytes WalkAfter takes: 4 to 48 bytes.
+inline constexpr size_t kWalkMinBytes = 4;
+inline constexpr size_t kWalkMaxBytes = 48;
+
+// Splits an id of kWalkMinBytes or more bytes, hashed after a prefix whose
+// length % 4 is `a`, into MurmurHash3's blocks: head(word) for its first
+// 4 - a bytes at their place in the prefix's last block (at alignment 0,
+// its first block: every alignment starts with a block mix), block(word)
+// for each later whole block, in order; returns the 0 to 3 bytes left (the
+// tail) and sets *high to the words' high bits, ORed (0x80808080 & *high is
+// 0 when the id is ASCII: the words cover every byte).
+template <typename Head, typename Block>
+[[gnu::always_inline]] inline uint32_t WalkAfter(unsigned a,
+                                                 const unsigned char* p,
+                                                 size_t n, uint32_t* high,
+                                                 Head&& head, Block&& block) {
+  const uint32_t first = Load32(p);
+  head(first << (8 * a));
+  uint32_t bits = first;
+  size_t i = a == 0 ? 4 : 4 - a;
+  for (; i + 4 <= n; i += 4) {
+    const uint32_t w = Load32(p + i);
+    bits |= w;
+    block(w);
+  }
+  // The last n - i bytes, as the top of the id's last word.
+  const uint32_t last = Load32(p + n - 4);
+  *high = bits | last;
+  const size_t left = n - i;
+  return left == 0 ? 0 : last >> (32 - 8 * left);
 }
 
 // Appends one byte (one UTF-16 code unit's low byte) to the running state.
@@ -118,13 +159,13 @@ inline void PushByte(uint32_t& h1, uint32_t& tail, uint32_t& length,
 // whole blocks and a tail of their own. Prepare mixes those blocks and that
 // tail (MixK1) once per alignment asked for; FinishAfter then costs each
 // prefix one block mix with its tail, one step per later block and the
-// final mix, where FinishWithInline loads, tests and mixes every byte again.
+// final mix, where FinishWithInline loads and mixes every block again.
 // Only ASCII ids of kMinBytes to kMaxBytes bytes are prepared (others hash as
 // before, through FinishWithInline).
 class MurmurSuffix {
  public:
-  static constexpr size_t kMinBytes = 4;
-  static constexpr size_t kMaxBytes = 48;
+  static constexpr size_t kMinBytes = kWalkMinBytes;
+  static constexpr size_t kMaxBytes = kWalkMaxBytes;
 
   MurmurSuffix() = default;
   // Holds pointers into itself.
@@ -140,16 +181,12 @@ class MurmurSuffix {
     const size_t n = id.size();
     if (n - kMinBytes > kMaxBytes - kMinBytes) return false;
     const auto* p = reinterpret_cast<const unsigned char*>(id.data());
-    uint32_t high = 0;  // the bytes' high bits, ORed together
-    size_t i = 0;
-    for (; i + 4 <= n; i += 4) high |= Load32(p + i);
-    for (; i < n; ++i) high |= p[i];
-    if ((high & 0x80808080u) != 0) return false;
     length_ = static_cast<uint32_t>(n);
+    uint32_t high = 0;
     for (unsigned a = 0; a < 4; ++a) {
-      if ((alignments >> a) & 1) PrepareAt(a, p, n);
+      if ((alignments >> a) & 1) high = PrepareAt(a, p, n);
     }
-    return true;
+    return (high & 0x80808080u) == 0;
   }
 
   // Whether `prefix` ends on a whole character (no UTF-8 sequence waiting
@@ -168,18 +205,9 @@ class MurmurSuffix {
     // The head completes the prefix's block (an id has 4 bytes or more).
     uint32_t h1 = MixBlock(prefix.h1_, prefix.tail_ | al.head);
     for (const uint32_t* b = al.blocks; b != al.blocks_end; ++b) {
-      h1 ^= *b;
-      h1 = Rotl32(h1, 13);
-      h1 = h1 * 5 + 0xe6546b64;
+      h1 = MixMixedBlock(h1, *b);
     }
-    h1 ^= al.tail_k;
-    h1 ^= prefix.length_ + length_;
-    h1 ^= h1 >> 16;
-    h1 *= 0x85ebca6b;
-    h1 ^= h1 >> 13;
-    h1 *= 0xc2b2ae35;
-    h1 ^= h1 >> 16;
-    return h1;
+    return Avalanche(h1 ^ al.tail_k ^ (prefix.length_ + length_));
   }
 
  private:
@@ -190,20 +218,22 @@ class MurmurSuffix {
     uint32_t blocks[kMaxBytes / 4];  // MixK1 of each later whole block
   };
 
-  [[gnu::always_inline]] void PrepareAt(unsigned a, const unsigned char* p,
-                                        size_t n) {
+  // Returns WalkAfter's high bits.
+  [[gnu::always_inline]] uint32_t PrepareAt(unsigned a,
+                                            const unsigned char* p,
+                                            size_t n) {
     Aligned& al = aligned_[a];
-    // The head: the 4 - a bytes completing the prefix's last block, or at
-    // alignment 0 the id's first block, so that every alignment starts
-    // with a block mix.
-    al.head = Load32(p) << (8 * a);
-    size_t i = a == 0 ? 4 : 4 - a;
     uint32_t* b = al.blocks;
-    for (; i + 4 <= n; i += 4) *b++ = MixK1(Load32(p + i));
+    uint32_t high;
+    const uint32_t tail = WalkAfter(
+        a, p, n, &high,
+        [&](uint32_t head) __attribute__((always_inline)) { al.head = head; },
+        [&](uint32_t block) __attribute__((always_inline)) {
+          *b++ = MixK1(block);
+        });
     al.blocks_end = b;
-    uint32_t tail = 0;
-    for (unsigned k = 0; i < n; ++i, ++k) tail |= uint32_t{p[i]} << (8 * k);
     al.tail_k = MixK1(tail);
+    return high;
   }
 
   uint32_t length_ = 0;
@@ -216,6 +246,27 @@ namespace allot {
 
 [[gnu::always_inline]] inline uint32_t FlagshipHasher::FinishWithInline(
     std::string_view utf8) const {
+  const auto* const id = reinterpret_cast<const unsigned char*>(utf8.data());
+  const size_t n = utf8.size();
+  if (utf8_need_ == 0 && utf8_pending_ == 0 &&
+      n - internal::kWalkMinBytes <=
+          internal::kWalkMaxBytes - internal::kWalkMinBytes) {
+    // The usual id: hashed block by block, the ASCII test made once on the
+    // words loaded (the hash is dropped when it fails).
+    uint32_t h1 = h1_;
+    uint32_t high;
+    const uint32_t tail = internal::WalkAfter(
+        length_ & 3, id, n, &high,
+        [&](uint32_t head) __attribute__((always_inline)) {
+          h1 = internal::MixBlock(h1, tail_ | head);
+        },
+        [&](uint32_t block) __attribute__((always_inline)) {
+          h1 = internal::MixBlock(h1, block);
+        });
+    if ((high & 0x80808080u) == 0) {
+      return internal::FinalMix(h1, tail, length_ + static_cast<uint32_t>(n));
+    }
+  }
   if (utf8_need_ == 0) {
     // The usual ASCII id after a complete prefix: no copy of the state.
     uint32_t h1 = h1_, tail = tail_, length = length_;

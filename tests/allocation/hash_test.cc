@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "allocation/internal/murmur.h"
@@ -282,13 +283,26 @@ TEST(FlagshipHasher, LengthCountsUtf16CodeUnits) {
 // (ASCII prefixes and prefixes counting more code units than bytes), ids
 // of every length Prepare takes, and every id byte value it takes.
 TEST(MurmurSuffix, AgreesWithFinishWithAfterEveryPrefix) {
+  // Each prefix with its UTF-16 low bytes, for plain MurmurHash3 (hash.cc's
+  // own loop) as a second reference.
+  const std::pair<std::string_view, std::string_view> kPrefixes[] = {
+      {"", ""},
+      {"a", "a"},
+      {"ab", "ab"},
+      {"abc", "abc"},
+      {"abcd", "abcd"},
+      {"vg-17", "vg-17"},
+      {"c20j8bk3fk9hdphqtd2g", "c20j8bk3fk9hdphqtd2g"},
+      {"traffic:vg-1", "traffic:vg-1"},
+      {"\u00e9", "\xe9"},
+      {"x\u00e9", "x\xe9"},
+      {"\U0001F600z", std::string_view("\x3d\x00z", 3)},  // D83D DE00 z
+      {"\u4e2d\u00e9\u00e0", "\x2d\xe9\xe0"}};
   std::vector<FlagshipHasher> prefixes;
-  for (const std::string_view p :
-       {"", "a", "ab", "abc", "abcd", "vg-17", "c20j8bk3fk9hdphqtd2g",
-        "traffic:vg-1", "\u00e9", "x\u00e9", "\U0001F600z",
-        "\u4e2d\u00e9\u00e0"}) {
+  for (const auto& [utf8, low] : kPrefixes) {
     FlagshipHasher h;
-    h.Update(p);
+    h.Update(utf8);
+    ASSERT_EQ(h.length(), low.size()) << utf8;
     prefixes.push_back(h);
   }
   unsigned seen_alignments = 0;
@@ -307,15 +321,53 @@ TEST(MurmurSuffix, AgreesWithFinishWithAfterEveryPrefix) {
       }
       internal::MurmurSuffix suffix;
       ASSERT_TRUE(suffix.Prepare(id, 0xf)) << len;
-      for (const FlagshipHasher& p : prefixes) {
+      for (size_t k = 0; k < prefixes.size(); ++k) {
+        const FlagshipHasher& p = prefixes[k];
         ASSERT_TRUE(internal::MurmurSuffix::Continues(p));
-        EXPECT_EQ(suffix.FinishAfter(p), p.FinishWith(id))
+        const uint32_t plain =
+            MurmurHash3X86_32(std::string(kPrefixes[k].second) + id, 0);
+        EXPECT_EQ(p.FinishWith(id), plain)
+            << "length " << len << ", prefix length " << p.length();
+        EXPECT_EQ(suffix.FinishAfter(p), plain)
             << "length " << len << ", prefix length " << p.length();
         ++checked;
       }
     }
   }
   EXPECT_EQ(checked, 45 * 8 * 12);
+}
+
+// An id of the lengths the word-at-a-time path takes with one non-ASCII
+// character at any place (first, last or middle bytes, after prefixes of
+// every alignment) hashes its UTF-16 low bytes, as plain MurmurHash3 of
+// them says: the path's ASCII test sees every byte.
+TEST(FlagshipHash, NonAsciiAtAnyPlaceOfAnIdIsDecoded) {
+  int checked = 0;
+  for (const std::string_view prefix : {"", "a", "ab", "abc"}) {
+    FlagshipHasher p;
+    p.Update(prefix);
+    for (size_t len = 2; len <= 50; ++len) {
+      for (size_t at = 0; at < len; ++at) {
+        // `len` code units: ASCII but for U+00E9 (2 UTF-8 bytes) at `at`.
+        std::string utf8, low;
+        for (size_t k = 0; k < len; ++k) {
+          if (k == at) {
+            utf8 += "\u00e9";
+            low += '\xe9';
+          } else {
+            utf8 += static_cast<char>('a' + k % 26);
+            low += static_cast<char>('a' + k % 26);
+          }
+        }
+        ASSERT_EQ(p.FinishWith(utf8),
+                  MurmurHash3X86_32(std::string(prefix) + low, 0))
+            << "prefix " << prefix.size() << ", length " << len << ", at "
+            << at;
+        ++checked;
+      }
+    }
+  }
+  EXPECT_EQ(checked, 4 * (50 * 51 / 2 - 1));
 }
 
 // Only the alignments asked for are prepared, and the others are left
