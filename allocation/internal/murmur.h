@@ -1,10 +1,12 @@
 // File: allocation/internal/murmur.h
 //
-// MurmurHash3 x86_32's steps, inline, and the ASCII fast path of
-// FlagshipHasher::FinishWith: Flagship's split and traffic buckets are
+// MurmurHash3 x86_32's steps, inline, the ASCII fast path of
+// FlagshipHasher::FinishWith, and MurmurSuffix, a visitor id prepared once
+// for the hashes of many groups: Flagship's split and traffic buckets are
 // hashed on the decision path, once per campaign decided, where two calls
 // (GroupBucketer, then FlagshipHasher) cost a third of the hash. Internal:
-// include only from allocation/*.cc and from .cc files that decide.
+// include only from allocation/*.cc and from .cc files that decide (and
+// their tests).
 #ifndef ALLOT_ALLOCATION_INTERNAL_MURMUR_H_
 #define ALLOT_ALLOCATION_INTERNAL_MURMUR_H_
 
@@ -19,7 +21,9 @@ namespace allot::internal {
 inline constexpr uint32_t kMurmurC1 = 0xcc9e2d51;
 inline constexpr uint32_t kMurmurC2 = 0x1b873593;
 
-[[gnu::always_inline]] inline uint32_t Rotl32(uint32_t x, int r) { return (x << r) | (x >> (32 - r)); }
+[[gnu::always_inline]] inline uint32_t Rotl32(uint32_t x, int r) {
+  return (x << r) | (x >> (32 - r));
+}
 
 [[gnu::always_inline]] inline uint32_t MixK1(uint32_t k1) {
   k1 *= kMurmurC1;
@@ -28,7 +32,8 @@ inline constexpr uint32_t kMurmurC2 = 0x1b873593;
 }
 
 // One block's step, its word already through MixK1.
-[[gnu::always_inline]] inline uint32_t MixMixedBlock(uint32_t h1, uint32_t mixed_k1) {
+[[gnu::always_inline]] inline uint32_t MixMixedBlock(uint32_t h1,
+                                                     uint32_t mixed_k1) {
   h1 ^= mixed_k1;
   h1 = Rotl32(h1, 13);
   return h1 * 5 + 0xe6546b64;
@@ -48,7 +53,8 @@ inline constexpr uint32_t kMurmurC2 = 0x1b873593;
   return h1;
 }
 
-[[gnu::always_inline]] inline uint32_t FinalMix(uint32_t h1, uint32_t tail, uint32_t length) {
+[[gnu::always_inline]] inline uint32_t FinalMix(uint32_t h1, uint32_t tail,
+                                                uint32_t length) {
   if ((length & 3) != 0) h1 ^= MixK1(tail);
   return Avalanche(h1 ^ length);
 }
@@ -173,9 +179,9 @@ class MurmurSuffix {
   MurmurSuffix& operator=(const MurmurSuffix&) = delete;
 
   // Prepares `id` for the alignments whose bit is set in `alignments`
-  // (bit a for a prefix length % 4 of a). False, with nothing prepared,
-  // when `id` has fewer than 4 or more than kMaxBytes bytes or is not
-  // ASCII.
+  // (bit a for a prefix length % 4 of a; REQUIRES: some bit set). False,
+  // with nothing usable prepared, when `id` has fewer than kMinBytes or
+  // more than kMaxBytes bytes or is not ASCII.
   [[gnu::always_inline]] bool Prepare(std::string_view id,
                                       unsigned alignments) {
     const size_t n = id.size();
@@ -219,8 +225,7 @@ class MurmurSuffix {
   };
 
   // Returns WalkAfter's high bits.
-  [[gnu::always_inline]] uint32_t PrepareAt(unsigned a,
-                                            const unsigned char* p,
+  [[gnu::always_inline]] uint32_t PrepareAt(unsigned a, const unsigned char* p,
                                             size_t n) {
     Aligned& al = aligned_[a];
     uint32_t* b = al.blocks;
@@ -228,9 +233,8 @@ class MurmurSuffix {
     const uint32_t tail = WalkAfter(
         a, p, n, &high,
         [&](uint32_t head) __attribute__((always_inline)) { al.head = head; },
-        [&](uint32_t block) __attribute__((always_inline)) {
-          *b++ = MixK1(block);
-        });
+        [&](uint32_t block)
+            __attribute__((always_inline)) { *b++ = MixK1(block); });
     al.blocks_end = b;
     al.tail_k = MixK1(tail);
     return high;
