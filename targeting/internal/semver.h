@@ -32,18 +32,30 @@ bool ParseSemVer(std::string_view text, SemVer* out);
   const char* p = text.data();
   const char* const end = p + text.size();
   uint64_t parts[3];
+  // Unrolled: each number's branches of its own (the last one's "is there
+  // a second byte" differs from the others').
+#pragma GCC unroll 3
   for (int k = 0; k < 3; ++k) {
     const char* const start = p;
-    uint64_t v = 0;
+    if (p == end) return ParseSemVer(text, out);
+    const unsigned d0 = static_cast<unsigned char>(*p) - unsigned{'0'};
+    if (d0 > 9) return ParseSemVer(text, out);
+    // The second digit without a branch on whether there is one: a number
+    // of one or two digits (a version's minor, say) would make a loop's
+    // exit mispredict on about every other visitor.
+    unsigned d1 = 10;
+    if (p + 1 != end) d1 = static_cast<unsigned char>(p[1]) - unsigned{'0'};
+    const unsigned two = d1 <= 9;
+    if ((two & (d0 == 0)) != 0) return ParseSemVer(text, out);  // "0d"
+    uint64_t v = d0 + two * (9 * d0 + d1);
+    p += 1 + two;
     unsigned d;
-    while (p != end && (d = static_cast<unsigned char>(*p) - unsigned{'0'}) <= 9) {
+    while (p != end &&
+           (d = static_cast<unsigned char>(*p) - unsigned{'0'}) <= 9) {
       v = v * 10 + d;
       ++p;
     }
-    const auto length = p - start;
-    if (length == 0 || length > 18 || (length > 1 && *start == '0')) {
-      return ParseSemVer(text, out);
-    }
+    if (p - start > 18) return ParseSemVer(text, out);
     parts[k] = v;
     if (k < 2) {
       if (p == end || *p != '.') return ParseSemVer(text, out);
