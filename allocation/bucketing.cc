@@ -31,8 +31,9 @@ uint32_t GroupBucketer::TrafficBucket(std::string_view visitor_id) const {
 }
 
 int GroupBucketer::FlagshipAlignment() const {
-  return internal::MurmurSuffix::Continues(split_prefix_) &&
-                 internal::MurmurSuffix::Continues(traffic_prefix_)
+  // (The traffic prefix ends as the split prefix does: "traffic:" is
+  // whole characters.)
+  return internal::MurmurSuffix::Continues(split_prefix_)
              ? static_cast<int>(split_prefix_.length() & 3)
              : -1;
 }
