@@ -674,6 +674,10 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
   }
   std::sort(cfg->campaign_index_.begin(), cfg->campaign_index_.end());
   std::sort(cfg->group_index_.begin(), cfg->group_index_.end());
+  cfg->sparse_ready_ =
+      (!cfg->fast_tree_.empty() || !cfg->batch_campaigns_.empty() ||
+       !cfg->gated_layers_.empty()) &&
+      !cfg->panic_ && !cfg->single_assignment_;
   cfg->ComputeFingerprints(spec);
   return std::shared_ptr<const CompiledConfig>(std::move(cfg));
 }

@@ -470,6 +470,13 @@ const Decision* CompiledConfig::RefreshTemplate(absl::Time now,
   out->window_serial_ = serial_;
   out->window_from_ = from;
   out->window_until_ = until;
+  // The first whole second at or after `from`, the last one before `until`.
+  const int64_t from_s = FloorSeconds(from);
+  out->window_from_s_ = from_s == std::numeric_limits<int64_t>::max() ||
+                                from == absl::FromUnixSeconds(from_s)
+                            ? from_s
+                            : from_s + 1;
+  out->window_until_s_ = FloorSeconds(until);
   return out->window_template_.data();
 }
 
@@ -503,7 +510,7 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
   }
   // Each path below that writes every entry clears the list's sparse mark
   // (the sparse path relies on it to rewrite only what it changed).
-  if (MayNeedLifecycle(visitor)) {
+  if (MayNeedLifecycle(visitor) && HasInputsOrMayBeListed(visitor)) {
     if (Lifecycle lc; BindLifecycle(visitor, &lc)) {
       out->sparse_clean_ = false;
       const int64_t now_ns = needs_now_ns_ ? TrafficSchedule::Instant(now) : 0;
@@ -530,9 +537,7 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
   }
   bool refreshed = false;
   const Decision* tmpl = TemplateAt(now, out, &refreshed);
-  if ((!fast_tree_.empty() || !batch_campaigns_.empty() ||
-       !gated_layers_.empty()) &&
-      !panic_ && !single_assignment_ && !held_out &&
+  if (sparse_ready_ && !held_out &&
       (runtime == nullptr || !runtime->any_campaign_off())) {
     // Sparse: every fast and batched campaign starts as its not-targeted
     // decision, and only the dense campaigns and those whose targeting
@@ -771,7 +776,7 @@ absl::Status CompiledConfig::Decide(std::string_view campaign_id,
   targeting_->Bind(visitor.id_.view(), visitor.attributes_, &visitor.scratch_);
   const int64_t now_ns = needs_now_ns_ ? TrafficSchedule::Instant(now) : 0;
   bool ab_taken = false;
-  if (MayNeedLifecycle(visitor)) {
+  if (MayNeedLifecycle(visitor) && HasInputsOrMayBeListed(visitor)) {
     if (Lifecycle lc; BindLifecycle(visitor, &lc)) {
       DecideOne<true>(target, visitor, now, now_ns, runtime, &ab_taken, &lc,
                       out);

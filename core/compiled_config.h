@@ -441,12 +441,21 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   const Decision* TemplateAt(absl::Time now, DecisionList* out,
                              bool* refreshed) const {
     if (windowed_.empty()) return sparse_template_.data();
-    if (out->window_serial_ == serial_ && out->window_from_ <= now &&
-        now < out->window_until_) {
-      return out->window_template_.data();
+    if (out->window_serial_ == serial_) {
+      const int64_t second = FloorSeconds(now);
+      if ((out->window_from_s_ <= second && second < out->window_until_s_) ||
+          (out->window_from_ <= now && now < out->window_until_)) {
+        return out->window_template_.data();
+      }
     }
     *refreshed = true;
     return RefreshTemplate(now, out);
+  }
+  // The Unix second of `t`, rounded down (an infinite instant gives the
+  // extreme of int64_t of its sign).
+  static int64_t FloorSeconds(absl::Time t) {
+    return absl::time_internal::GetRepHi(
+        absl::time_internal::ToUnixDuration(t));
   }
   // TemplateAt's search: rebuilds `out`'s template and span at `now`.
   [[gnu::noinline]] const Decision* RefreshTemplate(absl::Time now,
@@ -470,9 +479,15 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   }
   // Whether some forced_assignments list names a visitor.
   bool has_forced_lists() const { return forced_bloom_mask_ != 0; }
+  // Once MayNeedLifecycle said yes: whether the visitor carries inputs, or
+  // else the forced lists' Bloom filter lets it through (one probe for the
+  // whole config; a visitor without inputs whom no list names goes on to
+  // the plain path without binding anything). Inline in
+  // core/internal/lifecycle.h.
+  bool HasInputsOrMayBeListed(const VisitorContext& visitor) const;
   // Whether DecideAll/Decide take the lifecycle path: the visitor carries
-  // inputs, or a forced list names it (one probe of the lists for the whole
-  // config). Binds them into `*lc` when so.
+  // inputs, or a forced list names it. Binds them into `*lc` when so.
+  // REQUIRES: HasInputsOrMayBeListed(visitor).
   // Inline (core/internal/lifecycle.h) for one sticky record and no forced
   // list; BindLifecycleGeneral out of line for the rest.
   bool BindLifecycle(const VisitorContext& visitor, Lifecycle* lc) const;
@@ -639,6 +654,10 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   // then appends what its passes find matched without testing either
   // (W2, W3; a config with windows, ranges or layers keeps the tests).
   bool sparse_matches_final_ = false;
+  // Whether a DecideAll may take the sparse path, as far as the config
+  // says: it has fast or batched campaigns or gated layers, and neither
+  // panic nor single assignment (one flag to test, not five).
+  bool sparse_ready_ = false;
   // Whether every group picks plainly (HotGroup::Pick::kPlain): the
   // matched campaigns' loop then has no rollout or Flagship way to keep
   // registers for.

@@ -16,6 +16,7 @@
 #define ALLOT_CORE_DECISION_H_
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -134,6 +135,11 @@ class DecisionList {
   uint64_t window_serial_ = 0;
   absl::Time window_from_ = absl::InfiniteFuture();
   absl::Time window_until_ = absl::InfinitePast();
+  // The whole Unix seconds inside [window_from_, window_until_): an instant
+  // whose second is in [window_from_s_, window_until_s_) is inside, tested
+  // with two integer compares (the exact test only in an edge second).
+  int64_t window_from_s_ = std::numeric_limits<int64_t>::max();
+  int64_t window_until_s_ = std::numeric_limits<int64_t>::min();
 };
 
 }  // namespace allot

@@ -136,21 +136,21 @@ struct BloomProbe {
   lc->sticky_end = lc->sticky + (in.single_.variation >= 0 ? 1 : 0);
 }
 
-// Inline for the common cases: one sticky record and no forced list, or a
-// visitor without inputs whom the forced lists' Bloom filter lets through
-// to the plain path; the rest out of line.
+// REQUIRES: MayNeedLifecycle(visitor), so that a visitor without inputs
+// comes from a config with forced lists.
+[[gnu::always_inline]] inline bool CompiledConfig::HasInputsOrMayBeListed(
+    const VisitorContext& visitor) const {
+  return visitor.assignments().count_ != 0 || MayBeListed(visitor.visitor_id());
+}
+
+// Inline for the common case, one sticky record and no forced list; the
+// rest out of line.
 [[gnu::always_inline]] inline bool CompiledConfig::BindLifecycle(
     const VisitorContext& visitor, Lifecycle* lc) const {
   const AssignmentInputs& in = visitor.assignments();
-  if (in.overrides_.empty()) {
-    if (!has_forced_lists()) {
-      if (in.records_.size() == 1) {
-        BindSingleRecord(in, lc);
-        return true;
-      }
-    } else if (in.records_.empty() && !MayBeListed(visitor.visitor_id())) {
-      return false;
-    }
+  if (in.overrides_.empty() && !has_forced_lists() && in.records_.size() == 1) {
+    BindSingleRecord(in, lc);
+    return true;
   }
   const bool bound = BindLifecycleGeneral(visitor, lc);
   lc->forced = lc->overrides != lc->overrides_end || lc->listed != lc->listed_end;

@@ -434,6 +434,51 @@ TEST(RecurringWindows, DecisionsInsideAndOutsideTheWindows) {
   }
 }
 
+// A list keeps the window states it found and the span they hold over; the
+// span is tested in whole seconds first. Edges that fall inside a second
+// (a start at .5 s, a stop at .25 s) are then decided exactly, whichever
+// order the instants come in on one list: each decision is live exactly
+// when start <= now < stop.
+TEST(SchedulerWindow, OneListDecidesEdgesInsideASecond) {
+  auto config = Load(Doc(Sched("", "", "2026-03-01T09:00:00.5Z", "UTC",
+                               R"(,"stop_date":"2026-03-01T10:00:00.25Z")")));
+  ASSERT_NE(config, nullptr);
+  const absl::Time start = At("2026-03-01T09:00:00.5Z");
+  const absl::Time stop = At("2026-03-01T10:00:00.25Z");
+  const absl::Duration ms = absl::Milliseconds(1);
+  const absl::Time instants[] = {start + absl::Minutes(30),
+                                 start - 250 * ms,
+                                 start + 100 * ms,
+                                 start - 100 * ms,
+                                 start,
+                                 start - ms,
+                                 stop - 100 * ms,
+                                 stop + 500 * ms,
+                                 stop - 200 * ms,
+                                 stop,
+                                 stop - ms,
+                                 start - absl::Seconds(1),
+                                 start + absl::Seconds(1),
+                                 stop + ms,
+                                 start + 499 * ms,
+                                 stop - 250 * ms,
+                                 stop - 251 * ms,
+                                 start - 500 * ms};
+  VisitorContext ctx("visitor-1");
+  DecisionList list;
+  int live = 0;
+  for (const absl::Time now : instants) {
+    ASSERT_TRUE(config->DecideAll(ctx, now, &list).ok());
+    const bool inside = start <= now && now < stop;
+    EXPECT_EQ(list[0].reason, inside ? DecisionReason::kAllocated
+                                     : DecisionReason::kOutsideSchedule)
+        << absl::FormatTime(absl::RFC3339_full, now, absl::UTCTimeZone());
+    EXPECT_EQ(list[1].reason, DecisionReason::kAllocated);
+    live += inside;
+  }
+  EXPECT_EQ(live, 10);
+}
+
 #if ALLOT_COUNT_ALLOCATIONS
 TEST(RecurringWindows, DecidingAllocatesNothing) {
   auto config = Load(Doc(Sched("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", "24h",
