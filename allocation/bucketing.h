@@ -86,6 +86,9 @@ class GroupBucketer {
   // the id ends inside a UTF-8 sequence (FlagshipSplitBucket cannot
   // continue it).
   int FlagshipAlignment() const;
+  // Flagship mode: the split bucket's prefix (the group id hashed), for
+  // callers that keep its state beside other hot data.
+  const FlagshipHasher& flagship_split_prefix() const { return split_prefix_; }
   // The seeds of the XXH3 mode, for callers that hash inline
   // (internal::Xxh3Bucket gives the same buckets as the two above).
   uint64_t split_seed() const { return split_seed_; }

@@ -441,11 +441,19 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
     }
     h.first_variation = g.first_variation;
     h.targeting = g.targeting;
-    h.split_seed = g.bucketer.split_seed();
-    if (g.bucketer.mode() != BucketingMode::kXxh3 || !g.split.is_inline()) {
-      h.pick = HotGroup::Pick::kThroughGroup;
-    } else {
-      h.pick = g.schedule ? HotGroup::Pick::kRollout : HotGroup::Pick::kPlain;
+    h.pick = HotGroup::Pick::kThroughGroup;
+    if (g.bucketer.mode() == BucketingMode::kXxh3) {
+      h.split_seed = g.bucketer.split_seed();
+      if (g.split.is_inline()) {
+        h.pick = g.schedule ? HotGroup::Pick::kRollout : HotGroup::Pick::kPlain;
+      }
+    } else if (uint32_t h1, tail, length;
+               g.split.is_inline() && !g.schedule &&
+               g.bucketer.flagship_split_prefix().ContinueFrom(&h1, &tail,
+                                                               &length)) {
+      h.split_seed = uint64_t{h1} | uint64_t{tail} << 32;
+      h.flagship_length = length;
+      h.pick = HotGroup::Pick::kFlagship;
     }
     h.schedule_slot = g.schedule_slot;
   }

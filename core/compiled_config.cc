@@ -283,7 +283,7 @@ template <bool kShortId>
   return true;
 }
 
-template <bool kShortId, bool kPlainOnly>
+template <bool kShortId, bool kPlainOnly, bool kHotFlagship>
 [[gnu::always_inline]] inline void CompiledConfig::PickInGroup(
     int32_t g, std::string_view visitor_id, int64_t now_ns,
     TrafficSchedule::Span* spans, Decision* d,
@@ -322,6 +322,26 @@ template <bool kShortId, bool kPlainOnly>
     v = SplitTable::PickInline(
         hot_group.biased, hot_group.indices,
         SplitBucketOf<kShortId>(visitor_id, hot_group.split_seed));
+  } else if (kHotFlagship && hot_group.pick == HotGroup::Pick::kFlagship) {
+    // Flagship's split bucket from the hot line: the group id's hashed
+    // prefix continued with the visitor id (prepared once per visitor when
+    // several groups are decided, else its ASCII path inline); a non-ASCII
+    // id takes the code-unit path through the Group.
+    const auto prefix_h1 = static_cast<uint32_t>(hot_group.split_seed);
+    const auto prefix_tail = static_cast<uint32_t>(hot_group.split_seed >> 32);
+    uint32_t bucket;
+    if (flagship_id != nullptr) {
+      bucket = flagship_id->FinishAfter(prefix_h1, prefix_tail,
+                                        hot_group.flagship_length) %
+               100;
+    } else if (uint32_t hash; internal::FinishAsciiAfter(
+                   prefix_h1, prefix_tail, hot_group.flagship_length,
+                   visitor_id, &hash)) {
+      bucket = hash % 100;
+    } else {
+      bucket = groups_[g].bucketer.SplitBucketInline(visitor_id);
+    }
+    v = SplitTable::PickInline(hot_group.biased, hot_group.indices, bucket);
   } else {
     v = PickThroughGroup(groups_[g], visitor_id, now_ns, spans, flagship_id,
                          &out);
@@ -415,7 +435,8 @@ bool CompiledConfig::DecideMatchedFlagship(const int32_t* campaigns, size_t n,
     const int32_t g = hot_[c].first_group;
     items[c].group = g;
     if (!RolledBack(g, runtime, &items[c])) {
-      PickInGroup(g, visitor_id, now_ns, spans, &items[c], &flagship_id);
+      PickInGroup<false, false, true>(g, visitor_id, now_ns, spans, &items[c],
+                                      &flagship_id);
     }
   }
   return true;

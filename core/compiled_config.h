@@ -369,8 +369,14 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   // kPlainOnly: the group picks plainly (HotGroup::Pick::kPlain: no
   // rollout, XXH3 buckets), so the other ways are left out. `flagship_id`:
   // in Flagship mode, the visitor id prepared for flagship_alignments_, or
-  // null to hash it from its bytes.
-  template <bool kShortId = false, bool kPlainOnly = false>
+  // null to hash it from its bytes. kHotFlagship: a Flagship group whose
+  // pick is HotGroup::Pick::kFlagship is decided from its hot line (else
+  // through its Group, with the same result): only in DecideMatchedFlagship,
+  // the loop of Flagship configs; in the loops XXH3 configs run it cost
+  // their registers (W2 mid-ramp +36 instructions), and in DecideCampaign
+  // W1 in Flagship mode gained nothing in time for +15 instructions.
+  template <bool kShortId = false, bool kPlainOnly = false,
+            bool kHotFlagship = false>
   [[gnu::always_inline]] void PickInGroup(
       int32_t g, std::string_view visitor_id, int64_t now_ns,
       TrafficSchedule::Span* spans, Decision* d,
@@ -610,13 +616,21 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
     // Group::schedule_slot: where a decision list keeps the rollout's span
     // (kRollout reads its Group only when the span ends).
     int32_t schedule_slot = -1;
-    uint64_t split_seed = 0;  // the traffic seed is split_seed ^ kTrafficSeedMask
+    // XXH3 mode: the split seed (the traffic seed is split_seed ^
+    // kTrafficSeedMask). kFlagship: the split prefix's state
+    // (FlagshipHasher::ContinueFrom), h1 in the low half and the pending
+    // tail in the high half, its length in flagship_length. (One field
+    // rather than a union: with a union GCC loaded the seed again for the
+    // traffic hash of a rollout, W2 mid-ramp +36 instructions.)
+    uint64_t split_seed = 0;
     // How the variation is picked: kPlain from these fields alone; kRollout
     // the same after the traffic check of the Group's progressive rollout
-    // (XXH3 buckets, inline split); kThroughGroup all from the Group
-    // (Flagship's buckets, a split table on the heap).
-    enum class Pick : uint8_t { kPlain, kRollout, kThroughGroup };
+    // (XXH3 buckets, inline split); kFlagship from these fields too
+    // (Flagship's split bucket, an inline split, no rollout); kThroughGroup
+    // all from the Group (a Flagship rollout, a split table on the heap).
+    enum class Pick : uint8_t { kPlain, kRollout, kThroughGroup, kFlagship };
     Pick pick = Pick::kThroughGroup;
+    uint32_t flagship_length = 0;
   };
   static_assert(sizeof(HotGroup) == 64, "a hot group is one cache line");
   std::vector<HotGroup> hot_groups_;  // by group

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -410,6 +411,61 @@ TEST(MurmurSuffix, PrefixEndingInsideACharacterDoesNotContinue) {
   EXPECT_FALSE(internal::MurmurSuffix::Continues(p));
   p.Update("\xa9");
   EXPECT_TRUE(internal::MurmurSuffix::Continues(p));
+}
+
+// A prefix's state, taken out with ContinueFrom (the decision path keeps it
+// beside a group's hot data), continues as the prefix itself does: for
+// ASCII ids of every length from 0 to 60 bytes (the word-by-word path
+// covers 4 to 48), after prefixes of every alignment, non-ASCII ones too;
+// a non-ASCII id is left to the caller. A prefix ending inside a UTF-8
+// sequence gives no state.
+TEST(FlagshipHasher, ContinuesFromItsStateAfterAWholeCharacter) {
+  const std::string_view kPrefixes[] = {
+      "",       "a",           "ab",
+      "abc",    "vg-17",       "x\u00e9",
+      "\u00e9", "\U0001F600z", "\u4e2d\u00e9\u00e0"};
+  uint32_t x = 777;
+  unsigned seen_alignments = 0;
+  int checked = 0;
+  for (const std::string_view prefix : kPrefixes) {
+    FlagshipHasher p;
+    p.Update(prefix);
+    uint32_t h1 = 0, tail = 0, length = 0;
+    ASSERT_TRUE(p.ContinueFrom(&h1, &tail, &length)) << prefix;
+    EXPECT_EQ(length, p.length());
+    seen_alignments |= 1u << (length & 3);
+    for (size_t len = 0; len <= 60; ++len) {
+      std::string id(len, ' ');
+      for (char& c : id) {
+        x = x * 1103515245u + 12345u;
+        c = static_cast<char>((x >> 16) % 128);
+      }
+      uint32_t hash = 0;
+      ASSERT_TRUE(internal::FinishAsciiAfter(h1, tail, length, id, &hash))
+          << prefix << " + " << len << " bytes";
+      ASSERT_EQ(hash, p.FinishWith(id)) << prefix << " + " << len << " bytes";
+      ++checked;
+      // The same id with one byte made non-ASCII: not hashed here.
+      if (len > 0) {
+        id[x % len] = static_cast<char>(0xC3);
+        uint32_t untouched = 12345;
+        EXPECT_FALSE(
+            internal::FinishAsciiAfter(h1, tail, length, id, &untouched));
+        EXPECT_EQ(untouched, 12345u);
+      }
+    }
+  }
+  EXPECT_EQ(seen_alignments, 0xfu);
+  EXPECT_EQ(checked, 9 * 61);
+
+  FlagshipHasher split;
+  split.Update("vg\xc3");
+  uint32_t h1 = 1, tail = 2, length = 3;
+  EXPECT_FALSE(split.ContinueFrom(&h1, &tail, &length));
+  EXPECT_EQ(std::make_tuple(h1, tail, length), std::make_tuple(1u, 2u, 3u));
+  split.Update("\xa9");
+  EXPECT_TRUE(split.ContinueFrom(&h1, &tail, &length));
+  EXPECT_EQ(length, 3u);
 }
 
 // The bucket's modulo by a multiply agrees with `%` at the edges of the
