@@ -64,8 +64,8 @@ class FlagshipHasher {
   // still waiting for its continuation bytes are not counted yet.
   uint32_t length() const { return length_; }
 
-  // The state a hash of more text continues from (internal::
-  // FinishAsciiAfter, internal::MurmurSuffix::FinishAfter), when the text
+  // The state a hash of more text continues from (internal::MurmurSuffix::
+  // FinishAfter's second form), when the text
   // appended so far ends on a whole character; false, with nothing set,
   // while a UTF-8 sequence waits for its continuation bytes.
   bool ContinueFrom(uint32_t* h1, uint32_t* tail, uint32_t* length) const {

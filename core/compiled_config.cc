@@ -324,23 +324,14 @@ template <bool kShortId, bool kPlainOnly, bool kHotFlagship>
         SplitBucketOf<kShortId>(visitor_id, hot_group.split_seed));
   } else if (kHotFlagship && hot_group.pick == HotGroup::Pick::kFlagship) {
     // Flagship's split bucket from the hot line: the group id's hashed
-    // prefix continued with the visitor id (prepared once per visitor when
-    // several groups are decided, else its ASCII path inline); a non-ASCII
-    // id takes the code-unit path through the Group.
-    const auto prefix_h1 = static_cast<uint32_t>(hot_group.split_seed);
-    const auto prefix_tail = static_cast<uint32_t>(hot_group.split_seed >> 32);
-    uint32_t bucket;
-    if (flagship_id != nullptr) {
-      bucket = flagship_id->FinishAfter(prefix_h1, prefix_tail,
-                                        hot_group.flagship_length) %
-               100;
-    } else if (uint32_t hash; internal::FinishAsciiAfter(
-                   prefix_h1, prefix_tail, hot_group.flagship_length,
-                   visitor_id, &hash)) {
-      bucket = hash % 100;
-    } else {
-      bucket = groups_[g].bucketer.SplitBucketInline(visitor_id);
-    }
+    // prefix continued with the visitor id prepared once per visitor.
+    // REQUIRES: flagship_id (DecideMatchedFlagship's loop).
+    const uint32_t bucket =
+        flagship_id->FinishAfter(
+            static_cast<uint32_t>(hot_group.split_seed),
+            static_cast<uint32_t>(hot_group.split_seed >> 32),
+            hot_group.flagship_length) %
+        100;
     v = SplitTable::PickInline(hot_group.biased, hot_group.indices, bucket);
   } else {
     v = PickThroughGroup(groups_[g], visitor_id, now_ns, spans, flagship_id,

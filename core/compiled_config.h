@@ -369,12 +369,12 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   // kPlainOnly: the group picks plainly (HotGroup::Pick::kPlain: no
   // rollout, XXH3 buckets), so the other ways are left out. `flagship_id`:
   // in Flagship mode, the visitor id prepared for flagship_alignments_, or
-  // null to hash it from its bytes. kHotFlagship: a Flagship group whose
-  // pick is HotGroup::Pick::kFlagship is decided from its hot line (else
-  // through its Group, with the same result): only in DecideMatchedFlagship,
-  // the loop of Flagship configs; in the loops XXH3 configs run it cost
-  // their registers (W2 mid-ramp +36 instructions), and in DecideCampaign
-  // W1 in Flagship mode gained nothing in time for +15 instructions.
+  // null to hash it from its bytes. kHotFlagship (REQUIRES flagship_id): a
+  // Flagship group whose pick is HotGroup::Pick::kFlagship is decided from
+  // its hot line (else through its Group, with the same result): only in
+  // DecideMatchedFlagship, the loop of Flagship configs; in the loops XXH3
+  // configs run it cost their registers (W2 mid-ramp +36 instructions), and
+  // in DecideCampaign W1 in Flagship mode gained nothing in time for +15.
   template <bool kShortId = false, bool kPlainOnly = false,
             bool kHotFlagship = false>
   [[gnu::always_inline]] void PickInGroup(

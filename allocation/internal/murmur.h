@@ -157,40 +157,6 @@ inline void PushByte(uint32_t& h1, uint32_t& tail, uint32_t& length,
   return p;
 }
 
-// MurmurHash3 of a prefix's bytes followed by `utf8`, from the prefix's
-// state (h1, tail, length as FlagshipHasher keeps them; the prefix ends on
-// a whole character): true with *hash set when `utf8` is ASCII, false with
-// nothing set otherwise (the caller then takes the code-unit path). An id
-// of kWalkMinBytes to kWalkMaxBytes bytes is hashed word by word, the
-// ASCII test made once on the words loaded; any other length byte by byte.
-[[gnu::always_inline]] inline bool FinishAsciiAfter(uint32_t h1, uint32_t tail,
-                                                    uint32_t length,
-                                                    std::string_view utf8,
-                                                    uint32_t* hash) {
-  const auto* const id = reinterpret_cast<const unsigned char*>(utf8.data());
-  const size_t n = utf8.size();
-  if (n - kWalkMinBytes <= kWalkMaxBytes - kWalkMinBytes) {
-    uint32_t h = h1;
-    uint32_t high;
-    const uint32_t last = WalkAfter(
-        length & 3, id, n, &high,
-        [&](uint32_t head)
-            __attribute__((always_inline)) { h = MixBlock(h, tail | head); },
-        [&](uint32_t block)
-            __attribute__((always_inline)) { h = MixBlock(h, block); });
-    if ((high & 0x80808080u) == 0) {
-      *hash = FinalMix(h, last, length + static_cast<uint32_t>(n));
-      return true;
-    }
-  }
-  const unsigned char* const end = id + n;
-  if (PushAscii(h1, tail, length, id, end) == end) {
-    *hash = FinalMix(h1, tail, length);
-    return true;
-  }
-  return false;
-}
-
 // A visitor id prepared once for MurmurHash3 after many prefixes
 // (Flagship's split bucket of every group a visitor is decided in, each
 // the hash of the group id followed by the visitor id). A prefix of length
@@ -288,9 +254,6 @@ class MurmurSuffix {
 
 namespace allot {
 
-// (internal::FinishAsciiAfter's steps, written out again: through that
-// helper, GCC allocated the registers of the decision loops that inline
-// this differently, W2 mid-ramp +36 instructions per visitor.)
 [[gnu::always_inline]] inline uint32_t FlagshipHasher::FinishWithInline(
     std::string_view utf8) const {
   const auto* const id = reinterpret_cast<const unsigned char*>(utf8.data());

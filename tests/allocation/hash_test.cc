@@ -414,11 +414,11 @@ TEST(MurmurSuffix, PrefixEndingInsideACharacterDoesNotContinue) {
 }
 
 // A prefix's state, taken out with ContinueFrom (the decision path keeps it
-// beside a group's hot data), continues as the prefix itself does: for
-// ASCII ids of every length from 0 to 60 bytes (the word-by-word path
-// covers 4 to 48), after prefixes of every alignment, non-ASCII ones too;
-// a non-ASCII id is left to the caller. A prefix ending inside a UTF-8
-// sequence gives no state.
+// beside a group's hot data), continues as the prefix itself does: a
+// prepared id finished after the state equals the prefix's FinishWith, for
+// ASCII ids of every length the preparation takes, after prefixes of every
+// alignment, non-ASCII ones too. A prefix ending inside a UTF-8 sequence
+// gives no state.
 TEST(FlagshipHasher, ContinuesFromItsStateAfterAWholeCharacter) {
   const std::string_view kPrefixes[] = {
       "",       "a",           "ab",
@@ -434,29 +434,24 @@ TEST(FlagshipHasher, ContinuesFromItsStateAfterAWholeCharacter) {
     ASSERT_TRUE(p.ContinueFrom(&h1, &tail, &length)) << prefix;
     EXPECT_EQ(length, p.length());
     seen_alignments |= 1u << (length & 3);
-    for (size_t len = 0; len <= 60; ++len) {
+    for (size_t len = internal::MurmurSuffix::kMinBytes;
+         len <= internal::MurmurSuffix::kMaxBytes; ++len) {
       std::string id(len, ' ');
       for (char& c : id) {
         x = x * 1103515245u + 12345u;
         c = static_cast<char>((x >> 16) % 128);
       }
-      uint32_t hash = 0;
-      ASSERT_TRUE(internal::FinishAsciiAfter(h1, tail, length, id, &hash))
+      internal::MurmurSuffix suffix;
+      ASSERT_TRUE(suffix.Prepare(id, 0xf));
+      ASSERT_EQ(suffix.FinishAfter(h1, tail, length), p.FinishWith(id))
           << prefix << " + " << len << " bytes";
-      ASSERT_EQ(hash, p.FinishWith(id)) << prefix << " + " << len << " bytes";
       ++checked;
-      // The same id with one byte made non-ASCII: not hashed here.
-      if (len > 0) {
-        id[x % len] = static_cast<char>(0xC3);
-        uint32_t untouched = 12345;
-        EXPECT_FALSE(
-            internal::FinishAsciiAfter(h1, tail, length, id, &untouched));
-        EXPECT_EQ(untouched, 12345u);
-      }
     }
   }
   EXPECT_EQ(seen_alignments, 0xfu);
-  EXPECT_EQ(checked, 9 * 61);
+  EXPECT_EQ(checked,
+            9 * static_cast<int>(internal::MurmurSuffix::kMaxBytes -
+                                 internal::MurmurSuffix::kMinBytes + 1));
 
   FlagshipHasher split;
   split.Update("vg\xc3");
