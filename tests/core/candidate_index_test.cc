@@ -407,6 +407,61 @@ TEST(CandidateIndex, LayeredCampaignsOnTheIndexDecideAsWithoutIt) {
   EXPECT_LT(layered_allocated, 2000 / 5 * 2);
 }
 
+// In Flagship mode a group with an inline split (up to four variations) is
+// picked from its hot line on the sparse path; one with more keeps its
+// split table on the heap and is picked through its Group. Campaigns of six
+// variations, two matching each visitor: every decision is what Decide
+// gives for the campaign alone, and every variation is reached.
+TEST(CandidateIndex, FlagshipGroupsOfSixVariationsDecideAsEachAlone) {
+  std::vector<std::string> campaigns;
+  for (int i = 0; i < 10; ++i) {
+    std::vector<std::string> variations;
+    for (int v = 0; v < 6; ++v) {
+      variations.push_back(absl::StrCat(R"({"id":"c)", i, "-v", v,
+                                        R"(","allocation":)", v < 5 ? 16 : 20,
+                                        "}"));
+    }
+    campaigns.push_back(absl::StrCat(
+        R"({"id":"c)", i, R"(","type":"ab","variation_groups":[{"id":"g)", i,
+        R"(","targeting":)",
+        Targeting(
+            {absl::StrCat(R"({"key":"country","operator":"EQUALS","value":")",
+                          kCountries[i % 5], R"("})")}),
+        R"(,"variations":[)", absl::StrJoin(variations, ","), "]}]}"));
+  }
+  auto config = LoadConfig(
+      absl::StrCat(R"({"settings":{"bucketing":"flagship"},"campaigns":[)",
+                   absl::StrJoin(campaigns, ","), "]}"));
+  ASSERT_TRUE(config.ok()) << config.status();
+  VisitorContext ctx;
+  DecisionList list;
+  std::vector<std::vector<int>> seen(10, std::vector<int>(6, 0));
+  for (int v = 0; v < 3000; ++v) {
+    ctx.Reset(absl::StrCat("visitor-", v));
+    ctx.Set("country", kCountries[v % 5]);
+    ASSERT_TRUE((*config)->DecideAll(ctx, absl::UnixEpoch(), &list).ok());
+    int allocated = 0;
+    for (size_t i = 0; i < list.size(); ++i) {
+      Decision one;
+      ASSERT_TRUE((*config)
+                      ->Decide((*config)->campaigns()[i].id, ctx,
+                               absl::UnixEpoch(), &one)
+                      .ok());
+      ASSERT_TRUE(SameDecision(list[i], one))
+          << "campaign " << i << ", visitor " << v;
+      if (list[i].reason == DecisionReason::kAllocated) {
+        ++allocated;
+        ++seen[i][list[i].variation -
+                  (*config)->groups()[list[i].group].first_variation];
+      }
+    }
+    EXPECT_EQ(allocated, 2) << v;
+  }
+  for (int i = 0; i < 10; ++i) {
+    for (int k = 0; k < 6; ++k) EXPECT_GT(seen[i][k], 30) << i << " " << k;
+  }
+}
+
 // The sparse path hashes the usual id of 9 to 16 bytes without XXH3's
 // length tests, any other length through them: ids of 1 to 40 bytes decide
 // as Decide decides each campaign alone (its own path), and the reference
