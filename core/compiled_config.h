@@ -619,9 +619,8 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
     // XXH3 mode: the split seed (the traffic seed is split_seed ^
     // kTrafficSeedMask). kFlagship: the split prefix's state
     // (FlagshipHasher::ContinueFrom), h1 in the low half and the pending
-    // tail in the high half, its length in flagship_length. (One field
-    // rather than a union: with a union GCC loaded the seed again for the
-    // traffic hash of a rollout, W2 mid-ramp +36 instructions.)
+    // tail in the high half, its length in flagship_length (a group is in
+    // one mode or the other).
     uint64_t split_seed = 0;
     // How the variation is picked: kPlain from these fields alone; kRollout
     // the same after the traffic check of the Group's progressive rollout
