@@ -130,29 +130,12 @@ std::shared_ptr<const EngineSnapshot> Engine::snapshot() const {
   return current_;
 }
 
-const EngineSnapshot& Engine::Current(const VisitorContext& visitor) const {
-  const uint64_t version = version_.load(std::memory_order_acquire);
-  // Keyed by serial, not address: a new Engine at a destroyed one's address
-  // must not be served the old snapshot.
-  if (visitor.engine_serial_ != serial_ || visitor.engine_version_ != version) {
-    std::lock_guard<std::mutex> lock(mu_);
-    visitor.snapshot_ = current_;
-    visitor.engine_serial_ = serial_;
-    visitor.engine_version_ = version_.load(std::memory_order_relaxed);
-  }
+const EngineSnapshot& Engine::Refresh(const VisitorContext& visitor) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  visitor.snapshot_ = current_;
+  visitor.engine_serial_ = serial_;
+  visitor.engine_version_ = version_.load(std::memory_order_relaxed);
   return *visitor.snapshot_;
-}
-
-absl::Status Engine::DecideAll(const VisitorContext& visitor, absl::Time now,
-                               DecisionList* out) const {
-  const EngineSnapshot& snap = Current(visitor);
-  absl::Status s =
-      snap.config->DecideAll(visitor, now, out, snap.runtime.get());
-  if (ExposureLogger* logger = exposure_logger_.load(std::memory_order_acquire);
-      logger != nullptr && s.ok()) {
-    logger->Log(visitor.visitor_id(), *out, now);
-  }
-  return s;
 }
 
 void Engine::SetExposureLogger(std::shared_ptr<ExposureLogger> logger) {
