@@ -443,7 +443,7 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
     h.targeting = g.targeting;
     h.pick = HotGroup::Pick::kThroughGroup;
     if (g.bucketer.mode() == BucketingMode::kXxh3) {
-      h.split_seed = g.bucketer.split_seed();
+      h.set_xxh3_seed(g.bucketer.split_seed());
       if (g.split.is_inline()) {
         h.pick = g.schedule ? HotGroup::Pick::kRollout : HotGroup::Pick::kPlain;
       }
@@ -451,8 +451,7 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
                g.split.is_inline() && !g.schedule &&
                g.bucketer.flagship_split_prefix().ContinueFrom(&h1, &tail,
                                                                &length)) {
-      h.split_seed = uint64_t{h1} | uint64_t{tail} << 32;
-      h.flagship_length = length;
+      h.set_flagship_prefix(h1, tail, length);
       h.pick = HotGroup::Pick::kFlagship;
     }
     h.schedule_slot = g.schedule_slot;

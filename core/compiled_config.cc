@@ -295,7 +295,7 @@ template <bool kShortId, bool kPlainOnly, bool kHotFlagship>
   if (kPlainOnly || hot_group.pick == HotGroup::Pick::kPlain) {
     v = SplitTable::PickInline(
         hot_group.biased, hot_group.indices,
-        SplitBucketOf<kShortId>(visitor_id, hot_group.split_seed));
+        SplitBucketOf<kShortId>(visitor_id, hot_group.xxh3_seed()));
   } else if (hot_group.pick == HotGroup::Pick::kRollout) {
     // OutOfTraffic's steps from the hot line: XXH3 buckets (a traffic
     // bucket is a basis point), the span kept in the list; the Group is
@@ -315,22 +315,20 @@ template <bool kShortId, bool kPlainOnly, bool kHotFlagship>
     // At 100 %, everyone is in without hashing.
     if (share < 10000) {
       out = -static_cast<int32_t>(
-          SplitBucketOf<kShortId>(visitor_id,
-                                  hot_group.split_seed ^ kTrafficSeedMask) >=
-          share);
+          SplitBucketOf<kShortId>(
+              visitor_id, hot_group.xxh3_seed() ^ kTrafficSeedMask) >= share);
     }
     v = SplitTable::PickInline(
         hot_group.biased, hot_group.indices,
-        SplitBucketOf<kShortId>(visitor_id, hot_group.split_seed));
+        SplitBucketOf<kShortId>(visitor_id, hot_group.xxh3_seed()));
   } else if (kHotFlagship && hot_group.pick == HotGroup::Pick::kFlagship) {
     // Flagship's split bucket from the hot line: the group id's hashed
     // prefix continued with the visitor id prepared once per visitor.
     // REQUIRES: flagship_id (DecideMatchedFlagship's loop).
     const uint32_t bucket =
-        flagship_id->FinishAfter(
-            static_cast<uint32_t>(hot_group.split_seed),
-            static_cast<uint32_t>(hot_group.split_seed >> 32),
-            hot_group.flagship_length) %
+        flagship_id->FinishAfter(hot_group.flagship_h1(),
+                                 hot_group.flagship_tail(),
+                                 hot_group.flagship_length) %
         100;
     v = SplitTable::PickInline(hot_group.biased, hot_group.indices, bucket);
   } else {

@@ -616,12 +616,23 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
     // Group::schedule_slot: where a decision list keeps the rollout's span
     // (kRollout reads its Group only when the span ends).
     int32_t schedule_slot = -1;
-    // XXH3 mode: the split seed (the traffic seed is split_seed ^
-    // kTrafficSeedMask). kFlagship: the split prefix's state
-    // (FlagshipHasher::ContinueFrom), h1 in the low half and the pending
-    // tail in the high half, its length in flagship_length (a group is in
-    // one mode or the other).
-    uint64_t split_seed = 0;
+    // The split hash's per-group part, read through the accessors below:
+    // in XXH3 mode the split seed (the traffic seed is xxh3_seed() ^
+    // kTrafficSeedMask); for Pick::kFlagship the state of MurmurHash3 after
+    // the group id (FlagshipHasher::ContinueFrom), h1 in the low half and
+    // the pending tail in the high half, its length in flagship_length. A
+    // group is in one mode or the other, so one word holds either.
+    uint64_t split_state = 0;
+    uint64_t xxh3_seed() const { return split_state; }
+    uint32_t flagship_h1() const { return static_cast<uint32_t>(split_state); }
+    uint32_t flagship_tail() const {
+      return static_cast<uint32_t>(split_state >> 32);
+    }
+    void set_xxh3_seed(uint64_t seed) { split_state = seed; }
+    void set_flagship_prefix(uint32_t h1, uint32_t tail, uint32_t length) {
+      split_state = uint64_t{h1} | uint64_t{tail} << 32;
+      flagship_length = length;
+    }
     // How the variation is picked: kPlain from these fields alone; kRollout
     // the same after the traffic check of the Group's progressive rollout
     // (XXH3 buckets, inline split); kFlagship from these fields too
