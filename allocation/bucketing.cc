@@ -33,7 +33,7 @@ uint32_t GroupBucketer::TrafficBucket(std::string_view visitor_id) const {
 int GroupBucketer::FlagshipAlignment() const {
   // (The traffic prefix ends as the split prefix does: "traffic:" is
   // whole characters.)
-  return internal::MurmurSuffix::Continues(split_prefix_)
+  return split_prefix_.EndsOnWholeCharacter()
              ? static_cast<int>(split_prefix_.length() & 3)
              : -1;
 }

@@ -64,12 +64,18 @@ class FlagshipHasher {
   // still waiting for its continuation bytes are not counted yet.
   uint32_t length() const { return length_; }
 
+  // Whether the text appended so far ends on a whole character: no UTF-8
+  // sequence waits for its continuation bytes. Only such a prefix's state
+  // may be continued by another text's (internal::MurmurSuffix).
+  bool EndsOnWholeCharacter() const {
+    return utf8_need_ == 0 && utf8_pending_ == 0;
+  }
+
   // The state a hash of more text continues from (internal::MurmurSuffix::
-  // FinishAfter's second form), when the text
-  // appended so far ends on a whole character; false, with nothing set,
-  // while a UTF-8 sequence waits for its continuation bytes.
+  // FinishAfter's second form), when EndsOnWholeCharacter(); false, with
+  // nothing set, otherwise.
   bool ContinueFrom(uint32_t* h1, uint32_t* tail, uint32_t* length) const {
-    if (utf8_need_ != 0) return false;
+    if (!EndsOnWholeCharacter()) return false;
     *h1 = h1_;
     *tail = tail_;
     *length = length_;

@@ -195,15 +195,9 @@ class MurmurSuffix {
     return (high & 0x80808080u) == 0;
   }
 
-  // Whether `prefix` ends on a whole character (no UTF-8 sequence waiting
-  // for its continuation bytes): FinishAfter continues only such prefixes.
-  static bool Continues(const FlagshipHasher& prefix) {
-    return prefix.utf8_need_ == 0 && prefix.utf8_pending_ == 0;
-  }
-
   // The hash of `prefix`'s bytes followed by the id's, as
   // prefix.FinishWithInline(id) gives it.
-  // REQUIRES: Continues(prefix), and Prepare returned true with
+  // REQUIRES: prefix.EndsOnWholeCharacter(), and Prepare returned true with
   // prefix.length() % 4's bit set.
   [[gnu::always_inline]] uint32_t FinishAfter(
       const FlagshipHasher& prefix) const {

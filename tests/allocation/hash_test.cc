@@ -324,7 +324,7 @@ TEST(MurmurSuffix, AgreesWithFinishWithAfterEveryPrefix) {
       ASSERT_TRUE(suffix.Prepare(id, 0xf)) << len;
       for (size_t k = 0; k < prefixes.size(); ++k) {
         const FlagshipHasher& p = prefixes[k];
-        ASSERT_TRUE(internal::MurmurSuffix::Continues(p));
+        ASSERT_TRUE(p.EndsOnWholeCharacter());
         const uint32_t plain =
             MurmurHash3X86_32(std::string(kPrefixes[k].second) + id, 0);
         EXPECT_EQ(p.FinishWith(id), plain)
@@ -405,12 +405,12 @@ TEST(MurmurSuffix, RefusesShortLongAndNonAsciiIds) {
 
 // A prefix ending inside a UTF-8 sequence is one FinishAfter cannot
 // continue (the id's first byte ends that sequence).
-TEST(MurmurSuffix, PrefixEndingInsideACharacterDoesNotContinue) {
+TEST(FlagshipHasher, PrefixEndingInsideACharacterDoesNotEndOnAWholeOne) {
   FlagshipHasher p;
   p.Update("vg\xc3");
-  EXPECT_FALSE(internal::MurmurSuffix::Continues(p));
+  EXPECT_FALSE(p.EndsOnWholeCharacter());
   p.Update("\xa9");
-  EXPECT_TRUE(internal::MurmurSuffix::Continues(p));
+  EXPECT_TRUE(p.EndsOnWholeCharacter());
 }
 
 // A prefix's state, taken out with ContinueFrom (the decision path keeps it
