@@ -92,6 +92,17 @@ class Attributes {
   std::string_view name(size_t i) const { return entries_[i].name; }
   // A string value's view is valid until the next Set, Erase or Clear.
   AttributeValue value(size_t i) const;
+  // Parts of value(i) read in place, for a compiled targeting test of one
+  // entry that needs no view of it (CompiledTargetingSet::FormResult).
+  ValueType type(size_t i) const { return entries_[i].type; }
+  double number(size_t i) const { return entries_[i].number; }
+  // Whether entry i holds the string of the n bytes at `data`.
+  [[gnu::always_inline]] bool StringEquals(size_t i, const char* data,
+                                           size_t n) const {
+    const Entry& e = entries_[i];
+    if (e.type != ValueType::kString || e.str_size != n) return false;
+    return internal::EqualBytes(StringData(e), data, n);
+  }
 
   // Names compared while searching for an already set name since
   // construction (a measure of Set's work: O(1) per Set on average).
@@ -121,6 +132,14 @@ class Attributes {
     // chars_[offset, offset + str_size), its offset in the first 8 bytes.
     alignas(8) char str[kInline] = {};
   };
+
+  // Where a string entry's bytes are.
+  [[gnu::always_inline]] const char* StringData(const Entry& e) const {
+    if (e.str_size <= kInline) return e.str;
+    size_t at;
+    std::memcpy(&at, e.str, sizeof at);
+    return chars_.data() + at;
+  }
 
   // The entry for `name`: inline for a refill in the previous fill's order
   // (see refill_limit_), out of line otherwise.
@@ -179,13 +198,7 @@ inline AttributeValue Attributes::value(size_t i) const {
   v.boolean = e.boolean;
   v.number = e.number;
   if (e.type == ValueType::kString) {
-    const char* p = e.str;
-    if (e.str_size > kInline) {
-      size_t at;
-      std::memcpy(&at, e.str, sizeof at);
-      p = chars_.data() + at;
-    }
-    v.string = std::string_view(p, e.str_size);
+    v.string = std::string_view(StringData(e), e.str_size);
   }
   return v;
 }

@@ -235,8 +235,10 @@ void CompiledTargetingSet::Attach(const Impl& impl,
   s->values.resize(slots);
   s->bound_epoch.assign(slots, 0);
   s->plan.assign(slots, TargetingScratch::State::PlanStep());
+  s->slot_entry.assign(slots, -1);
   s->plan_size = ~size_t{0};  // planned for another set's slots
   s->plan_count = 0;
+  s->attributes = nullptr;
   s->memo.assign(impl.tables.memo_cells, 0);
   s->interned.assign(slots, internal::kNotInterned);
   s->versions.assign(slots, TargetingScratch::State::ParsedVersion());
@@ -320,6 +322,16 @@ bool CompiledTargetingSet::Evaluate(const Impl& impl, const Predicate& p,
   return internal::EvaluatePredicate(p, a, impl.tables, regex);
 }
 
+[[gnu::always_inline]] inline const AttributeValue*
+CompiledTargetingSet::BoundValue(TargetingScratch::State* s, uint32_t slot) {
+  if (s->bound_epoch[slot] == s->epoch) return &s->values[slot];
+  const int32_t entry = s->slot_entry[slot];
+  if (entry < 0) return nullptr;
+  s->values[slot] = s->attributes->value(static_cast<size_t>(entry));
+  s->bound_epoch[slot] = s->epoch;
+  return &s->values[slot];
+}
+
 [[gnu::always_inline]] inline bool CompiledTargetingSet::Test(
     const Impl& impl, const Predicate& p, TargetingScratch::State* s) {
   if (p.memo != internal::kNoMemo) {
@@ -329,8 +341,8 @@ bool CompiledTargetingSet::Evaluate(const Impl& impl, const Predicate& p,
   const AttributeValue* a = nullptr;
   if (p.slot == internal::kVisitorIdSlot) {
     a = &s->visitor;
-  } else if (p.slot < s->values.size() && s->bound_epoch[p.slot] == s->epoch) {
-    a = &s->values[p.slot];
+  } else if (p.slot < s->values.size()) {
+    a = BoundValue(s, p.slot);
   }
   bool result;
   if (p.bits != internal::kNoBits && a != nullptr &&
@@ -986,12 +998,16 @@ void CompiledTargetingSet::Prepare(const Impl& impl,
 
 void CompiledTargetingSet::Plan(const Impl& impl, const Attributes& attributes,
                                 TargetingScratch::State* s) {
+  // The previous plan's slots first (O(entries), not O(slots)).
+  for (size_t k = 0; k < s->plan_count; ++k)
+    s->slot_entry[s->plan[k].slot] = -1;
   size_t count = 0;
   const size_t n = attributes.size();
   for (size_t i = 0; i < n; ++i) {
     const uint32_t slot = impl.slots.Find(attributes.name(i));
     if (slot == internal::SlotTable::kNotFound) continue;
     s->plan[count++] = {static_cast<uint32_t>(i), slot};
+    s->slot_entry[slot] = static_cast<int32_t>(i);
   }
   s->plan_count = count;
   s->plan_layout = attributes.layout();

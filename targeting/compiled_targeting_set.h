@@ -121,7 +121,9 @@ class CompiledTargetingSet {
   // Prepares `scratch` to evaluate this set's trees for one visitor. Cheap:
   // resolves each attribute name to its slot (names no targeting reads are
   // ignored) and resets the per-visitor memo. No allocation after warm-up.
-  // `visitor_id` and `attributes` must outlive the Matches calls that follow.
+  // `visitor_id` and `attributes` must outlive the Matches calls that follow
+  // and stay unchanged until then: values are read from them in place, or
+  // copied when first read.
   void Bind(std::string_view visitor_id, const Attributes& attributes,
             TargetingScratch* scratch) const;
 
@@ -328,6 +330,12 @@ class CompiledTargetingSet {
   static const internal::SemVer* VersionOf(TargetingScratch::State* s,
                                            uint32_t slot,
                                            const AttributeValue& a);
+  // The bound visitor's value of attribute slot `slot` (not the visitor
+  // id's), copied from the attributes on its first read since Bind (Bind
+  // copies them all for a set that derives values from them); null when
+  // the visitor has no such attribute.
+  static const AttributeValue* BoundValue(TargetingScratch::State* s,
+                                          uint32_t slot);
   // Inline into Matches: the memo, interned IN and the common operators.
   static bool Test(const Impl& impl, const internal::Predicate& p,
                    TargetingScratch::State* s);

@@ -44,31 +44,39 @@ template <typename FastTest>
 [[gnu::always_inline]] inline int CompiledTargetingSet::FormResult(
     const Impl& impl, const FastTest& f, TargetingScratch::State* s) {
   using Kind = Impl::FastKind;
+  // The bound attributes' entries are read in place (no copy of the value:
+  // W1's one test per visitor), through the plan's entry of the slot.
   // A string EQUALS first: the most common form, tested before the switch.
   if (f.kind == Kind::kString) {
-    if (s->bound_epoch[f.slot] != s->epoch) return -1;
-    const AttributeValue& a = s->values[f.slot];
-    const bool equal = a.type == ValueType::kString &&
-                       a.string.size() == f.aux &&
-                       internal::EqualBytes(a.string.data(), f.data, f.aux);
+    const int32_t entry = s->slot_entry[f.slot];
+    if (entry < 0) return -1;
+    const bool equal =
+        s->attributes->StringEquals(static_cast<size_t>(entry), f.data, f.aux);
     return equal != (f.op == internal::Op::kNotEquals);
   }
-  if (f.kind == Kind::kGeneric || s->bound_epoch[f.slot] != s->epoch) {
-    return -1;
-  }
-  const AttributeValue& a = s->values[f.slot];
+  if (f.kind == Kind::kGeneric) return -1;
+  const int32_t entry = s->slot_entry[f.slot];
+  if (entry < 0) return -1;
+  const Attributes& attributes = *s->attributes;
+  const ValueType type = attributes.type(static_cast<size_t>(entry));
   switch (f.kind) {
-    case Kind::kNumber:
+    case Kind::kNumber: {
       if (f.op == internal::Op::kEquals || f.op == internal::Op::kNotEquals) {
-        const bool equal = a.type == ValueType::kNumber && a.number == f.number;
+        const bool equal =
+            type == ValueType::kNumber &&
+            attributes.number(static_cast<size_t>(entry)) == f.number;
         return f.op == internal::Op::kEquals ? equal : !equal;
       }
-      if (a.type == ValueType::kNumber) {
-        return internal::Relational(f.op, a.number, f.number);
+      if (type == ValueType::kNumber) {
+        return internal::Relational(
+            f.op, attributes.number(static_cast<size_t>(entry)), f.number);
       }
       break;
+    }
     case Kind::kInterned:
-      if (a.type == ValueType::kString) {
+      // (Interned ids come from BindDerived, which a set with interned
+      // values runs on every Bind.)
+      if (type == ValueType::kString) {
         const bool in =
             internal::InBitset(impl.bits, f.aux, s->interned[f.slot]);
         return f.op == internal::Op::kIn ? in : !in;
@@ -115,17 +123,19 @@ template <typename FastTest>
       attributes.size() != s.plan_size) {
     Plan(impl, attributes, &s);
   }
-  const TargetingScratch::State::PlanStep* plan = s.plan.data();
-  AttributeValue* values = s.values.data();
-  uint32_t* bound_epoch = s.bound_epoch.data();
-  for (size_t k = 0, n = s.plan_count; k < n; ++k) {
-    const uint32_t slot = plan[k].slot;
-    values[slot] = attributes.value(plan[k].entry);
-    bound_epoch[slot] = epoch;
-  }
+  s.attributes = &attributes;
   // A set with nothing to derive from the values (W1's: no interned value,
-  // eager predicate or index) skips the call.
+  // eager predicate or index) copies none of them here (its compact forms
+  // read them in place, Test copies one on first read) and skips the call.
   if (impl.derives) {
+    const TargetingScratch::State::PlanStep* plan = s.plan.data();
+    AttributeValue* values = s.values.data();
+    uint32_t* bound_epoch = s.bound_epoch.data();
+    for (size_t k = 0, n = s.plan_count; k < n; ++k) {
+      const uint32_t slot = plan[k].slot;
+      values[slot] = attributes.value(plan[k].entry);
+      bound_epoch[slot] = epoch;
+    }
     BindDerived(impl, &s);
   } else {
     s.num_marked = 0;

@@ -1,12 +1,13 @@
 // File: targeting/internal/scratch_state.h
 //
-// What a TargetingScratch holds: the visitor bound by the last Bind (one
-// value per attribute slot, with the epoch at which it was set, so that
-// rebinding never clears the array), the per-visitor memo of expensive
-// predicates (same epoch trick), and this thread's own copies of RE2
-// objects, made on first use and kept by pattern, so that a context moving
-// between configs (or to a reloaded config with the same regexes) compiles
-// nothing again. Epochs make Bind O(attributes), not O(slots + predicates).
+// What a TargetingScratch holds: the visitor bound by the last Bind (its
+// attributes, the entry of each slot's name, and a copy of each value read
+// so far, with the epoch at which it was copied, so that rebinding never
+// clears the array), the per-visitor memo of expensive predicates (same
+// epoch trick), and this thread's own copies of RE2 objects, made on first
+// use and kept by pattern, so that a context moving between configs (or to
+// a reloaded config with the same regexes) compiles nothing again. Epochs
+// make Bind O(attributes) at most, not O(slots + predicates).
 #ifndef ALLOT_TARGETING_INTERNAL_SCRATCH_STATE_H_
 #define ALLOT_TARGETING_INTERNAL_SCRATCH_STATE_H_
 
@@ -18,6 +19,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "re2/re2.h"
 #include "targeting/attribute_value.h"
+#include "targeting/attributes.h"
 #include "targeting/bytes.h"
 #include "targeting/compiled_targeting_set.h"
 #include "targeting/internal/semver.h"
@@ -34,8 +36,13 @@ struct alignas(internal::kCacheLine) TargetingScratch::State {
   uint64_t set_id = 0;  // CompiledTargetingSet bound to; 0 = none
   uint32_t epoch = 0;
   AttributeValue visitor;                     // fs_users
+  // The attributes of the bound visitor, read in place by the compact forms
+  // (FormResult) through slot_entry, and copied to `values` when something
+  // else reads them: by Bind for a set that derives values from them (see
+  // Impl::derives), else on first read (BoundValue).
+  const Attributes* attributes = nullptr;
   internal::LineVector<AttributeValue> values;  // by slot
-  internal::LineVector<uint32_t> bound_epoch;  // by slot; == epoch when present
+  internal::LineVector<uint32_t> bound_epoch;   // by slot; == epoch when copied
   internal::LineVector<uint32_t> memo;         // by memo cell
   // Bind's plan for attributes of layout plan_layout with plan_size
   // entries (Attributes::layout): the entries whose names the set reads,
@@ -46,6 +53,9 @@ struct alignas(internal::kCacheLine) TargetingScratch::State {
     uint32_t slot = 0;
   };
   internal::LineVector<PlanStep> plan;  // sized by slot
+  // By slot: the entry of the planned layout with the slot's name, or -1
+  // (the plan's steps the other way round).
+  internal::LineVector<int32_t> slot_entry;
   uint64_t plan_layout = 0;
   size_t plan_size = ~size_t{0};  // none yet
   size_t plan_count = 0;
