@@ -130,7 +130,8 @@ class TrafficSchedule {
   static int64_t Instant(absl::Time t) {
     const absl::Duration d = absl::time_internal::ToUnixDuration(t);
     const int64_t seconds = absl::time_internal::GetRepHi(d);
-    if (seconds >= 0 && seconds >> 33 == 0) {
+    // (One unsigned test: a negative second is out of this range too.)
+    if (static_cast<uint64_t>(seconds) >> 33 == 0) {
       // The low word counts quarter nanoseconds; an infinite instant has a
       // seconds word out of this range.
       return seconds * 1000000000 + absl::time_internal::GetRepLo(d) / 4;
