@@ -999,8 +999,9 @@ void CompiledTargetingSet::Prepare(const Impl& impl,
 void CompiledTargetingSet::Plan(const Impl& impl, const Attributes& attributes,
                                 TargetingScratch::State* s) {
   // The previous plan's slots first (O(entries), not O(slots)).
-  for (size_t k = 0; k < s->plan_count; ++k)
+  for (size_t k = 0; k < s->plan_count; ++k) {
     s->slot_entry[s->plan[k].slot] = -1;
+  }
   size_t count = 0;
   const size_t n = attributes.size();
   for (size_t i = 0; i < n; ++i) {
