@@ -55,21 +55,20 @@ template <typename FastTest>
     return equal != (f.op == internal::Op::kNotEquals);
   }
   if (f.kind == Kind::kGeneric) return -1;
-  const int32_t entry = s->slot_entry[f.slot];
-  if (entry < 0) return -1;
+  const int32_t planned = s->slot_entry[f.slot];
+  if (planned < 0) return -1;
+  const size_t entry = static_cast<size_t>(planned);
   const Attributes& attributes = *s->attributes;
-  const ValueType type = attributes.type(static_cast<size_t>(entry));
+  const ValueType type = attributes.type(entry);
   switch (f.kind) {
     case Kind::kNumber: {
       if (f.op == internal::Op::kEquals || f.op == internal::Op::kNotEquals) {
         const bool equal =
-            type == ValueType::kNumber &&
-            attributes.number(static_cast<size_t>(entry)) == f.number;
+            type == ValueType::kNumber && attributes.number(entry) == f.number;
         return f.op == internal::Op::kEquals ? equal : !equal;
       }
       if (type == ValueType::kNumber) {
-        return internal::Relational(
-            f.op, attributes.number(static_cast<size_t>(entry)), f.number);
+        return internal::Relational(f.op, attributes.number(entry), f.number);
       }
       break;
     }
