@@ -327,8 +327,9 @@ bool CheckW2(const CompiledConfig& config, double share = 1.0) {
 
 // Times W2 visitors against `config` (W2's or W3's) once its reference
 // check (`checked`) passed, rebuilding the context each time.
-void RunW2(benchmark::State& state, const CompiledConfig& config,
-           bool checked) {
+template <typename Extra = NoExtraInputs>
+void RunW2(benchmark::State& state, const CompiledConfig& config, bool checked,
+           const Extra& extra = Extra()) {
   if (!checked) {
     state.SkipWithError("reference check failed");
     return;
@@ -340,6 +341,7 @@ void RunW2(benchmark::State& state, const CompiledConfig& config,
   size_t i = state.thread_index() * 7919 % visitors.size();
   for (auto _ : state) {
     FillW2(visitors[i], &ctx);
+    extra(&ctx, i);
     config.DecideAll(ctx, kNow, &list).IgnoreError();
     benchmark::DoNotOptimize(list[campaigns - 1]);
     if (++i == visitors.size()) i = 0;
@@ -543,6 +545,79 @@ void BM_W3_DecideAll(benchmark::State& state) {
   RunW2(state, *config, checked);
 }
 BENCHMARK(BM_W3_DecideAll)->Threads(1)->Threads(2);
+
+// W3 with a sticky record per visitor (DESIGN §12), for the first group
+// that allocates the visitor, naming the variation its hash does not give:
+// every decision keeps ~9 campaigns to decide, one of them sticky.
+struct W3StickyRecord {
+  std::string group;
+  std::string variation;
+};
+
+std::vector<W3StickyRecord> W3StickyRecords(const CompiledConfig& config) {
+  std::vector<W3StickyRecord> out;
+  VisitorContext ctx;
+  DecisionList list;
+  for (const W2Visitor& v : W2Population()) {
+    FillW2(v, &ctx);
+    W3StickyRecord r;
+    if (config.DecideAll(ctx, kNow, &list).ok()) {
+      for (const Decision& d : list) {
+        if (d.reason != DecisionReason::kAllocated) continue;
+        const CompiledConfig::Group& g = config.groups()[d.group];
+        const int32_t other =
+            g.first_variation + (d.variation == g.first_variation);
+        r = W3StickyRecord{g.id, config.variations()[other].id};
+        break;
+      }
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+// The first 10,000 visitors with their records: the record's group decides
+// sticky for every visitor that has one, and nothing else changes.
+bool CheckW3Sticky(const CompiledConfig& config,
+                   const std::vector<W3StickyRecord>& records) {
+  VisitorContext ctx;
+  DecisionList plain, sticky;
+  long with_record = 0, changed = 0;
+  for (size_t i = 0; i < 10000 && i < records.size(); ++i) {
+    FillW2(W2Population()[i], &ctx);
+    if (!config.DecideAll(ctx, kNow, &plain).ok()) return false;
+    if (records[i].group.empty()) continue;
+    ++with_record;
+    ctx.SetSticky(records[i].group, records[i].variation);
+    if (!config.DecideAll(ctx, kNow, &sticky).ok()) return false;
+    for (size_t c = 0; c < plain.size(); ++c) {
+      if (sticky[c].reason == DecisionReason::kSticky) {
+        ++changed;
+        if (sticky.variation_id(c) != records[i].variation) return false;
+      } else if (sticky[c].variation != plain[c].variation ||
+                 sticky[c].reason != plain[c].reason) {
+        return false;
+      }
+    }
+  }
+  std::fprintf(stderr,
+               "W3 sticky check: %ld of 10000 visitors with a record, %ld "
+               "sticky decisions\n",
+               with_record, changed);
+  return with_record > 8000 && changed == with_record;
+}
+
+void BM_W3_Sticky(benchmark::State& state) {
+  static const auto config = MustLoad(W3Config());
+  static const std::vector<W3StickyRecord> records = W3StickyRecords(*config);
+  static const bool checked =
+      CheckW3(*config) && CheckW3Sticky(*config, records);
+  RunW2(state, *config, checked, [](VisitorContext* ctx, size_t i) {
+    const W3StickyRecord& r = records[i];
+    if (!r.group.empty()) ctx->SetSticky(r.group, r.variation);
+  });
+}
+BENCHMARK(BM_W3_Sticky)->Threads(1);
 
 // W3 in Flagship mode (MurmurHash3 instead of XXH3 for the ~9 targeted).
 void BM_W3_Flagship(benchmark::State& state) {

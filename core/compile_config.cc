@@ -306,6 +306,7 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
       }
       Group& g = cfg->groups_.emplace_back();
       g.id = gs.id;
+      g.campaign = static_cast<int32_t>(cfg->campaigns_.size()) - 1;
       g.name = gs.name;
       // sticky_version N > 0 re-seeds the group ("<id>@v<N>"), so that a
       // bump re-randomizes it; version 0 keeps the frozen formula.

@@ -131,6 +131,7 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
     int32_t rollback_kpi = -1;
     int64_t sticky_version = 0;
     uint64_t id_hash = 0;  // Xxh3Hash(id)
+    int32_t campaign = -1;  // index of the campaign it belongs to
   };
   struct Campaign {
     std::string id;
@@ -491,6 +492,44 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   // the plain path without binding anything). Inline in
   // core/internal/lifecycle.h.
   bool HasInputsOrMayBeListed(const VisitorContext& visitor) const;
+  // DecideAll for a visitor that MayNeedLifecycle and HasInputsOrMayBeListed
+  // in a config with a sparse path (sparse_template_ not empty; without
+  // one, DecideAll takes every campaign in order anyway, inline). Without
+  // forcing, and
+  // when no decision reads another's variation or allocation (no
+  // prerequisites; single assignment with no record for an `ab` campaign),
+  // step 11 changes only the decisions of the records' groups: the plain
+  // path (sparse, through the candidate index) decides, then
+  // ApplyStickyRecords. Otherwise every campaign in order through
+  // DecideCampaign<true>.
+  [[gnu::noinline]] absl::Status DecideAllWithInputs(
+      const VisitorContext& visitor, absl::Time now, DecisionList* out,
+      const RuntimeState* runtime) const;
+  // DecideAll's body; kInputs: whether to look at the visitor's lifecycle
+  // inputs (DecideAll) or decide as if it had none.
+  template <bool kInputs>
+  absl::Status DecideAllImpl(const VisitorContext& visitor, absl::Time now,
+                             DecisionList* out,
+                             const RuntimeState* runtime) const;
+  // DecideAllImpl<false> out of line, for DecideAllWithInputs.
+  [[gnu::noinline]] absl::Status DecideAllIgnoringInputs(
+      const VisitorContext& visitor, absl::Time now, DecisionList* out,
+      const RuntimeState* runtime) const;
+  // Every campaign in order through DecideCampaign<true>, with the inputs
+  // bound in `lc`.
+  [[gnu::noinline]] absl::Status DecideAllInOrder(const VisitorContext& visitor,
+                                                  absl::Time now,
+                                                  DecisionList* out,
+                                                  const RuntimeState* runtime,
+                                                  Lifecycle* lc) const;
+  // Whether the records bound in `lc` can be applied after the plain path
+  // (see DecideAllWithInputs), inline in core/internal/lifecycle.h as is
+  // ApplyStickyRecords. REQUIRES: nothing forced.
+  bool StickyAfterPlain(const Lifecycle& lc) const;
+  // Step 11 over a list the plain path decided: a record at its group's
+  // current version turns that group's allocation, non-allocation or
+  // out-of-traffic decision into a sticky one.
+  void ApplyStickyRecords(const Lifecycle& lc, Decision* items) const;
   // Whether DecideAll/Decide take the lifecycle path: the visitor carries
   // inputs, or a forced list names it. Binds them into `*lc` when so.
   // REQUIRES: HasInputsOrMayBeListed(visitor).

@@ -70,8 +70,9 @@ class VisitorContext {
   // persisted it from an earlier decision's new_assignment (DESIGN §12):
   // while the group's targeting matches, the variation still exists and
   // `version` equals the group's sticky_version, the visitor keeps it.
-  void SetSticky(std::string_view group_id, std::string_view variation_id,
-                 int64_t version = 0) {
+  [[gnu::always_inline]] void SetSticky(std::string_view group_id,
+                                        std::string_view variation_id,
+                                        int64_t version = 0) {
     assignments_.SetSticky(group_id, variation_id, version);
   }
   const AssignmentInputs& assignments() const { return assignments_; }

@@ -157,6 +157,41 @@ struct BloomProbe {
   return bound;
 }
 
+[[gnu::always_inline]] inline bool CompiledConfig::StickyAfterPlain(
+    const Lifecycle& lc) const {
+  // A prerequisite may read the variation a record gives; under single
+  // assignment, a sticky `ab` campaign counts as taken where its plain
+  // decision may not have.
+  if (has_prerequisites_) return false;
+  if (!single_assignment_) return true;
+  for (const StickyEntry* r = lc.sticky; r != lc.sticky_end; ++r) {
+    if (hot_[groups_[r->group].campaign].is_ab) return false;
+  }
+  return true;
+}
+
+[[gnu::always_inline]] inline void CompiledConfig::ApplyStickyRecords(
+    const Lifecycle& lc, Decision* items) const {
+  for (const StickyEntry* r = lc.sticky; r != lc.sticky_end; ++r) {
+    const Group& group = groups_[r->group];
+    if (r->version != group.sticky_version) continue;
+    Decision& d = items[group.campaign];
+    // Step 11 follows step 12's inputs only: the group targeted the visitor
+    // and nothing stopped the decision before the pick (a rollback, a kill
+    // switch, a window, a layer or holdout), which leaves one of these
+    // reasons. The campaign's other groups are not this record's.
+    if (d.group != r->group) continue;
+    if (d.reason != DecisionReason::kAllocated &&
+        d.reason != DecisionReason::kNotAllocated &&
+        d.reason != DecisionReason::kNotInTraffic) {
+      continue;
+    }
+    d.variation = r->variation;
+    d.reason = DecisionReason::kSticky;
+    d.new_assignment = false;
+  }
+}
+
 }  // namespace allot
 
 #endif  // ALLOT_CORE_INTERNAL_LIFECYCLE_H_

@@ -81,10 +81,12 @@ std::string RandomConfig(std::mt19937& rng, int campaigns, bool flagship) {
     const int num_groups = pick(6) == 0 ? 2 : 1;
     for (int g = 0; g < num_groups; ++g) {
       const std::string gid = absl::StrCat(id, "-g", g);
-      groups.push_back(absl::StrCat(R"({"id":")", gid, R"(","targeting":)", RandomTargeting(rng),
-                                    R"(,"variations":[{"id":")", gid, R"(-a","allocation":)",
-                                    pick(3) == 0 ? 30 : 50, R"(},{"id":")", gid,
-                                    R"(-b","allocation":50}]})"));
+      groups.push_back(absl::StrCat(
+          R"({"id":")", gid, R"(",)",
+          pick(4) == 0 ? R"("sticky_version":1,)" : "", R"("targeting":)",
+          RandomTargeting(rng), R"(,"variations":[{"id":")", gid,
+          R"(-a","allocation":)", pick(3) == 0 ? 30 : 50, R"(},{"id":")", gid,
+          R"(-b","allocation":50}]})"));
     }
     std::string extra;
     if (pick(8) == 0) extra += R"(,"status":"paused")";
@@ -169,7 +171,7 @@ void CheckDecisionsAreTheSameWithoutIt(bool flagship, uint32_t seed) {
   LoadOptions plain;
   plain.targeting.candidate_index = false;
   long compared = 0, targeted = 0, single_assignment = 0, inactive = 0,
-       outside = 0, outside_range = 0, rolled_back = 0;
+       outside = 0, outside_range = 0, rolled_back = 0, sticky = 0, forced = 0;
   for (int round = 0; round < 40; ++round) {
     const std::string json = RandomConfig(rng, 40, flagship);
     auto indexed = LoadConfig(json);
@@ -213,17 +215,32 @@ void CheckDecisionsAreTheSameWithoutIt(bool flagship, uint32_t seed) {
       }
       if (pick(5) != 0) ctx.Set("plan", kPlans[pick(3)]);
       ctx.Set("age", static_cast<double>(pick(90)));
-      // Some visitors carry lifecycle inputs: they take the path that
-      // writes every entry of the reused lists between sparse decisions.
-      switch (pick(10)) {
+      // Some visitors carry lifecycle inputs: sticky records alone take the
+      // plain path (sparse) and then step 11, except under single
+      // assignment with a record for an `ab` campaign; forcing takes every
+      // campaign in order. Records name a group that may not exist (g1),
+      // a variation of it or of another group, and version 0 or 1.
+      const auto add_record = [&] {
+        const int c = pick(40);
+        const std::string group = absl::StrCat("c", c, "-g", pick(4) == 0);
+        const int other = pick(5) == 0 ? pick(40) : c;
+        ctx.SetSticky(group,
+                      pick(8) == 0 ? std::string("unknown")
+                                   : absl::StrCat("c", other, "-g0-",
+                                                  pick(2) ? "a" : "b"),
+                      pick(2));
+      };
+      switch (pick(8)) {
         case 0:
-          ctx.SetSticky(
-              absl::StrCat("c", pick(40), "-g0"),
-              pick(2) ? "unknown" : absl::StrCat("c", pick(40), "-g0-b"));
+          add_record();
           break;
-        case 1: {
+        case 1:
+          for (int k = 2 + pick(12); k > 0; --k) add_record();
+          break;
+        case 2: {
           const int c = pick(40);
           ctx.Force(absl::StrCat("c", c), absl::StrCat("c", c, "-g0-a"));
+          if (pick(2)) add_record();
           break;
         }
         default:
@@ -247,9 +264,15 @@ void CheckDecisionsAreTheSameWithoutIt(bool flagship, uint32_t seed) {
         // gives the same too.
         Decision one;
         ASSERT_TRUE(a.Decide(a.campaigns()[i].id, ctx, now, &one, rt).ok());
-        ASSERT_EQ(std::tie(one.campaign, one.group, one.variation, one.reason),
-                  std::tie(x.campaign, x.group, x.variation, x.reason))
-            << "Decide of campaign " << i;
+        // With lifecycle inputs, Decide takes the campaigns in order
+        // through every step (DecideCampaign<true>), where DecideAll may
+        // apply sticky records after the plain path.
+        ASSERT_EQ(std::tie(one.campaign, one.group, one.variation, one.reason,
+                           one.new_assignment),
+                  std::tie(x.campaign, x.group, x.variation, x.reason,
+                           x.new_assignment))
+            << "Decide of campaign " << i << " of round " << round
+            << ", visitor " << v;
         ++compared;
         targeted += x.reason != DecisionReason::kNotTargeted;
         single_assignment += x.reason == DecisionReason::kSingleAssignment;
@@ -257,6 +280,8 @@ void CheckDecisionsAreTheSameWithoutIt(bool flagship, uint32_t seed) {
         outside += x.reason == DecisionReason::kOutsideSchedule;
         outside_range += x.reason == DecisionReason::kOutsideBucketRange;
         rolled_back += x.reason == DecisionReason::kRolledBack;
+        sticky += x.reason == DecisionReason::kSticky;
+        forced += x.reason == DecisionReason::kForced;
       }
     }
   }
@@ -268,6 +293,8 @@ void CheckDecisionsAreTheSameWithoutIt(bool flagship, uint32_t seed) {
   EXPECT_GT(outside, 0);
   EXPECT_GT(outside_range, flagship ? compared / 20 : 0);
   EXPECT_GT(rolled_back, compared / 200);
+  EXPECT_GT(sticky, 150);
+  EXPECT_GT(forced, 0);
 }
 
 TEST(CandidateIndex, DecisionsAreTheSameWithoutIt) {

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "allocation/hash.h"
 #include "core/compiled_config.h"
 #include "core/engine.h"
@@ -275,6 +276,52 @@ TEST(Prerequisites, ApplyOnlyWhenTheEarlierCampaignGaveAListedVariation) {
     }
   }
   EXPECT_NEAR(passed / 5000.0, 0.5, 0.03);
+}
+
+// A sticky record on the campaign a prerequisite reads: the dependent
+// campaign follows the record's variation, not the one the hash gives.
+// (Targeted by country, so that the config has a sparse path: the
+// prerequisite must still see the record.)
+TEST(Prerequisites, FollowStickyRecords) {
+  std::vector<std::string> campaigns = {
+      Campaign("base", "", {50, 50}),
+      Campaign(
+          "needs-b1",
+          R"("prerequisites":[{"campaign_id":"base","variation_ids":["base-1"]}])"),
+  };
+  for (int i = 0; i < 8; ++i) {
+    campaigns.push_back(Campaign(absl::StrCat("other-", i), "", {50, 50}));
+  }
+  std::string json = Config(campaigns);
+  json = absl::StrReplaceAll(
+      json, {{R"("key":"fs_all_users","operator":"EQUALS","value":true)",
+              R"("key":"country","operator":"EQUALS","value":"FR")"}});
+  auto config = Load(json);
+  ASSERT_NE(config, nullptr);
+  VisitorContext ctx;
+  DecisionList list;
+  int now_b1 = 0;
+  for (int i = 0; i < 2000; ++i) {
+    ctx.Reset(Visitor(i));
+    ctx.Set("country", "FR");
+    ASSERT_TRUE(config->DecideAll(ctx, kNow, &list).ok());
+    const bool hashed_b1 = list.variation_id(0) == "base-1";
+    // The record names the other variation.
+    ctx.SetSticky("base-g", hashed_b1 ? "base-0" : "base-1");
+    ASSERT_TRUE(config->DecideAll(ctx, kNow, &list).ok());
+    ASSERT_EQ(list[0].reason, DecisionReason::kSticky);
+    EXPECT_EQ(list.variation_id(0), hashed_b1 ? "base-0" : "base-1");
+    EXPECT_EQ(list[1].reason, hashed_b1 ? DecisionReason::kPrerequisiteFailed
+                                        : DecisionReason::kAllocated);
+    now_b1 += !hashed_b1;
+    for (size_t c = 0; c < list.size(); ++c) {
+      Decision d;
+      ASSERT_TRUE(config->Decide(list.campaign_id(c), ctx, kNow, &d).ok());
+      ASSERT_EQ(d.reason, list[c].reason) << Visitor(i) << " " << c;
+      ASSERT_EQ(d.variation, list[c].variation);
+    }
+  }
+  EXPECT_NEAR(now_b1 / 2000.0, 0.5, 0.05);
 }
 
 TEST(Prerequisites, HeldOutOrForcedPrerequisites) {
