@@ -161,6 +161,10 @@ def rows_of():
          lambda v: f"{ns(v[1])} ({v[0]:.2f}× W2 per visitor)", [w3]),
         ("W3 on 2 threads", [speedup("BM_W3_DecideAll")],
          lambda v: f"{v[0]:.2f}× one thread", ["BM_W3_DecideAll/"]),
+        ("W3 with a sticky record per visitor (`BM_W3_Sticky`)",
+         [lambda t: t(one("BM_W3_Sticky")) / t(w3),
+          lambda t: t(one("BM_W3_Sticky"))],
+         lambda v: f"{ns(v[1])} ({pct(v[0])})", [one("BM_W3_Sticky")]),
         ("W3 with Flagship bucketing / and a tenth of the campaigns' bucket "
          "ranges holding each visitor (`BM_W3_Flagship`, "
          "`BM_W3_FlagshipRanges`)",
