@@ -244,6 +244,18 @@ TEST(Holdouts, AllCoversEveryCampaignAndZeroPercentNobody) {
   EXPECT_LT(held, 1200);
 }
 
+// Decide of each campaign, which decides what it depends on itself, gives
+// what DecideAll put in `list` for visitor `i`.
+void ExpectDecideAgrees(const CompiledConfig& config, const VisitorContext& ctx,
+                        const DecisionList& list, int i) {
+  for (size_t c = 0; c < list.size(); ++c) {
+    Decision d;
+    ASSERT_TRUE(config.Decide(list.campaign_id(c), ctx, kNow, &d).ok());
+    ASSERT_EQ(d.reason, list[c].reason) << Visitor(i) << " " << c;
+    ASSERT_EQ(d.variation, list[c].variation);
+  }
+}
+
 TEST(Prerequisites, ApplyOnlyWhenTheEarlierCampaignGaveAListedVariation) {
   auto config = Load(Config({
       Campaign("base", "", {50, 50}),
@@ -267,13 +279,7 @@ TEST(Prerequisites, ApplyOnlyWhenTheEarlierCampaignGaveAListedVariation) {
                                   ? DecisionReason::kAllocated
                                   : DecisionReason::kPrerequisiteFailed);
     passed += b1;
-    // Decide of one campaign decides what it depends on.
-    for (size_t c = 0; c < list.size(); ++c) {
-      Decision d;
-      ASSERT_TRUE(config->Decide(list.campaign_id(c), ctx, kNow, &d).ok());
-      ASSERT_EQ(d.reason, list[c].reason) << Visitor(i) << " " << c;
-      ASSERT_EQ(d.variation, list[c].variation);
-    }
+    ASSERT_NO_FATAL_FAILURE(ExpectDecideAgrees(*config, ctx, list, i));
   }
   EXPECT_NEAR(passed / 5000.0, 0.5, 0.03);
 }
@@ -314,12 +320,7 @@ TEST(Prerequisites, FollowStickyRecords) {
     EXPECT_EQ(list[1].reason, hashed_b1 ? DecisionReason::kPrerequisiteFailed
                                         : DecisionReason::kAllocated);
     now_b1 += !hashed_b1;
-    for (size_t c = 0; c < list.size(); ++c) {
-      Decision d;
-      ASSERT_TRUE(config->Decide(list.campaign_id(c), ctx, kNow, &d).ok());
-      ASSERT_EQ(d.reason, list[c].reason) << Visitor(i) << " " << c;
-      ASSERT_EQ(d.variation, list[c].variation);
-    }
+    ASSERT_NO_FATAL_FAILURE(ExpectDecideAgrees(*config, ctx, list, i));
   }
   EXPECT_NEAR(now_b1 / 2000.0, 0.5, 0.05);
 }
