@@ -495,13 +495,11 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   // DecideAll for a visitor that MayNeedLifecycle and HasInputsOrMayBeListed
   // in a config with a sparse path (sparse_template_ not empty; without
   // one, DecideAll takes every campaign in order anyway, inline). Without
-  // forcing, and
-  // when no decision reads another's variation or allocation (no
-  // prerequisites; single assignment with no record for an `ab` campaign),
-  // step 11 changes only the decisions of the records' groups: the plain
-  // path (sparse, through the candidate index) decides, then
-  // ApplyStickyRecords. Otherwise every campaign in order through
-  // DecideCampaign<true>.
+  // forcing, and when no decision reads another's variation or allocation
+  // (no prerequisites; single assignment with no record for an `ab`
+  // campaign), step 11 changes only the decisions of the records' groups:
+  // the plain path (sparse, through the candidate index) decides, then
+  // ApplyStickyRecords. Otherwise DecideAllInOrder.
   [[gnu::noinline]] absl::Status DecideAllWithInputs(
       const VisitorContext& visitor, absl::Time now, DecisionList* out,
       const RuntimeState* runtime) const;
