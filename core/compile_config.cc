@@ -11,10 +11,11 @@
 #include "allocation/date_time.h"
 #include "allocation/hash.h"
 #include "core/compiled_config.h"
-#include "core/internal/path_error.h"
 #include "core/config_parser.h"
 #include "core/internal/exposure_key.h"
+#include "core/internal/id_index.h"
 #include "core/internal/lifecycle.h"
+#include "core/internal/path_error.h"
 #include "core/recurrence_rule.h"
 #include "core/recurring_windows.h"
 #include "core/rollback_condition.h"
@@ -674,14 +675,21 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
   if (absl::Status s = cfg->CompileForced(spec); !s.ok()) return s;
   if (absl::Status s = cfg->CompileKpis(spec, options); !s.ok()) return s;
 
-  for (size_t i = 0; i < cfg->campaigns_.size(); ++i) {
-    cfg->campaign_index_.emplace_back(cfg->campaigns_[i].id, static_cast<int32_t>(i));
+  {
+    // (Ids are distinct: a repeated one is a load error above.)
+    auto index = std::make_shared<internal::IdIndex>();
+    std::vector<std::pair<std::string_view, int32_t>> ids;
+    for (size_t i = 0; i < cfg->campaigns_.size(); ++i) {
+      ids.emplace_back(cfg->campaigns_[i].id, static_cast<int32_t>(i));
+    }
+    index->campaigns.Build(ids);
+    ids.clear();
+    for (size_t i = 0; i < cfg->groups_.size(); ++i) {
+      ids.emplace_back(cfg->groups_[i].id, static_cast<int32_t>(i));
+    }
+    index->groups.Build(ids);
+    cfg->id_index_ = std::move(index);
   }
-  for (size_t i = 0; i < cfg->groups_.size(); ++i) {
-    cfg->group_index_.emplace_back(cfg->groups_[i].id, static_cast<int32_t>(i));
-  }
-  std::sort(cfg->campaign_index_.begin(), cfg->campaign_index_.end());
-  std::sort(cfg->group_index_.begin(), cfg->group_index_.end());
   cfg->sparse_ready_ =
       (!cfg->fast_tree_.empty() || !cfg->batch_campaigns_.empty() ||
        !cfg->gated_layers_.empty()) &&

@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "allocation/internal/group_buckets.h"
+#include "core/internal/id_index.h"
 #include "core/internal/lifecycle.h"
 #include "core/internal/runtime_state.h"
 #include "core/internal/structure.h"
@@ -14,17 +15,6 @@
 
 namespace allot {
 namespace {
-
-int32_t FindIndex(const std::vector<std::pair<std::string, int32_t>>& index,
-                  std::string_view id) {
-  auto it = std::lower_bound(
-      index.begin(), index.end(), id,
-      [](const std::pair<std::string, int32_t>& e, std::string_view key) {
-        return std::string_view(e.first) < key;
-      });
-  if (it == index.end() || std::string_view(it->first) != id) return -1;
-  return it->second;
-}
 
 // The instants whose TrafficSchedule::Instant is at least / below `ns`:
 // Instant rounds down and saturates, so they are those from / before
@@ -60,11 +50,11 @@ absl::Status CompiledConfig::CheckRuntime(const RuntimeState* runtime) const {
 }
 
 int32_t CompiledConfig::FindCampaign(std::string_view id) const {
-  return FindIndex(campaign_index_, id);
+  return id_index_->campaigns.Find(id, -1);
 }
 
 int32_t CompiledConfig::FindGroup(std::string_view id) const {
-  return FindIndex(group_index_, id);
+  return id_index_->groups.Find(id, -1);
 }
 
 namespace {
@@ -501,8 +491,10 @@ template <bool kInputs>
   // campaigns_'s takes a multiply.)
   const size_t n = hot_.size();
   out->Reset(this, n);
-  targeting_->BindInline(visitor.id_.view(), visitor.attributes_,
-                         &visitor.scratch_);
+  if constexpr (kInputs) {
+    targeting_->BindInline(visitor.id_.view(), visitor.attributes_,
+                           &visitor.scratch_);
+  }
   bool ab_taken = false;
   Decision* items = out->items_.data();
   TrafficSchedule::Span* spans = out->spans_.data();
@@ -762,7 +754,6 @@ absl::Status CompiledConfig::DecideAllInOrder(const VisitorContext& visitor,
   runtime = InEffect(runtime);
   const size_t n = hot_.size();
   out->Reset(this, n);
-  targeting_->Bind(visitor.id_.view(), visitor.attributes_, &visitor.scratch_);
   Decision* items = out->items_.data();
   Structure structure{Structure::Unset()};
   Structure* st = nullptr;

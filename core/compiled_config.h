@@ -44,6 +44,9 @@ namespace allot {
 // An Engine's run-time toggles and rollback latches, sized for one config
 // (core/internal/runtime_state.h); decisions take it by pointer.
 class RuntimeState;
+namespace internal {
+struct IdIndex;
+}  // namespace internal
 
 enum class BucketingChoice : unsigned char {
   kAuto,      // settings.bucketing, else flagship for bucketing files, else xxh3
@@ -504,17 +507,20 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
       const VisitorContext& visitor, absl::Time now, DecisionList* out,
       const RuntimeState* runtime) const;
   // DecideAll's body; kInputs: whether to look at the visitor's lifecycle
-  // inputs (DecideAll) or decide as if it had none.
+  // inputs (DecideAll) or decide as if it had none (DecideAllWithInputs,
+  // whose visitor DecideAll has bound: no second bind).
   template <bool kInputs>
   absl::Status DecideAllImpl(const VisitorContext& visitor, absl::Time now,
                              DecisionList* out,
                              const RuntimeState* runtime) const;
   // DecideAllImpl<false> out of line, for DecideAllWithInputs.
+  // REQUIRES: the visitor's targeting is bound to this config (DecideAll
+  // bound it before it took DecideAllWithInputs).
   [[gnu::noinline]] absl::Status DecideAllIgnoringInputs(
       const VisitorContext& visitor, absl::Time now, DecisionList* out,
       const RuntimeState* runtime) const;
   // Every campaign in order through DecideCampaign<true>, with the inputs
-  // bound in `lc`.
+  // bound in `lc`. REQUIRES: as DecideAllIgnoringInputs.
   [[gnu::noinline]] absl::Status DecideAllInOrder(const VisitorContext& visitor,
                                                   absl::Time now,
                                                   DecisionList* out,
@@ -761,8 +767,8 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   // the cell (none where every bound is a whole percent): two dependent
   // loads where a binary search over a layer's ten gates took four.
   std::vector<uint32_t> gate_cells_;
-  std::vector<std::pair<std::string, int32_t>> campaign_index_;  // sorted
-  std::vector<std::pair<std::string, int32_t>> group_index_;     // sorted
+  // Campaign and group ids -> their indices (core/internal/id_index.h).
+  std::shared_ptr<const internal::IdIndex> id_index_;
   // forced_assignments: visitor id -> [begin, end) of forced_entries_, whose
   // runs are sorted by campaign. One probe per visitor for the whole config.
   absl::flat_hash_map<std::string, std::pair<uint32_t, uint32_t>>

@@ -1,4 +1,5 @@
 // Focused tests of the decision path (DESIGN §3) beyond the shared JSON cases.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -86,6 +87,62 @@ TEST(Decision, DecideOneCampaignAndUnknownCampaign) {
   ASSERT_TRUE(config->Decide("nope", ctx, absl::Now(), &d).ok());
   EXPECT_EQ(d.reason, DecisionReason::kUnknownCampaign);
   EXPECT_EQ(DecisionReasonName(d.reason), "unknown_campaign");
+}
+
+// Campaign and group ids of every length class the id index keys
+// differently (empty-free, 1-3, 4-7, 8-16 and longer bytes), found at their
+// own index, and near misses (a byte more, a byte less, the last byte
+// changed, the campaign's id asked of the groups) not found. `n` campaigns:
+// up to 256 ids the index has a slot per id, beyond it probes.
+void ExpectIdsFound(int n) {
+  SCOPED_TRACE(n);
+  const std::vector<std::string> stems = {"c",
+                                          "cam",
+                                          "camp",
+                                          "campaig",
+                                          "campaign",
+                                          "campaign-0123456",
+                                          "a-campaign-id-longer-than-16"};
+  std::string json = R"({"campaigns":[)";
+  std::vector<std::string> ids;
+  for (int i = 0; i < n; ++i) {
+    ids.push_back(stems[i % stems.size()] + std::to_string(i));
+    if (i > 0) json += ",";
+    json += R"({"id":")" + ids.back() +
+            R"(","type":"ab","variation_groups":[)" + R"({"id":"g-)" +
+            ids.back() + R"(","variations":[)" +
+            R"({"id":"v","allocation":100}]}]})";
+  }
+  json += "]}";
+  auto config = Load(json);
+  ASSERT_NE(config, nullptr);
+  ASSERT_EQ(config->campaigns().size(), static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    const std::string& id = ids[static_cast<size_t>(i)];
+    const int32_t c = config->FindCampaign(id);
+    ASSERT_GE(c, 0) << id;
+    EXPECT_EQ(config->campaigns()[c].id, id);
+    const int32_t g = config->FindGroup("g-" + id);
+    ASSERT_GE(g, 0) << id;
+    EXPECT_EQ(config->groups()[g].id, "g-" + id);
+    EXPECT_EQ(config->groups()[g].campaign, c);
+    std::string changed = id;
+    changed.back() = changed.back() == '0' ? '1' : '0';
+    if (std::find(ids.begin(), ids.end(), changed) == ids.end()) {
+      EXPECT_EQ(config->FindCampaign(changed), -1) << changed;
+    }
+    EXPECT_EQ(config->FindCampaign(id + "x"), -1) << id;
+    EXPECT_EQ(config->FindCampaign(id.substr(0, id.size() - 1) + "_"), -1);
+    EXPECT_EQ(config->FindGroup(id), -1) << id;
+  }
+  EXPECT_EQ(config->FindCampaign(""), -1);
+  EXPECT_EQ(config->FindGroup(""), -1);
+}
+
+TEST(Decision, FindsCampaignsAndGroupsById) {
+  ExpectIdsFound(3);
+  ExpectIdsFound(200);
+  ExpectIdsFound(700);
 }
 
 TEST(Decision, DecideOneCampaignHonoursSingleAssignment) {
