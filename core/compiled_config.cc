@@ -515,9 +515,9 @@ template <bool kInputs>
   // (the sparse path relies on it to rewrite only what it changed).
   // A visitor with lifecycle inputs (or whom a forced list may name): in a
   // config with a sparse path, out of line (DecideAllWithInputs keeps that
-  // path for sticky records, and binds the visitor again: the same test
-  // before the bind made GCC allocate this function's registers worse, 5
-  // to 23 instructions on the plain paths; bench/README.md "Since
+  // path for sticky records, with the bind above: the test sits after the
+  // bind because before it GCC allocated this function's registers worse,
+  // 5 to 23 instructions on the plain paths; bench/README.md "Since
   // dd026bc"); otherwise every campaign in order here.
   if (kInputs && MayNeedLifecycle(visitor) && HasInputsOrMayBeListed(visitor)) {
     if (!sparse_template_.empty()) {
