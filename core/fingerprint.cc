@@ -31,8 +31,12 @@ class Canon {
 
   void Byte(uint8_t b) { out_.push_back(static_cast<char>(b)); }
   void Bool(bool b) { Byte(b ? 1 : 0); }
+  // Little-endian, in one append: eight push_backs, each with its own
+  // capacity check and terminator, were a tenth of a load's instructions.
   void U64(uint64_t v) {
-    for (int i = 0; i < 8; ++i) Byte(static_cast<uint8_t>(v >> (8 * i)));
+    char bytes[8];
+    for (int i = 0; i < 8; ++i) bytes[i] = static_cast<char>(v >> (8 * i));
+    out_.append(bytes, sizeof bytes);
   }
   void I64(int64_t v) { U64(static_cast<uint64_t>(v)); }
   void Size(size_t n) { U64(n); }
