@@ -15,6 +15,7 @@
 
 #include <bit>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -35,7 +36,11 @@ class Canon {
   // capacity check and terminator, were a tenth of a load's instructions.
   void U64(uint64_t v) {
     char bytes[8];
-    for (int i = 0; i < 8; ++i) bytes[i] = static_cast<char>(v >> (8 * i));
+    if constexpr (std::endian::native == std::endian::little) {
+      std::memcpy(bytes, &v, sizeof bytes);  // GCC kept the loop below
+    } else {
+      for (int i = 0; i < 8; ++i) bytes[i] = static_cast<char>(v >> (8 * i));
+    }
     out_.append(bytes, sizeof bytes);
   }
   void I64(int64_t v) { U64(static_cast<uint64_t>(v)); }
