@@ -6,6 +6,8 @@
 #include <array>
 #include <bit>
 #include <cstdint>
+#include <cstring>
+#include <string_view>
 
 #include "allocation/internal/xxh3.h"
 #include "core/assignment_inputs.h"
@@ -69,6 +71,41 @@ inline constexpr std::array<uint64_t, 1024> kBloomMasks = [] {
   return masks;
 }();
 
+// The Bloom filter's hash of a visitor id. It only spreads ids over the
+// filter (it is never stored, and a collision costs one probe of the lists'
+// map, never a wrong decision), so ids of 4 to 16 bytes, nearly all, take
+// one 128-bit multiply of their two (overlapping) words, keyed by the
+// length, folded to 64 bits: about 8 instructions where XXH3 took 23 on
+// every visitor of a config with forced lists. The fold keeps both halves:
+// a product's low bits depend only on its factors' low bits (an id's
+// first and last bytes), its high half on all of them. Other lengths go
+// through XXH3. (The false-positive rates measured with XXH3 hold with
+// this one: 0.50 to 0.52 % at 100,000 listed ids, 0.77 to 0.81 % at 1,000,
+// for ids "qa-<n>", "visitor-<n>" and digits, a million probes each.)
+[[gnu::always_inline]] inline uint64_t BloomHash(std::string_view id) {
+  const char* const p = id.data();
+  const size_t n = id.size();
+  uint64_t lo;
+  uint64_t hi;
+  if (n - 8 <= 16 - 8) {
+    std::memcpy(&lo, p, 8);
+    std::memcpy(&hi, p + n - 8, 8);
+  } else if (n - 4 <= 7 - 4) {
+    uint32_t a;
+    uint32_t b;
+    std::memcpy(&a, p, 4);
+    std::memcpy(&b, p + n - 4, 4);
+    lo = a;
+    hi = b;
+  } else {
+    return InlineXxh3(id);
+  }
+  const unsigned __int128 m =
+      static_cast<unsigned __int128>(lo ^ 0x9e3779b97f4a7c15ULL) *
+      (hi ^ (0xd6e8feb86659fd93ULL + n));
+  return static_cast<uint64_t>(m) ^ static_cast<uint64_t>(m >> 64);
+}
+
 // A blocked Bloom filter: a visitor id sets four bits of one 64-bit word,
 // so a probe reads one word (one cache line) however many bits it tests.
 // `word_mask` is the number of words - 1 (a power of two); the word comes
@@ -79,7 +116,7 @@ struct BloomProbe {
 };
 [[gnu::always_inline]] inline BloomProbe BloomOf(std::string_view visitor_id,
                                                  uint64_t word_mask) {
-  const uint64_t h = InlineXxh3(visitor_id);
+  const uint64_t h = BloomHash(visitor_id);
   return BloomProbe{(h >> 32) & word_mask, kBloomMasks[h & 1023]};
 }
 
