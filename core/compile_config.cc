@@ -679,15 +679,16 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
     // (Ids are distinct: a repeated one is a load error above.)
     auto index = std::make_shared<internal::IdIndex>();
     std::vector<std::pair<std::string_view, int32_t>> ids;
-    for (size_t i = 0; i < cfg->campaigns_.size(); ++i) {
-      ids.emplace_back(cfg->campaigns_[i].id, static_cast<int32_t>(i));
-    }
-    index->campaigns.Build(ids);
-    ids.clear();
-    for (size_t i = 0; i < cfg->groups_.size(); ++i) {
-      ids.emplace_back(cfg->groups_[i].id, static_cast<int32_t>(i));
-    }
-    index->groups.Build(ids);
+    const auto build = [&ids](const auto& items,
+                              internal::StringTable<int32_t>* table) {
+      ids.clear();
+      for (size_t i = 0; i < items.size(); ++i) {
+        ids.emplace_back(items[i].id, static_cast<int32_t>(i));
+      }
+      table->Build(ids);
+    };
+    build(cfg->campaigns_, &index->campaigns);
+    build(cfg->groups_, &index->groups);
     cfg->id_index_ = std::move(index);
   }
   cfg->sparse_ready_ =

@@ -85,10 +85,8 @@ absl::Status CompiledConfig::CompileForced(const ConfigSpec& spec) {
     }
   }
   if (by_visitor.empty()) return absl::OkStatus();
-  uint64_t bits = 1024;
-  while (bits < 16 * by_visitor.size()) bits *= 2;
-  forced_bloom_.assign(bits / 64, 0);
-  forced_bloom_mask_ = bits / 64 - 1;
+  forced_bloom_.assign(internal::BloomWordsFor(by_visitor.size()), 0);
+  forced_bloom_mask_ = forced_bloom_.size() - 1;
   forced_index_.reserve(by_visitor.size());
   for (auto& [id, entries] : by_visitor) {
     const uint32_t begin = static_cast<uint32_t>(forced_entries_.size());
@@ -96,9 +94,7 @@ absl::Status CompiledConfig::CompileForced(const ConfigSpec& spec) {
                            entries.end());
     forced_index_.emplace(
         id, std::make_pair(begin, static_cast<uint32_t>(forced_entries_.size())));
-    const internal::BloomProbe probe =
-        internal::BloomOf(id, forced_bloom_mask_);
-    forced_bloom_[probe.word] |= probe.bits;
+    internal::BloomAdd(forced_bloom_.data(), forced_bloom_mask_, id);
   }
   return absl::OkStatus();
 }

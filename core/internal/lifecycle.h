@@ -120,13 +120,31 @@ struct BloomProbe {
   return BloomProbe{(h >> 32) & word_mask, kBloomMasks[h & 1023]};
 }
 
+// The filter's words for `num_ids` ids: at least 16 bits per id, a power of
+// two of at least 16 words. Its word mask is the count - 1.
+inline size_t BloomWordsFor(size_t num_ids) {
+  uint64_t bits = 1024;
+  while (bits < 16 * num_ids) bits *= 2;
+  return bits / 64;
+}
+inline void BloomAdd(uint64_t* words, uint64_t word_mask, std::string_view id) {
+  const BloomProbe probe = BloomOf(id, word_mask);
+  words[probe.word] |= probe.bits;
+}
+// False only when `id` was never added.
+[[gnu::always_inline]] inline bool BloomMayContain(const uint64_t* words,
+                                                   uint64_t word_mask,
+                                                   std::string_view id) {
+  const BloomProbe probe = BloomOf(id, word_mask);
+  return (words[probe.word] & probe.bits) == probe.bits;
+}
+
 }  // namespace internal
 
 [[gnu::always_inline]] inline bool CompiledConfig::MayBeListed(
     std::string_view visitor_id) const {
-  const internal::BloomProbe probe =
-      internal::BloomOf(visitor_id, forced_bloom_mask_);
-  return (forced_bloom_[probe.word] & probe.bits) == probe.bits;
+  return internal::BloomMayContain(forced_bloom_.data(), forced_bloom_mask_,
+                                   visitor_id);
 }
 
 [[gnu::always_inline]] inline int32_t CompiledConfig::FindVariationOfGroup(

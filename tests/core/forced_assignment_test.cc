@@ -274,7 +274,7 @@ TEST(ForcedAssignment, HundredThousandListedIdsEachForced) {
   EXPECT_EQ(forced, 0);
 }
 
-// The filter in front of the forced lists, built as the config builds it
+// The filter in front of the forced lists, built with the config's helpers
 // (16 bits per listed id, four in one word): no listed id is missed, and
 // few others get through, for ids of every length class its hash reads
 // differently (0 to 3 bytes and beyond 16 through XXH3, 4 to 7 and 8 to 16
@@ -288,20 +288,16 @@ TEST(ForcedLists, BloomFilterMissesNoListedIdAndPassesFewOthers) {
     return std::string(length - n.size(), 'v') + n;
   };
   constexpr int kListed = 20000;
-  uint64_t bits = 1024;
-  while (bits < 16 * kListed) bits *= 2;
-  std::vector<uint64_t> filter(bits / 64, 0);
-  const uint64_t mask = bits / 64 - 1;
+  std::vector<uint64_t> filter(internal::BloomWordsFor(kListed), 0);
+  const uint64_t mask = filter.size() - 1;
   absl::flat_hash_set<std::string> listed;
   for (int i = 0; i < kListed; ++i) {
     const std::string id = id_of(2 * i);
     if (!listed.insert(id).second) continue;
-    const internal::BloomProbe p = internal::BloomOf(id, mask);
-    filter[p.word] |= p.bits;
+    internal::BloomAdd(filter.data(), mask, id);
   }
   const auto passes = [&](const std::string& id) {
-    const internal::BloomProbe p = internal::BloomOf(id, mask);
-    return (filter[p.word] & p.bits) == p.bits;
+    return internal::BloomMayContain(filter.data(), mask, id);
   };
   for (const std::string& id : listed) EXPECT_TRUE(passes(id)) << id;
   int probes = 0;
