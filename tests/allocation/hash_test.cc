@@ -1,6 +1,7 @@
 #include "allocation/hash.h"
 
 #include <cstdint>
+#include <random>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -510,6 +511,32 @@ TEST(InlineXxh3, AgreesWithXxhashAtEveryLength) {
       EXPECT_EQ(internal::InlineXxh3WithSeed(key, seed),
                 Xxh3HashWithSeed(key, seed))
           << n << " " << seed;
+      EXPECT_EQ(internal::Xxh3Bucket(key, seed),
+                XXH3_64bits_withSeed(key.data(), n, seed) % 10000)
+          << n << " " << seed;
+    }
+  }
+}
+
+// The decision path's own 9-to-16-byte XXH3 must be xxHash's, bit for bit:
+// every length it takes, seeds near the edges of 64 bits and random ones,
+// and keys whose bytes cover every value.
+TEST(InlineXxh3, OwnShortKeyHashIsXxhashsFromNineToSixteenBytes) {
+  std::mt19937_64 rng(42);
+  std::vector<uint64_t> seeds = {0, 1, 0x9E3779B97F4A7C15ULL, ~uint64_t{0},
+                                 uint64_t{1} << 63};
+  for (int i = 0; i < 200; ++i) seeds.push_back(rng());
+  for (size_t n = 9; n <= 16; ++n) {
+    for (int k = 0; k < 64; ++k) {
+      std::string key(n, '\0');
+      for (char& c : key) c = static_cast<char>(rng());
+      if (k == 0) key.assign(n, '\xff');
+      for (const uint64_t seed : seeds) {
+        const uint64_t want = XXH3_64bits_withSeed(key.data(), n, seed);
+        ASSERT_EQ(internal::Xxh3Of9To16(key, seed), want)
+            << n << " " << k << " " << seed;
+        ASSERT_EQ(internal::Xxh3BucketOf9To16(key, seed), want % 10000);
+      }
     }
   }
 }
