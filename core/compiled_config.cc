@@ -495,8 +495,27 @@ template <bool kInputs>
     targeting_->BindInline(visitor.id_.view(), visitor.attributes_,
                            &visitor.scratch_);
   }
-  bool ab_taken = false;
   Decision* items = out->items_.data();
+  if (kInputs && plain_dense_ && runtime == nullptr &&
+      visitor.assignments().count_ == 0) {
+    // Every campaign plain (plain_dense_): DecideCampaign's steps 10 and 12
+    // after targeting, with none of its tests of what cannot apply.
+    out->sparse_clean_ = false;
+    for (size_t c = 0; c < n; ++c) {
+      Decision d;
+      d.campaign = static_cast<int32_t>(c);
+      const int32_t g = TargetedGroup(hot_[c], &visitor.scratch_);
+      if (g < 0) {
+        d.reason = DecisionReason::kNotTargeted;
+      } else {
+        d.group = g;
+        PickInGroup<false, true>(g, visitor.id_.view(), 0, nullptr, &d);
+      }
+      Put(&items[c], d);
+    }
+    return absl::OkStatus();
+  }
+  bool ab_taken = false;
   TrafficSchedule::Span* spans = out->spans_.data();
   // Layers and prerequisites (DESIGN §15): the campaigns that have them are
   // never fast, so each loop below decides them in file order, after every
@@ -721,6 +740,12 @@ absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
                                        absl::Time now, DecisionList* out,
                                        const RuntimeState* runtime) const {
   return DecideAllImpl<true>(visitor, now, out, runtime);
+}
+
+absl::Status CompiledConfig::DecideAll(const VisitorContext& visitor,
+                                       absl::Time now,
+                                       DecisionList* out) const {
+  return DecideAllImpl<true>(visitor, now, out, nullptr);
 }
 
 absl::Status CompiledConfig::DecideAllIgnoringInputs(

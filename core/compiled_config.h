@@ -227,9 +227,13 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   // Decides every campaign, in config order, into `out` (cleared first).
   // InvalidArgument only for an empty visitor id, or a `runtime` (toggles
   // and rollbacks of an Engine) sized for another config.
-  [[nodiscard]] absl::Status DecideAll(const VisitorContext& visitor, absl::Time now,
-                         DecisionList* out,
-                         const RuntimeState* runtime = nullptr) const;
+  [[nodiscard]] absl::Status DecideAll(const VisitorContext& visitor,
+                                       absl::Time now, DecisionList* out,
+                                       const RuntimeState* runtime) const;
+  // The same without run-time state (a bare config's decisions): its own
+  // body, with every test of the state taken out.
+  [[nodiscard]] absl::Status DecideAll(const VisitorContext& visitor,
+                                       absl::Time now, DecisionList* out) const;
 
   // Decides one campaign (evaluating earlier `ab` campaigns too when single
   // assignment is on). An unknown id gives reason kUnknownCampaign.
@@ -268,6 +272,13 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
       std::string_view visitor_id) const;
   // How many (visitor, campaign) pairs the forced_assignments lists hold.
   size_t num_forced() const { return forced_entries_.size(); }
+  // Whether DecideAll decides this config by its plain loop (a visitor
+  // without forced or sticky inputs, no run-time state in effect): every
+  // campaign active and decided by targeting and its groups' splits alone
+  // (no window, bucket ranges, rollout, layer, holdout, prerequisite,
+  // forced list, single assignment or panic), and too few campaigns for
+  // the sparse path. Introspection for tests and benchmarks.
+  bool decides_plainly() const { return plain_dense_; }
 
   const std::vector<Campaign>& campaigns() const { return campaigns_; }
   const std::vector<Group>& groups() const { return groups_; }
@@ -729,6 +740,13 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   // matched campaigns' loop then has no rollout or Flagship way to keep
   // registers for.
   bool all_picks_plain_ = false;
+  // Whether every campaign is decided from its targeting and its group's
+  // plain pick alone: no campaign with a check bit (hot_.checks: inactive,
+  // a window, ranges, structure, a holdout, single assignment, panic),
+  // every group's pick plain, no forced list, no rollout, no sparse path
+  // (W1's shape). DecideAll then takes a loop of its own for a visitor
+  // without lifecycle inputs and no run-time state in effect.
+  bool plain_dense_ = false;
   // Flagship mode: bit a set when some group's id has a length % 4 of a
   // (GroupBucketer::FlagshipAlignment): the alignments a visitor id is
   // prepared for when several matched campaigns hash it (DecideMatched).

@@ -652,5 +652,152 @@ TEST(CandidateIndex, FlagshipSparseDecisionsHashIdsOfEveryLengthAndKind) {
   EXPECT_GT(not_allocated, decisions / 20);
 }
 
+// A config of plain campaigns (CompiledConfig::decides_plainly: targeting
+// and splits only) with too few for the sparse path takes DecideAll's plain
+// loop. Its decisions are those of each campaign decided alone (Decide) and
+// those of the general loop, which a sticky record for a group no config
+// has sends the visitor through; also for groups without targeting,
+// several groups per campaign, partial and zero allocations, missing
+// attributes and ids of every length class the hash reads differently.
+TEST(PlainLoop, DecidesAsEachCampaignAloneAndAsTheGeneralLoop) {
+  std::mt19937 rng(20261206);
+  auto pick = [&](int n) { return static_cast<int>(rng() % n); };
+  int plain_configs = 0;
+  long compared = 0, targeted = 0, allocated = 0, not_allocated = 0;
+  for (int round = 0; round < 60; ++round) {
+    std::vector<std::string> campaigns;
+    const int n = 1 + pick(3);
+    for (int i = 0; i < n; ++i) {
+      const std::string id = absl::StrCat("c", i);
+      std::vector<std::string> groups;
+      for (int g = 0, num = 1 + pick(2); g < num; ++g) {
+        const std::string gid = absl::StrCat(id, "-g", g);
+        std::vector<std::string> variations;
+        const int num_variations = 1 + pick(4);
+        for (int v = 0; v < num_variations; ++v) {
+          variations.push_back(
+              absl::StrCat(R"({"id":")", gid, "-v", v, R"(","allocation":)",
+                           pick(5) == 0 ? 0 : 10 + pick(15), "}"));
+        }
+        groups.push_back(absl::StrCat(
+            R"({"id":")", gid, R"(",)",
+            pick(5) == 0
+                ? ""
+                : absl::StrCat(R"("targeting":)", RandomTargeting(rng), ","),
+            R"("variations":[)", absl::StrJoin(variations, ","), "]}"));
+      }
+      campaigns.push_back(absl::StrCat(
+          R"({"id":")", id, R"(","type":")", pick(2) ? "ab" : "toggle",
+          R"(","variation_groups":[)", absl::StrJoin(groups, ","), "]}"));
+    }
+    const std::string json =
+        absl::StrCat(R"({"settings":{"bucketing":"xxh3"},"campaigns":[)",
+                     absl::StrJoin(campaigns, ","), "]}");
+    auto config = LoadConfig(json);
+    ASSERT_TRUE(config.ok()) << config.status() << "\n" << json;
+    const CompiledConfig& c = **config;
+    plain_configs += c.decides_plainly();
+    VisitorContext ctx, general;
+    DecisionList list, list_general;
+    for (int v = 0; v < 200; ++v) {
+      // Ids of 1 to 40 bytes: below, inside and above 9 to 16.
+      const std::string id = std::string(1 + pick(40), 'x') + std::to_string(v);
+      ctx.Reset(id);
+      if (pick(6) != 0) ctx.Set("country", kCountries[pick(5)]);
+      if (pick(6) != 0) ctx.Set("plan", kPlans[pick(3)]);
+      if (pick(6) != 0) ctx.Set("age", pick(90));
+      // The same attributes, and a sticky record that binds to nothing.
+      general.Reset(id);
+      for (size_t k = 0; k < ctx.attributes().size(); ++k) {
+        AttributeValue value = ctx.attributes().value(k);
+        if (value.type == ValueType::kString) {
+          general.Set(ctx.attributes().name(k), value.string);
+        } else {
+          general.Set(ctx.attributes().name(k), value.number);
+        }
+      }
+      general.SetSticky("no-such-group", "no-such-variation");
+      const absl::Time now = absl::FromUnixSeconds(1700000000);
+      ASSERT_TRUE(c.DecideAll(ctx, now, &list).ok());
+      ASSERT_TRUE(c.DecideAll(general, now, &list_general).ok());
+      ASSERT_EQ(list.size(), static_cast<size_t>(n));
+      ASSERT_EQ(list_general.size(), list.size());
+      for (size_t i = 0; i < list.size(); ++i) {
+        const Decision& x = list[i];
+        const Decision& y = list_general[i];
+        ASSERT_EQ(std::tie(x.campaign, x.group, x.variation, x.reason,
+                           x.new_assignment),
+                  std::tie(y.campaign, y.group, y.variation, y.reason,
+                           y.new_assignment))
+            << "campaign " << i << ", visitor " << id << "\n"
+            << json;
+        Decision one;
+        ASSERT_TRUE(c.Decide(c.campaigns()[i].id, ctx, now, &one).ok());
+        ASSERT_EQ(std::tie(x.campaign, x.group, x.variation, x.reason,
+                           x.new_assignment),
+                  std::tie(one.campaign, one.group, one.variation, one.reason,
+                           one.new_assignment))
+            << "Decide of campaign " << i << ", visitor " << id << "\n"
+            << json;
+        ++compared;
+        targeted += x.reason != DecisionReason::kNotTargeted;
+        allocated += x.reason == DecisionReason::kAllocated;
+        not_allocated += x.reason == DecisionReason::kNotAllocated;
+      }
+    }
+  }
+  // Most of these configs take the plain loop (a few are indexed onto the
+  // sparse path), and the rounds reach every outcome it writes.
+  EXPECT_GT(plain_configs, 40);
+  EXPECT_GT(targeted, compared / 4);
+  EXPECT_GT(compared - targeted, compared / 10);
+  EXPECT_GT(allocated, compared / 10);
+  EXPECT_GT(not_allocated, compared / 20);
+}
+
+// What keeps a config off the plain loop: any check a campaign needs, a
+// rollout, a forced list; and a config of many indexed campaigns takes the
+// sparse path instead.
+TEST(PlainLoop, OnlyConfigsOfPlainCampaignsTakeIt) {
+  const std::string group =
+      R"({"id":"g","targeting":{"targeting_groups":[{"targetings":[{"key":"country","operator":"EQUALS","value":"FR"}]}]},)"
+      R"("variations":[{"id":"a","allocation":50},{"id":"b","allocation":50}]})";
+  auto with = [&](const std::string& settings,
+                  const std::string& campaign_extra,
+                  const std::string& group_json) {
+    return absl::StrCat(R"({"settings":{"bucketing":"xxh3")", settings,
+                        R"(},"campaigns":[{"id":"c","type":"ab")",
+                        campaign_extra, R"(,"variation_groups":[)", group_json,
+                        "]}]}");
+  };
+  auto plainly = [](const std::string& json) {
+    auto config = LoadConfig(json);
+    EXPECT_TRUE(config.ok()) << config.status() << "\n" << json;
+    return config.ok() && (*config)->decides_plainly();
+  };
+  EXPECT_TRUE(plainly(with("", "", group)));
+  EXPECT_FALSE(plainly(with(R"(,"single_assignment":true)", "", group)));
+  EXPECT_FALSE(plainly(with(R"(,"panic":true)", "", group)));
+  EXPECT_FALSE(plainly(with("", R"(,"status":"paused")", group)));
+  EXPECT_FALSE(plainly(with("", R"(,"bucket_ranges":[{"r":[0,50]}])", group)));
+  EXPECT_FALSE(plainly(with(
+      "",
+      R"(,"scheduler":{"start_date":"2001-01-01T00:00:00","timezone":"UTC"})",
+      group)));
+  std::string rollout = group;
+  rollout.insert(
+      rollout.find(R"("variations")"),
+      R"("allocation_config":{"start_date":"2001-01-01T00:00:00","timezone":"UTC",)"
+      R"("start_allocation":10,"periodic_steps":{"allocation_step":10,"step":1,"step_type":"day"}},)");
+  EXPECT_FALSE(plainly(with("", "", rollout)));
+  std::string forced = group;
+  forced.insert(
+      forced.find(R"("variations")"),
+      R"("forced_assignments":[{"variation_id":"a","visitor_ids":["qa-1"]}],)");
+  EXPECT_FALSE(plainly(with("", "", forced)));
+  EXPECT_FALSE(plainly(CountryCampaigns(
+      40, 50, [](int) { return ""; }, [](int) { return ""; })));
+}
+
 }  // namespace
 }  // namespace allot
