@@ -104,6 +104,21 @@ class Attributes {
     return internal::EqualBytes(StringData(e), data, n);
   }
 
+  // Whether entry i holds the string of n bytes (1 to 8) whose bytes are
+  // those of `word` (little-endian, zeros past them), `shift` being
+  // 64 - 8n: the entry's inline bytes are read as one word (its bytes past
+  // the value, left from an earlier one, shifted out).
+  // REQUIRES: a little-endian target.
+  [[gnu::always_inline]] bool ShortStringEquals(size_t i, uint64_t word,
+                                                size_t n,
+                                                unsigned shift) const {
+    const Entry& e = entries_[i];
+    if (e.type != ValueType::kString || e.str_size != n) return false;
+    uint64_t bytes;
+    std::memcpy(&bytes, e.str, sizeof bytes);
+    return ((bytes ^ word) << shift) == 0;
+  }
+
   // Names compared while searching for an already set name since
   // construction (a measure of Set's work: O(1) per Set on average).
   uint64_t search_steps() const { return search_steps_; }

@@ -814,6 +814,7 @@ void CompiledTargetingSet::BindEager(const Impl& impl,
           break;
         }
         case Kind::kGeneric:
+        case Kind::kShortString:  // (a tree's head only, never eager)
           done = false;
           break;
       }
@@ -897,6 +898,15 @@ CompiledTargetingSet::Create(const std::vector<TargetingTreeSpec>& trees,
       // trees the evaluation.
       const Predicate& p = impl->ordered[head.single];
       if (p.memo == internal::kNoMemo) FormOf(impl->tables, p, &head.form);
+      Impl::FastTest& f = head.form;
+      if (std::endian::native == std::endian::little &&
+          f.kind == Impl::FastKind::kString && f.aux >= 1 && f.aux <= 8) {
+        uint64_t word = 0;
+        std::memcpy(&word, f.data, f.aux);
+        f.kind = Impl::FastKind::kShortString;
+        f.shift = static_cast<uint8_t>(64 - 8 * f.aux);
+        f.word = word;
+      }
     }
     if (head.end_group - head.first_group == 1) {
       const Impl::Group& g = impl->groups[head.first_group];

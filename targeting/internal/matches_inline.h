@@ -47,6 +47,13 @@ template <typename FastTest>
   // The bound attributes' entries are read in place (no copy of the value:
   // W1's one test per visitor), through the plan's entry of the slot.
   // A string EQUALS first: the most common form, tested before the switch.
+  if (f.kind == Kind::kShortString) {
+    const int32_t entry = s->slot_entry[f.slot];
+    if (entry < 0) return -1;
+    const bool equal = s->attributes->ShortStringEquals(
+        static_cast<size_t>(entry), f.word, f.aux, f.shift);
+    return equal != (f.op == internal::Op::kNotEquals);
+  }
   if (f.kind == Kind::kString) {
     const int32_t entry = s->slot_entry[f.slot];
     if (entry < 0) return -1;
@@ -83,6 +90,7 @@ template <typename FastTest>
       break;
     case Kind::kSemVer:  // through Test, which parses once per visitor
     case Kind::kString:
+    case Kind::kShortString:
     case Kind::kGeneric:
       break;
   }

@@ -104,18 +104,27 @@ struct CompiledTargetingSet::Impl {
     // SEMVER_ relational operators of one release version (no prerelease)
     // whose numbers PackSemVer packs
     kSemVer,
+    // kString of 1 to 8 bytes, in a tree's head only (TreeHead::form), on
+    // little-endian targets: the value as a word (W1's `country EQUALS
+    // "FR"`), compared with a visitor's inline bytes in one go
+    // (Attributes::ShortStringEquals) rather than by length class.
+    kShortString,
   };
   struct FastTest {
     FastKind kind = FastKind::kGeneric;
     internal::Op op = internal::Op::kAlwaysTrue;
+    // kShortString: 64 - 8 x the value's length, the shift that drops the
+    // bytes past it.
+    uint8_t shift = 0;
     uint32_t slot = 0;
-    // kString: the value's length; kInterned: the first word of the
-    // predicate's bitset in `bits`.
+    // kString, kShortString: the value's length; kInterned: the first word
+    // of the predicate's bitset in `bits`.
     uint32_t aux = 0;
     union {
       const char* data;  // kString (tables.strings)
       double number;     // kNumber
       uint64_t version;  // kSemVer: the operand's PackSemVer key
+      uint64_t word;     // kShortString: its bytes, then zeros
     };
     FastTest() : data(nullptr) {}
   };

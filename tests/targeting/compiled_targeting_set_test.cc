@@ -467,6 +467,60 @@ TEST(CompiledTargetingSet, OnePredicateTreesAnswerLikeTheGeneralTest) {
   EXPECT_FALSE(testing::Eval(T("k", "EQUALS", S("10")), ten));
 }
 
+// A string operand of 1 to 8 bytes in a tree's head is compared as one
+// word with the visitor's inline bytes (FastKind::kShortString): bytes an
+// earlier, longer value left in the reused entry must not count, nor an
+// earlier value kept out of line. Answers as the general test does, and
+// EQUALS holds exactly for the same bytes.
+TEST(CompiledTargetingSet, ShortStringFormsIgnoreBytesLeftByEarlierValues) {
+  const std::string base = "abcdefghij";
+  std::vector<std::string> values;
+  for (size_t n = 1; n <= 9; ++n) {
+    const std::string v = base.substr(0, n);
+    values.push_back(v);
+    values.push_back(v.substr(0, n - 1) + "X");  // the last byte differs
+    values.push_back("X" + v.substr(1));         // the first byte differs
+  }
+  const std::vector<std::string> earlier = {
+      "", "abcdefghijklmnop", "a-value-longer-than-16-bytes", "abcdefgh"};
+  int compared = 0, equal = 0;
+  for (const std::string& op : {"EQUALS", "NOT_EQUALS"}) {
+    for (size_t n = 1; n <= 9; ++n) {
+      const std::string operand = base.substr(0, n);
+      const TargetingSpec t = T("k", op, S(operand));
+      auto single = CompiledTargetingSet::Create({Tree({t})});
+      auto grouped = CompiledTargetingSet::Create(
+          {Tree({T("always", "EXISTS", B(true)), t})});
+      ASSERT_TRUE(single.ok() && grouped.ok());
+      TargetingScratch a_scratch, b_scratch;
+      Attributes a;  // reused: each value follows an earlier one
+      for (const std::string& before : earlier) {
+        for (const std::string& v : values) {
+          a.Clear();
+          a.Set("always", 1);
+          a.Set("k", before);
+          a.Clear();
+          a.Set("always", 1);
+          a.Set("k", v);
+          (*single)->Bind("v", a, &a_scratch);
+          (*grouped)->Bind("v", a, &b_scratch);
+          const bool one = (*single)->Matches(0, &a_scratch);
+          ASSERT_EQ(one, (*grouped)->Matches(0, &b_scratch))
+              << op << " " << operand << " against " << v << " after "
+              << before;
+          ASSERT_EQ(one, (v == operand) == (std::string(op) == "EQUALS"))
+              << op << " " << operand << " against " << v << " after "
+              << before;
+          ++compared;
+          equal += v == operand;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(compared, 2 * 9 * 4 * 27);
+  EXPECT_EQ(equal, 2 * 9 * 4);
+}
+
 // Matches (eager bits, masks, the index, lazy predicates) against Explain,
 // which evaluates every targeting on its own, on random trees of several
 // groups: over 64 eager predicates (several words), more than kMaxEager
