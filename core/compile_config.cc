@@ -675,9 +675,11 @@ absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Create(
   if (absl::Status s = cfg->CompileForced(spec); !s.ok()) return s;
   cfg->plain_dense_ =
       !cfg->has_structure_ && cfg->forced_bloom_mask_ == 0 &&
-      cfg->num_schedules_ == 0 && cfg->sparse_template_.empty() &&
+      cfg->sparse_template_.empty() &&
       std::all_of(cfg->hot_.begin(), cfg->hot_.end(),
-                  [](const HotCampaign& h) { return h.checks == 0; }) &&
+                  [](const HotCampaign& h) { return h.checks == 0; });
+  cfg->plain_dense_picks_ =
+      cfg->plain_dense_ && cfg->num_schedules_ == 0 &&
       std::all_of(
           cfg->hot_groups_.begin(), cfg->hot_groups_.end(),
           [](const HotGroup& h) { return h.pick == HotGroup::Pick::kPlain; });

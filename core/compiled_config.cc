@@ -496,11 +496,14 @@ template <bool kInputs>
                            &visitor.scratch_);
   }
   Decision* items = out->items_.data();
-  if (kInputs && plain_dense_ && runtime == nullptr &&
+  // A config of plain campaigns (plain_dense_) and a visitor without
+  // lifecycle inputs: DecideCampaign's steps 10 and 12 after targeting,
+  // with none of its tests of what cannot apply. Plain picks (W1) first,
+  // with one flag to test.
+  if (kInputs && plain_dense_picks_ && runtime == nullptr &&
       visitor.assignments().count_ == 0) {
-    // Every campaign plain (plain_dense_): DecideCampaign's steps 10 and 12
-    // after targeting, with none of its tests of what cannot apply.
     out->sparse_clean_ = false;
+    const std::string_view id = visitor.id_.view();
     for (size_t c = 0; c < n; ++c) {
       Decision d;
       d.campaign = static_cast<int32_t>(c);
@@ -509,7 +512,29 @@ template <bool kInputs>
         d.reason = DecisionReason::kNotTargeted;
       } else {
         d.group = g;
-        PickInGroup<false, true>(g, visitor.id_.view(), 0, nullptr, &d);
+        PickInGroup<false, true>(g, id, 0, nullptr, &d);
+      }
+      Put(&items[c], d);
+    }
+    return absl::OkStatus();
+  }
+  if (kInputs && plain_dense_ && runtime == nullptr &&
+      visitor.assignments().count_ == 0) {
+    // Rollouts or Flagship's buckets.
+    out->sparse_clean_ = false;
+    const std::string_view id = visitor.id_.view();
+    const int64_t now_ns =
+        num_schedules_ > 0 ? TrafficSchedule::Instant(now) : 0;
+    TrafficSchedule::Span* spans = out->spans_.data();
+    for (size_t c = 0; c < n; ++c) {
+      Decision d;
+      d.campaign = static_cast<int32_t>(c);
+      const int32_t g = TargetedGroup(hot_[c], &visitor.scratch_);
+      if (g < 0) {
+        d.reason = DecisionReason::kNotTargeted;
+      } else {
+        d.group = g;
+        PickInGroup<false>(g, id, now_ns, spans, &d);
       }
       Put(&items[c], d);
     }

@@ -274,10 +274,10 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   size_t num_forced() const { return forced_entries_.size(); }
   // Whether DecideAll decides this config by its plain loop (a visitor
   // without forced or sticky inputs, no run-time state in effect): every
-  // campaign active and decided by targeting and its groups' splits alone
-  // (no window, bucket ranges, rollout, layer, holdout, prerequisite,
-  // forced list, single assignment or panic), and too few campaigns for
-  // the sparse path. Introspection for tests and benchmarks.
+  // campaign active and decided by targeting and its groups' picks alone
+  // (splits and rollouts; no window, bucket ranges, layer, holdout,
+  // prerequisite, forced list, single assignment or panic), and too few
+  // campaigns for the sparse path. Introspection for tests and benchmarks.
   bool decides_plainly() const { return plain_dense_; }
 
   const std::vector<Campaign>& campaigns() const { return campaigns_; }
@@ -741,12 +741,15 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   // registers for.
   bool all_picks_plain_ = false;
   // Whether every campaign is decided from its targeting and its group's
-  // plain pick alone: no campaign with a check bit (hot_.checks: inactive,
-  // a window, ranges, structure, a holdout, single assignment, panic),
-  // every group's pick plain, no forced list, no rollout, no sparse path
-  // (W1's shape). DecideAll then takes a loop of its own for a visitor
-  // without lifecycle inputs and no run-time state in effect.
+  // pick alone: no campaign with a check bit (hot_.checks: inactive, a
+  // window, ranges, structure, a holdout, single assignment, panic), no
+  // forced list, no sparse path (W1's shape, also in mid-ramp or Flagship
+  // mode). DecideAll then takes a loop of its own for a visitor without
+  // lifecycle inputs and no run-time state in effect; plain_dense_picks_:
+  // and every group's pick is plain (no rollout, XXH3 buckets), so that
+  // loop has no other way to keep registers for.
   bool plain_dense_ = false;
+  bool plain_dense_picks_ = false;
   // Flagship mode: bit a set when some group's id has a length % 4 of a
   // (GroupBucketer::FlagshipAlignment): the alignments a visitor id is
   // prepared for when several matched campaigns hash it (DecideMatched).

@@ -511,6 +511,9 @@ TEST(InlineXxh3, AgreesWithXxhashAtEveryLength) {
       EXPECT_EQ(internal::InlineXxh3WithSeed(key, seed),
                 Xxh3HashWithSeed(key, seed))
           << n << " " << seed;
+      EXPECT_EQ(internal::Xxh3WithSeed(key, seed),
+                XXH3_64bits_withSeed(key.data(), n, seed))
+          << n << " " << seed;
       EXPECT_EQ(internal::Xxh3Bucket(key, seed),
                 XXH3_64bits_withSeed(key.data(), n, seed) % 10000)
           << n << " " << seed;

@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "allocation/hash.h"
 #include "core/compiled_config.h"
 #include "core/internal/runtime_state.h"
@@ -652,18 +653,19 @@ TEST(CandidateIndex, FlagshipSparseDecisionsHashIdsOfEveryLengthAndKind) {
   EXPECT_GT(not_allocated, decisions / 20);
 }
 
-// A config of plain campaigns (CompiledConfig::decides_plainly: targeting
-// and splits only) with too few for the sparse path takes DecideAll's plain
-// loop. Its decisions are those of each campaign decided alone (Decide) and
-// those of the general loop, which a sticky record for a group no config
-// has sends the visitor through; also for groups without targeting,
-// several groups per campaign, partial and zero allocations, missing
-// attributes and ids of every length class the hash reads differently.
+// A config of plain campaigns (CompiledConfig::decides_plainly: targeting,
+// splits and rollouts only, in XXH3 or Flagship mode) with too few for the
+// sparse path takes DecideAll's plain loop. Its decisions are those of each
+// campaign decided alone (Decide) and those of the general loop, which a sticky
+// record for a group no config has sends the visitor through; also for groups
+// without targeting, several groups per campaign, partial and zero allocations,
+// missing attributes and ids of every length class the hash reads differently.
 TEST(PlainLoop, DecidesAsEachCampaignAloneAndAsTheGeneralLoop) {
   std::mt19937 rng(20261206);
   auto pick = [&](int n) { return static_cast<int>(rng() % n); };
   int plain_configs = 0;
-  long compared = 0, targeted = 0, allocated = 0, not_allocated = 0;
+  long compared = 0, targeted = 0, allocated = 0, not_allocated = 0,
+       not_in_traffic = 0;
   for (int round = 0; round < 60; ++round) {
     std::vector<std::string> campaigns;
     const int n = 1 + pick(3);
@@ -684,15 +686,22 @@ TEST(PlainLoop, DecidesAsEachCampaignAloneAndAsTheGeneralLoop) {
             pick(5) == 0
                 ? ""
                 : absl::StrCat(R"("targeting":)", RandomTargeting(rng), ","),
+            // A group in four in mid-ramp at `now` below (30 %).
+            pick(4) == 0
+                ? R"("allocation_config":{"start_date":"2023-11-01T00:00:00",)"
+                  R"("timezone":"UTC","start_allocation":20,"periodic_steps":)"
+                  R"({"allocation_step":10,"step":1,"step_type":"week"}},)"
+                : "",
             R"("variations":[)", absl::StrJoin(variations, ","), "]}"));
       }
       campaigns.push_back(absl::StrCat(
           R"({"id":")", id, R"(","type":")", pick(2) ? "ab" : "toggle",
           R"(","variation_groups":[)", absl::StrJoin(groups, ","), "]}"));
     }
-    const std::string json =
-        absl::StrCat(R"({"settings":{"bucketing":"xxh3"},"campaigns":[)",
-                     absl::StrJoin(campaigns, ","), "]}");
+    const bool flagship = round % 3 == 2;
+    const std::string json = absl::StrCat(
+        R"({"settings":{"bucketing":")", flagship ? "flagship" : "xxh3",
+        R"("},"campaigns":[)", absl::StrJoin(campaigns, ","), "]}");
     auto config = LoadConfig(json);
     ASSERT_TRUE(config.ok()) << config.status() << "\n" << json;
     const CompiledConfig& c = **config;
@@ -743,6 +752,7 @@ TEST(PlainLoop, DecidesAsEachCampaignAloneAndAsTheGeneralLoop) {
         targeted += x.reason != DecisionReason::kNotTargeted;
         allocated += x.reason == DecisionReason::kAllocated;
         not_allocated += x.reason == DecisionReason::kNotAllocated;
+        not_in_traffic += x.reason == DecisionReason::kNotInTraffic;
       }
     }
   }
@@ -753,11 +763,12 @@ TEST(PlainLoop, DecidesAsEachCampaignAloneAndAsTheGeneralLoop) {
   EXPECT_GT(compared - targeted, compared / 10);
   EXPECT_GT(allocated, compared / 10);
   EXPECT_GT(not_allocated, compared / 20);
+  EXPECT_GT(not_in_traffic, compared / 40);
 }
 
-// What keeps a config off the plain loop: any check a campaign needs, a
-// rollout, a forced list; and a config of many indexed campaigns takes the
-// sparse path instead.
+// What keeps a config off the plain loop: any check a campaign needs or a
+// forced list (a rollout or Flagship's buckets do not); and a config of
+// many indexed campaigns takes the sparse path instead.
 TEST(PlainLoop, OnlyConfigsOfPlainCampaignsTakeIt) {
   const std::string group =
       R"({"id":"g","targeting":{"targeting_groups":[{"targetings":[{"key":"country","operator":"EQUALS","value":"FR"}]}]},)"
@@ -789,7 +800,9 @@ TEST(PlainLoop, OnlyConfigsOfPlainCampaignsTakeIt) {
       rollout.find(R"("variations")"),
       R"("allocation_config":{"start_date":"2001-01-01T00:00:00","timezone":"UTC",)"
       R"("start_allocation":10,"periodic_steps":{"allocation_step":10,"step":1,"step_type":"day"}},)");
-  EXPECT_FALSE(plainly(with("", "", rollout)));
+  EXPECT_TRUE(plainly(with("", "", rollout)));
+  EXPECT_TRUE(plainly(absl::StrReplaceAll(with("", "", rollout),
+                                          {{R"("xxh3")", R"("flagship")"}})));
   std::string forced = group;
   forced.insert(
       forced.find(R"("variations")"),
