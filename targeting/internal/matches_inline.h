@@ -133,7 +133,8 @@ template <typename FastTest>
   s.attributes = &attributes;
   // A set with nothing to derive from the values (W1's: no interned value,
   // eager predicate or index) copies none of them here (its compact forms
-  // read them in place, Test copies one on first read) and skips the call.
+  // read them in place, Test copies one on first read) and skips the call;
+  // it marks no tree either (its marks stay as Prepare left them: none).
   if (impl.derives) {
     const TargetingScratch::State::PlanStep* plan = s.plan.data();
     AttributeValue* values = s.values.data();
@@ -144,9 +145,6 @@ template <typename FastTest>
       bound_epoch[slot] = epoch;
     }
     BindDerived(impl, &s);
-  } else {
-    s.num_marked = 0;
-    s.marked_complete = true;
   }
 }
 
