@@ -480,6 +480,25 @@ const Decision* CompiledConfig::RefreshTemplate(absl::Time now,
   return out->window_template_.data();
 }
 
+template <bool kPlainOnly>
+[[gnu::always_inline]] inline void CompiledConfig::DecidePlainly(
+    const VisitorContext& visitor, int64_t now_ns, TrafficSchedule::Span* spans,
+    Decision* items, size_t n) const {
+  const std::string_view id = visitor.id_.view();
+  for (size_t c = 0; c < n; ++c) {
+    Decision d;
+    d.campaign = static_cast<int32_t>(c);
+    const int32_t g = TargetedGroup(hot_[c], &visitor.scratch_);
+    if (g < 0) {
+      d.reason = DecisionReason::kNotTargeted;
+    } else {
+      d.group = g;
+      PickInGroup<false, kPlainOnly>(g, id, now_ns, spans, &d);
+    }
+    Put(&items[c], d);
+  }
+}
+
 template <bool kInputs>
 [[gnu::always_inline]] inline absl::Status CompiledConfig::DecideAllImpl(
     const VisitorContext& visitor, absl::Time now, DecisionList* out,
@@ -503,41 +522,16 @@ template <bool kInputs>
   if (kInputs && plain_dense_picks_ && runtime == nullptr &&
       visitor.assignments().count_ == 0) {
     out->sparse_clean_ = false;
-    const std::string_view id = visitor.id_.view();
-    for (size_t c = 0; c < n; ++c) {
-      Decision d;
-      d.campaign = static_cast<int32_t>(c);
-      const int32_t g = TargetedGroup(hot_[c], &visitor.scratch_);
-      if (g < 0) {
-        d.reason = DecisionReason::kNotTargeted;
-      } else {
-        d.group = g;
-        PickInGroup<false, true>(g, id, 0, nullptr, &d);
-      }
-      Put(&items[c], d);
-    }
+    DecidePlainly<true>(visitor, 0, nullptr, items, n);
     return absl::OkStatus();
   }
   if (kInputs && plain_dense_ && runtime == nullptr &&
       visitor.assignments().count_ == 0) {
     // Rollouts or Flagship's buckets.
     out->sparse_clean_ = false;
-    const std::string_view id = visitor.id_.view();
-    const int64_t now_ns =
-        num_schedules_ > 0 ? TrafficSchedule::Instant(now) : 0;
-    TrafficSchedule::Span* spans = out->spans_.data();
-    for (size_t c = 0; c < n; ++c) {
-      Decision d;
-      d.campaign = static_cast<int32_t>(c);
-      const int32_t g = TargetedGroup(hot_[c], &visitor.scratch_);
-      if (g < 0) {
-        d.reason = DecisionReason::kNotTargeted;
-      } else {
-        d.group = g;
-        PickInGroup<false>(g, id, now_ns, spans, &d);
-      }
-      Put(&items[c], d);
-    }
+    DecidePlainly<false>(visitor,
+                         num_schedules_ > 0 ? TrafficSchedule::Instant(now) : 0,
+                         out->spans_.data(), items, n);
     return absl::OkStatus();
   }
   bool ab_taken = false;

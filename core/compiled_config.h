@@ -524,6 +524,13 @@ class CompiledConfig : public std::enable_shared_from_this<CompiledConfig> {
   absl::Status DecideAllImpl(const VisitorContext& visitor, absl::Time now,
                              DecisionList* out,
                              const RuntimeState* runtime) const;
+  // DecideAll's plain loop (plain_dense_): each of the n campaigns from
+  // its targeting and its group's pick (kPlainOnly: every pick plain).
+  // REQUIRES: the visitor bound, items the list's n entries.
+  template <bool kPlainOnly>
+  void DecidePlainly(const VisitorContext& visitor, int64_t now_ns,
+                     TrafficSchedule::Span* spans, Decision* items,
+                     size_t n) const;
   // DecideAllImpl<false> out of line, for DecideAllWithInputs.
   // REQUIRES: the visitor's targeting is bound to this config (DecideAll
   // bound it before it took DecideAllWithInputs).

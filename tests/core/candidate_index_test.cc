@@ -8,6 +8,7 @@
 #include <functional>
 #include <random>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -731,21 +732,18 @@ TEST(PlainLoop, DecidesAsEachCampaignAloneAndAsTheGeneralLoop) {
       ASSERT_TRUE(c.DecideAll(general, now, &list_general).ok());
       ASSERT_EQ(list.size(), static_cast<size_t>(n));
       ASSERT_EQ(list_general.size(), list.size());
+      const auto fields = [](const Decision& d) {
+        return std::make_tuple(d.campaign, d.group, d.variation, d.reason,
+                               d.new_assignment);
+      };
       for (size_t i = 0; i < list.size(); ++i) {
         const Decision& x = list[i];
-        const Decision& y = list_general[i];
-        ASSERT_EQ(std::tie(x.campaign, x.group, x.variation, x.reason,
-                           x.new_assignment),
-                  std::tie(y.campaign, y.group, y.variation, y.reason,
-                           y.new_assignment))
+        ASSERT_EQ(fields(x), fields(list_general[i]))
             << "campaign " << i << ", visitor " << id << "\n"
             << json;
         Decision one;
         ASSERT_TRUE(c.Decide(c.campaigns()[i].id, ctx, now, &one).ok());
-        ASSERT_EQ(std::tie(x.campaign, x.group, x.variation, x.reason,
-                           x.new_assignment),
-                  std::tie(one.campaign, one.group, one.variation, one.reason,
-                           one.new_assignment))
+        ASSERT_EQ(fields(x), fields(one))
             << "Decide of campaign " << i << ", visitor " << id << "\n"
             << json;
         ++compared;
