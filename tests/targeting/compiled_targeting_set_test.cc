@@ -484,7 +484,7 @@ TEST(CompiledTargetingSet, ShortStringFormsIgnoreBytesLeftByEarlierValues) {
   const std::vector<std::string> earlier = {
       "", "abcdefghijklmnop", "a-value-longer-than-16-bytes", "abcdefgh"};
   int compared = 0, equal = 0;
-  for (const std::string& op : {"EQUALS", "NOT_EQUALS"}) {
+  for (const std::string op : {"EQUALS", "NOT_EQUALS"}) {
     for (size_t n = 1; n <= 9; ++n) {
       const std::string operand = base.substr(0, n);
       const TargetingSpec t = T("k", op, S(operand));
@@ -508,7 +508,7 @@ TEST(CompiledTargetingSet, ShortStringFormsIgnoreBytesLeftByEarlierValues) {
           ASSERT_EQ(one, (*grouped)->Matches(0, &b_scratch))
               << op << " " << operand << " against " << v << " after "
               << before;
-          ASSERT_EQ(one, (v == operand) == (std::string(op) == "EQUALS"))
+          ASSERT_EQ(one, (v == operand) == (op == "EQUALS"))
               << op << " " << operand << " against " << v << " after "
               << before;
           ++compared;
